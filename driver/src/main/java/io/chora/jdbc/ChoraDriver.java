@@ -1,0 +1,67 @@
+package io.chora.jdbc;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * The {@code jdbc:chora:} driver. Everything after the prefix is what sqlite-jdbc accepts after
+ * {@code jdbc:sqlite:}; {@code chora.*} options (URL query or properties) configure capture.
+ */
+public final class ChoraDriver implements Driver {
+  static {
+    try {
+      DriverManager.registerDriver(new ChoraDriver());
+    } catch (SQLException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (!acceptsURL(url)) {
+      return null; // JDBC: another driver's URL
+    }
+    return open(url, info);
+  }
+
+  /** Opens a chora connection; unlike {@link #connect}, a foreign URL is an error. */
+  public static ChoraConnection open(String url, Properties info) throws SQLException {
+    return new ChoraJdbcConnection(ChoraOptions.parse(url, info));
+  }
+
+  @Override
+  public boolean acceptsURL(String url) {
+    return ChoraOptions.accepts(url);
+  }
+
+  @Override
+  public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+    return ChoraOptions.propertyInfo(info);
+  }
+
+  @Override
+  public int getMajorVersion() {
+    return 0;
+  }
+
+  @Override
+  public int getMinorVersion() {
+    return 1;
+  }
+
+  @Override
+  public boolean jdbcCompliant() {
+    return false; // SQLite itself is not fully SQL-92 compliant
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    throw new SQLFeatureNotSupportedException("chora logs through System.Logger, not JUL");
+  }
+}

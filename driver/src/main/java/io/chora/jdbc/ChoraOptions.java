@@ -1,0 +1,149 @@
+package io.chora.jdbc;
+
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed {@code jdbc:chora:} URL: the chora options, and the URL and properties that go to
+ * sqlite-jdbc with every {@code chora.*} key taken out. Options come from the URL's query string or
+ * from connection properties; the URL wins when both name the same key.
+ */
+final class ChoraOptions {
+  static final String PREFIX = "jdbc:chora:";
+  static final String SITE = "chora.site";
+  static final String MODE = "chora.mode";
+  static final String TABLES = "chora.tables";
+  private static final List<String> KEYS = List.of(SITE, MODE, TABLES);
+  private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  final String sqliteUrl;
+  final String sqliteAddress;
+  final Properties sqliteProperties;
+  final String site;
+  final Set<String> tables;
+
+  private ChoraOptions(
+      String sqliteAddress, Properties sqliteProperties, String site, Set<String> tables) {
+    this.sqliteUrl = "jdbc:sqlite:" + sqliteAddress;
+    this.sqliteAddress = sqliteAddress;
+    this.sqliteProperties = sqliteProperties;
+    this.site = site;
+    this.tables = tables;
+  }
+
+  static boolean accepts(String url) {
+    return url != null && url.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+  }
+
+  static ChoraOptions parse(String url, Properties info) throws SQLException {
+    if (!accepts(url)) {
+      throw new SQLException("not a chora URL (expected " + PREFIX + "...): " + url);
+    }
+    Properties chora = new Properties();
+    Properties passOn = new Properties();
+    if (info != null) {
+      for (String key : info.stringPropertyNames()) {
+        (isChoraKey(key) ? chora : passOn).setProperty(key, info.getProperty(key));
+      }
+    }
+    String address = url.substring(PREFIX.length()).trim();
+    int query = address.indexOf('?');
+    if (query >= 0) {
+      StringBuilder kept = new StringBuilder();
+      for (String param : address.substring(query + 1).split("&")) {
+        int eq = param.indexOf('=');
+        String key = eq < 0 ? param : param.substring(0, eq);
+        if (isChoraKey(key)) {
+          chora.setProperty(key, eq < 0 ? "" : param.substring(eq + 1));
+        } else if (!param.isEmpty()) {
+          kept.append(kept.length() == 0 ? "" : "&").append(param);
+        }
+      }
+      address = address.substring(0, query) + (kept.length() == 0 ? "" : "?" + kept);
+    }
+    for (String key : chora.stringPropertyNames()) {
+      if (!KEYS.contains(key)) {
+        throw new SQLException(
+            "unknown chora option '" + key + "'; known options are " + String.join(", ", KEYS));
+      }
+    }
+    checkMode(chora.getProperty(MODE, "java"));
+    return new ChoraOptions(
+        address, passOn, site(chora.getProperty(SITE)), tables(chora.getProperty(TABLES)));
+  }
+
+  private static void checkMode(String mode) throws SQLException {
+    switch (mode) {
+      case "java" -> {}
+      case "crsqlite" ->
+          throw new SQLFeatureNotSupportedException(
+              "chora.mode=crsqlite is not in this build (it ships with the chora-crsqlite"
+                  + " module); use chora.mode=java");
+      default -> throw new SQLException("chora.mode must be java or crsqlite, not '" + mode + "'");
+    }
+  }
+
+  private static boolean isChoraKey(String key) {
+    return key.toLowerCase(Locale.ROOT).startsWith("chora.");
+  }
+
+  private static String site(String site) throws SQLException {
+    if (site != null && !SITE_ID.matcher(site).matches()) {
+      throw new SQLException(
+          "chora.site must be 1-64 characters of letters, digits, '.', '_', ':' or '-': '"
+              + site
+              + "'");
+    }
+    return site;
+  }
+
+  private static Set<String> tables(String list) throws SQLException {
+    if (list == null) {
+      return null;
+    }
+    Set<String> tables = new LinkedHashSet<>();
+    for (String name : list.split(",")) {
+      if (!name.isBlank()) {
+        tables.add(name.strip());
+      }
+    }
+    if (tables.isEmpty()) {
+      throw new SQLException("chora.tables is empty; leave it out to track every table");
+    }
+    return tables;
+  }
+
+  static DriverPropertyInfo[] propertyInfo(Properties info) {
+    List<DriverPropertyInfo> props = new ArrayList<>();
+    props.add(
+        describe(
+            info,
+            SITE,
+            "Site id of this replica, used on first open; later opens keep the stored one"));
+    DriverPropertyInfo mode =
+        describe(info, MODE, "Capture mode: java (triggers and a change log) or crsqlite");
+    mode.choices = new String[] {"java", "crsqlite"};
+    props.add(mode);
+    props.add(
+        describe(
+            info,
+            TABLES,
+            "Comma-separated tables to track; default every table with a primary key"));
+    return props.toArray(new DriverPropertyInfo[0]);
+  }
+
+  private static DriverPropertyInfo describe(Properties info, String key, String description) {
+    DriverPropertyInfo p = new DriverPropertyInfo(key, info == null ? null : info.getProperty(key));
+    p.description = description;
+    p.required = false;
+    return p;
+  }
+}

@@ -1,0 +1,57 @@
+package io.chora.jdbc;
+
+import io.chora.jdbc.sql.SqlKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.sqlite.jdbc4.JDBC4PreparedStatement;
+
+/**
+ * sqlite-jdbc's prepared statement for SQL that may write: classified once at prepare time, run
+ * through the connection's {@link CaptureSession}. Prepared reads never get this class.
+ */
+final class ChoraPreparedStatement extends JDBC4PreparedStatement {
+  private final ChoraJdbcConnection chora;
+  private final SqlKind kind;
+  private final String text;
+
+  ChoraPreparedStatement(ChoraJdbcConnection conn, String sql, SqlKind kind) throws SQLException {
+    super(conn, sql);
+    this.chora = conn;
+    this.kind = kind;
+    this.text = sql;
+  }
+
+  private <T> T run(SqlAction<T> action) throws SQLException {
+    return chora.session().run(kind, text, action);
+  }
+
+  @Override
+  public boolean execute() throws SQLException {
+    return run(super::execute);
+  }
+
+  @Override
+  public ResultSet executeQuery() throws SQLException {
+    return run(super::executeQuery);
+  }
+
+  @Override
+  public int executeUpdate() throws SQLException {
+    return run(super::executeUpdate);
+  }
+
+  @Override
+  public long executeLargeUpdate() throws SQLException {
+    return run(super::executeLargeUpdate);
+  }
+
+  @Override
+  public int[] executeBatch() throws SQLException {
+    return run(super::executeBatch);
+  }
+
+  @Override
+  public long[] executeLargeBatch() throws SQLException {
+    return run(super::executeLargeBatch);
+  }
+}

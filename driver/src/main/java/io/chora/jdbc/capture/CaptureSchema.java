@@ -1,0 +1,111 @@
+package io.chora.jdbc.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * The tables chora keeps inside the user's database file, and the per-connection commit marker.
+ *
+ * <ul>
+ *   <li>{@code chora_meta}: key/value settings (site id, tracked tables).
+ *   <li>{@code chora_tables}: a stable id per tracked table; triggers and log rows use the id.
+ *   <li>{@code chora_log}: one row per changed row, written by the capture triggers, and one commit
+ *       marker row per committed transaction carrying its dot (site, seq) and HLC.
+ * </ul>
+ *
+ * The marker is written through an INSTEAD OF trigger on a TEMP view, so that it never moves the
+ * user's {@code last_insert_rowid()}, and only when the transaction logged something.
+ */
+public final class CaptureSchema {
+  private static final String[] TABLES = {
+    "CREATE TABLE IF NOT EXISTS chora_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_tables(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    // pk has no declared type on purpose: no affinity, so keys keep their exact storage class
+    "CREATE TABLE IF NOT EXISTS chora_log(id INTEGER PRIMARY KEY, tbl INTEGER, op INTEGER NOT"
+        + " NULL, pk, cols INTEGER, site TEXT, seq INTEGER, hlc INTEGER)",
+    "CREATE INDEX IF NOT EXISTS chora_log_dot ON chora_log(site, seq) WHERE op = " + LogOp.COMMIT
+  };
+
+  private static final String[] MARKER = {
+    "CREATE TEMP VIEW IF NOT EXISTS chora_commit(site) AS SELECT NULL",
+    "CREATE TEMP TRIGGER IF NOT EXISTS chora_commit_marker INSTEAD OF INSERT ON chora_commit"
+        + " WHEN (SELECT op FROM chora_log ORDER BY id DESC LIMIT 1) <> "
+        + LogOp.COMMIT
+        + " BEGIN INSERT INTO chora_log(op, site, seq, hlc) SELECT "
+        + LogOp.COMMIT
+        + ", NEW.site, coalesce(last.seq, 0) + 1,"
+        + " max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16,"
+        + " coalesce(last.hlc, 0) + 1)"
+        + " FROM (SELECT 1) LEFT JOIN (SELECT seq, hlc FROM chora_log WHERE op = "
+        + LogOp.COMMIT
+        + " AND site = NEW.site ORDER BY seq DESC LIMIT 1) AS last; END"
+  };
+
+  /** The statement that closes a transaction's log with a marker; a no-op when nothing logged. */
+  public static final String MARK_COMMIT = "INSERT INTO chora_commit(site) VALUES (?)";
+
+  private CaptureSchema() {}
+
+  /** Creates chora's tables if missing; call inside a write transaction. */
+  public static void create(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      for (String ddl : TABLES) {
+        st.execute(ddl);
+      }
+    }
+  }
+
+  /** Creates this connection's commit marker view and trigger. */
+  public static void createMarker(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      for (String ddl : MARKER) {
+        st.execute(ddl);
+      }
+    }
+  }
+
+  /**
+   * The database's site id: the stored one, else {@code requested}, else a new random one; stored
+   * on first use. Call inside a write transaction.
+   */
+  public static String siteId(Connection conn, String requested) throws SQLException {
+    String stored = meta(conn, "site");
+    if (stored != null) {
+      if (requested != null && !requested.equals(stored)) {
+        throw new SQLException(
+            "this database is replica '"
+                + stored
+                + "' but chora.site asks for '"
+                + requested
+                + "'; a site id is fixed on first open (leave chora.site out, or open a new file)");
+      }
+      return stored;
+    }
+    String site = requested != null ? requested : UUID.randomUUID().toString();
+    setMeta(conn, "site", site);
+    return site;
+  }
+
+  static String meta(Connection conn, String key) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT value FROM chora_meta WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  static void setMeta(Connection conn, String key, String value) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("INSERT OR REPLACE INTO chora_meta(key, value) VALUES (?, ?)")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.chora.jdbc.capture;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The shape of a user table as capture needs it: columns in declaration order (generated columns
+ * excluded), the primary key columns in key order, and the column sets of other UNIQUE indexes.
+ */
+public record TableInfo(
+    String name, List<String> columns, List<String> keyColumns, List<List<String>> uniqueKeys) {
+
+  boolean hasPrimaryKey() {
+    return !keyColumns.isEmpty();
+  }
+
+  static TableInfo read(Connection conn, String table) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    TreeMap<Integer, String> keys = new TreeMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA main.table_info(" + Sql.id(table) + ")")) {
+      while (rs.next()) {
+        String column = rs.getString("name");
+        columns.add(column);
+        int pk = rs.getInt("pk");
+        if (pk > 0) {
+          keys.put(pk, column);
+        }
+      }
+    }
+    return new TableInfo(table, columns, List.copyOf(keys.values()), uniqueKeys(conn, table));
+  }
+
+  /**
+   * Non-partial UNIQUE indexes other than the primary key: REPLACE may delete rows through them.
+   */
+  private static List<List<String>> uniqueKeys(Connection conn, String table) throws SQLException {
+    List<String> indexes = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA main.index_list(" + Sql.id(table) + ")")) {
+      while (rs.next()) {
+        if (rs.getInt("unique") == 1
+            && !"pk".equals(rs.getString("origin"))
+            && rs.getInt("partial") == 0) {
+          indexes.add(rs.getString("name"));
+        }
+      }
+    }
+    List<List<String>> unique = new ArrayList<>();
+    for (String index : indexes) {
+      List<String> cols = new ArrayList<>();
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA main.index_info(" + Sql.id(index) + ")")) {
+        while (rs.next()) {
+          String col = rs.getString("name");
+          if (col == null) {
+            cols = null; // an index on an expression: conflicts through it are not predictable
+            break;
+          }
+          cols.add(col);
+        }
+      }
+      if (cols != null && !cols.isEmpty()) {
+        unique.add(List.copyOf(cols));
+      }
+    }
+    return List.copyOf(unique);
+  }
+}

@@ -1,0 +1,196 @@
+package io.chora.jdbc.capture;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps the capture triggers in the file in step with the schema: one set per tracked table,
+ * recreated when a table's columns or keys change, dropped when a table stops being tracked.
+ * Triggers live in the database file (not TEMP) so that writes made by other programs, such as the
+ * sqlite3 shell, are logged too; the next chora commit adopts them as local changes.
+ */
+public final class TriggerSync {
+  private static final System.Logger LOG = System.getLogger("io.chora.jdbc");
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+  private TriggerSync() {}
+
+  /**
+   * Brings triggers up to date and returns the tracked tables by id. Call inside a write
+   * transaction. {@code only} limits tracking to the named tables (null: every table with a primary
+   * key); it is stored, so later opens without the option keep it.
+   */
+  public static Map<Long, TableInfo> sync(Connection conn, Set<String> only, String dbLabel)
+      throws SQLException {
+    if (only != null) {
+      CaptureSchema.setMeta(conn, "tables", String.join(",", only));
+    } else {
+      String stored = CaptureSchema.meta(conn, "tables");
+      only = stored == null ? null : Set.of(stored.split(","));
+    }
+    Map<String, String> existing = existingTriggers(conn);
+    Map<Long, String> ids = followRenames(conn, existing);
+    Map<Long, TableInfo> tracked = new LinkedHashMap<>();
+    Map<String, String> wanted = new HashMap<>();
+    for (String table : userTables(conn)) {
+      if (only != null && !only.contains(table)) {
+        continue;
+      }
+      TableInfo info = TableInfo.read(conn, table);
+      if (!info.hasPrimaryKey()) {
+        if (WARNED.add(dbLabel + "/" + table)) {
+          LOG.log(
+              Level.WARNING,
+              "chora: table {0} has no primary key and is not tracked; its changes will not sync",
+              table);
+        }
+        continue;
+      }
+      long id = idOf(conn, ids, table);
+      tracked.put(id, info);
+      TriggerBuilder builder = new TriggerBuilder(info, id);
+      Map<String, String> sql = builder.triggers();
+      boolean wasTracked =
+          existing.keySet().stream().anyMatch(n -> n.startsWith(TriggerBuilder.prefix(id)));
+      try (Statement st = conn.createStatement()) {
+        for (Map.Entry<String, String> t : sql.entrySet()) {
+          if (!t.getValue().equals(existing.get(t.getKey()))) {
+            st.execute("DROP TRIGGER IF EXISTS " + Sql.id(t.getKey()));
+            st.execute(t.getValue());
+          }
+        }
+        if (!wasTracked) {
+          st.execute(builder.adoptExisting()); // rows written before tracking began
+        }
+      }
+      wanted.putAll(sql);
+    }
+    try (Statement st = conn.createStatement()) {
+      for (String name : existing.keySet()) {
+        if (!wanted.containsKey(name)) {
+          st.execute("DROP TRIGGER IF EXISTS " + Sql.id(name));
+        }
+      }
+    }
+    return tracked;
+  }
+
+  /** The tracked tables by id as they are now, without changing anything. */
+  public static Map<Long, TableInfo> tracked(Connection conn) throws SQLException {
+    Map<Long, TableInfo> tracked = new LinkedHashMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT t.id, t.name FROM chora_tables t WHERE EXISTS (SELECT 1 FROM"
+                    + " main.sqlite_schema s WHERE s.type = 'trigger' AND s.name = 'chora_' ||"
+                    + " t.id || '_ins')")) {
+      while (rs.next()) {
+        tracked.put(rs.getLong(1), TableInfo.read(conn, rs.getString(2)));
+      }
+    }
+    return tracked;
+  }
+
+  /** chora trigger name → SQL, for triggers still in the schema. */
+  private static Map<String, String> existingTriggers(Connection conn) throws SQLException {
+    Map<String, String> triggers = new HashMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger'"
+                    + " AND name GLOB 'chora_[0-9]*_*'")) {
+      while (rs.next()) {
+        triggers.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return triggers;
+  }
+
+  /** Table ids by name, after renaming entries whose triggers now sit on a renamed table. */
+  private static Map<Long, String> followRenames(Connection conn, Map<String, String> existing)
+      throws SQLException {
+    Map<Long, String> ids = new HashMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, name FROM chora_tables")) {
+      while (rs.next()) {
+        ids.put(rs.getLong(1), rs.getString(2));
+      }
+    }
+    Map<Long, String> renamed = new HashMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT name, tbl_name FROM main.sqlite_schema WHERE type = 'trigger'"
+                    + " AND name GLOB 'chora_[0-9]*_ins'")) {
+      while (rs.next()) {
+        String trigger = rs.getString(1);
+        long id = Long.parseLong(trigger.substring("chora_".length(), trigger.length() - 4));
+        if (!rs.getString(2).equals(ids.get(id))) {
+          renamed.put(id, rs.getString(2));
+        }
+      }
+    }
+    for (Map.Entry<Long, String> e : renamed.entrySet()) {
+      try (PreparedStatement drop =
+              conn.prepareStatement("DELETE FROM chora_tables WHERE name = ? AND id <> ?");
+          PreparedStatement rename =
+              conn.prepareStatement("UPDATE chora_tables SET name = ? WHERE id = ?")) {
+        drop.setString(1, e.getValue());
+        drop.setLong(2, e.getKey());
+        drop.executeUpdate();
+        rename.setString(1, e.getValue());
+        rename.setLong(2, e.getKey());
+        rename.executeUpdate();
+      }
+      ids.values().remove(e.getValue());
+      ids.put(e.getKey(), e.getValue());
+    }
+    return ids;
+  }
+
+  private static long idOf(Connection conn, Map<Long, String> ids, String table)
+      throws SQLException {
+    for (Map.Entry<Long, String> e : ids.entrySet()) {
+      if (e.getValue().equals(table)) {
+        return e.getKey();
+      }
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("INSERT INTO chora_tables(name) VALUES (?)")) {
+      ps.setString(1, table);
+      ps.executeUpdate();
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT max(id) FROM chora_tables")) {
+      rs.next();
+      long id = rs.getLong(1);
+      ids.put(id, table);
+      return id;
+    }
+  }
+
+  private static List<String> userTables(Connection conn) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
+                    + " AND name NOT GLOB 'sqlite_*' AND name NOT GLOB 'chora_*' ORDER BY name")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    return tables;
+  }
+}

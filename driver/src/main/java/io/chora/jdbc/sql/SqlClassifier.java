@@ -1,0 +1,139 @@
+package io.chora.jdbc.sql;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.update.Update;
+
+/**
+ * Decides what a statement does. The first keyword settles the common cases without parsing (SELECT
+ * costs one short scan); JSqlParser decides WITH statements and DDL, and its answers are cached by
+ * SQL text so that no text is parsed twice. Where JSqlParser does not know SQLite's syntax, the
+ * keyword rules answer conservatively (as a write).
+ */
+public final class SqlClassifier {
+  private static final int CACHE_LIMIT = 4096;
+
+  private final Map<String, SqlKind> parsed = new ConcurrentHashMap<>();
+
+  public SqlKind classify(String sql) {
+    String first = SqlTokens.firstWord(sql);
+    switch (first) {
+      case "SELECT", "VALUES", "EXPLAIN":
+        return isScript(sql) ? SqlKind.SCRIPT : SqlKind.READ;
+      case "INSERT", "UPDATE", "DELETE", "REPLACE":
+        return isScript(sql) ? SqlKind.SCRIPT : SqlKind.WRITE;
+      case "BEGIN":
+        return SqlKind.BEGIN;
+      case "COMMIT", "END":
+        return SqlKind.COMMIT;
+      case "SAVEPOINT":
+        return SqlKind.SAVEPOINT;
+      case "RELEASE":
+        return SqlKind.RELEASE;
+      case "ROLLBACK":
+        return isRollbackTo(sql) ? SqlKind.ROLLBACK_TO : SqlKind.ROLLBACK;
+      case "PRAGMA", "ATTACH", "DETACH", "VACUUM", "ANALYZE", "REINDEX":
+        return isScript(sql) ? SqlKind.SCRIPT : SqlKind.OTHER;
+      default:
+        return cachedParse(sql, first);
+    }
+  }
+
+  /** The kinds of each statement of a multi-statement string, in order. */
+  public List<SqlKind> classifyScript(String sql) {
+    return SqlTokens.split(sql).stream().map(this::classify).toList();
+  }
+
+  private SqlKind cachedParse(String sql, String first) {
+    SqlKind known = parsed.get(sql);
+    if (known != null) {
+      return known;
+    }
+    SqlKind kind = isScript(sql) ? SqlKind.SCRIPT : parse(sql, first);
+    if (parsed.size() >= CACHE_LIMIT) {
+      parsed.clear(); // a crude bound: texts worth caching come back and are parsed once more
+    }
+    parsed.put(sql, kind);
+    return kind;
+  }
+
+  private static SqlKind parse(String sql, String first) {
+    try {
+      Statement statement = CCJSqlParserUtil.newParser(sql).Statement();
+      SqlKind kind = kindOf(statement);
+      if (kind != null) {
+        return kind;
+      }
+    } catch (Exception | Error e) {
+      // JSqlParser does not know every SQLite form (WITHOUT ROWID, STRICT, ...): use keywords
+    }
+    return byKeywords(sql, first);
+  }
+
+  private static SqlKind kindOf(Statement s) {
+    if (s instanceof Select) {
+      return SqlKind.READ;
+    }
+    if (s instanceof Insert || s instanceof Update || s instanceof Delete) {
+      return SqlKind.WRITE;
+    }
+    if (s instanceof CreateTable create) {
+      return isTemporary(create.getCreateOptionsStrings()) ? SqlKind.OTHER_DDL : SqlKind.TABLE_DDL;
+    }
+    if (s instanceof Alter) {
+      return SqlKind.TABLE_DDL;
+    }
+    if (s instanceof Drop drop) {
+      return "TABLE".equalsIgnoreCase(drop.getType()) ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
+    }
+    return null;
+  }
+
+  private static boolean isTemporary(List<String> options) {
+    return options != null
+        && options.stream()
+            .anyMatch(o -> o.equalsIgnoreCase("TEMP") || o.equalsIgnoreCase("TEMPORARY"));
+  }
+
+  /** The rules when JSqlParser cannot tell: anything unknown may write. */
+  static SqlKind byKeywords(String sql, String first) {
+    SqlTokens tokens = new SqlTokens(sql);
+    tokens.nextWord();
+    String second = tokens.nextWord();
+    return switch (first) {
+      case "CREATE" -> {
+        if (second.equals("TEMP") || second.equals("TEMPORARY") || second.equals("VIRTUAL")) {
+          yield SqlKind.OTHER_DDL;
+        }
+        yield second.equals("TABLE") ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
+      }
+      case "ALTER" -> SqlKind.TABLE_DDL;
+      case "DROP" -> second.equals("TABLE") ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
+      default -> SqlKind.WRITE;
+    };
+  }
+
+  private static boolean isRollbackTo(String sql) {
+    SqlTokens tokens = new SqlTokens(sql);
+    tokens.nextWord();
+    String next = tokens.nextWord();
+    if (next.equals("TRANSACTION")) {
+      next = tokens.nextWord();
+    }
+    return next.equals("TO");
+  }
+
+  /** True when text follows a top-level semicolon. Cheap: most SQL has no ';' at all. */
+  private static boolean isScript(String sql) {
+    return sql.indexOf(';') >= 0 && SqlTokens.split(sql).size() > 1;
+  }
+}

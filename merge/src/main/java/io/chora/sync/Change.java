@@ -1,0 +1,81 @@
+package io.chora.sync;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * One row change: the table, the row's primary key (in primary-key column order), what happened,
+ * and the column values it set. A delete carries no values; an insert or update carries the columns
+ * it wrote (all columns for an insert).
+ */
+public final class Change {
+  private final String table;
+  private final List<Object> key;
+  private final ChangeKind kind;
+  private final Map<String, Object> values;
+
+  public Change(String table, List<Object> key, ChangeKind kind, Map<String, Object> values) {
+    if (table == null || table.isEmpty()) {
+      throw new IllegalArgumentException("a change needs a table name");
+    }
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException("a change of " + table + " needs a primary key");
+    }
+    key.forEach(SqlValues::require);
+    values.values().forEach(SqlValues::require);
+    this.table = table;
+    // not List.copyOf: a NULL key part is legal in SQLite (non-rowid keys allow it)
+    this.key = Collections.unmodifiableList(new ArrayList<>(key));
+    this.kind = kind;
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  public String table() {
+    return table;
+  }
+
+  /** The primary key values, in primary-key column order. */
+  public List<Object> key() {
+    return key;
+  }
+
+  public ChangeKind kind() {
+    return kind;
+  }
+
+  /** Column name → value, in table column order. */
+  public Map<String, Object> values() {
+    return values;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Change c
+        && c.table.equals(table)
+        && c.kind == kind
+        && SqlValues.equal(c.key, key)
+        && SqlValues.equal(c.values, values);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = table.hashCode() * 31 + kind.hashCode();
+    for (Object k : key) {
+      h = h * 31 + SqlValues.hash(k);
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    StringJoiner keys = new StringJoiner(", ", "[", "]");
+    key.forEach(k -> keys.add(SqlValues.format(k)));
+    StringJoiner cols = new StringJoiner(", ", "{", "}");
+    values.forEach((c, v) -> cols.add(c + "=" + SqlValues.format(v)));
+    return kind.wireName() + " " + table + keys + (kind == ChangeKind.DELETE ? "" : " " + cols);
+  }
+}

@@ -1,0 +1,288 @@
+package io.chora.sync;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+
+/**
+ * Reads a change set written by {@link ChangeSetWriter}, one transaction at a time. The header
+ * (format, version, site, clock) must come before {@code transactions}. Anything else is refused
+ * with a {@link ChangeSetFormatException} that says where and what.
+ */
+public final class ChangeSetReader implements AutoCloseable {
+  private final JsonParser json;
+  private String site;
+  private VectorClock clock;
+  private boolean inTransactions;
+  private boolean done;
+
+  public ChangeSetReader(InputStream in) throws IOException {
+    json = ChangeSetWriter.JSON.createParser(in);
+    json.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    try {
+      readHeader();
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    }
+  }
+
+  /** The sending site from the header. */
+  public String site() {
+    return site;
+  }
+
+  /** The sender's clock from the header. */
+  public VectorClock clock() {
+    return clock;
+  }
+
+  public boolean hasNext() throws IOException {
+    if (done) {
+      return false;
+    }
+    try {
+      JsonToken t = json.nextToken();
+      if (t == JsonToken.END_ARRAY) {
+        expect(json.nextToken(), JsonToken.END_OBJECT, "end of change set");
+        if (json.nextToken() != null) {
+          throw fail("trailing content after the change set");
+        }
+        done = true;
+        return false;
+      }
+      expect(t, JsonToken.START_OBJECT, "a transaction object");
+      inTransactions = true;
+      return true;
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    }
+  }
+
+  /** The next transaction; call only after {@link #hasNext()} returned true. */
+  public Transaction next() throws IOException {
+    if (!inTransactions) {
+      throw new NoSuchElementException("call hasNext() first");
+    }
+    inTransactions = false;
+    try {
+      return readTransaction();
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IllegalArgumentException e) {
+      if (e instanceof ChangeSetFormatException) {
+        throw e;
+      }
+      throw fail(e.getMessage());
+    }
+  }
+
+  private void readHeader() throws IOException {
+    expect(json.nextToken(), JsonToken.START_OBJECT, "a change set object");
+    String format = null;
+    Integer version = null;
+    while (true) {
+      String field = fieldName();
+      switch (field) {
+        case "format" -> format = text();
+        case "version" -> {
+          expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer version");
+          version = json.getIntValue();
+        }
+        case "site" -> site = text();
+        case "clock" -> clock = readClock();
+        case "transactions" -> {
+          if (!ChangeSetWriter.FORMAT.equals(format)) {
+            throw fail("not a chora change set (format is " + format + ")");
+          }
+          if (version == null || version != ChangeSetWriter.VERSION) {
+            throw fail(
+                "unsupported change set version "
+                    + version
+                    + "; this chora reads version "
+                    + ChangeSetWriter.VERSION);
+          }
+          if (site == null || site.isEmpty() || clock == null) {
+            throw fail("the header needs site and clock before transactions");
+          }
+          expect(json.nextToken(), JsonToken.START_ARRAY, "the transactions array");
+          return;
+        }
+        default -> throw fail("unknown field '" + field + "'");
+      }
+    }
+  }
+
+  private VectorClock readClock() throws IOException {
+    expect(json.nextToken(), JsonToken.START_OBJECT, "a clock object");
+    Map<String, Long> entries = new TreeMap<>();
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
+      expect(t, JsonToken.FIELD_NAME, "a site id");
+      String clockSite = json.currentName();
+      expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer counter");
+      entries.put(clockSite, json.getLongValue());
+    }
+    try {
+      return VectorClock.of(entries);
+    } catch (IllegalArgumentException e) {
+      throw fail(e.getMessage());
+    }
+  }
+
+  private Transaction readTransaction() throws IOException {
+    String txSite = null;
+    Long seq = null;
+    Long hlc = null;
+    List<Change> changes = null;
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
+      expect(t, JsonToken.FIELD_NAME, "a transaction field");
+      switch (json.currentName()) {
+        case "site" -> txSite = text();
+        case "seq" -> seq = integer();
+        case "hlc" -> hlc = integer();
+        case "changes" -> changes = readChanges();
+        default -> throw fail("unknown transaction field '" + json.currentName() + "'");
+      }
+    }
+    if (txSite == null || seq == null || hlc == null || changes == null) {
+      throw fail("a transaction needs site, seq, hlc and changes");
+    }
+    return new Transaction(new Dot(txSite, seq), hlc, changes);
+  }
+
+  private List<Change> readChanges() throws IOException {
+    expect(json.nextToken(), JsonToken.START_ARRAY, "the changes array");
+    List<Change> changes = new ArrayList<>();
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
+      expect(t, JsonToken.START_OBJECT, "a change object");
+      changes.add(readChange());
+    }
+    return changes;
+  }
+
+  private Change readChange() throws IOException {
+    String table = null;
+    List<Object> key = null;
+    ChangeKind kind = null;
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
+      expect(t, JsonToken.FIELD_NAME, "a change field");
+      switch (json.currentName()) {
+        case "table" -> table = text();
+        case "kind" -> kind = ChangeKind.fromWire(text());
+        case "key" -> {
+          expect(json.nextToken(), JsonToken.START_ARRAY, "the key array");
+          key = new ArrayList<>();
+          for (JsonToken k = json.nextToken(); k != JsonToken.END_ARRAY; k = json.nextToken()) {
+            key.add(value(k));
+          }
+        }
+        case "values" -> {
+          expect(json.nextToken(), JsonToken.START_OBJECT, "the values object");
+          for (JsonToken v = json.nextToken(); v != JsonToken.END_OBJECT; v = json.nextToken()) {
+            expect(v, JsonToken.FIELD_NAME, "a column name");
+            String column = json.currentName();
+            if (values.put(column, value(json.nextToken())) != null) {
+              throw fail("column '" + column + "' appears twice");
+            }
+          }
+        }
+        default -> throw fail("unknown change field '" + json.currentName() + "'");
+      }
+    }
+    if (table == null || key == null || kind == null) {
+      throw fail("a change needs table, key and kind");
+    }
+    if (kind == ChangeKind.DELETE && !values.isEmpty()) {
+      throw fail("a delete carries no values");
+    }
+    return new Change(table, key, kind, values);
+  }
+
+  private Object value(JsonToken t) throws IOException {
+    switch (t) {
+      case VALUE_NULL:
+        return null;
+      case VALUE_NUMBER_INT:
+        if (json.getNumberType() != JsonParser.NumberType.INT
+            && json.getNumberType() != JsonParser.NumberType.LONG) {
+          throw fail("integer out of SQLite's 64-bit range: " + json.getText());
+        }
+        return json.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        return json.getDoubleValue();
+      case VALUE_STRING:
+        return json.getText();
+      case START_OBJECT:
+        String tag = fieldName();
+        String body = text();
+        expect(json.nextToken(), JsonToken.END_OBJECT, "end of the " + tag + " value");
+        return switch (tag) {
+          case "blob" -> decodeBlob(body);
+          case "real" -> decodeInfinity(body);
+          default -> throw fail("unknown value type '" + tag + "'");
+        };
+      default:
+        throw fail("expected a value, found " + t);
+    }
+  }
+
+  private byte[] decodeBlob(String base64) {
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw fail("blob is not valid base64");
+    }
+  }
+
+  private Double decodeInfinity(String text) {
+    return switch (text) {
+      case "Infinity" -> Double.POSITIVE_INFINITY;
+      case "-Infinity" -> Double.NEGATIVE_INFINITY;
+      default -> throw fail("a real written as text must be Infinity or -Infinity: " + text);
+    };
+  }
+
+  private String fieldName() throws IOException {
+    expect(json.nextToken(), JsonToken.FIELD_NAME, "a field name");
+    return json.currentName();
+  }
+
+  private String text() throws IOException {
+    expect(json.nextToken(), JsonToken.VALUE_STRING, "a string");
+    return json.getText();
+  }
+
+  private long integer() throws IOException {
+    expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer");
+    return json.getLongValue();
+  }
+
+  private void expect(JsonToken actual, JsonToken wanted, String what) {
+    if (actual != wanted) {
+      throw fail("expected " + what + ", found " + (actual == null ? "end of input" : actual));
+    }
+  }
+
+  private ChangeSetFormatException fail(String message) {
+    return new ChangeSetFormatException(
+        "malformed change set at " + json.currentLocation().offsetDescription() + ": " + message);
+  }
+
+  private ChangeSetFormatException malformed(JsonProcessingException e) {
+    return new ChangeSetFormatException("malformed change set: " + e.getOriginalMessage(), e);
+  }
+
+  @Override
+  public void close() throws IOException {
+    json.close();
+  }
+}

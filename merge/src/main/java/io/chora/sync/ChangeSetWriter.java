@@ -1,0 +1,110 @@
+package io.chora.sync;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Writes a change set as JSON one transaction at a time. Format version 1:
+ *
+ * <pre>
+ * {"format":"chora.changeset","version":1,"site":"a","clock":{"a":2},
+ *  "transactions":[{"site":"a","seq":2,"hlc":113...,"changes":[
+ *    {"table":"item","key":[7],"kind":"insert","values":{"id":7,"name":"x","data":{"blob":"AP8="}}}]}]}
+ * </pre>
+ *
+ * Values: JSON null, integers (SQLite INTEGER), numbers with a fraction or exponent (REAL), strings
+ * (TEXT), {@code {"blob":base64}} (BLOB) and {@code {"real":"Infinity"|"-Infinity"}}.
+ */
+public final class ChangeSetWriter implements AutoCloseable {
+  static final String FORMAT = "chora.changeset";
+  static final int VERSION = 1;
+  static final JsonFactory JSON = JsonFactory.builder().build();
+
+  private final JsonGenerator json;
+
+  public ChangeSetWriter(OutputStream out, String site, VectorClock clock) throws IOException {
+    json = JSON.createGenerator(out, JsonEncoding.UTF8);
+    json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    json.writeStartObject();
+    json.writeStringField("format", FORMAT);
+    json.writeNumberField("version", VERSION);
+    json.writeStringField("site", site);
+    json.writeFieldName("clock");
+    json.writeStartObject();
+    for (Map.Entry<String, Long> e : clock.entries().entrySet()) {
+      json.writeNumberField(e.getKey(), e.getValue());
+    }
+    json.writeEndObject();
+    json.writeArrayFieldStart("transactions");
+  }
+
+  public void write(Transaction tx) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("site", tx.dot().site());
+    json.writeNumberField("seq", tx.dot().seq());
+    json.writeNumberField("hlc", tx.hlc());
+    json.writeArrayFieldStart("changes");
+    for (Change change : tx.changes()) {
+      writeChange(change);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private void writeChange(Change change) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("table", change.table());
+    json.writeArrayFieldStart("key");
+    for (Object part : change.key()) {
+      writeValue(part);
+    }
+    json.writeEndArray();
+    json.writeStringField("kind", change.kind().wireName());
+    if (change.kind() != ChangeKind.DELETE) {
+      json.writeObjectFieldStart("values");
+      for (Map.Entry<String, Object> e : change.values().entrySet()) {
+        json.writeFieldName(e.getKey());
+        writeValue(e.getValue());
+      }
+      json.writeEndObject();
+    }
+    json.writeEndObject();
+  }
+
+  private void writeValue(Object value) throws IOException {
+    if (value == null) {
+      json.writeNull();
+    } else if (value instanceof Long l) {
+      json.writeNumber(l);
+    } else if (value instanceof Double d) {
+      if (d.isInfinite()) {
+        json.writeStartObject();
+        json.writeStringField("real", d > 0 ? "Infinity" : "-Infinity");
+        json.writeEndObject();
+      } else {
+        json.writeNumber(d); // Double.toString keeps a '.', so it reads back as REAL, bit-exact
+      }
+    } else if (value instanceof String s) {
+      json.writeString(s);
+    } else if (value instanceof byte[] bytes) {
+      json.writeStartObject();
+      json.writeStringField("blob", Base64.getEncoder().encodeToString(bytes));
+      json.writeEndObject();
+    } else {
+      SqlValues.require(value);
+    }
+  }
+
+  /** Ends the JSON document; the underlying stream stays open and is flushed. */
+  @Override
+  public void close() throws IOException {
+    json.writeEndArray();
+    json.writeEndObject();
+    json.close();
+  }
+}
