@@ -3,7 +3,6 @@ package io.chora.jdbc;
 import io.chora.jdbc.capture.CaptureSchema;
 import io.chora.jdbc.capture.TriggerSync;
 import io.chora.jdbc.sql.SqlKind;
-import java.sql.BatchUpdateException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -34,8 +33,10 @@ final class CaptureSession {
   private final Set<String> onlyTables;
   private final String label;
   private PreparedStatement marker;
+  private PreparedStatement logSize;
   private int depth;
   private boolean sqlTransaction;
+  private boolean commitPending;
   private final Deque<String> sqlSavepoints = new ArrayDeque<>();
 
   CaptureSession(ChoraJdbcConnection conn, String site, Set<String> onlyTables, String label) {
@@ -50,6 +51,7 @@ final class CaptureSession {
     if (depth > 0) {
       return action.run();
     }
+    finishPendingCommit();
     switch (kind) {
       case READ, OTHER, OTHER_DDL, ROLLBACK_TO:
         return action.run();
@@ -89,24 +91,56 @@ final class CaptureSession {
           T result;
           try {
             result = action.run();
-          } catch (BatchUpdateException partial) {
-            // plain autocommit keeps the entries before the failing one: so do we
-            commitWithMarker();
-            throw partial;
           } catch (SQLException | RuntimeException | Error e) {
-            rollbackQuietly(e);
+            // SQLite already undid the failed statement (or batch entry); what ran before it in
+            // this wrapper stays, exactly as under plain autocommit
+            commitAfterFailure(e);
             throw e;
           }
           try {
             if (kind.changesTables()) {
               refreshTriggers();
             }
-            commitWithMarker();
+            if (result instanceof java.sql.ResultSet) {
+              // INSERT ... RETURNING read through executeQuery: SQLite refuses COMMIT while its
+              // cursor is open, so the commit waits for the statement to close (or the next one)
+              mark();
+              commitPending = true;
+              finishPendingCommit();
+            } else {
+              commitWithMarker();
+            }
           } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
           }
           return result;
+        });
+  }
+
+  /** Commits an autocommit write whose result cursor held the transaction open, if it can. */
+  void finishPendingCommit() {
+    if (commitPending) {
+      try {
+        exec("COMMIT");
+        commitPending = false;
+      } catch (SQLException cursorStillOpen) {
+        // the RETURNING cursor is still being read: the commit is tried again later
+      }
+    }
+  }
+
+  /** The highest log row id: its growth over a statement is how many rows capture logged. */
+  long logSize() throws SQLException {
+    return internal(
+        () -> {
+          if (logSize == null) {
+            logSize =
+                new JDBC4PreparedStatement(conn, "SELECT coalesce(max(id), 0) FROM chora_log");
+          }
+          try (java.sql.ResultSet rs = logSize.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
         });
   }
 
@@ -212,6 +246,14 @@ final class CaptureSession {
   private void commitWithMarker() throws SQLException {
     mark();
     exec("COMMIT");
+  }
+
+  private void commitAfterFailure(Throwable cause) {
+    try {
+      commitWithMarker();
+    } catch (SQLException e) {
+      rollbackQuietly(cause); // e.g. the error already ended the transaction (ROLLBACK conflict)
+    }
   }
 
   private void rollbackQuietly(Throwable cause) {

@@ -89,6 +89,14 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   // ---- transactions -----------------------------------------------------------------------
 
   @Override
+  public void close() throws SQLException {
+    if (session != null) {
+      session.finishPendingCommit();
+    }
+    super.close();
+  }
+
+  @Override
   public void commit() throws SQLException {
     if (session != null && !getAutoCommit()) {
       session.mark();

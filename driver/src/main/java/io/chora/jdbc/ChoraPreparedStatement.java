@@ -7,7 +7,8 @@ import org.sqlite.jdbc4.JDBC4PreparedStatement;
 
 /**
  * sqlite-jdbc's prepared statement for SQL that may write: classified once at prepare time, run
- * through the connection's {@link CaptureSession}. Prepared reads never get this class.
+ * through the connection's {@link CaptureSession}. Prepared reads never get this class. Only the
+ * methods the other execute variants funnel into are overridden.
  */
 final class ChoraPreparedStatement extends JDBC4PreparedStatement {
   private final ChoraJdbcConnection chora;
@@ -36,22 +37,20 @@ final class ChoraPreparedStatement extends JDBC4PreparedStatement {
   }
 
   @Override
-  public int executeUpdate() throws SQLException {
-    return run(super::executeUpdate);
-  }
-
-  @Override
   public long executeLargeUpdate() throws SQLException {
     return run(super::executeLargeUpdate);
   }
 
   @Override
-  public int[] executeBatch() throws SQLException {
-    return run(super::executeBatch);
+  public long[] executeLargeBatch() throws SQLException {
+    return run(super::executeLargeBatch);
   }
 
   @Override
-  public long[] executeLargeBatch() throws SQLException {
-    return run(super::executeLargeBatch);
+  public void close() throws SQLException {
+    super.close();
+    if (chora.session() != null) {
+      chora.session().finishPendingCommit();
+    }
   }
 }

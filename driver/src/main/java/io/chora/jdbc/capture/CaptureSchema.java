@@ -33,7 +33,10 @@ public final class CaptureSchema {
   private static final String[] MARKER = {
     "CREATE TEMP VIEW IF NOT EXISTS chora_commit(site) AS SELECT NULL",
     "CREATE TEMP TRIGGER IF NOT EXISTS chora_commit_marker INSTEAD OF INSERT ON chora_commit"
-        + " WHEN (SELECT op FROM chora_log ORDER BY id DESC LIMIT 1) <> "
+        // a group of only MAYBE_REPLACED rows changed nothing (INSERT OR IGNORE): no commit
+        + " WHEN (SELECT op FROM chora_log WHERE op <> "
+        + LogOp.MAYBE_REPLACED
+        + " ORDER BY id DESC LIMIT 1) <> "
         + LogOp.COMMIT
         + " BEGIN INSERT INTO chora_log(op, site, seq, hlc) SELECT "
         + LogOp.COMMIT

@@ -49,7 +49,7 @@ final class ChangeAssembler implements AutoCloseable {
         }
       }
       java.util.Collections.reverse(changes);
-      out[t] = new Transaction(tx.dot(), tx.hlc(), changes);
+      out[t] = new Transaction(tx.dot(), tx.hlc(), foldUpdates(changes));
     }
     return List.of(out);
   }
@@ -102,6 +102,35 @@ final class ChangeAssembler implements AutoCloseable {
           return new Change(table.name(), key, ChangeKind.UPDATE, current);
         }
     }
+  }
+
+  /**
+   * Within one transaction, later updates of a row fold into its earlier insert or update: they
+   * share the transaction's dot, so nothing is lost, and the receiver applies one change.
+   */
+  private static List<Change> foldUpdates(List<Change> changes) {
+    List<Change> folded = new ArrayList<>(changes.size());
+    Map<String, Integer> open = new HashMap<>();
+    for (Change change : changes) {
+      String row =
+          change.table() + ":" + change.key().stream().map(ChangeAssembler::identity).toList();
+      if (change.kind() == ChangeKind.DELETE) {
+        open.remove(row);
+        folded.add(change);
+        continue;
+      }
+      Integer at = change.kind() == ChangeKind.UPDATE ? open.get(row) : null;
+      if (at == null) {
+        open.put(row, folded.size());
+        folded.add(change);
+      } else {
+        Change earlier = folded.get(at);
+        Map<String, Object> values = new LinkedHashMap<>(earlier.values());
+        values.putAll(change.values());
+        folded.set(at, new Change(earlier.table(), earlier.key(), earlier.kind(), values));
+      }
+    }
+    return folded;
   }
 
   private static List<Object> decodeKey(TableInfo table, Object key) {

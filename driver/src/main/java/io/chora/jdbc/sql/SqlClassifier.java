@@ -25,27 +25,23 @@ public final class SqlClassifier {
   private final Map<String, SqlKind> parsed = new ConcurrentHashMap<>();
 
   public SqlKind classify(String sql) {
+    SqlKind kind = byFirstWord(sql);
+    return kind != SqlKind.SCRIPT && isScript(sql) ? SqlKind.SCRIPT : kind;
+  }
+
+  private SqlKind byFirstWord(String sql) {
     String first = SqlTokens.firstWord(sql);
-    switch (first) {
-      case "SELECT", "VALUES", "EXPLAIN":
-        return isScript(sql) ? SqlKind.SCRIPT : SqlKind.READ;
-      case "INSERT", "UPDATE", "DELETE", "REPLACE":
-        return isScript(sql) ? SqlKind.SCRIPT : SqlKind.WRITE;
-      case "BEGIN":
-        return SqlKind.BEGIN;
-      case "COMMIT", "END":
-        return SqlKind.COMMIT;
-      case "SAVEPOINT":
-        return SqlKind.SAVEPOINT;
-      case "RELEASE":
-        return SqlKind.RELEASE;
-      case "ROLLBACK":
-        return isRollbackTo(sql) ? SqlKind.ROLLBACK_TO : SqlKind.ROLLBACK;
-      case "PRAGMA", "ATTACH", "DETACH", "VACUUM", "ANALYZE", "REINDEX":
-        return isScript(sql) ? SqlKind.SCRIPT : SqlKind.OTHER;
-      default:
-        return cachedParse(sql, first);
-    }
+    return switch (first) {
+      case "SELECT", "VALUES", "EXPLAIN" -> SqlKind.READ;
+      case "INSERT", "UPDATE", "DELETE", "REPLACE" -> SqlKind.WRITE;
+      case "BEGIN" -> SqlKind.BEGIN;
+      case "COMMIT", "END" -> SqlKind.COMMIT;
+      case "SAVEPOINT" -> SqlKind.SAVEPOINT;
+      case "RELEASE" -> SqlKind.RELEASE;
+      case "ROLLBACK" -> isRollbackTo(sql) ? SqlKind.ROLLBACK_TO : SqlKind.ROLLBACK;
+      case "PRAGMA", "ATTACH", "DETACH", "VACUUM", "ANALYZE", "REINDEX" -> SqlKind.OTHER;
+      default -> cachedParse(sql, first);
+    };
   }
 
   /** The kinds of each statement of a multi-statement string, in order. */
@@ -59,6 +55,7 @@ public final class SqlClassifier {
       return known;
     }
     SqlKind kind = isScript(sql) ? SqlKind.SCRIPT : parse(sql, first);
+
     if (parsed.size() >= CACHE_LIMIT) {
       parsed.clear(); // a crude bound: texts worth caching come back and are parsed once more
     }

@@ -1,0 +1,103 @@
+package io.chora.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteException;
+
+/**
+ * A differential test: the same JDBC calls against jdbc:sqlite: and jdbc:chora: must give the same
+ * answers (update counts, generated keys, last_insert_rowid, results, SQLite errors).
+ */
+class ParityTest {
+  @TempDir Path dir;
+
+  /** Runs a fixed script of JDBC calls and records everything the application can observe. */
+  private static List<String> script(Connection c) throws SQLException {
+    List<String> seen = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER)");
+      seen.add(
+          "update count " + st.executeUpdate("INSERT INTO t(name, n) VALUES ('a', 1), ('b', 2)"));
+      seen.add("rowid " + one(st, "SELECT last_insert_rowid()"));
+      seen.add("get update count " + st.getUpdateCount());
+      seen.add("execute " + st.execute("UPDATE t SET n = n + 1") + " " + st.getUpdateCount());
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO t(name, n) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, "c");
+        ps.setInt(2, 3);
+        seen.add("prepared " + ps.executeUpdate());
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          seen.add("key " + keys.getLong(1));
+        }
+      }
+      seen.add("rowid after prepared " + one(st, "SELECT last_insert_rowid()"));
+      try (ResultSet rs =
+          st.executeQuery("INSERT INTO t(name, n) VALUES ('r', 9) RETURNING id, n")) {
+        rs.next();
+        seen.add("returning " + rs.getLong(1) + " " + rs.getLong(2));
+      }
+      SQLiteException dup =
+          catchThrowableOfType(
+              SQLiteException.class, () -> st.executeUpdate("INSERT INTO t(name) VALUES ('a')"));
+      seen.add("error " + dup.getResultCode() + " " + dup.getErrorCode() + " " + dup.getMessage());
+      SQLiteException syntax =
+          catchThrowableOfType(SQLiteException.class, () -> st.executeQuery("SELEC 1"));
+      seen.add("syntax " + syntax.getResultCode() + " " + syntax.getMessage());
+      c.setAutoCommit(false);
+      seen.add("in tx " + st.executeUpdate("DELETE FROM t WHERE n > 2"));
+      seen.add("changes() in tx " + one(st, "SELECT changes()"));
+      c.rollback();
+      c.setAutoCommit(true);
+      int[] batch;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE t SET n = ? WHERE id = ?")) {
+        for (int i = 1; i <= 3; i++) {
+          ps.setInt(1, i * 10);
+          ps.setInt(2, i);
+          ps.addBatch();
+        }
+        batch = ps.executeBatch();
+      }
+      seen.add("batch " + java.util.Arrays.toString(batch));
+      try (ResultSet rs = st.executeQuery("SELECT id, name, n FROM t ORDER BY id")) {
+        while (rs.next()) {
+          seen.add("row " + rs.getLong(1) + " " + rs.getString(2) + " " + rs.getLong(3));
+        }
+      }
+    }
+    return seen;
+  }
+
+  private static long one(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void sameCallsSameAnswers() throws SQLException {
+    List<String> plain;
+    List<String> chora;
+    try (Connection c = Db.sqlite(dir, "plain.db")) {
+      plain = script(c);
+    }
+    try (Connection c = Db.chora(dir, "chora.db")) {
+      chora = script(c);
+      assertThat(Db.changes(c)).isNotEmpty();
+    }
+    assertThat(chora).containsExactlyElementsOf(plain);
+  }
+}
