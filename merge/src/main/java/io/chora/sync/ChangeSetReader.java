@@ -49,6 +49,9 @@ public final class ChangeSetReader implements AutoCloseable {
     if (done) {
       return false;
     }
+    if (inTransactions) {
+      return true; // already positioned on the next transaction
+    }
     try {
       JsonToken t = json.nextToken();
       if (t == JsonToken.END_ARRAY) {
@@ -190,9 +193,10 @@ public final class ChangeSetReader implements AutoCloseable {
           for (JsonToken v = json.nextToken(); v != JsonToken.END_OBJECT; v = json.nextToken()) {
             expect(v, JsonToken.FIELD_NAME, "a column name");
             String column = json.currentName();
-            if (values.put(column, value(json.nextToken())) != null) {
+            if (values.containsKey(column)) {
               throw fail("column '" + column + "' appears twice");
             }
+            values.put(column, value(json.nextToken()));
           }
         }
         default -> throw fail("unknown change field '" + json.currentName() + "'");
@@ -247,7 +251,8 @@ public final class ChangeSetReader implements AutoCloseable {
     return switch (text) {
       case "Infinity" -> Double.POSITIVE_INFINITY;
       case "-Infinity" -> Double.NEGATIVE_INFINITY;
-      default -> throw fail("a real written as text must be Infinity or -Infinity: " + text);
+      case "NaN" -> Double.NaN;
+      default -> throw fail("a real written as text must be Infinity, -Infinity or NaN: " + text);
     };
   }
 

@@ -3,6 +3,7 @@ package io.chora.sync;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Base64;
@@ -18,12 +19,17 @@ import java.util.Map;
  * </pre>
  *
  * Values: JSON null, integers (SQLite INTEGER), numbers with a fraction or exponent (REAL), strings
- * (TEXT), {@code {"blob":base64}} (BLOB) and {@code {"real":"Infinity"|"-Infinity"}}.
+ * (TEXT), {@code {"blob":base64}} (BLOB) and {@code {"real":"Infinity"|"-Infinity"|"NaN"}}.
  */
 public final class ChangeSetWriter implements AutoCloseable {
   static final String FORMAT = "chora.changeset";
   static final int VERSION = 1;
-  static final JsonFactory JSON = JsonFactory.builder().build();
+  // no cap on string length: a BLOB's base64 or a TEXT may exceed Jackson's default of 20M chars
+  static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+          .build();
 
   private final JsonGenerator json;
 
@@ -82,9 +88,9 @@ public final class ChangeSetWriter implements AutoCloseable {
     } else if (value instanceof Long l) {
       json.writeNumber(l);
     } else if (value instanceof Double d) {
-      if (d.isInfinite()) {
+      if (d.isInfinite() || d.isNaN()) { // JSON has no literal for these
         json.writeStartObject();
-        json.writeStringField("real", d > 0 ? "Infinity" : "-Infinity");
+        json.writeStringField("real", d.isNaN() ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
         json.writeEndObject();
       } else {
         json.writeNumber(d); // Double.toString keeps a '.', so it reads back as REAL, bit-exact

@@ -50,13 +50,14 @@ public final class VectorClock {
 
   /** This clock with {@code site}'s counter set to {@code value} (which may not go down). */
   public VectorClock with(String site, long value) {
+    requireSite(site);
     if (value < get(site)) {
       throw new IllegalArgumentException(
           "counter for " + site + " would go down from " + get(site) + " to " + value);
     }
     TreeMap<String, Long> copy = new TreeMap<>(entries);
     if (value > 0) {
-      copy.put(requireSite(site), value);
+      copy.put(site, value);
     }
     return new VectorClock(copy);
   }

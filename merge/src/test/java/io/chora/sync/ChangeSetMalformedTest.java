@@ -1,0 +1,230 @@
+package io.chora.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Malformed change sets are refused with a {@link ChangeSetFormatException} naming the problem. */
+class ChangeSetMalformedTest {
+  /** JSON written with single quotes for readability. */
+  private static String json(String singleQuoted) {
+    return singleQuoted.replace('\'', '"');
+  }
+
+  private static final String HEADER =
+      "{'format':'chora.changeset','version':1,'site':'a','clock':{'a':1},'transactions':[";
+
+  private static String withHeader(String header) {
+    return json(header + ",'transactions':[]}");
+  }
+
+  private static String withTransaction(String tx) {
+    return json(HEADER + tx + "]}");
+  }
+
+  private static String withChange(String change) {
+    return withTransaction("{'site':'a','seq':1,'hlc':5,'changes':[" + change + "]}");
+  }
+
+  private static String withValue(String value) {
+    return withChange("{'table':'t','key':[1],'kind':'insert','values':{'v':" + value + "}}");
+  }
+
+  private static final String VALID = withValue("'ok'");
+
+  static Stream<Arguments> malformed() {
+    String hdr = "'format':'chora.changeset','version':1";
+    return Stream.of(
+        arguments("not JSON", "hello", "Unrecognized token 'hello'"),
+        arguments("empty input", "", "expected a change set object, found end of input"),
+        arguments("a JSON array", "[]", "expected a change set object, found START_ARRAY"),
+        arguments("truncated header", VALID.substring(0, 30), "end-of-input"),
+        arguments("truncated transaction", VALID.substring(0, VALID.length() - 12), "end-of-input"),
+        arguments(
+            "truncated after last tx", VALID.substring(0, VALID.length() - 2), "end-of-input"),
+        arguments(
+            "wrong format name",
+            withHeader("{'format':'other.thing','version':1,'site':'a','clock':{}"),
+            "not a chora change set (format is other.thing)"),
+        arguments(
+            "missing format",
+            withHeader("{'version':1,'site':'a','clock':{}"),
+            "not a chora change set (format is null)"),
+        arguments(
+            "version 2",
+            withHeader("{" + hdr.replace("1", "2") + ",'site':'a','clock':{}"),
+            "unsupported change set version 2; this chora reads version 1"),
+        arguments(
+            "missing version",
+            withHeader("{'format':'chora.changeset','site':'a','clock':{}"),
+            "unsupported change set version null"),
+        arguments(
+            "version as text",
+            withHeader("{'format':'chora.changeset','version':'1','site':'a','clock':{}"),
+            "expected an integer version"),
+        arguments(
+            "missing site",
+            withHeader("{" + hdr + ",'clock':{}"),
+            "needs site and clock before transactions"),
+        arguments(
+            "empty site",
+            withHeader("{" + hdr + ",'site':'','clock':{}"),
+            "needs site and clock before transactions"),
+        arguments(
+            "missing clock",
+            withHeader("{" + hdr + ",'site':'a'"),
+            "needs site and clock before transactions"),
+        arguments(
+            "no transactions",
+            json("{" + hdr + ",'site':'a','clock':{}}"),
+            "expected a field name, found END_OBJECT"),
+        arguments(
+            "unknown header field",
+            withHeader("{" + hdr + ",'site':'a','clock':{},'extra':1"),
+            "unknown field 'extra'"),
+        arguments(
+            "negative clock counter",
+            withHeader("{" + hdr + ",'site':'a','clock':{'a':-1}"),
+            "negative counter for site a: -1"),
+        arguments(
+            "empty site in clock",
+            withHeader("{" + hdr + ",'site':'a','clock':{'':1}"),
+            "site id must be a non-empty string"),
+        arguments(
+            "clock counter as text",
+            withHeader("{" + hdr + ",'site':'a','clock':{'a':'1'}"),
+            "expected an integer counter"),
+        arguments(
+            "transactions not an array",
+            json("{" + hdr + ",'site':'a','clock':{},'transactions':{}}"),
+            "expected the transactions array"),
+        arguments(
+            "transaction not an object", withTransaction("7"), "expected a transaction object"),
+        arguments(
+            "seq 0",
+            withTransaction("{'site':'a','seq':0,'hlc':5,'changes':[]}"),
+            "a dot's seq starts at 1, got 0"),
+        arguments(
+            "transaction without hlc",
+            withTransaction("{'site':'a','seq':1,'changes':[]}"),
+            "a transaction needs site, seq, hlc and changes"),
+        arguments(
+            "unknown transaction field",
+            withTransaction("{'site':'a','seq':1,'hlc':5,'changes':[],'author':'x'}"),
+            "unknown transaction field 'author'"),
+        arguments(
+            "unknown change field",
+            withChange("{'table':'t','key':[1],'kind':'delete','why':'x'}"),
+            "unknown change field 'why'"),
+        arguments(
+            "unknown change kind",
+            withChange("{'table':'t','key':[1],'kind':'upsert','values':{}}"),
+            "unknown change kind: upsert"),
+        arguments(
+            "change without kind",
+            withChange("{'table':'t','key':[1]}"),
+            "a change needs table, key and kind"),
+        arguments(
+            "empty key",
+            withChange("{'table':'t','key':[],'kind':'delete'}"),
+            "needs a primary key"),
+        arguments(
+            "a delete with values",
+            withChange("{'table':'t','key':[1],'kind':'delete','values':{'v':1}}"),
+            "a delete carries no values"),
+        arguments(
+            "column twice",
+            withChange("{'table':'t','key':[1],'kind':'insert','values':{'v':1,'v':2}}"),
+            "column 'v' appears twice"),
+        arguments(
+            "column twice, first NULL",
+            withChange("{'table':'t','key':[1],'kind':'insert','values':{'v':null,'v':2}}"),
+            "column 'v' appears twice"),
+        arguments(
+            "integer beyond 64-bit",
+            withValue("9223372036854775808"),
+            "integer out of SQLite's 64-bit range: 9223372036854775808"),
+        arguments(
+            "negative integer beyond 64-bit",
+            withValue("-9223372036854775809"),
+            "integer out of SQLite's 64-bit range"),
+        arguments(
+            "bad base64 blob", withValue("{'blob':'not base64!'}"), "blob is not valid base64"),
+        arguments("blob not a string", withValue("{'blob':5}"), "expected a string"),
+        arguments("unknown value tag", withValue("{'date':'2024'}"), "unknown value type 'date'"),
+        arguments("empty tagged value", withValue("{}"), "expected a field name"),
+        arguments(
+            "real tag with a number",
+            withValue("{'real':'1.5'}"),
+            "a real written as text must be Infinity, -Infinity or NaN: 1.5"),
+        arguments("boolean value", withValue("true"), "expected a value, found VALUE_TRUE"),
+        arguments("array value", withValue("[1]"), "expected a value, found START_ARRAY"),
+        arguments("trailing object", VALID + "{}", "trailing content after the change set"),
+        arguments("trailing garbage", VALID + " garbage", "Unrecognized token 'garbage'"),
+        arguments(
+            "field after transactions",
+            json(HEADER + "],'site':'b'}"),
+            "expected end of change set, found FIELD_NAME"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  void isRefusedWithAMessageNamingTheProblem(String name, String text, String expected) {
+    assertThatThrownBy(() -> ChangeSet.fromJson(text))
+        .isExactlyInstanceOf(ChangeSetFormatException.class)
+        .hasMessageStartingWith("malformed change set")
+        .hasMessageContaining(expected);
+    assertThatThrownBy(
+            () ->
+                ChangeSet.readFrom(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))))
+        .isExactlyInstanceOf(ChangeSetFormatException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void theValidBaselineIsAccepted() {
+    ChangeSet set = ChangeSet.fromJson(VALID);
+    assertThat(set.site()).isEqualTo("a");
+    assertThat(set.transactions().get(0).changes().get(0).values()).containsEntry("v", "ok");
+  }
+
+  @Test
+  void messagesSayWhereTheProblemIs() {
+    assertThatThrownBy(() -> ChangeSet.fromJson(withValue("{'date':'2024'}")))
+        .hasMessageMatching("malformed change set at line: 1, column: \\d+: unknown value type.*");
+  }
+
+  @Test
+  void jsonSyntaxErrorsKeepTheParserErrorAsCause() {
+    assertThatThrownBy(() -> ChangeSet.fromJson("{\"format\":"))
+        .isInstanceOf(ChangeSetFormatException.class)
+        .cause()
+        .isNotNull();
+  }
+
+  @Test
+  void fieldOrderAndWhitespaceAreFree() {
+    String reordered =
+        json(
+            "\n{ 'site' : 'a', 'clock' : { 'b' : 2, 'a' : 1 }, 'version' : 1,\n"
+                + "  'format' : 'chora.changeset', 'transactions' : [\n"
+                + "  { 'changes' : [ { 'values' : { 'v' : 1.0 }, 'kind' : 'update', 'key' : [ 3 ],"
+                + " 'table' : 't' } ], 'hlc' : 9, 'seq' : 2, 'site' : 'b' } ] }\n  ");
+    ChangeSet set = ChangeSet.fromJson(reordered);
+    assertThat(set.clock()).isEqualTo(VectorClock.parse("{a=1, b=2}"));
+    Transaction tx = set.transactions().get(0);
+    assertThat(tx.dot()).isEqualTo(new Dot("b", 2));
+    assertThat(tx.hlc()).isEqualTo(9);
+    assertThat(tx.changes())
+        .containsExactly(
+            new Change("t", java.util.List.of(3L), ChangeKind.UPDATE, java.util.Map.of("v", 1.0)));
+  }
+}
