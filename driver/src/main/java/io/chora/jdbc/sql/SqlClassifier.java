@@ -84,7 +84,9 @@ public final class SqlClassifier {
       return SqlKind.WRITE;
     }
     if (s instanceof CreateTable create) {
-      return isTemporary(create.getCreateOptionsStrings()) ? SqlKind.OTHER_DDL : SqlKind.TABLE_DDL;
+      return isTemporaryOrVirtual(create.getCreateOptionsStrings())
+          ? SqlKind.OTHER_DDL
+          : SqlKind.TABLE_DDL;
     }
     if (s instanceof Alter) {
       return SqlKind.TABLE_DDL;
@@ -95,10 +97,14 @@ public final class SqlClassifier {
     return null;
   }
 
-  private static boolean isTemporary(List<String> options) {
+  private static boolean isTemporaryOrVirtual(List<String> options) {
     return options != null
         && options.stream()
-            .anyMatch(o -> o.equalsIgnoreCase("TEMP") || o.equalsIgnoreCase("TEMPORARY"));
+            .anyMatch(
+                o ->
+                    o.equalsIgnoreCase("TEMP")
+                        || o.equalsIgnoreCase("TEMPORARY")
+                        || o.equalsIgnoreCase("VIRTUAL"));
   }
 
   /** The rules when JSqlParser cannot tell: anything unknown may write. */
