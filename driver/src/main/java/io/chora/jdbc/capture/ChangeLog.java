@@ -21,14 +21,12 @@ public final class ChangeLog {
     this.site = site;
   }
 
-  /** The highest committed seq per site: one index lookup per site. */
+  /** The highest committed seq per site, from the latest commit marker. */
   public VectorClock clock() throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT max(seq) FROM chora_log WHERE op = " + LogOp.COMMIT + " AND site = ?")) {
+    try (PreparedStatement ps = conn.prepareStatement(CaptureSchema.LAST_LOCAL_MARKER)) {
       ps.setString(1, site);
       try (ResultSet rs = ps.executeQuery()) {
-        long seq = rs.next() ? rs.getLong(1) : 0;
+        long seq = rs.next() ? rs.getLong(2) : 0;
         return seq == 0 ? new VectorClock() : new VectorClock().with(site, seq);
       }
     }
@@ -73,9 +71,12 @@ public final class ChangeLog {
     if (covered == 0) {
       return 0;
     }
+    // markers are in commit order, so walking back from the end stops after the peer's delta
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "SELECT id FROM chora_log WHERE op = " + LogOp.COMMIT + " AND site = ? AND seq = ?")) {
+            "SELECT id FROM chora_log WHERE op = "
+                + LogOp.COMMIT
+                + " AND site = ? AND seq <= ? ORDER BY id DESC LIMIT 1")) {
       ps.setString(1, site);
       ps.setLong(2, covered);
       try (ResultSet rs = ps.executeQuery()) {
