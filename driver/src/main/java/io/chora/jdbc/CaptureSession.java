@@ -3,14 +3,12 @@ package io.chora.jdbc;
 import io.chora.jdbc.capture.CaptureSchema;
 import io.chora.jdbc.capture.TriggerSync;
 import io.chora.jdbc.sql.SqlKind;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
 import org.sqlite.core.DB;
-import org.sqlite.jdbc4.JDBC4PreparedStatement;
 
 /**
  * One connection's transaction bookkeeping for capture. The triggers log rows inside the user's
@@ -32,8 +30,8 @@ final class CaptureSession {
   private final String site;
   private final Set<String> onlyTables;
   private final String label;
-  private PreparedStatement marker;
-  private PreparedStatement logSize;
+  private NativeStatement marker;
+  private NativeStatement logSize;
   private int depth;
   private boolean sqlTransaction;
   private boolean commitPending;
@@ -132,16 +130,10 @@ final class CaptureSession {
 
   /** The highest log row id: its growth over a statement is how many rows capture logged. */
   long logSize() throws SQLException {
-    return internal(
-        () -> {
-          if (logSize == null) {
-            logSize =
-                new JDBC4PreparedStatement(conn, "SELECT coalesce(max(id), 0) FROM chora_log");
-          }
-          try (java.sql.ResultSet rs = logSize.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0L;
-          }
-        });
+    if (logSize == null) {
+      logSize = new NativeStatement(conn, "SELECT max(id) FROM chora_log");
+    }
+    return logSize.queryLong();
   }
 
   boolean isInternal() {
@@ -154,15 +146,10 @@ final class CaptureSession {
 
   /** Writes the commit marker for the current transaction, if it logged anything. */
   void mark() throws SQLException {
-    internal(
-        () -> {
-          if (marker == null) {
-            marker = new JDBC4PreparedStatement(conn, CaptureSchema.MARK_COMMIT);
-            marker.setString(1, site);
-          }
-          marker.executeUpdate();
-          return null;
-        });
+    if (marker == null) {
+      marker = new NativeStatement(conn, CaptureSchema.markCommit(site));
+    }
+    marker.run();
   }
 
   /** Re-reads the schema and brings the capture triggers up to date. */

@@ -48,9 +48,8 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
         String siteId = CaptureSchema.siteId(this, options.site);
         TriggerSync.sync(this, options.tables, options.sqliteAddress);
         CaptureSchema.createMarker(this);
-        try (PreparedStatement mark = new JDBC4PreparedStatement(this, CaptureSchema.MARK_COMMIT)) {
-          mark.setString(1, siteId); // rows logged while chora was away become a local commit
-          mark.executeUpdate();
+        try (NativeStatement mark = new NativeStatement(this, CaptureSchema.markCommit(siteId))) {
+          mark.run(); // rows logged while chora was away become a local commit
         }
         st.execute("COMMIT");
         return siteId;

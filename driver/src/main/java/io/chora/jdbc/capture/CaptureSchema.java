@@ -58,7 +58,9 @@ public final class CaptureSchema {
   };
 
   /** The statement that closes a transaction's log with a marker; a no-op when nothing logged. */
-  public static final String MARK_COMMIT = "INSERT INTO chora_commit(site) VALUES (?)";
+  public static String markCommit(String site) {
+    return "INSERT INTO chora_commit(site) VALUES (" + Sql.text(site) + ")";
+  }
 
   private CaptureSchema() {}
 
