@@ -9,6 +9,7 @@ import io.chora.sync.ChangeSet;
 import io.chora.sync.VectorClock;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import org.sqlite.jdbc4.JDBC4Connection;
 import org.sqlite.jdbc4.JDBC4PreparedStatement;
@@ -23,6 +24,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
 
   private final String site;
   private final CaptureSession session;
+  private Savepoint outermostSavepoint;
 
   ChoraJdbcConnection(ChoraOptions options) throws SQLException {
     super(options.sqliteUrl, options.sqliteAddress, options.sqliteProperties);
@@ -101,6 +103,33 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       session.mark();
     }
     super.commit();
+  }
+
+  @Override
+  public Savepoint setSavepoint() throws SQLException {
+    return remember(getAutoCommit(), super.setSavepoint());
+  }
+
+  @Override
+  public Savepoint setSavepoint(String name) throws SQLException {
+    return remember(getAutoCommit(), super.setSavepoint(name));
+  }
+
+  /** A savepoint set in autocommit mode opened the transaction: releasing it commits. */
+  private Savepoint remember(boolean openedTransaction, Savepoint savepoint) {
+    if (openedTransaction) {
+      outermostSavepoint = savepoint;
+    }
+    return savepoint;
+  }
+
+  @Override
+  public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+    if (session != null && savepoint == outermostSavepoint) {
+      session.mark();
+      outermostSavepoint = null;
+    }
+    super.releaseSavepoint(savepoint);
   }
 
   @Override

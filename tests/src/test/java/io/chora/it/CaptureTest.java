@@ -192,6 +192,15 @@ class CaptureTest {
   }
 
   @Test
+  void jdbcSavepointStartedInAutocommitModeCommitsWithAMarker() throws SQLException {
+    Savepoint sp = c.setSavepoint(); // SQLite: a SAVEPOINT outside a transaction starts one
+    exec(c, "INSERT INTO item VALUES (1, 'a', 1)");
+    c.releaseSavepoint(sp); // ... and releasing it commits
+    assertThat(transactions(c)).containsExactly(List.of("insert item[1] {id=1, name='a', qty=1}"));
+    assertThat(seq(c)).isEqualTo(1);
+  }
+
+  @Test
   void sqlBeginCommitAndSavepointTransactionsInAutocommitMode() throws SQLException {
     exec(
         c,
