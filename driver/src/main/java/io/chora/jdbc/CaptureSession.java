@@ -8,7 +8,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
-import org.sqlite.core.DB;
 
 /**
  * One connection's transaction bookkeeping for capture. The triggers log rows inside the user's
@@ -30,6 +29,7 @@ final class CaptureSession {
   private final String site;
   private final Set<String> onlyTables;
   private final String label;
+  private final java.util.Map<String, NativeStatement> control = new java.util.HashMap<>(4);
   private NativeStatement marker;
   private NativeStatement logSize;
   private int depth;
@@ -251,11 +251,13 @@ final class CaptureSession {
     }
   }
 
+  /** BEGIN, COMMIT and ROLLBACK, each prepared once per connection and stepped natively. */
   private void exec(String sql) throws SQLException {
-    DB db = conn.getDatabase();
-    int rc = db._exec(sql);
-    if (rc != 0) {
-      throw DB.newSQLException(rc, sql);
+    NativeStatement statement = control.get(sql);
+    if (statement == null) {
+      statement = new NativeStatement(conn, sql);
+      control.put(sql, statement);
     }
+    statement.run();
   }
 }

@@ -13,9 +13,11 @@ import org.sqlite.jdbc4.JDBC4PreparedStatement;
  */
 final class NativeStatement implements AutoCloseable {
   private final JDBC4PreparedStatement statement;
+  private final String sql;
 
   NativeStatement(SQLiteConnection conn, String sql) throws SQLException {
     this.statement = new JDBC4PreparedStatement(conn, sql);
+    this.sql = sql;
   }
 
   /** Runs a write; SQLite's error, if any, is thrown as sqlite-jdbc would. */
@@ -44,9 +46,9 @@ final class NativeStatement implements AutoCloseable {
         });
   }
 
-  private static void check(DB db, int rc) throws SQLException {
+  private void check(DB db, int rc) throws SQLException {
     if (rc != Codes.SQLITE_ROW && rc != Codes.SQLITE_DONE) {
-      throw DB.newSQLException(rc, "chora internal statement failed");
+      throw DB.newSQLException(rc, "(" + sql + ")");
     }
   }
 
