@@ -35,6 +35,7 @@ final class CaptureSession {
   private int depth;
   private boolean sqlTransaction;
   private boolean commitPending;
+  private java.sql.Statement cursorOwner;
   private final Deque<String> sqlSavepoints = new ArrayDeque<>();
 
   CaptureSession(ChoraJdbcConnection conn, String site, Set<String> onlyTables, String label) {
@@ -122,10 +123,26 @@ final class CaptureSession {
       try {
         exec("COMMIT");
         commitPending = false;
+        cursorOwner = null;
       } catch (SQLException cursorStillOpen) {
         // the RETURNING cursor is still being read: the commit is tried again later
       }
     }
+  }
+
+  /** Notes which statement's open cursor holds a pending commit (see {@link #closing()}). */
+  void holdCommitFor(java.sql.Statement statement) {
+    if (commitPending && cursorOwner == null) {
+      cursorOwner = statement;
+    }
+  }
+
+  /** The connection is closing: end the cursor that holds a pending commit, then commit. */
+  void closing() throws SQLException {
+    if (commitPending && cursorOwner != null) {
+      cursorOwner.close(); // closing it finishes the pending commit
+    }
+    finishPendingCommit();
   }
 
   /** The highest log row id: its growth over a statement is how many rows capture logged. */

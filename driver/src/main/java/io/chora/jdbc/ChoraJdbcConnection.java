@@ -91,8 +91,8 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
 
   @Override
   public void close() throws SQLException {
-    if (session != null) {
-      session.finishPendingCommit();
+    if (session != null && !isClosed()) {
+      session.closing();
     }
     super.close();
   }

@@ -33,7 +33,9 @@ final class ChoraPreparedStatement extends JDBC4PreparedStatement {
 
   @Override
   public ResultSet executeQuery() throws SQLException {
-    return run(super::executeQuery);
+    ResultSet rs = run(super::executeQuery);
+    chora.session().holdCommitFor(this);
+    return rs;
   }
 
   @Override

@@ -35,7 +35,11 @@ final class ChoraStatement extends JDBC4Statement {
 
   @Override
   public ResultSet executeQuery(String sql) throws SQLException {
-    return run(sql, () -> super.executeQuery(sql));
+    ResultSet rs = run(sql, () -> super.executeQuery(sql));
+    if (chora.session() != null) {
+      chora.session().holdCommitFor(this);
+    }
+    return rs;
   }
 
   /**

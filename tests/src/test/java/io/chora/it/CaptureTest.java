@@ -262,6 +262,17 @@ class CaptureTest {
   }
 
   @Test
+  void returningReadThroughAnOpenCursorIsCommittedWhenTheConnectionCloses() throws SQLException {
+    Statement st = c.createStatement();
+    ResultSet rs = st.executeQuery("INSERT INTO item VALUES (1, 'a', 1), (2, 'b', 2) RETURNING id");
+    assertThat(rs.next()).isTrue(); // the cursor stays open: SQLite cannot commit yet
+    c.close();
+    c = Db.chora(dir, "a.db");
+    assertThat(Db.scalar(c, "SELECT count(*) FROM item")).isEqualTo(2);
+    assertThat(transactions(c)).hasSize(1);
+  }
+
+  @Test
   void keyChangeIsDeleteThenInsert() throws SQLException {
     exec(c, "INSERT INTO item VALUES (1, 'a', 1)");
     exec(c, "UPDATE item SET id = 5 WHERE id = 1");
