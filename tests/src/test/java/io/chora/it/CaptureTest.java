@@ -273,6 +273,21 @@ class CaptureTest {
   }
 
   @Test
+  void oddIdentifiersAreQuotedEverywhere() throws SQLException {
+    exec(
+        c,
+        "CREATE TABLE \"we\"\"ird; DROP TABLE item;--\"(\"k e y\" TEXT PRIMARY KEY,"
+            + " \"va'l\" TEXT, \"ünï\" INTEGER)");
+    exec(c, "INSERT INTO \"we\"\"ird; DROP TABLE item;--\" VALUES ('k', 'v', 1)");
+    exec(c, "UPDATE \"we\"\"ird; DROP TABLE item;--\" SET \"ünï\" = 2");
+    assertThat(transactions(c))
+        .containsExactly(
+            List.of("insert we\"ird; DROP TABLE item;--['k'] {k e y='k', va'l='v'}"),
+            List.of("update we\"ird; DROP TABLE item;--['k'] {ünï=2}"));
+    assertThat(Db.scalar(c, "SELECT count(*) FROM sqlite_schema WHERE name = 'item'")).isEqualTo(1);
+  }
+
+  @Test
   void keyChangeIsDeleteThenInsert() throws SQLException {
     exec(c, "INSERT INTO item VALUES (1, 'a', 1)");
     exec(c, "UPDATE item SET id = 5 WHERE id = 1");
