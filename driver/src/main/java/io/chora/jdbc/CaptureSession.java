@@ -35,6 +35,7 @@ final class CaptureSession {
   private int depth;
   private boolean sqlTransaction;
   private boolean commitPending;
+  private long userChanges = -1;
   private java.sql.Statement cursorOwner;
   private final Deque<String> sqlSavepoints = new ArrayDeque<>();
 
@@ -78,6 +79,7 @@ final class CaptureSession {
       return internal(
           () -> {
             T result = action.run();
+            rememberUserChanges();
             if (kind.changesTables()) {
               refreshTriggers();
             }
@@ -90,6 +92,7 @@ final class CaptureSession {
           T result;
           try {
             result = action.run();
+            rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
             // SQLite already undid the failed statement (or batch entry); what ran before it in
             // this wrapper stays, exactly as under plain autocommit
@@ -159,6 +162,15 @@ final class CaptureSession {
 
   boolean inSqlTransaction() {
     return sqlTransaction;
+  }
+
+  /** What {@code changes()} reports: the user's last write, not chora's own statements. */
+  long userChanges() throws SQLException {
+    return userChanges >= 0 ? userChanges : conn.getDatabase().changes();
+  }
+
+  private void rememberUserChanges() throws SQLException {
+    userChanges = conn.getDatabase().changes();
   }
 
   /** Writes the commit marker for the current transaction, if it logged anything. */

@@ -39,6 +39,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     }
     this.site = opened;
     this.session = setup;
+    org.sqlite.Function.create(this, "changes", new UserChangesFunction(setup), 0, 0);
   }
 
   /** Creates chora's tables and triggers, adopts unlogged writes; returns the site id. */

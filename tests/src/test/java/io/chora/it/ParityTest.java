@@ -31,7 +31,9 @@ class ParityTest {
           "update count " + st.executeUpdate("INSERT INTO t(name, n) VALUES ('a', 1), ('b', 2)"));
       seen.add("rowid " + one(st, "SELECT last_insert_rowid()"));
       seen.add("get update count " + st.getUpdateCount());
+      seen.add("changes() after autocommit write " + one(st, "SELECT changes()"));
       seen.add("execute " + st.execute("UPDATE t SET n = n + 1") + " " + st.getUpdateCount());
+      seen.add("changes() after update " + one(st, "SELECT changes()"));
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO t(name, n) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -60,6 +62,9 @@ class ParityTest {
       seen.add("in tx " + st.executeUpdate("DELETE FROM t WHERE n > 2"));
       seen.add("changes() in tx " + one(st, "SELECT changes()"));
       c.rollback();
+      st.executeUpdate("UPDATE t SET n = 0 WHERE n < 3");
+      c.commit();
+      seen.add("changes() after commit " + one(st, "SELECT changes()"));
       c.setAutoCommit(true);
       int[] batch;
       try (PreparedStatement ps = c.prepareStatement("UPDATE t SET n = ? WHERE id = ?")) {
