@@ -3,22 +3,27 @@ package io.chora.jdbc;
 import io.chora.jdbc.capture.CaptureSchema;
 import io.chora.jdbc.capture.TriggerSync;
 import io.chora.jdbc.sql.SqlKind;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * One connection's transaction bookkeeping for capture. The triggers log rows inside the user's
- * transaction; this class makes sure every committed transaction ends with a commit marker:
+ * transaction; this class makes sure every committed transaction that logged rows ends with one
+ * commit marker:
  *
  * <ul>
  *   <li>JDBC transactions (autoCommit off): the marker goes in right before {@code commit()}.
  *   <li>autocommit writes: the statement runs inside BEGIN ... marker ... COMMIT, so the marker
  *       commits atomically with it (SQLite would otherwise commit before we get control back).
- *   <li>BEGIN / COMMIT / SAVEPOINT / RELEASE sent as SQL are followed, so the marker lands in the
- *       transaction they commit.
+ *   <li>BEGIN / COMMIT / SAVEPOINT / RELEASE sent as SQL are followed ({@link SqlTransactions}).
  * </ul>
  *
  * Table DDL refreshes the triggers in the same transaction. Work that chora itself does runs with
@@ -29,21 +34,20 @@ final class CaptureSession {
   private final String site;
   private final Set<String> onlyTables;
   private final String label;
-  private final java.util.Map<String, NativeStatement> control = new java.util.HashMap<>(4);
-  private NativeStatement marker;
-  private NativeStatement logSize;
+  private final SqlTransactions sqlTransaction = new SqlTransactions();
+  private final Map<String, NativeStatement> prepared = new HashMap<>();
   private int depth;
-  private boolean sqlTransaction;
   private boolean commitPending;
+  private Statement cursorOwner;
   private long userChanges = -1;
-  private java.sql.Statement cursorOwner;
-  private final Deque<String> sqlSavepoints = new ArrayDeque<>();
+  private final String markCommit;
 
   CaptureSession(ChoraJdbcConnection conn, String site, Set<String> onlyTables, String label) {
     this.conn = conn;
     this.site = site;
     this.onlyTables = onlyTables;
     this.label = label;
+    this.markCommit = CaptureSchema.markCommit(site);
   }
 
   /** Runs {@code action}, a statement of {@code kind} named by {@code sql}, under capture rules. */
@@ -56,34 +60,60 @@ final class CaptureSession {
       case READ, OTHER, OTHER_DDL, ROLLBACK_TO:
         return action.run();
       case BEGIN:
-        return begin(action);
+        return following(action, () -> sqlTransaction.begun());
       case SAVEPOINT:
-        return savepoint(sql, action);
+        boolean outside = conn.getAutoCommit() && !sqlTransaction.isOpen();
+        return following(
+            action, () -> sqlTransaction.savepoint(SqlTransactions.savepointName(sql), outside));
       case RELEASE:
-        return release(sql, action);
+        String name = SqlTransactions.savepointName(sql);
+        if (sqlTransaction.releaseCommits(name)) {
+          mark();
+        }
+        return following(action, () -> sqlTransaction.released(name));
       case COMMIT:
         mark();
-        return endSqlTransaction(action);
+        return following(action, sqlTransaction::ended);
       case ROLLBACK:
-        return endSqlTransaction(action);
+        return following(action, sqlTransaction::ended);
       case SCRIPT:
-        refuseTransactionControl(ChoraJdbcConnection.CLASSIFIER.classifyScript(sql));
-        return write(kind, action);
+        refuseUnfollowable(ChoraJdbcConnection.CLASSIFIER.classifyScript(sql));
+        return write(kind, sql, action);
       default:
-        return write(kind, action);
+        return write(kind, sql, action);
     }
   }
 
-  private <T> T write(SqlKind kind, SqlAction<T> action) throws SQLException {
-    if (!conn.getAutoCommit() || sqlTransaction) {
+  /** Runs transaction control and updates what we know; on failure asks SQLite where it stands. */
+  private <T> T following(SqlAction<T> action, Runnable onSuccess) throws SQLException {
+    T result;
+    try {
+      result = action.run();
+    } catch (SQLException e) {
+      resyncAfter(e);
+      throw e;
+    }
+    onSuccess.run();
+    return result;
+  }
+
+  private <T> T write(SqlKind kind, String sql, SqlAction<T> action) throws SQLException {
+    if (!conn.getAutoCommit() || sqlTransaction.isOpen()) {
       return internal(
           () -> {
-            T result = action.run();
-            rememberUserChanges();
-            if (kind.changesTables()) {
-              refreshTriggers();
+            try {
+              beforeTableDdl(kind, sql);
+              T result = action.run();
+              rememberUserChanges();
+              return result;
+            } catch (SQLException e) {
+              resyncAfter(e);
+              throw e;
+            } finally {
+              if (kind.changesTables()) {
+                refreshTriggers(); // also after a failed DDL: its pre-drop must not stick
+              }
             }
-            return result;
           });
     }
     return internal(
@@ -91,26 +121,32 @@ final class CaptureSession {
           exec("BEGIN");
           T result;
           try {
+            beforeTableDdl(kind, sql);
             result = action.run();
             rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
-            // SQLite already undid the failed statement (or batch entry); what ran before it in
-            // this wrapper stays, exactly as under plain autocommit
-            commitAfterFailure(e);
+            if (kind.changesTables() || isBusy(e)) {
+              rollbackQuietly(e);
+            } else {
+              // SQLite already undid the failed statement (or batch entry); what ran before it
+              // in this wrapper stays, exactly as under plain autocommit
+              commitAfterFailure(e);
+            }
             throw e;
           }
           try {
             if (kind.changesTables()) {
               refreshTriggers();
             }
-            if (result instanceof java.sql.ResultSet) {
-              // INSERT ... RETURNING read through executeQuery: SQLite refuses COMMIT while its
-              // cursor is open, so the commit waits for the statement to close (or the next one)
+            if (result instanceof ResultSet || Boolean.TRUE.equals(result)) {
+              // INSERT ... RETURNING left a cursor open: SQLite refuses COMMIT until it is done,
+              // so the commit waits for the cursor's statement, or the next statement, to run
               mark();
               commitPending = true;
               finishPendingCommit();
             } else {
-              commitWithMarker();
+              mark();
+              exec("COMMIT");
             }
           } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
@@ -134,7 +170,7 @@ final class CaptureSession {
   }
 
   /** Notes which statement's open cursor holds a pending commit (see {@link #closing()}). */
-  void holdCommitFor(java.sql.Statement statement) {
+  void holdCommitFor(Statement statement) {
     if (commitPending && cursorOwner == null) {
       cursorOwner = statement;
     }
@@ -150,10 +186,7 @@ final class CaptureSession {
 
   /** The highest log row id: its growth over a statement is how many rows capture logged. */
   long logSize() throws SQLException {
-    if (logSize == null) {
-      logSize = new NativeStatement(conn, "SELECT max(id) FROM chora_log");
-    }
-    return logSize.queryLong();
+    return statement("SELECT max(id) FROM chora_log").queryLong();
   }
 
   boolean isInternal() {
@@ -161,7 +194,7 @@ final class CaptureSession {
   }
 
   boolean inSqlTransaction() {
-    return sqlTransaction;
+    return sqlTransaction.isOpen();
   }
 
   /** What {@code changes()} reports: the user's last write, not chora's own statements. */
@@ -173,12 +206,14 @@ final class CaptureSession {
     userChanges = conn.getDatabase().changes();
   }
 
-  /** Writes the commit marker for the current transaction, if it logged anything. */
+  /**
+   * Writes the commit marker if the transaction logged rows. The check is a read first: a
+   * transaction that wrote nothing must not take the write lock just to find that out.
+   */
   void mark() throws SQLException {
-    if (marker == null) {
-      marker = new NativeStatement(conn, CaptureSchema.markCommit(site));
+    if (statement(CaptureSchema.LOG_TAIL_OP).queryLong() > 0) {
+      statement(markCommit).run();
     }
-    marker.run();
   }
 
   /** Re-reads the schema and brings the capture triggers up to date. */
@@ -196,77 +231,62 @@ final class CaptureSession {
     }
   }
 
-  private <T> T begin(SqlAction<T> action) throws SQLException {
-    T result = action.run();
-    if (conn.getAutoCommit()) {
-      sqlTransaction = true;
+  /** ALTER TABLE ... DROP COLUMN fails while a trigger names the column: ours go first. */
+  private void beforeTableDdl(SqlKind kind, String sql) throws SQLException {
+    if (kind == SqlKind.TABLE_DDL) {
+      String table = ChoraJdbcConnection.CLASSIFIER.columnDroppedFrom(sql);
+      if (table != null) {
+        TriggerSync.dropColumnTriggers(conn, table);
+      }
     }
-    return result;
   }
 
-  private <T> T savepoint(String sql, SqlAction<T> action) throws SQLException {
-    T result = action.run();
-    if (conn.getAutoCommit() && (!sqlTransaction || !sqlSavepoints.isEmpty())) {
-      sqlTransaction = true; // a SAVEPOINT outside a transaction starts one
-      sqlSavepoints.push(savepointName(sql, "SAVEPOINT"));
-    }
-    return result;
-  }
-
-  private <T> T release(String sql, SqlAction<T> action) throws SQLException {
-    if (sqlSavepoints.isEmpty()) {
-      return action.run();
-    }
-    String name = savepointName(sql, "RELEASE");
-    boolean outermost = name.equalsIgnoreCase(sqlSavepoints.peekLast());
-    if (outermost) {
-      mark(); // releasing the outermost savepoint commits the transaction
-    }
-    T result = action.run();
-    while (!sqlSavepoints.isEmpty() && !name.equalsIgnoreCase(sqlSavepoints.pop())) {}
-    if (outermost) {
-      sqlTransaction = false;
-    }
-    return result;
-  }
-
-  private <T> T endSqlTransaction(SqlAction<T> action) throws SQLException {
-    T result = action.run();
-    sqlTransaction = false;
-    sqlSavepoints.clear();
-    return result;
-  }
-
-  private static String savepointName(String sql, String keyword) {
-    String[] words = sql.strip().split("[\\s;]+");
-    int i = 1;
-    if (keyword.equals("RELEASE") && words.length > 2 && words[1].equalsIgnoreCase("SAVEPOINT")) {
-      i = 2;
-    }
-    return words.length > i ? words[i].replaceAll("^[\"`\\[']|[\"`\\]']$", "") : "";
-  }
-
-  /** Refuses scripts that mix transaction control with other statements: not followable. */
-  static void refuseTransactionControl(java.util.List<SqlKind> kinds) throws SQLException {
+  /** Refuses scripts whose statements need handling between them. */
+  static void refuseUnfollowable(List<SqlKind> kinds) throws SQLException {
+    boolean tableDdl = false;
     for (SqlKind k : kinds) {
       switch (k) {
         case BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO ->
             throw new SQLFeatureNotSupportedException(
                 "chora: transaction control (BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE) inside a"
                     + " multi-statement string is not supported; send it as its own statement");
+        case TABLE_DDL -> tableDdl = true;
         default -> {}
       }
     }
+    if (tableDdl && kinds.size() > 1) {
+      throw new SQLFeatureNotSupportedException(
+          "chora: CREATE/ALTER/DROP TABLE inside a multi-statement string is not supported"
+              + " (capture must be refreshed between statements); send each statement on its own");
+    }
   }
 
-  private void commitWithMarker() throws SQLException {
-    mark();
-    exec("COMMIT");
+  /** After an error, SQLite may have ended the transaction itself (ROLLBACK conflicts, I/O). */
+  private void resyncAfter(SQLException error) {
+    if (sqlTransaction.isOpen() && !sqliteInTransaction()) {
+      sqlTransaction.ended();
+    }
+  }
+
+  /** SQLite has no getter for this in sqlite-jdbc: BEGIN succeeds only outside a transaction. */
+  private boolean sqliteInTransaction() {
+    try {
+      exec("BEGIN");
+    } catch (SQLException inTransaction) {
+      return true;
+    }
+    try {
+      exec("ROLLBACK");
+    } catch (SQLException ignored) {
+      // nothing was done inside the probe transaction
+    }
+    return false;
   }
 
   private void commitAfterFailure(Throwable cause) {
     try {
-      commitWithMarker();
+      mark();
+      exec("COMMIT");
     } catch (SQLException e) {
       rollbackQuietly(cause); // e.g. the error already ended the transaction (ROLLBACK conflict)
     }
@@ -276,17 +296,28 @@ final class CaptureSession {
     try {
       exec("ROLLBACK");
     } catch (SQLException e) {
-      cause.addSuppressed(e);
+      if (sqliteInTransaction()) {
+        cause.addSuppressed(e);
+      }
     }
   }
 
-  /** BEGIN, COMMIT and ROLLBACK, each prepared once per connection and stepped natively. */
+  private static boolean isBusy(Throwable e) {
+    return e instanceof SQLiteException s
+        && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
+  }
+
   private void exec(String sql) throws SQLException {
-    NativeStatement statement = control.get(sql);
+    statement(sql).run();
+  }
+
+  /** chora's fixed statements, prepared once per connection and stepped natively. */
+  private NativeStatement statement(String sql) throws SQLException {
+    NativeStatement statement = prepared.get(sql);
     if (statement == null) {
       statement = new NativeStatement(conn, sql);
-      control.put(sql, statement);
+      prepared.put(sql, statement);
     }
-    statement.run();
+    return statement;
   }
 }

@@ -4,22 +4,24 @@ import io.chora.jdbc.capture.CaptureSchema;
 import io.chora.jdbc.capture.ChangeLog;
 import io.chora.jdbc.capture.TriggerSync;
 import io.chora.jdbc.sql.SqlClassifier;
-import io.chora.jdbc.sql.SqlKind;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.VectorClock;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.jdbc4.JDBC4Connection;
-import org.sqlite.jdbc4.JDBC4PreparedStatement;
+import org.sqlite.jdbc4.JDBC4Statement;
 
 /**
  * A real sqlite-jdbc connection (so {@code org.sqlite.Function.create} and the other static
- * sqlite-jdbc APIs keep working) whose statements capture changes. Reads are sqlite-jdbc's own
- * statements, untouched; writes, DDL and transaction control go through {@link CaptureSession}.
+ * sqlite-jdbc APIs keep working) whose statements capture changes: writes, DDL and transaction
+ * control go through {@link CaptureSession}; reads run as sqlite-jdbc runs them.
  */
 final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnection {
+  private static final System.Logger LOG = System.getLogger("io.chora.jdbc");
   static final SqlClassifier CLASSIFIER = new SqlClassifier();
 
   private final String site;
@@ -28,29 +30,53 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
 
   ChoraJdbcConnection(ChoraOptions options) throws SQLException {
     super(options.sqliteUrl, options.sqliteAddress, options.sqliteProperties);
-    String opened;
-    CaptureSession setup;
     try {
-      opened = open(options);
-      setup = new CaptureSession(this, opened, options.tables, options.sqliteAddress);
+      this.site = open(options);
+      this.session =
+          site == null
+              ? null
+              : new CaptureSession(this, site, options.tables, options.sqliteAddress);
+      if (session != null) {
+        org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
+      }
     } catch (SQLException | RuntimeException e) {
       super.close();
       throw e;
     }
-    this.site = opened;
-    this.session = setup;
-    org.sqlite.Function.create(this, "changes", new UserChangesFunction(setup), 0, 0);
   }
 
-  /** Creates chora's tables and triggers, adopts unlogged writes; returns the site id. */
+  /**
+   * Makes sure chora's tables and triggers are current and returns the site id. Usually a quick
+   * read shows that nothing is to do; otherwise one write transaction creates what is missing and
+   * adopts rows written while chora was away. Null for a read-only database chora never set up.
+   */
   private String open(ChoraOptions options) throws SQLException {
-    try (Statement st = new org.sqlite.jdbc4.JDBC4Statement(this)) {
-      st.execute("BEGIN IMMEDIATE");
+    try (Statement st = new JDBC4Statement(this)) {
+      st.execute("BEGIN");
+      try {
+        if (CaptureSchema.isReady(this, options.site)
+            && TriggerSync.isCurrent(this, options.tables)) {
+          return CaptureSchema.siteId(this, options.site);
+        }
+      } finally {
+        st.execute("COMMIT");
+      }
+      try {
+        st.execute("BEGIN IMMEDIATE");
+      } catch (SQLiteException e) {
+        if ((e.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_READONLY.code) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "chora: {0} is read-only and was never opened by chora read-write: capture is off",
+              options.sqliteAddress);
+          return null;
+        }
+        throw e;
+      }
       try {
         CaptureSchema.create(this);
         String siteId = CaptureSchema.siteId(this, options.site);
         TriggerSync.sync(this, options.tables, options.sqliteAddress);
-        CaptureSchema.createMarker(this);
         try (NativeStatement mark = new NativeStatement(this, CaptureSchema.markCommit(siteId))) {
           mark.run(); // rows logged while chora was away become a local commit
         }
@@ -81,11 +107,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       throws SQLException {
     checkOpen();
     checkCursor(type, concurrency, holdability);
-    SqlKind kind = CLASSIFIER.classify(sql);
-    if (session == null || kind == SqlKind.READ) {
-      return new JDBC4PreparedStatement(this, sql); // reads run exactly as in sqlite-jdbc
-    }
-    return new ChoraPreparedStatement(this, sql, kind);
+    return new ChoraPreparedStatement(this, sql, CLASSIFIER.classify(sql));
   }
 
   // ---- transactions -----------------------------------------------------------------------
@@ -101,22 +123,35 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   @Override
   public void commit() throws SQLException {
     if (session != null && !getAutoCommit()) {
+      session.finishPendingCommit();
       session.mark();
     }
     super.commit();
   }
 
   @Override
+  public void setAutoCommit(boolean autoCommit) throws SQLException {
+    if (session != null && autoCommit && !getAutoCommit()) {
+      session.mark(); // switching autocommit on commits the open transaction
+    }
+    super.setAutoCommit(autoCommit);
+  }
+
+  @Override
   public Savepoint setSavepoint() throws SQLException {
-    return remember(getAutoCommit(), super.setSavepoint());
+    return remember(opensTransaction(), super.setSavepoint());
   }
 
   @Override
   public Savepoint setSavepoint(String name) throws SQLException {
-    return remember(getAutoCommit(), super.setSavepoint(name));
+    return remember(opensTransaction(), super.setSavepoint(name));
   }
 
-  /** A savepoint set in autocommit mode opened the transaction: releasing it commits. */
+  private boolean opensTransaction() throws SQLException {
+    return getAutoCommit() && (session == null || !session.inSqlTransaction());
+  }
+
+  /** A savepoint set outside any transaction opened one: releasing it commits. */
   private Savepoint remember(boolean openedTransaction, Savepoint savepoint) {
     if (openedTransaction) {
       outermostSavepoint = savepoint;
@@ -126,19 +161,14 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
 
   @Override
   public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-    if (session != null && savepoint == outermostSavepoint) {
+    boolean commits = session != null && savepoint == outermostSavepoint;
+    if (commits) {
       session.mark();
-      outermostSavepoint = null;
     }
     super.releaseSavepoint(savepoint);
-  }
-
-  @Override
-  public void setAutoCommit(boolean autoCommit) throws SQLException {
-    if (session != null && autoCommit && !getAutoCommit()) {
-      session.mark(); // switching autocommit on commits the open transaction
+    if (commits) {
+      outermostSavepoint = null;
     }
-    super.setAutoCommit(autoCommit);
   }
 
   // ---- ChoraConnection --------------------------------------------------------------------
@@ -150,7 +180,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
 
   @Override
   public VectorClock clock() throws SQLException {
-    return session.internal(() -> new ChangeLog(this, site).clock());
+    return requireCapture().internal(() -> new ChangeLog(this, site).clock());
   }
 
   @Override
@@ -162,19 +192,30 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
         () -> new ChangeLog(this, site).changesSince(peer, TriggerSync.tracked(this)));
   }
 
+  private CaptureSession requireCapture() throws SQLException {
+    if (session == null) {
+      throw new SQLException(
+          "chora capture is off for this read-only database: open it once"
+              + " read-write through jdbc:chora: to set it up");
+    }
+    return session;
+  }
+
   /** Runs several reads against one snapshot: a read transaction unless one is already open. */
   private <T> T inReadSnapshot(SqlAction<T> reads) throws SQLException {
-    return session.internal(
+    CaptureSession capture = requireCapture();
+    return capture.internal(
         () -> {
-          boolean own = getAutoCommit() && !session.inSqlTransaction();
-          if (!own) {
+          if (!getAutoCommit() || capture.inSqlTransaction()) {
             return reads.run();
           }
-          getDatabase()._exec("BEGIN");
-          try {
-            return reads.run();
-          } finally {
-            getDatabase()._exec("COMMIT");
+          try (Statement st = new JDBC4Statement(this)) {
+            st.execute("BEGIN");
+            try {
+              return reads.run();
+            } finally {
+              st.execute("COMMIT");
+            }
           }
         });
   }

@@ -6,9 +6,10 @@ import java.sql.SQLException;
 import org.sqlite.jdbc4.JDBC4PreparedStatement;
 
 /**
- * sqlite-jdbc's prepared statement for SQL that may write: classified once at prepare time, run
- * through the connection's {@link CaptureSession}. Prepared reads never get this class. Only the
- * methods the other execute variants funnel into are overridden.
+ * sqlite-jdbc's prepared statement, classified once at prepare time and run through the
+ * connection's {@link CaptureSession}. For a read that costs one check (is an earlier RETURNING
+ * write still waiting to commit?). Only the methods the other execute variants funnel into are
+ * overridden.
  */
 final class ChoraPreparedStatement extends JDBC4PreparedStatement {
   private final ChoraJdbcConnection chora;
@@ -23,7 +24,15 @@ final class ChoraPreparedStatement extends JDBC4PreparedStatement {
   }
 
   private <T> T run(SqlAction<T> action) throws SQLException {
-    return chora.session().run(kind, text, action);
+    CaptureSession session = chora.session();
+    if (session == null) {
+      return action.run();
+    }
+    T result = session.run(kind, text, action);
+    if (kind != SqlKind.READ) {
+      session.holdCommitFor(this);
+    }
+    return result;
   }
 
   @Override
@@ -33,9 +42,7 @@ final class ChoraPreparedStatement extends JDBC4PreparedStatement {
 
   @Override
   public ResultSet executeQuery() throws SQLException {
-    ResultSet rs = run(super::executeQuery);
-    chora.session().holdCommitFor(this);
-    return rs;
+    return run(super::executeQuery);
   }
 
   @Override

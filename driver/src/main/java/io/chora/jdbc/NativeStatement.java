@@ -13,11 +13,9 @@ import org.sqlite.jdbc4.JDBC4PreparedStatement;
  */
 final class NativeStatement implements AutoCloseable {
   private final JDBC4PreparedStatement statement;
-  private final String sql;
 
   NativeStatement(SQLiteConnection conn, String sql) throws SQLException {
     this.statement = new JDBC4PreparedStatement(conn, sql);
-    this.sql = sql;
   }
 
   /** Runs a write; SQLite's error, if any, is thrown as sqlite-jdbc would. */
@@ -46,9 +44,10 @@ final class NativeStatement implements AutoCloseable {
         });
   }
 
-  private void check(DB db, int rc) throws SQLException {
+  /** SQLite's own error code and message reach the caller, as from any sqlite-jdbc call. */
+  private static void check(DB db, int rc) throws SQLException {
     if (rc != Codes.SQLITE_ROW && rc != Codes.SQLITE_DONE) {
-      throw DB.newSQLException(rc, "(" + sql + ")");
+      db.throwex(rc);
     }
   }
 

@@ -17,8 +17,9 @@ import java.util.UUID;
  *       marker row per committed transaction carrying its dot (site, seq) and HLC.
  * </ul>
  *
- * The marker is written through an INSTEAD OF trigger on a TEMP view, so that it never moves the
- * user's {@code last_insert_rowid()}, and only when the transaction logged something.
+ * The marker is written through an INSTEAD OF trigger on the view {@code chora_commit}, so that it
+ * never moves the user's {@code last_insert_rowid()}, and only when the transaction logged
+ * something.
  */
 public final class CaptureSchema {
   private static final String[] TABLES = {
@@ -39,13 +40,20 @@ public final class CaptureSchema {
           + LogOp.COMMIT
           + " AND site = ?1 ORDER BY id DESC LIMIT 1";
 
+  /**
+   * The op of the newest log row that is not a MAYBE_REPLACED candidate: not 0 (a marker) means the
+   * open transaction logged rows. A group of only candidates changed nothing (INSERT OR IGNORE that
+   * hit a UNIQUE value), so it gets no commit of its own.
+   */
+  public static final String LOG_TAIL_OP =
+      "SELECT op FROM chora_log WHERE op <> " + LogOp.MAYBE_REPLACED + " ORDER BY id DESC LIMIT 1";
+
   private static final String[] MARKER = {
-    "CREATE TEMP VIEW IF NOT EXISTS chora_commit(site) AS SELECT NULL",
-    "CREATE TEMP TRIGGER IF NOT EXISTS chora_commit_marker INSTEAD OF INSERT ON chora_commit"
-        // a group of only MAYBE_REPLACED rows changed nothing (INSERT OR IGNORE): no commit
-        + " WHEN (SELECT op FROM chora_log WHERE op <> "
-        + LogOp.MAYBE_REPLACED
-        + " ORDER BY id DESC LIMIT 1) <> "
+    "CREATE VIEW IF NOT EXISTS chora_commit(site) AS SELECT NULL",
+    "CREATE TRIGGER IF NOT EXISTS chora_commit_marker INSTEAD OF INSERT ON chora_commit"
+        + " WHEN ("
+        + LOG_TAIL_OP
+        + ") <> "
         + LogOp.COMMIT
         + " BEGIN INSERT INTO chora_log(op, site, seq, hlc) SELECT "
         + LogOp.COMMIT
@@ -70,15 +78,33 @@ public final class CaptureSchema {
       for (String ddl : TABLES) {
         st.execute(ddl);
       }
-    }
-  }
-
-  /** Creates this connection's commit marker view and trigger. */
-  public static void createMarker(Connection conn) throws SQLException {
-    try (Statement st = conn.createStatement()) {
       for (String ddl : MARKER) {
         st.execute(ddl);
       }
+    }
+  }
+
+  /**
+   * True when chora's tables exist, a site id is stored (matching {@code requested}, if given) and
+   * every logged row is committed under a marker: then opening needs no write.
+   */
+  public static boolean isReady(Connection conn, String requested) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM main.sqlite_schema WHERE name IN ('chora_meta',"
+                    + " 'chora_tables', 'chora_log', 'chora_commit', 'chora_commit_marker')")) {
+      if (!rs.next() || rs.getInt(1) != 5) {
+        return false;
+      }
+    }
+    String site = meta(conn, "site");
+    if (site == null || (requested != null && !requested.equals(site))) {
+      return false;
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(LOG_TAIL_OP)) {
+      return !rs.next() || rs.getInt(1) == LogOp.COMMIT;
     }
   }
 

@@ -1,48 +1,30 @@
 package io.chora.jdbc.capture;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Decodes the composite keys the triggers write: SQLite {@code quote()} literals joined by commas.
- * quote() renders every storage class exactly (REAL with round-trip precision, BLOB as X'..'), so
- * keys come back bit-exact.
+ * Decodes the composite keys the triggers write ({@link TriggerBuilder}): comma-joined parts, TEXT
+ * as {@code T}+hex of UTF-8, the rest as SQLite's quote() renders them ({@code NULL}, integers,
+ * reals with round-trip precision, {@code X'..'} blobs). No part contains a comma.
  */
 final class KeyCodec {
   private KeyCodec() {}
 
   static List<Object> decode(String text) {
     List<Object> parts = new ArrayList<>();
-    int i = 0;
-    while (i <= text.length()) {
-      int end;
-      if (text.startsWith("'", i)) {
-        StringBuilder s = new StringBuilder();
-        int j = i + 1;
-        while (true) {
-          int q = text.indexOf('\'', j);
-          if (q + 1 < text.length() && text.charAt(q + 1) == '\'') {
-            s.append(text, j, q + 1);
-            j = q + 2;
-          } else {
-            s.append(text, j, q);
-            end = q + 1;
-            break;
-          }
-        }
-        parts.add(s.toString());
-      } else {
-        end = text.indexOf(',', i);
-        end = end < 0 ? text.length() : end;
-        parts.add(literal(text.substring(i, end)));
-      }
-      i = end + 1;
+    for (String token : text.split(",", -1)) {
+      parts.add(part(token));
     }
     return parts;
   }
 
-  private static Object literal(String token) {
+  private static Object part(String token) {
+    if (token.startsWith("T")) {
+      return new String(HexFormat.of().parseHex(token, 1, token.length()), StandardCharsets.UTF_8);
+    }
     if (token.equals("NULL")) {
       return null;
     }

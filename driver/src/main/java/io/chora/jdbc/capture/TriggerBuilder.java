@@ -128,14 +128,27 @@ final class TriggerBuilder {
     return "INSERT INTO chora_log(tbl, op, pk) VALUES (" + id + ", " + op + ", " + key + ");";
   }
 
-  /** One column's value, or for composite keys quote(a)||','||quote(b) (decoded by KeyCodec). */
+  /**
+   * One column's value as it is, or for composite keys the parts joined by commas: TEXT as {@code
+   * T} + hex of its UTF-8 bytes (quote() would stop at a NUL), everything else as quote() renders
+   * it, which is exact for every other storage class. Decoded by {@link KeyCodec}.
+   */
   private String key(String row) {
     List<String> cols = table.keyColumns();
     if (cols.size() == 1) {
       return row + Sql.id(cols.get(0));
     }
     return cols.stream()
-        .map(c -> "quote(" + row + Sql.id(c) + ")")
+        .map(c -> row + Sql.id(c))
+        .map(
+            v ->
+                "CASE typeof("
+                    + v
+                    + ") WHEN 'text' THEN 'T' || hex("
+                    + v
+                    + ") ELSE quote("
+                    + v
+                    + ") END")
         .collect(Collectors.joining("||','||"));
   }
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Keeps the capture triggers in the file in step with the schema: one set per tracked table,
@@ -23,6 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TriggerSync {
   private static final System.Logger LOG = System.getLogger("io.chora.jdbc");
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+  private static final Pattern OWN_TRIGGER =
+      Pattern.compile("chora_([0-9]+)_(ins|del|upd|bins|bupd)");
+
+  /** chora's own tables; a user table may still be called chora_something. */
+  private static final Set<String> OWN_TABLES = Set.of("chora_meta", "chora_tables", "chora_log");
 
   private TriggerSync() {}
 
@@ -34,7 +41,9 @@ public final class TriggerSync {
   public static Map<Long, TableInfo> sync(Connection conn, Set<String> only, String dbLabel)
       throws SQLException {
     if (only != null) {
-      CaptureSchema.setMeta(conn, "tables", String.join(",", only));
+      if (!String.join(",", only).equals(CaptureSchema.meta(conn, "tables"))) {
+        CaptureSchema.setMeta(conn, "tables", String.join(",", only));
+      }
     } else {
       String stored = CaptureSchema.meta(conn, "tables");
       only = stored == null ? null : Set.of(stored.split(","));
@@ -83,7 +92,53 @@ public final class TriggerSync {
         }
       }
     }
+    String synced = String.valueOf(schemaVersion(conn));
+    if (!synced.equals(CaptureSchema.meta(conn, "schema_version"))) {
+      CaptureSchema.setMeta(conn, "schema_version", synced);
+    }
     return tracked;
+  }
+
+  /**
+   * True when the triggers were brought up to date at the schema's current version and with the
+   * same table choice: then opening a connection needs no write transaction at all.
+   */
+  public static boolean isCurrent(Connection conn, Set<String> only) throws SQLException {
+    String synced = CaptureSchema.meta(conn, "schema_version");
+    if (synced == null || !synced.equals(String.valueOf(schemaVersion(conn)))) {
+      return false;
+    }
+    return only == null || String.join(",", only).equals(CaptureSchema.meta(conn, "tables"));
+  }
+
+  private static long schemaVersion(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA main.schema_version")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  /** Drops the triggers on {@code table} that name non-key columns (before DROP COLUMN). */
+  public static void dropColumnTriggers(Connection conn, String table) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT name FROM main.sqlite_schema WHERE type = 'trigger' AND tbl_name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Matcher own = OWN_TRIGGER.matcher(rs.getString(1));
+          if (own.matches() && !own.group(2).equals("ins") && !own.group(2).equals("del")) {
+            names.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    try (Statement st = conn.createStatement()) {
+      for (String name : names) {
+        st.execute("DROP TRIGGER " + Sql.id(name));
+      }
+    }
   }
 
   /** The tracked tables by id as they are now, without changing anything. */
@@ -109,9 +164,11 @@ public final class TriggerSync {
         ResultSet rs =
             st.executeQuery(
                 "SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger'"
-                    + " AND name GLOB 'chora_[0-9]*_*'")) {
+                    + " AND name GLOB 'chora_[0-9]*'")) {
       while (rs.next()) {
-        triggers.put(rs.getString(1), rs.getString(2));
+        if (OWN_TRIGGER.matcher(rs.getString(1)).matches()) {
+          triggers.put(rs.getString(1), rs.getString(2));
+        }
       }
     }
     return triggers;
@@ -134,8 +191,11 @@ public final class TriggerSync {
                 "SELECT name, tbl_name FROM main.sqlite_schema WHERE type = 'trigger'"
                     + " AND name GLOB 'chora_[0-9]*_ins'")) {
       while (rs.next()) {
-        String trigger = rs.getString(1);
-        long id = Long.parseLong(trigger.substring("chora_".length(), trigger.length() - 4));
+        Matcher own = OWN_TRIGGER.matcher(rs.getString(1));
+        if (!own.matches()) {
+          continue;
+        }
+        long id = Long.parseLong(own.group(1));
         if (!rs.getString(2).equals(ids.get(id))) {
           renamed.put(id, rs.getString(2));
         }
@@ -186,9 +246,11 @@ public final class TriggerSync {
         ResultSet rs =
             st.executeQuery(
                 "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
-                    + " AND name NOT GLOB 'sqlite_*' AND name NOT GLOB 'chora_*' ORDER BY name")) {
+                    + " AND name NOT GLOB 'sqlite_*' ORDER BY name")) {
       while (rs.next()) {
-        tables.add(rs.getString(1));
+        if (!OWN_TABLES.contains(rs.getString(1))) {
+          tables.add(rs.getString(1));
+        }
       }
     }
     return tables;

@@ -92,7 +92,7 @@ public final class SqlClassifier {
       return SqlKind.TABLE_DDL;
     }
     if (s instanceof Drop drop) {
-      return "TABLE".equalsIgnoreCase(drop.getType()) ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
+      return changesKeys(drop.getType()) ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
     }
     return null;
   }
@@ -117,12 +117,36 @@ public final class SqlClassifier {
         if (second.equals("TEMP") || second.equals("TEMPORARY") || second.equals("VIRTUAL")) {
           yield SqlKind.OTHER_DDL;
         }
-        yield second.equals("TABLE") ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
+        // a UNIQUE index is a new way for REPLACE to delete rows: the triggers must know it
+        yield second.equals("TABLE") || second.equals("UNIQUE")
+            ? SqlKind.TABLE_DDL
+            : SqlKind.OTHER_DDL;
       }
       case "ALTER" -> SqlKind.TABLE_DDL;
-      case "DROP" -> second.equals("TABLE") ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
+      case "DROP" -> changesKeys(second) ? SqlKind.TABLE_DDL : SqlKind.OTHER_DDL;
       default -> SqlKind.WRITE;
     };
+  }
+
+  /** Dropping a table, or an index that may have been UNIQUE, changes what triggers watch. */
+  private static boolean changesKeys(String droppedType) {
+    return "TABLE".equalsIgnoreCase(droppedType) || "INDEX".equalsIgnoreCase(droppedType);
+  }
+
+  /**
+   * For {@code ALTER TABLE t DROP [COLUMN] c}, the table {@code t}; otherwise null. SQLite refuses
+   * to drop a column that a trigger names, so capture's triggers on {@code t} must go first.
+   */
+  public String columnDroppedFrom(String sql) {
+    if (sql == null) {
+      return null;
+    }
+    SqlTokens tokens = new SqlTokens(sql);
+    if (!tokens.nextWord().equals("ALTER") || !tokens.nextWord().equals("TABLE")) {
+      return null;
+    }
+    String table = tokens.nextIdentifier();
+    return tokens.nextWord().equals("DROP") ? table : null;
   }
 
   private static boolean isRollbackTo(String sql) {

@@ -24,6 +24,55 @@ final class SqlTokens {
     return sql.substring(start, pos).toUpperCase(Locale.ROOT);
   }
 
+  /**
+   * The next identifier, unquoted ("x", `x`, [x] or a bare word); a schema prefix such as {@code
+   * main.} is skipped. Empty when there is none.
+   */
+  String nextIdentifier() {
+    String name = identifierPart();
+    skipSpaceAndComments();
+    if (pos < sql.length() && sql.charAt(pos) == '.') {
+      pos++;
+      skipSpaceAndComments();
+      name = identifierPart();
+    }
+    return name;
+  }
+
+  private String identifierPart() {
+    skipSpaceAndComments();
+    if (pos >= sql.length()) {
+      return "";
+    }
+    char open = sql.charAt(pos);
+    if (open == '"' || open == '`' || open == '[') {
+      char close = open == '[' ? ']' : open;
+      StringBuilder name = new StringBuilder();
+      int i = pos + 1;
+      while (i < sql.length()) {
+        char c = sql.charAt(i);
+        if (c == close) {
+          if (close != ']' && i + 1 < sql.length() && sql.charAt(i + 1) == close) {
+            name.append(c);
+            i += 2;
+            continue;
+          }
+          break;
+        }
+        name.append(c);
+        i++;
+      }
+      pos = Math.min(i + 1, sql.length());
+      return name.toString();
+    }
+    int start = pos;
+    while (pos < sql.length()
+        && (Character.isLetterOrDigit(sql.charAt(pos)) || sql.charAt(pos) == '_')) {
+      pos++;
+    }
+    return sql.substring(start, pos);
+  }
+
   /** The first keyword of {@code sql} without allocating more than the word itself. */
   static String firstWord(String sql) {
     return new SqlTokens(sql).nextWord();

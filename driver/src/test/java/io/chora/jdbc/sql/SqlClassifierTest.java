@@ -32,7 +32,9 @@ class SqlClassifierTest {
         "ALTER TABLE t ADD COLUMN c | TABLE_DDL",
         "ALTER TABLE t RENAME TO u | TABLE_DDL",
         "DROP TABLE IF EXISTS t | TABLE_DDL",
-        "DROP INDEX i | OTHER_DDL",
+        "DROP INDEX i | TABLE_DDL",
+        "CREATE UNIQUE INDEX u ON t(a) | TABLE_DDL",
+        "DROP VIEW v | OTHER_DDL",
         "CREATE INDEX i ON t(a) | OTHER_DDL",
         "CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM u; INSERT INTO u VALUES (1); END"
             + " | OTHER_DDL",
