@@ -63,17 +63,6 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       }
       try {
         st.execute("BEGIN IMMEDIATE");
-      } catch (SQLiteException e) {
-        if ((e.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_READONLY.code) {
-          LOG.log(
-              System.Logger.Level.WARNING,
-              "chora: {0} is read-only and was never opened by chora read-write: capture is off",
-              options.sqliteAddress);
-          return null;
-        }
-        throw e;
-      }
-      try {
         CaptureSchema.create(this);
         String siteId = CaptureSchema.siteId(this, options.site);
         TriggerSync.sync(this, options.tables, options.sqliteAddress);
@@ -83,9 +72,29 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
         st.execute("COMMIT");
         return siteId;
       } catch (SQLException | RuntimeException e) {
-        st.execute("ROLLBACK");
+        rollback(st);
+        if (isReadOnlyError(e)) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "chora: {0} is read-only and not set up for chora: capture is off",
+              options.sqliteAddress);
+          return null;
+        }
         throw e;
       }
+    }
+  }
+
+  private static boolean isReadOnlyError(Exception e) {
+    return e instanceof SQLiteException s
+        && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_READONLY.code;
+  }
+
+  private static void rollback(Statement st) {
+    try {
+      st.execute("ROLLBACK");
+    } catch (SQLException notInTransaction) {
+      // BEGIN itself failed: nothing to undo
     }
   }
 

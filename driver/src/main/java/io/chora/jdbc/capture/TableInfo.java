@@ -37,16 +37,16 @@ public record TableInfo(
   }
 
   /**
-   * Non-partial UNIQUE indexes other than the primary key: REPLACE may delete rows through them.
+   * UNIQUE indexes other than the primary key: REPLACE may delete rows through them. A partial
+   * index counts as if it were whole: that only widens the conflict check, and candidates that were
+   * not deleted are dropped when changes are read.
    */
   private static List<List<String>> uniqueKeys(Connection conn, String table) throws SQLException {
     List<String> indexes = new ArrayList<>();
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA main.index_list(" + Sql.id(table) + ")")) {
       while (rs.next()) {
-        if (rs.getInt("unique") == 1
-            && !"pk".equals(rs.getString("origin"))
-            && rs.getInt("partial") == 0) {
+        if (rs.getInt("unique") == 1 && !"pk".equals(rs.getString("origin"))) {
           indexes.add(rs.getString("name"));
         }
       }
