@@ -1,9 +1,13 @@
 package io.chora.jdbc;
 
+import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.Conflict;
+import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * A connection to a chora replica: what {@code connection.unwrap(ChoraConnection.class)} returns,
@@ -21,4 +25,23 @@ public interface ChoraConnection extends Connection {
    * of the rows they changed. An empty clock asks for everything.
    */
   ChangeSet changesSince(VectorClock peer) throws SQLException;
+
+  /**
+   * Merges a change set from another replica, atomically: all of it or, on any error, nothing.
+   * Transactions this replica already has are skipped, so applying twice changes nothing. The
+   * merged writes are not recorded as local changes; they keep their origin's dots.
+   */
+  ApplyResult apply(ChangeSet changes) throws SQLException;
+
+  /** Sends {@code other} what it lacks and takes what this replica lacks, in that order. */
+  SyncResult syncWith(ChoraConnection other) throws SQLException;
+
+  /** Open conflicts: concurrent writes of one cell, with the value kept and the value lost. */
+  List<Conflict> conflicts() throws SQLException;
+
+  /** Writes a conflict's lost value back as a new local write (which syncs like any other). */
+  void restoreConflict(long id) throws SQLException;
+
+  /** Marks a conflict as seen; its lost value stays lost. */
+  void dismissConflict(long id) throws SQLException;
 }

@@ -1,15 +1,23 @@
 package io.chora.jdbc;
 
 import io.chora.jdbc.capture.CaptureSchema;
+import io.chora.jdbc.capture.ChangeApplier;
 import io.chora.jdbc.capture.ChangeLog;
+import io.chora.jdbc.capture.Ledger;
+import io.chora.jdbc.capture.TableInfo;
+import io.chora.jdbc.capture.TableWriter;
 import io.chora.jdbc.capture.TriggerSync;
 import io.chora.jdbc.sql.SqlClassifier;
+import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.Conflict;
+import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import org.sqlite.jdbc4.JDBC4Connection;
@@ -25,11 +33,13 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   static final SqlClassifier CLASSIFIER = new SqlClassifier();
 
   private final String site;
+  private final long maxValueBytes;
   private final CaptureSession session;
   private Savepoint outermostSavepoint;
 
   ChoraJdbcConnection(ChoraOptions options) throws SQLException {
     super(options.sqliteUrl, options.sqliteAddress, options.sqliteProperties);
+    this.maxValueBytes = options.maxValueBytes;
     try {
       this.site = open(options);
       this.session =
@@ -197,8 +207,75 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     if (peer == null) {
       throw new SQLException("changesSince needs the peer's clock; pass new VectorClock() for all");
     }
-    return inReadSnapshot(
+    return inWriteTransaction(
         () -> new ChangeLog(this, site).changesSince(peer, TriggerSync.tracked(this)));
+  }
+
+  @Override
+  public ApplyResult apply(ChangeSet changes) throws SQLException {
+    if (changes == null) {
+      throw new SQLException("apply needs a change set");
+    }
+    return inWriteTransaction(() -> new ChangeApplier(this, site, maxValueBytes).apply(changes));
+  }
+
+  @Override
+  public SyncResult syncWith(ChoraConnection other) throws SQLException {
+    if (other == null) {
+      throw new SQLException("syncWith needs the other replica's connection");
+    }
+    if (site.equals(other.siteId())) {
+      throw new SQLException(
+          "both connections are replica '" + site + "': sync needs two different replicas");
+    }
+    ChangeSet sent = changesSince(other.clock());
+    other.apply(sent);
+    ChangeSet received = other.changesSince(clock());
+    apply(received);
+    return new SyncResult(sent.size(), received.size());
+  }
+
+  @Override
+  public List<Conflict> conflicts() throws SQLException {
+    return requireCapture().internal(() -> Ledger.list(this, true));
+  }
+
+  @Override
+  public void restoreConflict(long id) throws SQLException {
+    inWriteTransaction(
+        () -> {
+          Conflict conflict = Ledger.get(this, id);
+          if (conflict.status() != Conflict.Status.OPEN) {
+            throw new SQLException("chora: conflict " + id + " is already " + conflict.status());
+          }
+          TableInfo table =
+              TriggerSync.tracked(this).values().stream()
+                  .filter(t -> t.name().equals(conflict.table()))
+                  .findFirst()
+                  .orElseThrow(
+                      () -> new SQLException("chora: table " + conflict.table() + " is gone"));
+          try (TableWriter writer = new TableWriter(this)) {
+            if (writer.update(
+                    table,
+                    conflict.key(),
+                    java.util.Collections.singletonMap(conflict.column(), conflict.lost()))
+                == 0) {
+              throw new SQLException(
+                  "chora: the row of conflict " + id + " no longer exists; nothing to restore");
+            }
+          }
+          Ledger.setStatus(this, id, Conflict.Status.RESTORED);
+          return null;
+        });
+  }
+
+  @Override
+  public void dismissConflict(long id) throws SQLException {
+    inWriteTransaction(
+        () -> {
+          Ledger.setStatus(this, id, Conflict.Status.DISMISSED);
+          return null;
+        });
   }
 
   private CaptureSession requireCapture() throws SQLException {
@@ -210,23 +287,44 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     return session;
   }
 
-  /** Runs several reads against one snapshot: a read transaction unless one is already open. */
-  private <T> T inReadSnapshot(SqlAction<T> reads) throws SQLException {
+  /**
+   * Runs chora's own reads and writes atomically: its own write transaction, or a savepoint inside
+   * the application's open one. Local rows it writes get a commit marker.
+   */
+  private <T> T inWriteTransaction(SqlAction<T> work) throws SQLException {
     CaptureSession capture = requireCapture();
     return capture.internal(
         () -> {
-          if (!getAutoCommit() || capture.inSqlTransaction()) {
-            return reads.run();
-          }
+          boolean own = getAutoCommit() && !capture.inSqlTransaction();
           try (Statement st = new JDBC4Statement(this)) {
-            st.execute("BEGIN");
+            st.execute(own ? "BEGIN IMMEDIATE" : "SAVEPOINT chora_merge");
+            T result;
             try {
-              return reads.run();
-            } finally {
-              st.execute("COMMIT");
+              result = work.run();
+              if (own) {
+                capture.mark();
+              }
+            } catch (SQLException | RuntimeException e) {
+              undo(st, own, e);
+              throw e;
             }
+            st.execute(own ? "COMMIT" : "RELEASE chora_merge");
+            return result;
           }
         });
+  }
+
+  private static void undo(Statement st, boolean own, Exception cause) {
+    try {
+      if (own) {
+        st.execute("ROLLBACK");
+      } else {
+        st.execute("ROLLBACK TO chora_merge");
+        st.execute("RELEASE chora_merge");
+      }
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   @Override

@@ -21,7 +21,9 @@ final class ChoraOptions {
   static final String SITE = "chora.site";
   static final String MODE = "chora.mode";
   static final String TABLES = "chora.tables";
-  private static final List<String> KEYS = List.of(SITE, MODE, TABLES);
+  static final String MAX_VALUE_BYTES = "chora.maxValueBytes";
+  private static final List<String> KEYS = List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES);
+  private static final long DEFAULT_MAX_VALUE_BYTES = 16L << 20;
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   final String sqliteUrl;
@@ -29,14 +31,20 @@ final class ChoraOptions {
   final Properties sqliteProperties;
   final String site;
   final Set<String> tables;
+  final long maxValueBytes;
 
   private ChoraOptions(
-      String sqliteAddress, Properties sqliteProperties, String site, Set<String> tables) {
+      String sqliteAddress,
+      Properties sqliteProperties,
+      String site,
+      Set<String> tables,
+      long maxValueBytes) {
     this.sqliteUrl = "jdbc:sqlite:" + sqliteAddress;
     this.sqliteAddress = sqliteAddress;
     this.sqliteProperties = sqliteProperties;
     this.site = site;
     this.tables = tables;
+    this.maxValueBytes = maxValueBytes;
   }
 
   static boolean accepts(String url) {
@@ -77,7 +85,11 @@ final class ChoraOptions {
     }
     checkMode(chora.getProperty(MODE, "java"));
     return new ChoraOptions(
-        address, passOn, site(chora.getProperty(SITE)), tables(chora.getProperty(TABLES)));
+        address,
+        passOn,
+        site(chora.getProperty(SITE)),
+        tables(chora.getProperty(TABLES)),
+        maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)));
   }
 
   private static void checkMode(String mode) throws SQLException {
@@ -103,6 +115,22 @@ final class ChoraOptions {
               + "'");
     }
     return site;
+  }
+
+  private static long maxValueBytes(String value) throws SQLException {
+    if (value == null) {
+      return DEFAULT_MAX_VALUE_BYTES;
+    }
+    try {
+      long bytes = Long.parseLong(value.strip());
+      if (bytes > 0) {
+        return bytes;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new SQLException(
+        "chora.maxValueBytes must be a positive number of bytes: '" + value + "'");
   }
 
   private static Set<String> tables(String list) throws SQLException {
@@ -137,6 +165,11 @@ final class ChoraOptions {
             info,
             TABLES,
             "Comma-separated tables to track; default every table with a primary key"));
+    props.add(
+        describe(
+            info,
+            MAX_VALUE_BYTES,
+            "Largest value a received change set may carry, in bytes (default 16 MiB)"));
     return props.toArray(new DriverPropertyInfo[0]);
   }
 

@@ -16,9 +16,32 @@ public final class Change {
   private final String table;
   private final List<Object> key;
   private final ChangeKind kind;
+  private final long causalLength;
   private final Map<String, Object> values;
 
+  /** A change to the first life of a row: causal length 1, or 2 for its delete. */
   public Change(String table, List<Object> key, ChangeKind kind, Map<String, Object> values) {
+    this(table, key, kind, kind == ChangeKind.DELETE ? 2 : 1, values);
+  }
+
+  /**
+   * A change with the row's causal length after it: odd while the row exists, even once deleted.
+   * Each delete or re-insert adds one, so the higher causal length decides whether a row exists.
+   */
+  public Change(
+      String table,
+      List<Object> key,
+      ChangeKind kind,
+      long causalLength,
+      Map<String, Object> values) {
+    if (causalLength < 1 || (causalLength % 2 == 0) != (kind == ChangeKind.DELETE)) {
+      throw new IllegalArgumentException(
+          "causal length "
+              + causalLength
+              + " does not fit a "
+              + kind.wireName()
+              + " (odd for a live row, even for a deleted one)");
+    }
     if (table == null || table.isEmpty()) {
       throw new IllegalArgumentException("a change needs a table name");
     }
@@ -31,6 +54,7 @@ public final class Change {
     // not List.copyOf: a NULL key part is legal in SQLite (non-rowid keys allow it)
     this.key = Collections.unmodifiableList(new ArrayList<>(key));
     this.kind = kind;
+    this.causalLength = causalLength;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
@@ -41,6 +65,11 @@ public final class Change {
   /** The primary key values, in primary-key column order. */
   public List<Object> key() {
     return key;
+  }
+
+  /** The row's causal length after this change: odd while it exists, even once deleted. */
+  public long causalLength() {
+    return causalLength;
   }
 
   public ChangeKind kind() {
@@ -57,6 +86,7 @@ public final class Change {
     return o instanceof Change c
         && c.table.equals(table)
         && c.kind == kind
+        && c.causalLength == causalLength
         && SqlValues.equal(c.key, key)
         && SqlValues.equal(c.values, values);
   }

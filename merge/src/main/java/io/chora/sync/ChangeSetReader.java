@@ -144,6 +144,7 @@ public final class ChangeSetReader implements AutoCloseable {
     String txSite = null;
     Long seq = null;
     Long hlc = null;
+    VectorClock deps = null;
     List<Change> changes = null;
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a transaction field");
@@ -151,14 +152,15 @@ public final class ChangeSetReader implements AutoCloseable {
         case "site" -> txSite = text();
         case "seq" -> seq = integer();
         case "hlc" -> hlc = integer();
+        case "deps" -> deps = readClock();
         case "changes" -> changes = readChanges();
         default -> throw fail("unknown transaction field '" + json.currentName() + "'");
       }
     }
-    if (txSite == null || seq == null || hlc == null || changes == null) {
-      throw fail("a transaction needs site, seq, hlc and changes");
+    if (txSite == null || seq == null || hlc == null || deps == null || changes == null) {
+      throw fail("a transaction needs site, seq, hlc, deps and changes");
     }
-    return new Transaction(new Dot(txSite, seq), hlc, changes);
+    return new Transaction(new Dot(txSite, seq), hlc, deps, changes);
   }
 
   private List<Change> readChanges() throws IOException {
@@ -175,12 +177,14 @@ public final class ChangeSetReader implements AutoCloseable {
     String table = null;
     List<Object> key = null;
     ChangeKind kind = null;
+    Long causalLength = null;
     Map<String, Object> values = new LinkedHashMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a change field");
       switch (json.currentName()) {
         case "table" -> table = text();
         case "kind" -> kind = ChangeKind.fromWire(text());
+        case "cl" -> causalLength = integer();
         case "key" -> {
           expect(json.nextToken(), JsonToken.START_ARRAY, "the key array");
           key = new ArrayList<>();
@@ -202,13 +206,13 @@ public final class ChangeSetReader implements AutoCloseable {
         default -> throw fail("unknown change field '" + json.currentName() + "'");
       }
     }
-    if (table == null || key == null || kind == null) {
-      throw fail("a change needs table, key and kind");
+    if (table == null || key == null || kind == null || causalLength == null) {
+      throw fail("a change needs table, key, kind and cl");
     }
     if (kind == ChangeKind.DELETE && !values.isEmpty()) {
       throw fail("a delete carries no values");
     }
-    return new Change(table, key, kind, values);
+    return new Change(table, key, kind, causalLength, values);
   }
 
   private Object value(JsonToken t) throws IOException {

@@ -14,8 +14,8 @@ import java.util.Map;
  *
  * <pre>
  * {"format":"chora.changeset","version":1,"site":"a","clock":{"a":2},
- *  "transactions":[{"site":"a","seq":2,"hlc":113...,"changes":[
- *    {"table":"item","key":[7],"kind":"insert","values":{"id":7,"name":"x","data":{"blob":"AP8="}}}]}]}
+ *  "transactions":[{"site":"a","seq":2,"hlc":113...,"deps":{"a":1},"changes":[
+ *    {"table":"item","key":[7],"kind":"insert","cl":1,"values":{"id":7,"data":{"blob":"AP8="}}}]}]}
  * </pre>
  *
  * Values: JSON null, integers (SQLite INTEGER), numbers with a fraction or exponent (REAL), strings
@@ -41,12 +41,16 @@ public final class ChangeSetWriter implements AutoCloseable {
     json.writeNumberField("version", VERSION);
     json.writeStringField("site", site);
     json.writeFieldName("clock");
+    writeClock(clock);
+    json.writeArrayFieldStart("transactions");
+  }
+
+  private void writeClock(VectorClock clock) throws IOException {
     json.writeStartObject();
     for (Map.Entry<String, Long> e : clock.entries().entrySet()) {
       json.writeNumberField(e.getKey(), e.getValue());
     }
     json.writeEndObject();
-    json.writeArrayFieldStart("transactions");
   }
 
   public void write(Transaction tx) throws IOException {
@@ -54,6 +58,8 @@ public final class ChangeSetWriter implements AutoCloseable {
     json.writeStringField("site", tx.dot().site());
     json.writeNumberField("seq", tx.dot().seq());
     json.writeNumberField("hlc", tx.hlc());
+    json.writeFieldName("deps");
+    writeClock(tx.deps());
     json.writeArrayFieldStart("changes");
     for (Change change : tx.changes()) {
       writeChange(change);
@@ -71,6 +77,7 @@ public final class ChangeSetWriter implements AutoCloseable {
     }
     json.writeEndArray();
     json.writeStringField("kind", change.kind().wireName());
+    json.writeNumberField("cl", change.causalLength());
     if (change.kind() != ChangeKind.DELETE) {
       json.writeObjectFieldStart("values");
       for (Map.Entry<String, Object> e : change.values().entrySet()) {

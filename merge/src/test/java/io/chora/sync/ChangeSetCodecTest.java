@@ -133,12 +133,12 @@ class ChangeSetCodecTest {
             "{\"format\":\"chora.changeset\",\"version\":1,\"site\":\"a\",\"clock\":{\"a\":2,\"b\":1},"
                 + "\"transactions\":[{\"site\":\"a\",\"seq\":2,\"hlc\":"
                 + hlc
-                + ",\"changes\":["
-                + "{\"table\":\"item\",\"key\":[7],\"kind\":\"insert\",\"values\":{\"id\":7,"
+                + ",\"deps\":{\"a\":1},\"changes\":["
+                + "{\"table\":\"item\",\"key\":[7],\"kind\":\"insert\",\"cl\":1,\"values\":{\"id\":7,"
                 + "\"name\":\"x\",\"data\":{\"blob\":\"AP8=\"},\"score\":1.5,\"gone\":null}},"
-                + "{\"table\":\"item\",\"key\":[7],\"kind\":\"update\","
+                + "{\"table\":\"item\",\"key\":[7],\"kind\":\"update\",\"cl\":1,"
                 + "\"values\":{\"score\":{\"real\":\"-Infinity\"},\"nan\":{\"real\":\"NaN\"}}},"
-                + "{\"table\":\"item\",\"key\":[8],\"kind\":\"delete\"}]}]}");
+                + "{\"table\":\"item\",\"key\":[8],\"kind\":\"delete\",\"cl\":2}]}]}");
   }
 
   @Test

@@ -31,11 +31,12 @@ class ChangeSetMalformedTest {
   }
 
   private static String withChange(String change) {
-    return withTransaction("{'site':'a','seq':1,'hlc':5,'changes':[" + change + "]}");
+    return withTransaction("{'site':'a','seq':1,'hlc':5,'deps':{},'changes':[" + change + "]}");
   }
 
   private static String withValue(String value) {
-    return withChange("{'table':'t','key':[1],'kind':'insert','values':{'v':" + value + "}}");
+    return withChange(
+        "{'table':'t','key':[1],'kind':'insert','cl':1,'values':{'v':" + value + "}}");
   }
 
   private static final String VALID = withValue("'ok'");
@@ -110,19 +111,19 @@ class ChangeSetMalformedTest {
             "transaction not an object", withTransaction("7"), "expected a transaction object"),
         arguments(
             "seq 0",
-            withTransaction("{'site':'a','seq':0,'hlc':5,'changes':[]}"),
+            withTransaction("{'site':'a','seq':0,'hlc':5,'deps':{},'changes':[]}"),
             "a dot's seq starts at 1, got 0"),
         arguments(
             "transaction without hlc",
             withTransaction("{'site':'a','seq':1,'changes':[]}"),
-            "a transaction needs site, seq, hlc and changes"),
+            "a transaction needs site, seq, hlc, deps and changes"),
         arguments(
             "unknown transaction field",
-            withTransaction("{'site':'a','seq':1,'hlc':5,'changes':[],'author':'x'}"),
+            withTransaction("{'site':'a','seq':1,'hlc':5,'deps':{},'changes':[],'author':'x'}"),
             "unknown transaction field 'author'"),
         arguments(
             "unknown change field",
-            withChange("{'table':'t','key':[1],'kind':'delete','why':'x'}"),
+            withChange("{'table':'t','key':[1],'kind':'delete','cl':2,'why':'x'}"),
             "unknown change field 'why'"),
         arguments(
             "unknown change kind",
@@ -131,22 +132,22 @@ class ChangeSetMalformedTest {
         arguments(
             "change without kind",
             withChange("{'table':'t','key':[1]}"),
-            "a change needs table, key and kind"),
+            "a change needs table, key, kind and cl"),
         arguments(
             "empty key",
-            withChange("{'table':'t','key':[],'kind':'delete'}"),
+            withChange("{'table':'t','key':[],'kind':'delete','cl':2}"),
             "needs a primary key"),
         arguments(
             "a delete with values",
-            withChange("{'table':'t','key':[1],'kind':'delete','values':{'v':1}}"),
+            withChange("{'table':'t','key':[1],'kind':'delete','cl':2,'values':{'v':1}}"),
             "a delete carries no values"),
         arguments(
             "column twice",
-            withChange("{'table':'t','key':[1],'kind':'insert','values':{'v':1,'v':2}}"),
+            withChange("{'table':'t','key':[1],'kind':'insert','cl':1,'values':{'v':1,'v':2}}"),
             "column 'v' appears twice"),
         arguments(
             "column twice, first NULL",
-            withChange("{'table':'t','key':[1],'kind':'insert','values':{'v':null,'v':2}}"),
+            withChange("{'table':'t','key':[1],'kind':'insert','cl':1,'values':{'v':null,'v':2}}"),
             "column 'v' appears twice"),
         arguments(
             "integer beyond 64-bit",
@@ -216,8 +217,8 @@ class ChangeSetMalformedTest {
         json(
             "\n{ 'site' : 'a', 'clock' : { 'b' : 2, 'a' : 1 }, 'version' : 1,\n"
                 + "  'format' : 'chora.changeset', 'transactions' : [\n"
-                + "  { 'changes' : [ { 'values' : { 'v' : 1.0 }, 'kind' : 'update', 'key' : [ 3 ],"
-                + " 'table' : 't' } ], 'hlc' : 9, 'seq' : 2, 'site' : 'b' } ] }\n  ");
+                + "  { 'changes' : [ { 'values' : { 'v' : 1.0 }, 'kind' : 'update', 'cl' : 1, 'key' : [ 3 ],"
+                + " 'table' : 't' } ], 'hlc' : 9, 'deps' : { }, 'seq' : 2, 'site' : 'b' } ] }\n  ");
     ChangeSet set = ChangeSet.fromJson(reordered);
     assertThat(set.clock()).isEqualTo(VectorClock.parse("{a=1, b=2}"));
     Transaction tx = set.transactions().get(0);

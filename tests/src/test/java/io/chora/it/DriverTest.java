@@ -79,7 +79,7 @@ class DriverTest {
     DriverPropertyInfo[] info =
         new ChoraDriver().getPropertyInfo("jdbc:chora:x.db", new Properties());
     assertThat(Arrays.stream(info).map(p -> p.name))
-        .containsExactly("chora.site", "chora.mode", "chora.tables");
+        .containsExactly("chora.site", "chora.mode", "chora.tables", "chora.maxValueBytes");
     assertThat(info).allSatisfy(p -> assertThat(p.description).isNotBlank());
   }
 

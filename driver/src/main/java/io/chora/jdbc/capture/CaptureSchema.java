@@ -27,8 +27,34 @@ public final class CaptureSchema {
     "CREATE TABLE IF NOT EXISTS chora_tables(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     // pk has no declared type on purpose: no affinity, so keys keep their exact storage class
     "CREATE TABLE IF NOT EXISTS chora_log(id INTEGER PRIMARY KEY, tbl INTEGER, op INTEGER NOT"
-        + " NULL, pk, cols INTEGER, site TEXT, seq INTEGER, hlc INTEGER)"
+        + " NULL, pk, cols INTEGER, site TEXT, seq INTEGER, hlc INTEGER, deps TEXT)",
+    // merge state (see MergeState): remote heads, row lives and cell versions, the ledger
+    "CREATE TABLE IF NOT EXISTS chora_clock(site TEXT PRIMARY KEY, seq INTEGER NOT NULL)"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_rows(tbl INTEGER NOT NULL, pk NOT NULL, cl INTEGER NOT NULL,"
+        + " site TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk))"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_cells(tbl INTEGER NOT NULL, pk NOT NULL, col TEXT NOT NULL,"
+        + " site TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,"
+        + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_conflicts(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk,"
+        + " col TEXT NOT NULL, kept, kept_site TEXT, kept_seq INTEGER, kept_hlc INTEGER, lost,"
+        + " lost_site TEXT, lost_seq INTEGER, lost_hlc INTEGER, status TEXT NOT NULL DEFAULT"
+        + " 'OPEN')"
   };
+
+  /** Every object chora keeps in the file; opening is a read when they all exist. */
+  static final java.util.List<String> OBJECTS =
+      java.util.List.of(
+          "chora_meta",
+          "chora_tables",
+          "chora_log",
+          "chora_clock",
+          "chora_rows",
+          "chora_cells",
+          "chora_conflicts",
+          "chora_commit",
+          "chora_commit_marker");
 
   /**
    * The latest local commit marker, found by walking back from the end of the log (rowid order). No
@@ -58,8 +84,10 @@ public final class CaptureSchema {
         + " BEGIN INSERT INTO chora_log(op, site, seq, hlc) SELECT "
         + LogOp.COMMIT
         + ", NEW.site, coalesce(last.seq, 0) + 1,"
+        // HLC: wall clock, but past the last local commit and every remote one applied here
         + " max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16,"
-        + " coalesce(last.hlc, 0) + 1)"
+        + " coalesce(last.hlc, 0) + 1,"
+        + " coalesce((SELECT value FROM chora_meta WHERE key = 'hlc'), 0) + 1)"
         + " FROM (SELECT 1) LEFT JOIN (SELECT seq, hlc FROM chora_log WHERE op = "
         + LogOp.COMMIT
         + " AND site = NEW.site ORDER BY id DESC LIMIT 1) AS last; END"
@@ -92,9 +120,10 @@ public final class CaptureSchema {
     try (Statement st = conn.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT count(*) FROM main.sqlite_schema WHERE name IN ('chora_meta',"
-                    + " 'chora_tables', 'chora_log', 'chora_commit', 'chora_commit_marker')")) {
-      if (!rs.next() || rs.getInt(1) != 5) {
+                "SELECT count(*) FROM main.sqlite_schema WHERE name IN ('"
+                    + String.join("', '", OBJECTS)
+                    + "')")) {
+      if (!rs.next() || rs.getInt(1) != OBJECTS.size()) {
         return false;
       }
     }
@@ -105,6 +134,22 @@ public final class CaptureSchema {
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery(LOG_TAIL_OP)) {
       return !rs.next() || rs.getInt(1) == LogOp.COMMIT;
+    }
+  }
+
+  /** True when the open transaction has logged rows that no marker has closed yet. */
+  public static boolean openTransactionLogged(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(LOG_TAIL_OP)) {
+      return rs.next() && rs.getInt(1) != LogOp.COMMIT;
+    }
+  }
+
+  static long lastLogId(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM chora_log")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -5,11 +5,9 @@ import io.chora.jdbc.capture.ChangeLog.LoggedTx;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Transaction;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -17,24 +15,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Turns logged rows into changes with values read from the tables. It walks the transactions newest
- * first, so each cell is sent once, by the latest transaction in the set that wrote it; a row
- * deleted (or re-inserted) later sends nothing from before that.
+ * Turns logged rows into changes with values read from the tables and causal lengths from the merge
+ * state. It walks the transactions newest first, so each cell is sent once, by the latest
+ * transaction in the set that wrote it; a row deleted (or re-inserted) later sends nothing from
+ * before that.
  */
-final class ChangeAssembler implements AutoCloseable {
+final class ChangeAssembler {
   private static final Set<String> WHOLE_ROW = Set.of();
 
-  private final Connection conn;
   private final Map<Long, TableInfo> tables;
-  private final Map<Long, PreparedStatement> lookups = new HashMap<>();
+  private final RowReader rows;
+  private final MergeState state;
   private final Map<String, Set<String>> claimed = new HashMap<>();
 
-  ChangeAssembler(Connection conn, Map<Long, TableInfo> tables) {
-    this.conn = conn;
+  ChangeAssembler(Map<Long, TableInfo> tables, RowReader rows, MergeState state) {
     this.tables = tables;
+    this.rows = rows;
+    this.state = state;
   }
 
   List<Transaction> assemble(List<LoggedTx> txs) throws SQLException {
@@ -48,8 +47,8 @@ final class ChangeAssembler implements AutoCloseable {
           changes.add(change);
         }
       }
-      java.util.Collections.reverse(changes);
-      out[t] = new Transaction(tx.dot(), tx.hlc(), foldUpdates(changes));
+      Collections.reverse(changes);
+      out[t] = new Transaction(tx.dot(), tx.hlc(), tx.deps(), foldUpdates(changes));
     }
     return List.of(out);
   }
@@ -64,20 +63,21 @@ final class ChangeAssembler implements AutoCloseable {
     if (done == WHOLE_ROW) {
       return null;
     }
-    List<Object> key = decodeKey(table, row.key());
+    List<Object> key = KeyCodec.decode(table, row.key());
+    MergeState.RowState life = state.row(row.table(), row.key());
     switch (row.op()) {
       case LogOp.DELETE:
         claimed.put(rowId, WHOLE_ROW);
-        return new Change(table.name(), key, ChangeKind.DELETE, Map.of());
+        return new Change(table.name(), key, ChangeKind.DELETE, evenLife(life), Map.of());
       case LogOp.MAYBE_REPLACED:
-        if (read(row.table(), table, key) != null) {
+        if (rows.read(row.table(), table, key) != null) {
           return null; // the conflicting statement was not a REPLACE: the row is still there
         }
         claimed.put(rowId, WHOLE_ROW);
-        return new Change(table.name(), key, ChangeKind.DELETE, Map.of());
+        return new Change(table.name(), key, ChangeKind.DELETE, evenLife(life), Map.of());
       case LogOp.INSERT:
         {
-          Map<String, Object> current = read(row.table(), table, key);
+          Map<String, Object> current = rows.read(row.table(), table, key);
           claimed.put(rowId, WHOLE_ROW);
           if (current == null) {
             return null;
@@ -85,7 +85,7 @@ final class ChangeAssembler implements AutoCloseable {
           if (done != null) {
             current.keySet().removeAll(done);
           }
-          return new Change(table.name(), key, ChangeKind.INSERT, current);
+          return new Change(table.name(), key, ChangeKind.INSERT, oddLife(life), current);
         }
       default:
         {
@@ -93,15 +93,24 @@ final class ChangeAssembler implements AutoCloseable {
           if (done != null) {
             columns.removeAll(done);
           }
-          Map<String, Object> current = columns.isEmpty() ? null : read(row.table(), table, key);
+          Map<String, Object> current =
+              columns.isEmpty() ? null : rows.read(row.table(), table, key);
           if (current == null) {
             return null;
           }
           current.keySet().retainAll(columns);
           claimed.computeIfAbsent(rowId, k -> new HashSet<>()).addAll(columns);
-          return new Change(table.name(), key, ChangeKind.UPDATE, current);
+          return new Change(table.name(), key, ChangeKind.UPDATE, oddLife(life), current);
         }
     }
+  }
+
+  private static long oddLife(MergeState.RowState life) {
+    return life == null || life.cl() % 2 == 0 ? 1 : life.cl();
+  }
+
+  private static long evenLife(MergeState.RowState life) {
+    return life == null || life.cl() % 2 == 1 ? 2 : life.cl();
   }
 
   /**
@@ -127,17 +136,13 @@ final class ChangeAssembler implements AutoCloseable {
         Change earlier = folded.get(at);
         Map<String, Object> values = new LinkedHashMap<>(earlier.values());
         values.putAll(change.values());
-        folded.set(at, new Change(earlier.table(), earlier.key(), earlier.kind(), values));
+        folded.set(
+            at,
+            new Change(
+                earlier.table(), earlier.key(), earlier.kind(), earlier.causalLength(), values));
       }
     }
     return folded;
-  }
-
-  private static List<Object> decodeKey(TableInfo table, Object key) {
-    if (table.keyColumns().size() == 1) {
-      return java.util.Collections.singletonList(normalize(key));
-    }
-    return KeyCodec.decode((String) key);
   }
 
   /** A string that is equal for equal keys of any storage class. */
@@ -146,47 +151,5 @@ final class ChangeAssembler implements AutoCloseable {
       return "x" + HexFormat.of().formatHex(bytes);
     }
     return key == null ? "null" : key.getClass().getSimpleName().charAt(0) + key.toString();
-  }
-
-  private Map<String, Object> read(long id, TableInfo table, List<Object> key) throws SQLException {
-    PreparedStatement ps = lookups.get(id);
-    if (ps == null) {
-      ps =
-          conn.prepareStatement(
-              "SELECT "
-                  + table.columns().stream().map(Sql::id).collect(Collectors.joining(", "))
-                  + " FROM "
-                  + Sql.id(table.name())
-                  + " WHERE "
-                  + table.keyColumns().stream()
-                      .map(c -> Sql.id(c) + " IS ?")
-                      .collect(Collectors.joining(" AND ")));
-      lookups.put(id, ps);
-    }
-    for (int i = 0; i < key.size(); i++) {
-      ps.setObject(i + 1, key.get(i));
-    }
-    try (ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        return null;
-      }
-      Map<String, Object> values = new LinkedHashMap<>();
-      for (int i = 0; i < table.columns().size(); i++) {
-        values.put(table.columns().get(i), normalize(rs.getObject(i + 1)));
-      }
-      return values;
-    }
-  }
-
-  /** sqlite-jdbc hands small integers back as Integer; the wire knows only Long. */
-  static Object normalize(Object value) {
-    return value instanceof Integer i ? Long.valueOf(i) : value;
-  }
-
-  @Override
-  public void close() throws SQLException {
-    for (PreparedStatement ps : lookups.values()) {
-      ps.close();
-    }
   }
 }

@@ -7,11 +7,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the change log: the replica's clock and the committed transactions a peer lacks. */
+/**
+ * Reads the change log: the replica's clock and the committed transactions a peer lacks. The log
+ * holds local transactions (closed by local commit markers) and applied remote ones (closed by
+ * markers carrying their origin dot and dependencies), in the order this replica committed them, so
+ * a change set carries other sites' transactions on too.
+ */
 public final class ChangeLog {
   private final Connection conn;
   private final String site;
@@ -21,31 +27,55 @@ public final class ChangeLog {
     this.site = site;
   }
 
-  /** The highest committed seq per site, from the latest commit marker. */
+  /** The highest committed seq per site: the latest local marker, and the remote heads. */
   public VectorClock clock() throws SQLException {
+    VectorClock clock = remoteClock();
+    long local = localSeq();
+    return local == 0 ? clock : clock.with(site, local);
+  }
+
+  long localSeq() throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement(CaptureSchema.LAST_LOCAL_MARKER)) {
       ps.setString(1, site);
       try (ResultSet rs = ps.executeQuery()) {
-        long seq = rs.next() ? rs.getLong(2) : 0;
-        return seq == 0 ? new VectorClock() : new VectorClock().with(site, seq);
+        return rs.next() ? rs.getLong(2) : 0;
       }
     }
   }
 
+  VectorClock remoteClock() throws SQLException {
+    VectorClock clock = new VectorClock();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT site, seq FROM chora_clock")) {
+      while (rs.next()) {
+        clock = clock.with(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return clock;
+  }
+
   /**
-   * The committed transactions that {@code peer} does not cover, oldest first, with each row's
+   * The committed transactions that {@code peer} does not cover, in commit order, with each row's
    * current values. A cell written again by a later transaction in the same set is sent once, with
-   * the later one.
+   * the later one. First folds new local writes into the merge state, which the causal lengths come
+   * from: call inside a write transaction.
    */
   public ChangeSet changesSince(VectorClock peer, Map<Long, TableInfo> tables) throws SQLException {
+    try (RowReader rows = new RowReader(conn);
+        MergeState state = new MergeState(conn)) {
+      state.fold(tables, rows::exists);
+    }
     VectorClock clock = clock();
+    long start = startAfter(peer, clock);
+    VectorClock seen = clockAt(start);
     List<LoggedTx> pending = new ArrayList<>();
-    try (ChangeAssembler assembler = new ChangeAssembler(conn, tables);
+    try (RowReader rows = new RowReader(conn);
+        MergeState state = new MergeState(conn);
         PreparedStatement ps =
             conn.prepareStatement(
-                "SELECT id, tbl, op, pk, cols, site, seq, hlc FROM chora_log WHERE id > ?"
+                "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps FROM chora_log WHERE id > ?"
                     + " ORDER BY id")) {
-      ps.setLong(1, startAfter(peer));
+      ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
         List<LoggedRow> group = new ArrayList<>();
         while (rs.next()) {
@@ -55,33 +85,77 @@ public final class ChangeLog {
             continue;
           }
           Dot dot = new Dot(rs.getString(6), rs.getLong(7));
+          String deps = rs.getString(9);
+          VectorClock depsOf =
+              deps != null ? VectorClock.parse(deps) : seen.with(site, dot.seq() - 1);
           if (dot.seq() > peer.get(dot.site())) {
-            pending.add(new LoggedTx(dot, rs.getLong(8), group));
+            pending.add(new LoggedTx(dot, rs.getLong(8), depsOf, group));
           }
+          seen = seen.with(dot.site(), Math.max(dot.seq(), seen.get(dot.site())));
           group = new ArrayList<>();
         }
       }
-      return new ChangeSet(site, clock, assembler.assemble(pending));
+      return new ChangeSet(site, clock, new ChangeAssembler(tables, rows, state).assemble(pending));
     }
   }
 
   /** The log id after which the first transaction the peer lacks begins. */
-  private long startAfter(VectorClock peer) throws SQLException {
-    long covered = peer.get(site);
-    if (covered == 0) {
-      return 0;
+  private long startAfter(VectorClock peer, VectorClock clock) throws SQLException {
+    long start = Long.MAX_VALUE;
+    for (Map.Entry<String, Long> e : clock.entries().entrySet()) {
+      long covered = peer.get(e.getKey());
+      if (covered >= e.getValue()) {
+        continue;
+      }
+      start = Math.min(start, covered == 0 ? 0 : markerId(e.getKey(), covered));
     }
-    // markers are in commit order, so walking back from the end stops after the peer's delta
+    return start == Long.MAX_VALUE ? maxLogId() : start;
+  }
+
+  /** Markers are in commit order, so walking back from the end stops after the peer's delta. */
+  private long markerId(String markerSite, long seq) throws SQLException {
     try (PreparedStatement ps =
         conn.prepareStatement(
             "SELECT id FROM chora_log WHERE op = "
                 + LogOp.COMMIT
                 + " AND site = ? AND seq <= ? ORDER BY id DESC LIMIT 1")) {
-      ps.setString(1, site);
-      ps.setLong(2, covered);
+      ps.setString(1, markerSite);
+      ps.setLong(2, seq);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
       }
+    }
+  }
+
+  /** This replica's clock as it was at log id {@code id}: the dependencies of what follows. */
+  private VectorClock clockAt(long id) throws SQLException {
+    VectorClock at = new VectorClock();
+    if (id == 0) {
+      return at;
+    }
+    for (String s : clock().entries().keySet()) {
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "SELECT seq FROM chora_log WHERE op = "
+                  + LogOp.COMMIT
+                  + " AND site = ? AND id <= ? ORDER BY id DESC LIMIT 1")) {
+        ps.setString(1, s);
+        ps.setLong(2, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            at = at.with(s, rs.getLong(1));
+          }
+        }
+      }
+    }
+    return at;
+  }
+
+  private long maxLogId() throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM chora_log")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -89,5 +163,5 @@ public final class ChangeLog {
   record LoggedRow(long table, int op, Object key, long mask) {}
 
   /** The log rows of one committed transaction. */
-  record LoggedTx(Dot dot, long hlc, List<LoggedRow> rows) {}
+  record LoggedTx(Dot dot, long hlc, VectorClock deps, List<LoggedRow> rows) {}
 }

@@ -13,6 +13,44 @@ import java.util.List;
 final class KeyCodec {
   private KeyCodec() {}
 
+  /** A key as the log stores it, back as its parts in key column order. */
+  static List<Object> decode(TableInfo table, Object stored) {
+    if (table.keyColumns().size() == 1) {
+      return java.util.Collections.singletonList(RowReader.normalize(stored));
+    }
+    return decode((String) stored);
+  }
+
+  /**
+   * A key's parts in the form the triggers store: the single value itself, or for composite keys
+   * the same text the trigger builds, made by SQLite itself so that REAL formatting matches.
+   */
+  static Object encode(java.sql.Connection conn, List<Object> parts) throws java.sql.SQLException {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int i = 1; i <= parts.size(); i++) {
+      sql.append(i == 1 ? "" : "||','||")
+          .append("CASE typeof(?")
+          .append(i)
+          .append(") WHEN 'text' THEN 'T' || hex(?")
+          .append(i)
+          .append(") ELSE quote(?")
+          .append(i)
+          .append(") END");
+    }
+    try (java.sql.PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+      for (int i = 0; i < parts.size(); i++) {
+        ps.setObject(i + 1, parts.get(i));
+      }
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
   static List<Object> decode(String text) {
     List<Object> parts = new ArrayList<>();
     for (String token : text.split(",", -1)) {

@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -13,7 +15,12 @@ import java.util.TreeMap;
  * excluded), the primary key columns in key order, and the column sets of other UNIQUE indexes.
  */
 public record TableInfo(
-    String name, List<String> columns, List<String> keyColumns, List<List<String>> uniqueKeys) {
+    String name,
+    List<String> columns,
+    List<String> keyColumns,
+    List<List<String>> uniqueKeys,
+    Map<String, String> types,
+    boolean strict) {
 
   boolean hasPrimaryKey() {
     return !keyColumns.isEmpty();
@@ -21,19 +28,38 @@ public record TableInfo(
 
   static TableInfo read(Connection conn, String table) throws SQLException {
     List<String> columns = new ArrayList<>();
+    Map<String, String> types = new HashMap<>();
     TreeMap<Integer, String> keys = new TreeMap<>();
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA main.table_info(" + Sql.id(table) + ")")) {
       while (rs.next()) {
         String column = rs.getString("name");
         columns.add(column);
+        types.put(column, rs.getString("type"));
         int pk = rs.getInt("pk");
         if (pk > 0) {
           keys.put(pk, column);
         }
       }
     }
-    return new TableInfo(table, columns, List.copyOf(keys.values()), uniqueKeys(conn, table));
+    return new TableInfo(
+        table,
+        columns,
+        List.copyOf(keys.values()),
+        uniqueKeys(conn, table),
+        Map.copyOf(types),
+        isStrict(conn, table));
+  }
+
+  private static boolean isStrict(Connection conn, String table) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    }
   }
 
   /**

@@ -29,7 +29,7 @@ public final class TriggerSync {
       Pattern.compile("chora_([0-9]+)_(ins|del|upd|bins|bupd)");
 
   /** chora's own tables; a user table may still be called chora_something. */
-  private static final Set<String> OWN_TABLES = Set.of("chora_meta", "chora_tables", "chora_log");
+  private static final Set<String> OWN_TABLES = Set.copyOf(CaptureSchema.OBJECTS);
 
   private TriggerSync() {}
 

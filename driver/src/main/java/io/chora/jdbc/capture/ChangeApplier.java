@@ -1,0 +1,176 @@
+package io.chora.jdbc.capture;
+
+import io.chora.sync.ApplyResult;
+import io.chora.sync.Change;
+import io.chora.sync.ChangeKind;
+import io.chora.sync.ChangeSet;
+import io.chora.sync.Dot;
+import io.chora.sync.SqlValues;
+import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Applies a change set inside the caller's transaction. Rows: the higher causal length wins, so a
+ * delete beats concurrent updates of the life it ended and a re-insert beats the delete. Cells of
+ * the same life: last writer wins by (HLC, site id); a transaction that causally follows a write
+ * always has the higher HLC, because applying advances this replica's HLC. Concurrent writes of one
+ * cell (neither transaction's dependencies cover the other) go to the conflict ledger.
+ */
+public final class ChangeApplier {
+  private final Connection conn;
+  private final String site;
+  private final long maxValueBytes;
+
+  public ChangeApplier(Connection conn, String site, long maxValueBytes) {
+    this.conn = conn;
+    this.site = site;
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  public ApplyResult apply(ChangeSet set) throws SQLException {
+    if (CaptureSchema.openTransactionLogged(conn)) {
+      throw new SQLException(
+          "chora: apply needs the connection's own writes committed first (commit or roll back)");
+    }
+    Map<Long, TableInfo> tables = TriggerSync.tracked(conn);
+    Map<String, Long> ids = new HashMap<>();
+    tables.forEach((id, t) -> ids.put(t.name(), id));
+    ChangeLog log = new ChangeLog(conn, site);
+    VectorClock clock = log.clock();
+    new ChangeSetValidator(site, tables, maxValueBytes).check(set, clock);
+    int applied = 0;
+    int skipped = 0;
+    int conflicts = 0;
+    try (MergeState state = new MergeState(conn);
+        RowReader rows = new RowReader(conn);
+        TableWriter writer = new TableWriter(conn);
+        Ledger ledger = new Ledger(conn);
+        PreparedStatement marker =
+            conn.prepareStatement(
+                "INSERT INTO chora_log(op, site, seq, hlc, deps) VALUES ("
+                    + LogOp.COMMIT
+                    + ", ?, ?, ?, ?)");
+        PreparedStatement head =
+            conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)")) {
+      state.fold(tables, rows::exists);
+      long maxHlc = 0;
+      for (Transaction tx : set.transactions()) {
+        Dot dot = tx.dot();
+        if (dot.seq() <= clock.get(dot.site())) {
+          skipped++;
+          continue;
+        }
+        Merge merge = new Merge(tx, state, rows, writer, ledger);
+        for (Change change : tx.changes()) {
+          long id = ids.get(change.table());
+          conflicts += merge.apply(id, tables.get(id), change);
+        }
+        marker.setString(1, dot.site());
+        marker.setLong(2, dot.seq());
+        marker.setLong(3, tx.hlc());
+        marker.setString(4, tx.deps().toString());
+        marker.executeUpdate();
+        head.setString(1, dot.site());
+        head.setLong(2, dot.seq());
+        head.executeUpdate();
+        clock = clock.with(dot.site(), dot.seq());
+        maxHlc = Math.max(maxHlc, tx.hlc());
+        applied++;
+      }
+      String stored = CaptureSchema.meta(conn, "hlc");
+      if (stored == null || Long.parseLong(stored) < maxHlc) {
+        CaptureSchema.setMeta(conn, "hlc", Long.toString(maxHlc));
+      }
+      state.setFolded(CaptureSchema.lastLogId(conn)); // applied rows are in the state already
+    }
+    return new ApplyResult(applied, skipped, conflicts);
+  }
+
+  /** The merge of one remote transaction's changes. */
+  private record Merge(
+      Transaction tx, MergeState state, RowReader rows, TableWriter writer, Ledger ledger) {
+
+    /** Applies one change; returns the number of conflicts it recorded. */
+    int apply(long id, TableInfo table, Change change) throws SQLException {
+      Object stored = KeyCodec.encode(ledger.connection(), change.key());
+      MergeState.RowState life = state.row(id, stored);
+      long local = life == null ? 0 : life.cl();
+      long incoming = change.causalLength();
+      if (incoming < local || (incoming == local && incoming % 2 == 0)) {
+        return 0; // an older life, or both sides deleted it
+      }
+      Map<String, Object> current = rows.read(id, table, change.key());
+      if (incoming > local) {
+        if (current != null) {
+          writer.delete(table, change.key()); // the life this replica knows has ended
+        }
+        state.putRow(id, stored, incoming, tx.dot(), tx.hlc());
+        state.dropCells(id, stored);
+        if (change.kind() != ChangeKind.DELETE) {
+          writer.insert(table, change.key(), change.values());
+          for (String column : change.values().keySet()) {
+            state.putCell(id, stored, column, tx.dot(), tx.hlc());
+          }
+        }
+        return 0;
+      }
+      if (current == null) {
+        writer.insert(table, change.key(), change.values()); // state says alive: heal the row
+        return 0;
+      }
+      int conflicts = 0;
+      Map<String, Object> winners = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : change.values().entrySet()) {
+        String column = e.getKey();
+        MergeState.CellVersion mine = state.cell(id, stored, column);
+        boolean wins = mine == null || beats(tx.hlc(), tx.dot(), mine.hlc(), mine.dot());
+        boolean concurrent = mine != null && tx.deps().get(mine.dot().site()) < mine.dot().seq();
+        Object localValue = current.get(column);
+        boolean differ = !SqlValues.equal(localValue, e.getValue());
+        if (wins) {
+          winners.put(column, e.getValue());
+          state.putCell(id, stored, column, tx.dot(), tx.hlc());
+          if (concurrent && differ) {
+            ledger.record(
+                table,
+                stored,
+                column,
+                e.getValue(),
+                tx.dot(),
+                tx.hlc(),
+                localValue,
+                mine.dot(),
+                mine.hlc());
+            conflicts++;
+          }
+        } else if (concurrent && differ) {
+          ledger.record(
+              table,
+              stored,
+              column,
+              localValue,
+              mine.dot(),
+              mine.hlc(),
+              e.getValue(),
+              tx.dot(),
+              tx.hlc());
+          conflicts++;
+        }
+      }
+      if (!winners.isEmpty()) {
+        writer.update(table, change.key(), winners);
+      }
+      return conflicts;
+    }
+
+    private static boolean beats(long hlc, Dot dot, long otherHlc, Dot other) {
+      return hlc != otherHlc ? hlc > otherHlc : dot.site().compareTo(other.site()) > 0;
+    }
+  }
+}

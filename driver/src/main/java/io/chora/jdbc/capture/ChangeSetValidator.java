@@ -1,0 +1,177 @@
+package io.chora.jdbc.capture;
+
+import io.chora.sync.Change;
+import io.chora.sync.ChangeKind;
+import io.chora.sync.ChangeSet;
+import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks an incoming change set against this replica before anything is written: a change set is
+ * input from the network. Every problem is an {@link SQLException} that names it.
+ */
+final class ChangeSetValidator {
+  private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  private final String localSite;
+  private final Map<String, TableInfo> byName = new HashMap<>();
+  private final long maxValueBytes;
+
+  ChangeSetValidator(String localSite, Map<Long, TableInfo> tables, long maxValueBytes) {
+    this.localSite = localSite;
+    tables.values().forEach(t -> byName.put(t.name(), t));
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  /** Checks the whole set against {@code clock}, the receiver's clock before applying. */
+  void check(ChangeSet set, VectorClock clock) throws SQLException {
+    site(set.site(), "sender");
+    VectorClock known = clock;
+    for (Transaction tx : set.transactions()) {
+      String origin = site(tx.dot().site(), "transaction");
+      for (String dep : tx.deps().entries().keySet()) {
+        site(dep, "dependency");
+      }
+      long seq = tx.dot().seq();
+      if (origin.equals(localSite) && seq > clock.get(localSite)) {
+        throw refuse(
+            "transaction "
+                + tx.dot()
+                + " claims to come from this replica, which has only committed up to seq "
+                + clock.get(localSite));
+      }
+      if (seq <= known.get(origin)) {
+        continue; // known already: skipped when applied
+      }
+      if (seq != known.get(origin) + 1) {
+        throw refuse(
+            "seq gap: this replica has "
+                + origin
+                + " up to "
+                + known.get(origin)
+                + " but the set's next transaction is "
+                + tx.dot());
+      }
+      if (!tx.deps().isCoveredBy(known)) {
+        throw refuse(
+            "transaction "
+                + tx.dot()
+                + " depends on "
+                + tx.deps()
+                + ", more than is known: "
+                + known);
+      }
+      for (Change change : tx.changes()) {
+        check(tx, change);
+      }
+      known = known.with(origin, seq);
+    }
+  }
+
+  private void check(Transaction tx, Change change) throws SQLException {
+    TableInfo table = byName.get(change.table());
+    if (table == null) {
+      throw refuse(
+          "transaction "
+              + tx.dot()
+              + " changes unknown or untracked table '"
+              + change.table()
+              + "'");
+    }
+    if (change.key().size() != table.keyColumns().size()) {
+      throw refuse(
+          "key of "
+              + table.name()
+              + " has "
+              + change.key().size()
+              + " part(s); its primary key "
+              + table.keyColumns()
+              + " has "
+              + table.keyColumns().size());
+    }
+    for (int i = 0; i < change.key().size(); i++) {
+      Object part = change.key().get(i);
+      if (part == null) {
+        throw refuse("key of " + table.name() + " has NULL for " + table.keyColumns().get(i));
+      }
+      checkValue(table, table.keyColumns().get(i), part);
+    }
+    if (change.kind() == ChangeKind.INSERT) {
+      for (String keyColumn : table.keyColumns()) {
+        if (change.values().containsKey(keyColumn)
+            && !io.chora.sync.SqlValues.equal(
+                change.values().get(keyColumn),
+                change.key().get(table.keyColumns().indexOf(keyColumn)))) {
+          throw refuse(
+              "insert into "
+                  + table.name()
+                  + " sets key column "
+                  + keyColumn
+                  + " to another value than its key");
+        }
+      }
+    }
+    for (Map.Entry<String, Object> e : change.values().entrySet()) {
+      if (!table.columns().contains(e.getKey())) {
+        throw refuse("table " + table.name() + " has no column '" + e.getKey() + "'");
+      }
+      checkValue(table, e.getKey(), e.getValue());
+    }
+  }
+
+  private void checkValue(TableInfo table, String column, Object value) throws SQLException {
+    long size =
+        value instanceof byte[] b ? b.length : value instanceof String s ? s.length() * 3L : 8;
+    if (size > maxValueBytes
+        && (!(value instanceof String s)
+            || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxValueBytes)) {
+      throw refuse(
+          "value of "
+              + table.name()
+              + "."
+              + column
+              + " is larger than chora.maxValueBytes="
+              + maxValueBytes);
+    }
+    if (!table.strict() || value == null) {
+      return;
+    }
+    String type = table.types().getOrDefault(column, "ANY").toUpperCase(Locale.ROOT);
+    boolean fits =
+        switch (type) {
+          case "INT", "INTEGER" -> value instanceof Long;
+          case "REAL" -> value instanceof Long || value instanceof Double;
+          case "TEXT" -> value instanceof String;
+          case "BLOB" -> value instanceof byte[];
+          default -> true;
+        };
+    if (!fits) {
+      throw refuse(
+          "STRICT table "
+              + table.name()
+              + " column "
+              + column
+              + " is "
+              + type
+              + " but the change carries "
+              + value.getClass().getSimpleName());
+    }
+  }
+
+  private static String site(String site, String what) throws SQLException {
+    if (site == null || !SITE_ID.matcher(site).matches()) {
+      throw refuse(
+          what + " site id is not 1-64 letters, digits, '.', '_', ':' or '-': '" + site + "'");
+    }
+    return site;
+  }
+
+  static SQLException refuse(String problem) {
+    return new SQLException("chora: change set refused: " + problem, "22000");
+  }
+}

@@ -1,0 +1,119 @@
+package io.chora.jdbc.capture;
+
+import io.chora.sync.Conflict;
+import io.chora.sync.Dot;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conflict ledger ({@code chora_conflicts}): for each cell that two concurrent transactions
+ * wrote, the value kept and the value lost, with their writers. Each replica records what it sees
+ * while merging; a lost value can be restored as a new local write, or dismissed.
+ */
+public final class Ledger implements AutoCloseable {
+  private final Connection conn;
+  private final PreparedStatement insert;
+
+  Ledger(Connection conn) throws SQLException {
+    this.conn = conn;
+    this.insert =
+        conn.prepareStatement(
+            "INSERT INTO chora_conflicts(tbl, pk, col, kept, kept_site, kept_seq, kept_hlc, lost,"
+                + " lost_site, lost_seq, lost_hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  }
+
+  Connection connection() {
+    return conn;
+  }
+
+  void record(
+      TableInfo table,
+      Object storedKey,
+      String column,
+      Object kept,
+      Dot keptDot,
+      long keptHlc,
+      Object lost,
+      Dot lostDot,
+      long lostHlc)
+      throws SQLException {
+    insert.setString(1, table.name());
+    insert.setObject(2, storedKey);
+    insert.setString(3, column);
+    insert.setObject(4, kept);
+    insert.setString(5, keptDot.site());
+    insert.setLong(6, keptDot.seq());
+    insert.setLong(7, keptHlc);
+    insert.setObject(8, lost);
+    insert.setString(9, lostDot.site());
+    insert.setLong(10, lostDot.seq());
+    insert.setLong(11, lostHlc);
+    insert.executeUpdate();
+  }
+
+  /** Conflicts in the ledger, oldest first; {@code onlyOpen} leaves out restored and dismissed. */
+  public static List<Conflict> list(Connection conn, boolean onlyOpen) throws SQLException {
+    Map<String, TableInfo> tables = new java.util.HashMap<>();
+    TriggerSync.tracked(conn).values().forEach(t -> tables.put(t.name(), t));
+    List<Conflict> conflicts = new ArrayList<>();
+    try (PreparedStatement ps =
+            conn.prepareStatement(
+                "SELECT id, tbl, pk, col, kept, kept_site, kept_seq, kept_hlc, lost, lost_site,"
+                    + " lost_seq, lost_hlc, status FROM chora_conflicts"
+                    + (onlyOpen ? " WHERE status = 'OPEN'" : "")
+                    + " ORDER BY id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        TableInfo table = tables.get(rs.getString(2));
+        List<Object> key =
+            table == null ? List.of(rs.getObject(3)) : KeyCodec.decode(table, rs.getObject(3));
+        conflicts.add(
+            new Conflict(
+                rs.getLong(1),
+                rs.getString(2),
+                key,
+                rs.getString(4),
+                RowReader.normalize(rs.getObject(5)),
+                new Dot(rs.getString(6), rs.getLong(7)),
+                rs.getLong(8),
+                RowReader.normalize(rs.getObject(9)),
+                new Dot(rs.getString(10), rs.getLong(11)),
+                rs.getLong(12),
+                Conflict.Status.valueOf(rs.getString(13))));
+      }
+    }
+    return conflicts;
+  }
+
+  /** One conflict by id, or an error naming the id. */
+  public static Conflict get(Connection conn, long id) throws SQLException {
+    for (Conflict c : list(conn, false)) {
+      if (c.id() == id) {
+        return c;
+      }
+    }
+    throw new SQLException("chora: no conflict with id " + id);
+  }
+
+  public static void setStatus(Connection conn, long id, Conflict.Status status)
+      throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("UPDATE chora_conflicts SET status = ? WHERE id = ?")) {
+      ps.setString(1, status.name());
+      ps.setLong(2, id);
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("chora: no conflict with id " + id);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    insert.close();
+  }
+}

@@ -1,0 +1,204 @@
+package io.chora.jdbc.capture;
+
+import io.chora.sync.Dot;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What merging needs to know per row and per cell: a row's causal length (odd while it lives) and
+ * the transaction that last wrote it, and each cell's last writer. Local writes only append to the
+ * log, which stays cheap; {@link #fold} turns the committed log rows since the last fold into this
+ * state when a sync needs it. Keys are stored as the log stores them ({@link KeyCodec}).
+ */
+final class MergeState implements AutoCloseable {
+  /** A row's causal length and the transaction that set it. */
+  record RowState(long cl, Dot dot, long hlc) {}
+
+  /** The transaction that last wrote a cell. */
+  record CellVersion(Dot dot, long hlc) {}
+
+  private final Connection conn;
+  private final PreparedStatement readRow;
+  private final PreparedStatement writeRow;
+  private final PreparedStatement readCell;
+  private final PreparedStatement writeCell;
+  private final PreparedStatement dropCells;
+
+  MergeState(Connection conn) throws SQLException {
+    this.conn = conn;
+    readRow =
+        conn.prepareStatement("SELECT cl, site, seq, hlc FROM chora_rows WHERE tbl = ? AND pk = ?");
+    writeRow =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO chora_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?, ?)");
+    readCell =
+        conn.prepareStatement(
+            "SELECT site, seq, hlc FROM chora_cells WHERE tbl = ? AND pk = ? AND col = ?");
+    writeCell =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO chora_cells(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?, ?, ?, ?)");
+    dropCells = conn.prepareStatement("DELETE FROM chora_cells WHERE tbl = ? AND pk = ?");
+  }
+
+  RowState row(long table, Object key) throws SQLException {
+    readRow.setLong(1, table);
+    readRow.setObject(2, key);
+    try (ResultSet rs = readRow.executeQuery()) {
+      return rs.next()
+          ? new RowState(rs.getLong(1), new Dot(rs.getString(2), rs.getLong(3)), rs.getLong(4))
+          : null;
+    }
+  }
+
+  void putRow(long table, Object key, long cl, Dot dot, long hlc) throws SQLException {
+    writeRow.setLong(1, table);
+    writeRow.setObject(2, key);
+    writeRow.setLong(3, cl);
+    writeRow.setString(4, dot.site());
+    writeRow.setLong(5, dot.seq());
+    writeRow.setLong(6, hlc);
+    writeRow.executeUpdate();
+  }
+
+  CellVersion cell(long table, Object key, String column) throws SQLException {
+    readCell.setLong(1, table);
+    readCell.setObject(2, key);
+    readCell.setString(3, column);
+    try (ResultSet rs = readCell.executeQuery()) {
+      return rs.next()
+          ? new CellVersion(new Dot(rs.getString(1), rs.getLong(2)), rs.getLong(3))
+          : null;
+    }
+  }
+
+  void putCell(long table, Object key, String column, Dot dot, long hlc) throws SQLException {
+    writeCell.setLong(1, table);
+    writeCell.setObject(2, key);
+    writeCell.setString(3, column);
+    writeCell.setString(4, dot.site());
+    writeCell.setLong(5, dot.seq());
+    writeCell.setLong(6, hlc);
+    writeCell.executeUpdate();
+  }
+
+  void dropCells(long table, Object key) throws SQLException {
+    dropCells.setLong(1, table);
+    dropCells.setObject(2, key);
+    dropCells.executeUpdate();
+  }
+
+  /** Records that a row now lives (a new life if it was deleted) with every column written. */
+  void inserted(long table, TableInfo info, Object key, Dot dot, long hlc) throws SQLException {
+    RowState r = row(table, key);
+    long cl = r == null ? 1 : (r.cl() % 2 == 1 ? r.cl() : r.cl() + 1);
+    if (r != null && r.cl() != cl) {
+      dropCells(table, key);
+    }
+    putRow(table, key, cl, dot, hlc);
+    for (String column : info.columns()) {
+      putCell(table, key, column, dot, hlc);
+    }
+  }
+
+  /** Records that a row was deleted: its causal length turns even, its cells are forgotten. */
+  void deleted(long table, Object key, Dot dot, long hlc) throws SQLException {
+    RowState r = row(table, key);
+    long cl = r == null ? 2 : (r.cl() % 2 == 1 ? r.cl() + 1 : r.cl());
+    putRow(table, key, cl, dot, hlc);
+    dropCells(table, key);
+  }
+
+  /**
+   * Folds committed local log rows after the last fold into the state. Rows of a transaction that
+   * is still open (after the last marker) wait for a later fold.
+   */
+  void fold(Map<Long, TableInfo> tables, RowExistence exists) throws SQLException {
+    long from = folded();
+    long upTo = from;
+    List<long[]> pending = new ArrayList<>();
+    List<Object> keys = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, tbl, op, pk, cols, site, seq, hlc FROM chora_log WHERE id > ? ORDER BY id")) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int op = rs.getInt(3);
+          if (op != LogOp.COMMIT) {
+            pending.add(new long[] {rs.getLong(2), op, rs.getLong(5)});
+            keys.add(rs.getObject(4));
+            continue;
+          }
+          Dot dot = new Dot(rs.getString(6), rs.getLong(7));
+          long hlc = rs.getLong(8);
+          for (int i = 0; i < pending.size(); i++) {
+            foldRow(tables, exists, pending.get(i), keys.get(i), dot, hlc);
+          }
+          pending.clear();
+          keys.clear();
+          upTo = rs.getLong(1);
+        }
+      }
+    }
+    if (upTo != from) {
+      setFolded(upTo);
+    }
+  }
+
+  private void foldRow(
+      Map<Long, TableInfo> tables, RowExistence exists, long[] row, Object key, Dot dot, long hlc)
+      throws SQLException {
+    long table = row[0];
+    TableInfo info = tables.get(table);
+    if (info == null) {
+      return;
+    }
+    switch ((int) row[1]) {
+      case LogOp.INSERT -> inserted(table, info, key, dot, hlc);
+      case LogOp.UPDATE -> {
+        if (row(table, key) == null) {
+          putRow(table, key, 1, dot, hlc); // a row that predates tracking
+        }
+        for (String column : TriggerBuilder.columnsOf(row[2], info.columns())) {
+          putCell(table, key, column, dot, hlc);
+        }
+      }
+      case LogOp.DELETE -> deleted(table, key, dot, hlc);
+      default -> {
+        RowState r = row(table, key);
+        if (r != null && r.cl() % 2 == 1 && !exists.test(table, info, key)) {
+          deleted(table, key, dot, hlc); // the REPLACE candidate really was deleted
+        }
+      }
+    }
+  }
+
+  /** Whether a row with this stored key is in its table now. */
+  @FunctionalInterface
+  interface RowExistence {
+    boolean test(long table, TableInfo info, Object key) throws SQLException;
+  }
+
+  long folded() throws SQLException {
+    String value = CaptureSchema.meta(conn, "folded");
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  void setFolded(long logId) throws SQLException {
+    CaptureSchema.setMeta(conn, "folded", Long.toString(logId));
+  }
+
+  @Override
+  public void close() throws SQLException {
+    readRow.close();
+    writeRow.close();
+    readCell.close();
+    writeCell.close();
+    dropCells.close();
+  }
+}

@@ -1,0 +1,99 @@
+package io.chora.jdbc.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes merged changes into user tables with plain SQL, so the capture triggers log them like any
+ * other write (that log is what carries them on to further replicas). Statements are prepared once
+ * per table and column set; identifiers come from the schema, never from the change set.
+ */
+public final class TableWriter implements AutoCloseable {
+  private final Connection conn;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+  public TableWriter(Connection conn) {
+    this.conn = conn;
+  }
+
+  void insert(TableInfo table, List<Object> key, Map<String, Object> values) throws SQLException {
+    Map<String, Object> row = new java.util.LinkedHashMap<>(values);
+    for (int i = 0; i < key.size(); i++) {
+      row.put(table.keyColumns().get(i), key.get(i));
+    }
+    List<String> columns = new ArrayList<>(row.keySet());
+    PreparedStatement ps =
+        statement(
+            "INSERT INTO "
+                + Sql.id(table.name())
+                + "("
+                + columns.stream().map(Sql::id).collect(Collectors.joining(", "))
+                + ") VALUES ("
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
+                + ")");
+    int i = 1;
+    for (String column : columns) {
+      ps.setObject(i++, row.get(column));
+    }
+    ps.executeUpdate();
+  }
+
+  /** Updates the row's given columns; returns how many rows matched (0 or 1). */
+  public int update(TableInfo table, List<Object> key, Map<String, Object> values)
+      throws SQLException {
+    List<String> columns = new ArrayList<>(values.keySet());
+    PreparedStatement ps =
+        statement(
+            "UPDATE "
+                + Sql.id(table.name())
+                + " SET "
+                + columns.stream().map(c -> Sql.id(c) + " = ?").collect(Collectors.joining(", "))
+                + " WHERE "
+                + keyMatch(table));
+    int i = 1;
+    for (String column : columns) {
+      ps.setObject(i++, values.get(column));
+    }
+    for (Object part : key) {
+      ps.setObject(i++, part);
+    }
+    return ps.executeUpdate();
+  }
+
+  void delete(TableInfo table, List<Object> key) throws SQLException {
+    PreparedStatement ps =
+        statement("DELETE FROM " + Sql.id(table.name()) + " WHERE " + keyMatch(table));
+    for (int i = 0; i < key.size(); i++) {
+      ps.setObject(i + 1, key.get(i));
+    }
+    ps.executeUpdate();
+  }
+
+  private static String keyMatch(TableInfo table) {
+    return table.keyColumns().stream()
+        .map(c -> Sql.id(c) + " IS ?")
+        .collect(Collectors.joining(" AND "));
+  }
+
+  private PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = conn.prepareStatement(sql);
+      statements.put(sql, ps);
+    }
+    return ps;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    for (PreparedStatement ps : statements.values()) {
+      ps.close();
+    }
+  }
+}
