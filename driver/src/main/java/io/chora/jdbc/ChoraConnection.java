@@ -2,9 +2,12 @@ package io.chora.jdbc;
 
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.ChangeSetFormatException;
 import io.chora.sync.Conflict;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -32,6 +35,23 @@ public interface ChoraConnection extends Connection {
    * merged writes are not recorded as local changes; they keep their origin's dots.
    */
   ApplyResult apply(ChangeSet changes) throws SQLException;
+
+  /**
+   * Reads a change set in the wire format ({@link ChangeSet#readFrom}) and applies it. Bytes that
+   * are not a well-formed change set of a known version are refused with an {@link SQLException}
+   * naming the problem, before anything is written.
+   */
+  default ApplyResult apply(InputStream wire) throws SQLException {
+    ChangeSet changes;
+    try {
+      changes = ChangeSet.readFrom(wire);
+    } catch (ChangeSetFormatException e) {
+      throw new SQLException("chora: change set refused: " + e.getMessage(), "22000", e);
+    } catch (IOException e) {
+      throw new SQLException("chora: could not read the change set: " + e.getMessage(), "08000", e);
+    }
+    return apply(changes);
+  }
 
   /** Sends {@code other} what it lacks and takes what this replica lacks, in that order. */
   SyncResult syncWith(ChoraConnection other) throws SQLException;
