@@ -3,7 +3,9 @@ package io.chora.demo;
 import io.chora.jdbc.ChoraConnection;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.Conflict;
 import io.chora.sync.Hlc;
+import io.chora.sync.SyncResult;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.nio.file.Files;
@@ -11,53 +13,66 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The README demo: an ordinary JDBC program on {@code jdbc:chora:}, then what chora recorded. The
- * only chora-specific line is the unwrap at the end.
+ * The README demo: two replicas of a notes app written with plain JDBC on {@code jdbc:chora:}. They
+ * edit offline (one edit of the same field on both), sync, converge, and the losing edit waits in
+ * the conflict ledger. The only chora-specific lines are the unwraps.
  */
 public final class Demo {
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("chora-demo");
-    String url = "jdbc:chora:" + dir.resolve("notes.db") + "?chora.site=laptop";
-    System.out.println("Opening " + url + "\n");
-    try (Connection conn = DriverManager.getConnection(url)) {
-      writeLikeAnyApp(conn);
-      ChoraConnection chora = conn.unwrap(ChoraConnection.class);
-      ChangeSet changes = chora.changesSince(new VectorClock());
-      System.out.println(
-          "Captured "
-              + changes.size()
-              + " row changes in "
-              + changes.transactions().size()
-              + " committed transactions:");
-      for (Transaction tx : changes.transactions()) {
-        System.out.println("  " + tx.dot() + " at " + Hlc.format(tx.hlc()));
-        for (Change change : tx.changes()) {
-          System.out.println("      " + change);
-        }
+    try (Connection laptop = open(dir, "laptop");
+        Connection phone = open(dir, "phone")) {
+      say("1. The laptop writes notes, like any JDBC app would");
+      writeLikeAnyApp(laptop);
+      showLog(laptop.unwrap(ChoraConnection.class));
+
+      say("2. First sync: the phone gets everything");
+      sync(laptop, phone);
+      dump("phone", phone);
+
+      say("3. Offline, both edit the same note's title; the phone also stars it");
+      update(laptop, "UPDATE note SET title = 'groceries for the weekend' WHERE id = 1");
+      update(phone, "UPDATE note SET title = 'GROCERIES', stars = 5 WHERE id = 1");
+      update(phone, "INSERT INTO note(id, title, body) VALUES (10, 'from the phone', 'hi')");
+
+      say("4. Sync both ways: both replicas end with the same rows");
+      sync(laptop, phone);
+      dump("laptop", laptop);
+      dump("phone", phone);
+
+      say("5. The title edit that lost is kept in the conflict ledger");
+      ChoraConnection chora = laptop.unwrap(ChoraConnection.class);
+      for (Conflict conflict : chora.conflicts()) {
+        System.out.println("  " + conflict);
       }
-      System.out.println("\nSite " + chora.siteId() + ", clock " + chora.clock());
-      ChangeSet sinceTwo = chora.changesSince(new VectorClock().with(chora.siteId(), 2));
       System.out.println(
-          "A peer at {"
-              + chora.siteId()
-              + "=2} would receive "
-              + sinceTwo.transactions().size()
-              + " transaction(s), as JSON:");
-      System.out.println(sinceTwo.toJson());
+          "\n  clocks: laptop "
+              + chora.clock()
+              + ", phone "
+              + phone.unwrap(ChoraConnection.class).clock());
     }
   }
 
-  private static void writeLikeAnyApp(Connection conn) throws SQLException {
+  private static Connection open(Path dir, String site) throws SQLException {
+    Connection conn =
+        DriverManager.getConnection(
+            "jdbc:chora:" + dir.resolve(site + ".db") + "?chora.site=" + site);
     try (Statement st = conn.createStatement()) {
-      st.execute("CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT, body TEXT, stars REAL)");
-      st.executeUpdate("INSERT INTO note(title, body) VALUES ('groceries', 'milk, eggs')");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS note(id INTEGER PRIMARY KEY, title TEXT, body TEXT, stars REAL)");
     }
+    return conn;
+  }
+
+  private static void writeLikeAnyApp(Connection conn) throws SQLException {
+    update(conn, "INSERT INTO note(title, body) VALUES ('groceries', 'milk, eggs')");
     conn.setAutoCommit(false);
     try (PreparedStatement ps =
         conn.prepareStatement("INSERT INTO note(title, body, stars) VALUES (?, ?, ?)")) {
@@ -70,14 +85,56 @@ public final class Demo {
       ps.executeBatch();
     }
     conn.commit();
-    try (Statement st = conn.createStatement()) {
-      st.executeUpdate("DELETE FROM note WHERE title = 'tabs vs spaces'");
-      st.executeUpdate("INSERT INTO note(title) VALUES ('rolled back')");
-    }
+    update(conn, "DELETE FROM note WHERE title = 'tabs vs spaces'");
     conn.rollback(); // nothing of a rolled-back transaction is recorded
     conn.setAutoCommit(true);
+  }
+
+  private static void update(Connection conn, String sql) throws SQLException {
     try (Statement st = conn.createStatement()) {
-      st.executeUpdate("UPDATE note SET stars = 5 WHERE id = 1");
+      st.executeUpdate(sql);
     }
+  }
+
+  private static void sync(Connection a, Connection b) throws SQLException {
+    SyncResult result = a.unwrap(ChoraConnection.class).syncWith(b.unwrap(ChoraConnection.class));
+    System.out.println("  syncWith: " + result);
+  }
+
+  private static void showLog(ChoraConnection chora) throws SQLException {
+    ChangeSet changes = chora.changesSince(new VectorClock());
+    System.out.println(
+        "  captured "
+            + changes.size()
+            + " row changes in "
+            + changes.transactions().size()
+            + " transactions, clock "
+            + chora.clock());
+    for (Transaction tx : changes.transactions()) {
+      System.out.println("    " + tx.dot() + " at " + Hlc.format(tx.hlc()));
+      for (Change change : tx.changes()) {
+        System.out.println("        " + change);
+      }
+    }
+  }
+
+  private static void dump(String name, Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, title, stars FROM note ORDER BY id")) {
+      StringBuilder rows = new StringBuilder();
+      while (rs.next()) {
+        rows.append(
+            String.format(
+                "%n    %2d  %-28s %s",
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getObject(3) == null ? "" : "★" + rs.getObject(3)));
+      }
+      System.out.println("  " + name + ":" + rows);
+    }
+  }
+
+  private static void say(String step) {
+    System.out.println("\n" + step);
   }
 }
