@@ -105,18 +105,18 @@ public final class ChangeApplier {
       if (incoming < local || (incoming == local && incoming % 2 == 0)) {
         return 0; // an older life, or both sides deleted it
       }
-      Map<String, Object> current = rows.read(id, table, change.key());
+      // after folding, every tracked row is in the merge state: no state, no row to read
+      Map<String, Object> current = life == null ? null : rows.read(id, table, change.key());
       if (incoming > local) {
         if (current != null) {
           writer.delete(table, change.key()); // the life this replica knows has ended
         }
         state.putRow(id, stored, incoming, tx.dot(), tx.hlc());
-        state.dropCells(id, stored);
+        if (life != null) {
+          state.dropCells(id, stored);
+        }
         if (change.kind() != ChangeKind.DELETE) {
-          writer.insert(table, change.key(), change.values());
-          for (String column : change.values().keySet()) {
-            state.putCell(id, stored, column, tx.dot(), tx.hlc());
-          }
+          writer.insert(table, change.key(), change.values()); // its cells: the row's version
         }
         return 0;
       }
@@ -124,13 +124,14 @@ public final class ChangeApplier {
         writer.insert(table, change.key(), change.values()); // state says alive: heal the row
         return 0;
       }
+      // same life: life is not null here (incoming >= 1 and equal to it)
       int conflicts = 0;
       Map<String, Object> winners = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : change.values().entrySet()) {
         String column = e.getKey();
-        MergeState.CellVersion mine = state.cell(id, stored, column);
-        boolean wins = mine == null || beats(tx.hlc(), tx.dot(), mine.hlc(), mine.dot());
-        boolean concurrent = mine != null && tx.deps().get(mine.dot().site()) < mine.dot().seq();
+        MergeState.CellVersion mine = state.cell(id, stored, column, life);
+        boolean wins = beats(tx.hlc(), tx.dot(), mine.hlc(), mine.dot());
+        boolean concurrent = tx.deps().get(mine.dot().site()) < mine.dot().seq();
         Object localValue = current.get(column);
         boolean differ = !SqlValues.equal(localValue, e.getValue());
         if (wins) {

@@ -11,9 +11,11 @@ import java.util.Map;
 
 /**
  * What merging needs to know per row and per cell: a row's causal length (odd while it lives) and
- * the transaction that last wrote it, and each cell's last writer. Local writes only append to the
- * log, which stays cheap; {@link #fold} turns the committed log rows since the last fold into this
- * state when a sync needs it. Keys are stored as the log stores them ({@link KeyCodec}).
+ * the transaction that began its current life (or ended it), and for cells written since then,
+ * their last writer; a cell without an entry was last written by the row's own insert. Local writes
+ * only append to the log, which stays cheap; {@link #fold} turns the committed log rows since the
+ * last fold into this state when a sync needs it. Keys are stored as the log stores them ({@link
+ * KeyCodec}).
  */
 final class MergeState implements AutoCloseable {
   /** A row's causal length and the transaction that set it. */
@@ -65,14 +67,15 @@ final class MergeState implements AutoCloseable {
     writeRow.executeUpdate();
   }
 
-  CellVersion cell(long table, Object key, String column) throws SQLException {
+  /** The cell's last writer: its own entry, or else the insert that began the row's life. */
+  CellVersion cell(long table, Object key, String column, RowState life) throws SQLException {
     readCell.setLong(1, table);
     readCell.setObject(2, key);
     readCell.setString(3, column);
     try (ResultSet rs = readCell.executeQuery()) {
       return rs.next()
           ? new CellVersion(new Dot(rs.getString(1), rs.getLong(2)), rs.getLong(3))
-          : null;
+          : new CellVersion(life.dot(), life.hlc());
     }
   }
 
@@ -93,16 +96,13 @@ final class MergeState implements AutoCloseable {
   }
 
   /** Records that a row now lives (a new life if it was deleted) with every column written. */
-  void inserted(long table, TableInfo info, Object key, Dot dot, long hlc) throws SQLException {
+  void inserted(long table, Object key, Dot dot, long hlc) throws SQLException {
     RowState r = row(table, key);
     long cl = r == null ? 1 : (r.cl() % 2 == 1 ? r.cl() : r.cl() + 1);
-    if (r != null && r.cl() != cl) {
-      dropCells(table, key);
+    if (r != null) {
+      dropCells(table, key); // every cell is now the insert's
     }
     putRow(table, key, cl, dot, hlc);
-    for (String column : info.columns()) {
-      putCell(table, key, column, dot, hlc);
-    }
   }
 
   /** Records that a row was deleted: its causal length turns even, its cells are forgotten. */
@@ -159,7 +159,7 @@ final class MergeState implements AutoCloseable {
       return;
     }
     switch ((int) row[1]) {
-      case LogOp.INSERT -> inserted(table, info, key, dot, hlc);
+      case LogOp.INSERT -> inserted(table, key, dot, hlc);
       case LogOp.UPDATE -> {
         if (row(table, key) == null) {
           putRow(table, key, 1, dot, hlc); // a row that predates tracking
