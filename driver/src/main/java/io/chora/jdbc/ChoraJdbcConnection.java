@@ -224,6 +224,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     if (other == null) {
       throw new SQLException("syncWith needs the other replica's connection");
     }
+    requireCapture();
     if (site.equals(other.siteId())) {
       throw new SQLException(
           "both connections are replica '" + site + "': sync needs two different replicas");
