@@ -31,9 +31,18 @@ final class ChangeSetValidator {
   /** Checks the whole set against {@code clock}, the receiver's clock before applying. */
   void check(ChangeSet set, VectorClock clock) throws SQLException {
     site(set.site(), "sender");
+    if (set.clock() == null) {
+      throw refuse("the sender's clock is missing");
+    }
+    for (String clockSite : set.clock().entries().keySet()) {
+      site(clockSite, "clock");
+    }
     VectorClock known = clock;
     for (Transaction tx : set.transactions()) {
       String origin = site(tx.dot().site(), "transaction");
+      if (tx.hlc() < 0) {
+        throw refuse("transaction " + tx.dot() + " has a negative hlc " + tx.hlc());
+      }
       for (String dep : tx.deps().entries().keySet()) {
         site(dep, "dependency");
       }
@@ -100,6 +109,9 @@ final class ChangeSetValidator {
         throw refuse("key of " + table.name() + " has NULL for " + table.keyColumns().get(i));
       }
       checkValue(table, table.keyColumns().get(i), part);
+    }
+    if (change.kind() == ChangeKind.DELETE && !change.values().isEmpty()) {
+      throw refuse("delete of " + table.name() + " carries values; a delete has none");
     }
     if (change.kind() == ChangeKind.INSERT) {
       for (String keyColumn : table.keyColumns()) {
