@@ -62,9 +62,25 @@ public final class CaptureSchema {
    * inserts), while the walk only passes the rows of the transaction being committed.
    */
   static final String LAST_LOCAL_MARKER =
-      "SELECT id, seq, hlc FROM chora_log WHERE op = "
-          + LogOp.COMMIT
-          + " AND site = ?1 ORDER BY id DESC LIMIT 1";
+      "SELECT coalesce(last.seq, (SELECT value FROM chora_meta WHERE key = 'local_seq'), 0) + 0,"
+          + " coalesce(last.hlc, (SELECT value FROM chora_meta WHERE key = 'local_hlc'), 0) + 0"
+          + " FROM (SELECT 1) LEFT JOIN ("
+          + lastLocalSince("?1")
+          + ") AS last";
+
+  /**
+   * The newest local marker written after the last apply. Applying records the local head in
+   * chora_meta ('local_seq', 'local_hlc') and where it stopped ('applied_upto'), so that a replica
+   * that mostly receives does not walk back over everything it received to find its own head.
+   */
+  private static String lastLocalSince(String site) {
+    return "SELECT seq, hlc FROM chora_log WHERE op = "
+        + LogOp.COMMIT
+        + " AND site = "
+        + site
+        + " AND id > coalesce((SELECT value FROM chora_meta WHERE key = 'applied_upto'), 0)"
+        + " ORDER BY id DESC LIMIT 1";
+  }
 
   /**
    * The op of the newest log row that is not a MAYBE_REPLACED candidate: not 0 (a marker) means the
@@ -83,14 +99,15 @@ public final class CaptureSchema {
         + LogOp.COMMIT
         + " BEGIN INSERT INTO chora_log(op, site, seq, hlc) SELECT "
         + LogOp.COMMIT
-        + ", NEW.site, coalesce(last.seq, 0) + 1,"
+        + ", NEW.site,"
+        + " coalesce(last.seq, (SELECT value FROM chora_meta WHERE key = 'local_seq'), 0) + 1,"
         // HLC: wall clock, but past the last local commit and every remote one applied here
         + " max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16,"
-        + " coalesce(last.hlc, 0) + 1,"
+        + " coalesce(last.hlc, (SELECT value FROM chora_meta WHERE key = 'local_hlc'), 0) + 1,"
         + " coalesce((SELECT value FROM chora_meta WHERE key = 'hlc'), 0) + 1)"
-        + " FROM (SELECT 1) LEFT JOIN (SELECT seq, hlc FROM chora_log WHERE op = "
-        + LogOp.COMMIT
-        + " AND site = NEW.site ORDER BY id DESC LIMIT 1) AS last; END"
+        + " FROM (SELECT 1) LEFT JOIN ("
+        + lastLocalSince("NEW.site")
+        + ") AS last; END"
   };
 
   /** The statement that closes a transaction's log with a marker; a no-op when nothing logged. */
@@ -182,6 +199,15 @@ public final class CaptureSchema {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
       }
+    }
+  }
+
+  static void setMeta(Connection conn, String key, long value) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("INSERT OR REPLACE INTO chora_meta(key, value) VALUES (?, ?)")) {
+      ps.setString(1, key);
+      ps.setLong(2, value);
+      ps.executeUpdate();
     }
   }
 

@@ -43,6 +43,7 @@ public final class ChangeApplier {
     tables.forEach((id, t) -> ids.put(t.name(), id));
     ChangeLog log = new ChangeLog(conn, site);
     VectorClock clock = log.clock();
+    long[] localHead = log.localHead();
     new ChangeSetValidator(site, tables, maxValueBytes).check(set, clock);
     int applied = 0;
     int skipped = 0;
@@ -85,9 +86,15 @@ public final class ChangeApplier {
       }
       String stored = CaptureSchema.meta(conn, "hlc");
       if (stored == null || Long.parseLong(stored) < maxHlc) {
-        CaptureSchema.setMeta(conn, "hlc", Long.toString(maxHlc));
+        CaptureSchema.setMeta(conn, "hlc", maxHlc);
       }
-      state.setFolded(CaptureSchema.lastLogId(conn)); // applied rows are in the state already
+      long end = CaptureSchema.lastLogId(conn);
+      if (applied > 0) {
+        CaptureSchema.setMeta(conn, "local_seq", localHead[0]);
+        CaptureSchema.setMeta(conn, "local_hlc", localHead[1]);
+        CaptureSchema.setMeta(conn, "applied_upto", end);
+      }
+      state.setFolded(end); // applied rows are in the state already
     }
     return new ApplyResult(applied, skipped, conflicts);
   }

@@ -34,11 +34,21 @@ public final class ChangeLog {
     return local == 0 ? clock : clock.with(site, local);
   }
 
+  /** The local head's seq and HLC: {@code [seq, hlc]}, zeros before the first local commit. */
+  long[] localHead() throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(CaptureSchema.LAST_LOCAL_MARKER)) {
+      ps.setString(1, site);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[2];
+      }
+    }
+  }
+
   long localSeq() throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement(CaptureSchema.LAST_LOCAL_MARKER)) {
       ps.setString(1, site);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(2) : 0;
+        return rs.next() ? rs.getLong(1) : 0;
       }
     }
   }
