@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
-# Rebuilds the linux-x86_64 cr-sqlite extension from scratch in a temporary directory (fresh
-# downloads, fresh cargo state) and checks that it is bit-identical to the committed binary and
-# to the sha256 in native/manifest.properties. Exits 0 when all three agree, 1 otherwise.
+# Rebuilds the committed cr-sqlite binaries from scratch in a temporary directory (fresh
+# downloads, fresh cargo state) and checks that each is bit-identical to the committed file and
+# to its sha256 in native/manifest.properties. Exits 0 when all agree, 1 on any mismatch.
 #
-#   build/verify.sh          # the temporary directory is removed afterwards
-#   build/verify.sh --keep   # keeps it (path printed) to inspect a mismatch
+#   build/verify.sh                    # every target (about 1 min each on 2 cores)
+#   build/verify.sh --target TRIPLE    # one target, e.g. x86_64-unknown-linux-gnu
+#   build/verify.sh --keep             # keeps the temporary directory (path printed)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NATIVE_DIR="$(dirname "$HERE")/src/main/resources/io/chora/crsqlite/native"
-PLATFORM=Linux/x86_64
-COMMITTED="$NATIVE_DIR/$PLATFORM/libcrsqlite.so"
 MANIFEST="$NATIVE_DIR/manifest.properties"
-
+# target triple -> platform folder and file, as build.sh builds them
+declare -A PLATFORM=(
+  [x86_64-unknown-linux-gnu]=Linux/x86_64/libcrsqlite.so
+  [aarch64-unknown-linux-gnu]=Linux/aarch64/libcrsqlite.so
+  [x86_64-pc-windows-gnu]=Windows/x86_64/crsqlite.dll
+)
+TARGETS=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-pc-windows-gnu)
 KEEP=0
-[ "${1:-}" = "--keep" ] && KEEP=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --target) TARGETS=("$2"); shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    *) echo "usage: $0 [--target TRIPLE] [--keep]" >&2; exit 2 ;;
+  esac
+done
+
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/chora-crsqlite-verify.XXXXXX")"
 if [ "$KEEP" = 1 ]; then
   echo "verify.sh: working in $TMP (kept)" >&2
@@ -22,23 +34,23 @@ else
   trap 'rm -rf "$TMP"' EXIT
 fi
 
-"$HERE/build.sh" --work "$TMP/work" --out "$TMP/libcrsqlite.so" >/dev/null
-
-rebuilt="$(sha256sum "$TMP/libcrsqlite.so" | cut -d' ' -f1)"
-committed="$(sha256sum "$COMMITTED" | cut -d' ' -f1)"
-listed="$(sed -n "s|^$PLATFORM.sha256=||p" "$MANIFEST")"
-echo "rebuilt   $rebuilt"
-echo "committed $committed  $COMMITTED"
-echo "manifest  $listed  $MANIFEST"
-if [ "$rebuilt" = "$committed" ] && [ "$committed" = "$listed" ]; then
-  echo "verify.sh: OK, the rebuilt binary is bit-identical to the committed one"
-  exit 0
-fi
-if command -v rustup >/dev/null; then
-  rustc_version="$(rustup run "${CHORA_RUST_TOOLCHAIN:-stable}" rustc --version)"
-else
-  rustc_version="$(rustc --version)"
-fi
-echo "verify.sh: MISMATCH. Built with $rustc_version, $(gcc --version | head -1);" \
-  "the committed binary was built with $(sed -n "s|^$PLATFORM.toolchain=||p" "$MANIFEST")" >&2
-exit 1
+failed=0
+for target in "${TARGETS[@]}"; do
+  file="${PLATFORM[$target]:?unknown target $target}"
+  platform="${file%/*}"
+  "$HERE/build.sh" --target "$target" --work "$TMP/work" --out "$TMP/$file" >/dev/null
+  rebuilt="$(sha256sum "$TMP/$file" | cut -d' ' -f1)"
+  committed="$(sha256sum "$NATIVE_DIR/$file" | cut -d' ' -f1)"
+  listed="$(sed -n "s|^$platform.sha256=||p" "$MANIFEST")"
+  echo "$platform: rebuilt $rebuilt"
+  echo "$platform: committed $committed ($NATIVE_DIR/$file)"
+  echo "$platform: manifest $listed"
+  if [ "$rebuilt" = "$committed" ] && [ "$committed" = "$listed" ]; then
+    echo "$platform: OK, bit-identical"
+  else
+    echo "$platform: MISMATCH; the committed binary was built with" \
+      "$(sed -n "s|^$platform.toolchain=||p" "$MANIFEST")" >&2
+    failed=1
+  fi
+done
+exit $failed
