@@ -202,20 +202,12 @@ public final class CaptureSchema {
     }
   }
 
-  static void setMeta(Connection conn, String key, long value) throws SQLException {
+  /** Stores a setting: text, or a number (kept as INTEGER so that SQL can compute with it). */
+  static void setMeta(Connection conn, String key, Object value) throws SQLException {
     try (PreparedStatement ps =
         conn.prepareStatement("INSERT OR REPLACE INTO chora_meta(key, value) VALUES (?, ?)")) {
       ps.setString(1, key);
-      ps.setLong(2, value);
-      ps.executeUpdate();
-    }
-  }
-
-  static void setMeta(Connection conn, String key, String value) throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement("INSERT OR REPLACE INTO chora_meta(key, value) VALUES (?, ?)")) {
-      ps.setString(1, key);
-      ps.setString(2, value);
+      ps.setObject(2, value);
       ps.executeUpdate();
     }
   }

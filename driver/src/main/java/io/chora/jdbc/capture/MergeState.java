@@ -190,7 +190,7 @@ final class MergeState implements AutoCloseable {
   }
 
   void setFolded(long logId) throws SQLException {
-    CaptureSchema.setMeta(conn, "folded", Long.toString(logId));
+    CaptureSchema.setMeta(conn, "folded", logId);
   }
 
   @Override
