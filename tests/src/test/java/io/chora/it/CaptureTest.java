@@ -282,7 +282,7 @@ class CaptureTest {
     exec(c, "UPDATE \"we\"\"ird; DROP TABLE item;--\" SET \"ünï\" = 2");
     assertThat(transactions(c))
         .containsExactly(
-            List.of("insert we\"ird; DROP TABLE item;--['k'] {k e y='k', va'l='v'}"),
+            List.of("insert we\"ird; DROP TABLE item;--['k'] {k e y='k', va'l='v', ünï=2}"),
             List.of("update we\"ird; DROP TABLE item;--['k'] {ünï=2}"));
     assertThat(Db.scalar(c, "SELECT count(*) FROM sqlite_schema WHERE name = 'item'")).isEqualTo(1);
   }

@@ -58,7 +58,11 @@ public final class ChangeApplier {
                     + LogOp.COMMIT
                     + ", ?, ?, ?, ?)");
         PreparedStatement head =
-            conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)")) {
+            conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)");
+        PreparedStatement dropTriggerRows =
+            conn.prepareStatement("DELETE FROM chora_log WHERE id > ?");
+        PreparedStatement logReceived =
+            conn.prepareStatement("INSERT INTO chora_log(tbl, op, pk, cols) VALUES (?, ?, ?, ?)")) {
       state.fold(tables, rows::exists);
       long maxHlc = 0;
       for (Transaction tx : set.transactions()) {
@@ -67,10 +71,23 @@ public final class ChangeApplier {
           skipped++;
           continue;
         }
+        long before = CaptureSchema.lastLogId(conn);
         Merge merge = new Merge(tx, state, rows, writer, ledger);
         for (Change change : tx.changes()) {
           long id = ids.get(change.table());
           conflicts += merge.apply(id, tables.get(id), change);
+        }
+        // the log keeps the transaction as received, not what it happened to change here: a
+        // relay must pass on a delete of a row it never had, or a write of a value it already had
+        dropTriggerRows.setLong(1, before);
+        dropTriggerRows.executeUpdate();
+        for (Change change : tx.changes()) {
+          long id = ids.get(change.table());
+          logReceived.setLong(1, id);
+          logReceived.setInt(2, opOf(change.kind()));
+          logReceived.setObject(3, KeyCodec.encode(conn, change.key()));
+          logReceived.setLong(4, maskOf(tables.get(id), change));
+          logReceived.executeUpdate();
         }
         marker.setString(1, dot.site());
         marker.setLong(2, dot.seq());
@@ -97,6 +114,22 @@ public final class ChangeApplier {
       state.setFolded(end); // applied rows are in the state already
     }
     return new ApplyResult(applied, skipped, conflicts);
+  }
+
+  private static int opOf(ChangeKind kind) {
+    return switch (kind) {
+      case INSERT -> LogOp.INSERT;
+      case UPDATE -> LogOp.UPDATE;
+      case DELETE -> LogOp.DELETE;
+    };
+  }
+
+  private static long maskOf(TableInfo table, Change change) {
+    long mask = 0;
+    for (String column : change.values().keySet()) {
+      mask |= 1L << Math.min(table.columns().indexOf(column), 63);
+    }
+    return mask;
   }
 
   /** The merge of one remote transaction's changes. */

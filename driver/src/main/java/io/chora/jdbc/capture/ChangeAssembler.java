@@ -4,10 +4,10 @@ import io.chora.jdbc.capture.ChangeLog.LoggedRow;
 import io.chora.jdbc.capture.ChangeLog.LoggedTx;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
+import io.chora.sync.Dot;
 import io.chora.sync.Transaction;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -23,12 +23,9 @@ import java.util.Set;
  * before that.
  */
 final class ChangeAssembler {
-  private static final Set<String> WHOLE_ROW = Set.of();
-
   private final Map<Long, TableInfo> tables;
   private final RowReader rows;
   private final MergeState state;
-  private final Map<String, Set<String>> claimed = new HashMap<>();
 
   ChangeAssembler(Map<Long, TableInfo> tables, RowReader rows, MergeState state) {
     this.tables = tables;
@@ -37,61 +34,66 @@ final class ChangeAssembler {
   }
 
   List<Transaction> assemble(List<LoggedTx> txs) throws SQLException {
-    Transaction[] out = new Transaction[txs.size()];
-    for (int t = txs.size() - 1; t >= 0; t--) {
-      LoggedTx tx = txs.get(t);
+    List<Transaction> out = new ArrayList<>(txs.size());
+    for (LoggedTx tx : txs) {
       List<Change> changes = new ArrayList<>();
-      for (int r = tx.rows().size() - 1; r >= 0; r--) {
-        Change change = toChange(tx.rows().get(r));
+      Set<String> sent = new HashSet<>();
+      for (LoggedRow row : tx.rows()) {
+        Change change = toChange(tx.dot(), row, sent);
         if (change != null) {
           changes.add(change);
         }
       }
-      Collections.reverse(changes);
-      out[t] = new Transaction(tx.dot(), tx.hlc(), tx.deps(), foldUpdates(changes));
+      out.add(
+          new Transaction(tx.dot(), tx.hlc(), tx.deps(), foldUpdates(withoutInserted(changes))));
     }
-    return List.of(out);
+    return out;
   }
 
-  private Change toChange(LoggedRow row) throws SQLException {
+  /**
+   * What of one logged row is still this transaction's to tell: a row life it began or ended, cells
+   * it was the last to write. Anything a later write superseded is told by that write; a peer that
+   * lacks this transaction lacks every later write of the same row life too.
+   */
+  private Change toChange(Dot dot, LoggedRow row, Set<String> sent) throws SQLException {
     TableInfo table = tables.get(row.table());
     if (table == null) {
       return null; // the table was dropped or is no longer tracked
     }
-    String rowId = row.table() + ":" + identity(row.key());
-    Set<String> done = claimed.get(rowId);
-    if (done == WHOLE_ROW) {
+    MergeState.RowState life = state.row(row.table(), row.key());
+    if (life == null) {
       return null;
     }
     List<Object> key = KeyCodec.decode(table, row.key());
-    MergeState.RowState life = state.row(row.table(), row.key());
+    boolean alive = life.cl() % 2 == 1;
+    boolean lifeIsOurs = life.dot().equals(dot);
+    String rowId = row.table() + ":" + identity(row.key());
     switch (row.op()) {
-      case LogOp.DELETE:
-        claimed.put(rowId, WHOLE_ROW);
-        return new Change(table.name(), key, ChangeKind.DELETE, evenLife(life), Map.of());
-      case LogOp.MAYBE_REPLACED:
-        if (rows.read(row.table(), table, key) != null) {
-          return null; // the conflicting statement was not a REPLACE: the row is still there
+      case LogOp.DELETE, LogOp.MAYBE_REPLACED:
+        if (alive || !lifeIsOurs || !sent.add(rowId + ":delete")) {
+          return null;
         }
-        claimed.put(rowId, WHOLE_ROW);
-        return new Change(table.name(), key, ChangeKind.DELETE, evenLife(life), Map.of());
+        return new Change(table.name(), key, ChangeKind.DELETE, life.cl(), Map.of());
       case LogOp.INSERT:
         {
-          Map<String, Object> current = rows.read(row.table(), table, key);
-          claimed.put(rowId, WHOLE_ROW);
-          if (current == null) {
+          if (!alive || !lifeIsOurs || !sent.add(rowId + ":insert")) {
             return null;
           }
-          if (done != null) {
-            current.keySet().removeAll(done);
-          }
-          return new Change(table.name(), key, ChangeKind.INSERT, oddLife(life), current);
+          Map<String, Object> current = rows.read(row.table(), table, key);
+          return current == null
+              ? null
+              : new Change(table.name(), key, ChangeKind.INSERT, life.cl(), current);
         }
       default:
         {
-          List<String> columns = TriggerBuilder.columnsOf(row.mask(), table.columns());
-          if (done != null) {
-            columns.removeAll(done);
+          if (!alive) {
+            return null;
+          }
+          List<String> columns = new ArrayList<>();
+          for (String column : TriggerBuilder.columnsOf(row.mask(), table.columns())) {
+            if (state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {
+              columns.add(column);
+            }
           }
           Map<String, Object> current =
               columns.isEmpty() ? null : rows.read(row.table(), table, key);
@@ -99,18 +101,33 @@ final class ChangeAssembler {
             return null;
           }
           current.keySet().retainAll(columns);
-          claimed.computeIfAbsent(rowId, k -> new HashSet<>()).addAll(columns);
-          return new Change(table.name(), key, ChangeKind.UPDATE, oddLife(life), current);
+          return new Change(table.name(), key, ChangeKind.UPDATE, life.cl(), current);
         }
     }
   }
 
-  private static long oddLife(MergeState.RowState life) {
-    return life == null || life.cl() % 2 == 0 ? 1 : life.cl();
+  /** An insert carries the whole row: updates of that row in the same transaction add nothing. */
+  private static List<Change> withoutInserted(List<Change> changes) {
+    Set<String> inserted = new HashSet<>();
+    for (Change change : changes) {
+      if (change.kind() == ChangeKind.INSERT) {
+        inserted.add(rowOf(change));
+      }
+    }
+    if (inserted.isEmpty()) {
+      return changes;
+    }
+    List<Change> kept = new ArrayList<>(changes.size());
+    for (Change change : changes) {
+      if (change.kind() != ChangeKind.UPDATE || !inserted.contains(rowOf(change))) {
+        kept.add(change);
+      }
+    }
+    return kept;
   }
 
-  private static long evenLife(MergeState.RowState life) {
-    return life == null || life.cl() % 2 == 1 ? 2 : life.cl();
+  private static String rowOf(Change change) {
+    return change.table() + ":" + change.key().stream().map(ChangeAssembler::identity).toList();
   }
 
   /**

@@ -119,9 +119,9 @@ final class MergeState implements AutoCloseable {
    */
   void fold(Map<Long, TableInfo> tables, RowExistence exists) throws SQLException {
     long from = folded();
-    long upTo = from;
-    List<long[]> pending = new ArrayList<>();
+    List<long[]> rows = new ArrayList<>(); // tbl, op, mask, marker index
     List<Object> keys = new ArrayList<>();
+    List<Object[]> markers = new ArrayList<>(); // dot, hlc, log id
     try (PreparedStatement ps =
         conn.prepareStatement(
             "SELECT id, tbl, op, pk, cols, site, seq, hlc FROM chora_log WHERE id > ? ORDER BY id")) {
@@ -129,29 +129,52 @@ final class MergeState implements AutoCloseable {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           int op = rs.getInt(3);
-          if (op != LogOp.COMMIT) {
-            pending.add(new long[] {rs.getLong(2), op, rs.getLong(5)});
+          if (op == LogOp.COMMIT) {
+            markers.add(
+                new Object[] {
+                  new Dot(rs.getString(6), rs.getLong(7)), rs.getLong(8), rs.getLong(1)
+                });
+          } else {
+            rows.add(new long[] {rs.getLong(2), op, rs.getLong(5), markers.size()});
             keys.add(rs.getObject(4));
-            continue;
           }
-          Dot dot = new Dot(rs.getString(6), rs.getLong(7));
-          long hlc = rs.getLong(8);
-          for (int i = 0; i < pending.size(); i++) {
-            foldRow(tables, exists, pending.get(i), keys.get(i), dot, hlc);
-          }
-          pending.clear();
-          keys.clear();
-          upTo = rs.getLong(1);
         }
       }
     }
-    if (upTo != from) {
-      setFolded(upTo);
+    // a REPLACE candidate counts only if nothing later touched its row: then, its row being gone
+    // now, the REPLACE of that transaction deleted it
+    Map<String, Integer> lastTouch = new java.util.HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      lastTouch.put(rows.get(i)[0] + ":" + identity(keys.get(i)), i);
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      long[] row = rows.get(i);
+      if (row[3] >= markers.size()) {
+        break; // rows of the transaction still open: a later fold takes them
+      }
+      Object[] marker = markers.get((int) row[3]);
+      boolean last = lastTouch.get(row[0] + ":" + identity(keys.get(i))) == i;
+      foldRow(tables, exists, row, keys.get(i), (Dot) marker[0], (Long) marker[1], last);
+    }
+    if (!markers.isEmpty()) {
+      setFolded((Long) markers.get(markers.size() - 1)[2]);
     }
   }
 
+  private static String identity(Object key) {
+    return key instanceof byte[] bytes
+        ? "x" + java.util.HexFormat.of().formatHex(bytes)
+        : key == null ? "null" : key.getClass().getSimpleName().charAt(0) + key.toString();
+  }
+
   private void foldRow(
-      Map<Long, TableInfo> tables, RowExistence exists, long[] row, Object key, Dot dot, long hlc)
+      Map<Long, TableInfo> tables,
+      RowExistence exists,
+      long[] row,
+      Object key,
+      Dot dot,
+      long hlc,
+      boolean lastTouch)
       throws SQLException {
     long table = row[0];
     TableInfo info = tables.get(table);
@@ -171,7 +194,7 @@ final class MergeState implements AutoCloseable {
       case LogOp.DELETE -> deleted(table, key, dot, hlc);
       default -> {
         RowState r = row(table, key);
-        if (r != null && r.cl() % 2 == 1 && !exists.test(table, info, key)) {
+        if (lastTouch && r != null && r.cl() % 2 == 1 && !exists.test(table, info, key)) {
           deleted(table, key, dot, hlc); // the REPLACE candidate really was deleted
         }
       }
