@@ -76,7 +76,15 @@ final class ChangeAssembler {
         return new Change(table.name(), key, ChangeKind.DELETE, life.cl(), Map.of());
       case LogOp.INSERT:
         {
-          if (!alive || !lifeIsOurs || !sent.add(rowId + ":insert")) {
+          if (!alive) {
+            return null;
+          }
+          if (!lifeIsOurs) {
+            // An insert into a life another transaction began (a concurrent insert of the same
+            // key merged into it, or a replace applied as a same-life write) wrote every column.
+            return lastWritten(dot, row, table, key, life, table.columns());
+          }
+          if (!sent.add(rowId + ":insert")) {
             return null;
           }
           Map<String, Object> current = rows.read(row.table(), table, key);
@@ -85,25 +93,34 @@ final class ChangeAssembler {
               : new Change(table.name(), key, ChangeKind.INSERT, life.cl(), current);
         }
       default:
-        {
-          if (!alive) {
-            return null;
-          }
-          List<String> columns = new ArrayList<>();
-          for (String column : TriggerBuilder.columnsOf(row.mask(), table.columns())) {
-            if (state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {
-              columns.add(column);
-            }
-          }
-          Map<String, Object> current =
-              columns.isEmpty() ? null : rows.read(row.table(), table, key);
-          if (current == null) {
-            return null;
-          }
-          current.keySet().retainAll(columns);
-          return new Change(table.name(), key, ChangeKind.UPDATE, life.cl(), current);
-        }
+        return alive
+            ? lastWritten(
+                dot, row, table, key, life, TriggerBuilder.columnsOf(row.mask(), table.columns()))
+            : null;
     }
+  }
+
+  /** An update of the written columns whose current value this transaction was the last to set. */
+  private Change lastWritten(
+      Dot dot,
+      LoggedRow row,
+      TableInfo table,
+      List<Object> key,
+      MergeState.RowState life,
+      List<String> written)
+      throws SQLException {
+    List<String> columns = new ArrayList<>();
+    for (String column : written) {
+      if (state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {
+        columns.add(column);
+      }
+    }
+    Map<String, Object> current = columns.isEmpty() ? null : rows.read(row.table(), table, key);
+    if (current == null) {
+      return null;
+    }
+    current.keySet().retainAll(columns);
+    return new Change(table.name(), key, ChangeKind.UPDATE, life.cl(), current);
   }
 
   /** An insert carries the whole row: updates of that row in the same transaction add nothing. */

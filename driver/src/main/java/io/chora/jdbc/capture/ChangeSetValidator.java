@@ -80,6 +80,16 @@ final class ChangeSetValidator {
       }
       known = known.with(origin, seq);
     }
+    if (!set.clock().isCoveredBy(known)) {
+      // A set tells each row's story once, by the latest transaction that wrote it: a prefix
+      // would leave the receiver covering transactions whose changes it never got.
+      throw refuse(
+          "the set stops short of the sender's clock "
+              + set.clock()
+              + ": with it this replica would know only "
+              + known
+              + " (a delivery cut short, or a set made for a replica that knows more)");
+    }
   }
 
   private void check(Transaction tx, Change change) throws SQLException {
