@@ -1,14 +1,22 @@
 package io.chora.sync;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * Two concurrent writes of the same cell: the value that won by last-writer-wins and the value that
- * lost, each with the transaction that wrote it. The loser is kept here so that it can be restored
- * (as a new write) or dismissed.
+ * What a merge had to give up, kept so that it can be restored (as a new write) or dismissed.
+ *
+ * <p>A {@link Kind#CELL} conflict is two concurrent writes of the same cell: the value that won by
+ * last-writer-wins and the value that lost, each with the transaction that wrote it. A {@link
+ * Kind#UNIQUE} or {@link Kind#FOREIGN_KEY} conflict is a whole row the merge had to remove to keep
+ * a constraint: {@code column} names the constraint's columns, {@code lost} the row's value(s) in
+ * them, {@code lostRow} the whole row as it was and {@code lostDot} the transaction that gave it
+ * that value; {@code kept} and {@code keptDot} are the value that stayed and the write that holds
+ * it (for a foreign key: the deletion of the parent, or null when unknown).
  */
 public record Conflict(
     long id,
+    Kind kind,
     String table,
     List<Object> key,
     String column,
@@ -18,7 +26,15 @@ public record Conflict(
     Object lost,
     Dot lostDot,
     long lostHlc,
+    Map<String, Object> lostRow,
     Status status) {
+
+  /** What was given up: one cell's value, or a row that broke a UNIQUE or FOREIGN KEY rule. */
+  public enum Kind {
+    CELL,
+    UNIQUE,
+    FOREIGN_KEY
+  }
 
   /** Where a conflict stands: open until restored or dismissed. */
   public enum Status {
@@ -32,10 +48,10 @@ public record Conflict(
     return "#"
         + id
         + " "
+        + (kind == Kind.CELL ? "" : kind.name().toLowerCase(java.util.Locale.ROOT) + " ")
         + table
         + key
-        + "."
-        + column
+        + (kind == Kind.CELL ? "." + column : " " + column)
         + ": kept "
         + SqlValues.format(kept)
         + " ("

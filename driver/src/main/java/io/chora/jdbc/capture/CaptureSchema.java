@@ -40,7 +40,10 @@ public final class CaptureSchema {
     "CREATE TABLE IF NOT EXISTS chora_conflicts(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk,"
         + " col TEXT NOT NULL, kept, kept_site TEXT, kept_seq INTEGER, kept_hlc INTEGER, lost,"
         + " lost_site TEXT, lost_seq INTEGER, lost_hlc INTEGER, status TEXT NOT NULL DEFAULT"
-        + " 'OPEN')"
+        + " 'OPEN', kind TEXT NOT NULL DEFAULT 'CELL')",
+    // the rows a merge removed to keep a UNIQUE or FOREIGN KEY constraint, one line a column
+    "CREATE TABLE IF NOT EXISTS chora_conflict_rows(conflict INTEGER NOT NULL, col TEXT NOT NULL,"
+        + " value, PRIMARY KEY (conflict, col)) WITHOUT ROWID"
   };
 
   /** Every object chora keeps in the file; opening is a read when they all exist. */
@@ -53,6 +56,7 @@ public final class CaptureSchema {
           "chora_rows",
           "chora_cells",
           "chora_conflicts",
+          "chora_conflict_rows",
           "chora_commit",
           "chora_commit_marker");
 

@@ -11,9 +11,12 @@ import io.chora.sync.VectorClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies a change set inside the caller's transaction. Rows: the higher causal length wins, so a
@@ -62,7 +65,10 @@ public final class ChangeApplier {
         PreparedStatement dropTriggerRows =
             conn.prepareStatement("DELETE FROM chora_log WHERE id > ?");
         PreparedStatement logReceived =
-            conn.prepareStatement("INSERT INTO chora_log(tbl, op, pk, cols) VALUES (?, ?, ?, ?)")) {
+            conn.prepareStatement("INSERT INTO chora_log(tbl, op, pk, cols) VALUES (?, ?, ?, ?)");
+        ConstraintKeeper keeper =
+            new ConstraintKeeper(
+                conn, tables, ids, state, rows, writer, ledger, new Dot(site, localHead[0] + 1))) {
       state.fold(tables, rows::exists);
       long maxHlc = 0;
       for (Transaction tx : set.transactions()) {
@@ -72,11 +78,13 @@ public final class ChangeApplier {
           continue;
         }
         long before = CaptureSchema.lastLogId(conn);
-        Merge merge = new Merge(tx, state, rows, writer, ledger);
+        Merge merge = new Merge(tx, state, rows, keeper, ledger);
+        Set<String> named = new HashSet<>();
         for (Change change : tx.changes()) {
           long id = ids.get(change.table());
-          conflicts += merge.apply(id, tables.get(id), change);
+          conflicts += merge.apply(id, tables.get(id), change, named);
         }
+        keeper.collectActions(before, named);
         // the log keeps the transaction as received, not what it happened to change here: a
         // relay must pass on a delete of a row it never had, or a write of a value it already had
         dropTriggerRows.setLong(1, before);
@@ -86,7 +94,8 @@ public final class ChangeApplier {
           logReceived.setLong(1, id);
           logReceived.setInt(2, opOf(change.kind()));
           logReceived.setObject(3, KeyCodec.encode(conn, change.key()));
-          logReceived.setLong(4, maskOf(tables.get(id), change));
+          logReceived.setLong(
+              4, TriggerBuilder.maskOf(tables.get(id).columns(), change.values().keySet()));
           logReceived.executeUpdate();
         }
         marker.setString(1, dot.site());
@@ -111,7 +120,13 @@ public final class ChangeApplier {
         CaptureSchema.setMeta(conn, "local_hlc", localHead[1]);
         CaptureSchema.setMeta(conn, "applied_upto", end);
       }
-      state.setFolded(end); // applied rows are in the state already
+      state.setFolded(end); // applied rows are in the state already; removals fold later
+      if (keeper.finish(end)) {
+        try (Statement st = conn.createStatement()) {
+          st.executeUpdate(CaptureSchema.markCommit(site)); // the removals' local transaction
+        }
+      }
+      conflicts += keeper.conflicts();
     }
     return new ApplyResult(applied, skipped, conflicts);
   }
@@ -124,21 +139,17 @@ public final class ChangeApplier {
     };
   }
 
-  private static long maskOf(TableInfo table, Change change) {
-    long mask = 0;
-    for (String column : change.values().keySet()) {
-      mask |= 1L << Math.min(table.columns().indexOf(column), 63);
-    }
-    return mask;
-  }
-
   /** The merge of one remote transaction's changes. */
   private record Merge(
-      Transaction tx, MergeState state, RowReader rows, TableWriter writer, Ledger ledger) {
+      Transaction tx, MergeState state, RowReader rows, ConstraintKeeper keeper, Ledger ledger) {
 
-    /** Applies one change; returns the number of conflicts it recorded. */
-    int apply(long id, TableInfo table, Change change) throws SQLException {
+    /**
+     * Applies one change and adds its row to {@code named}; returns the number of cell conflicts it
+     * recorded.
+     */
+    int apply(long id, TableInfo table, Change change, Set<String> named) throws SQLException {
       Object stored = KeyCodec.encode(ledger.connection(), change.key());
+      named.add(KeyCodec.rowId(id, stored));
       MergeState.RowState life = state.row(id, stored);
       long local = life == null ? 0 : life.cl();
       long incoming = change.causalLength();
@@ -149,19 +160,19 @@ public final class ChangeApplier {
       Map<String, Object> current = life == null ? null : rows.read(id, table, change.key());
       if (incoming > local) {
         if (current != null) {
-          writer.delete(table, change.key()); // the life this replica knows has ended
+          keeper.delete(table, change.key()); // the life this replica knows has ended
         }
         state.putRow(id, stored, incoming, tx.dot(), tx.hlc());
         if (life != null) {
           state.dropCells(id, stored);
         }
         if (change.kind() != ChangeKind.DELETE) {
-          writer.insert(table, change.key(), change.values()); // its cells: the row's version
+          insert(id, table, stored, change); // its cells: the row's version
         }
         return 0;
       }
       if (current == null) {
-        writer.insert(table, change.key(), change.values()); // state says alive: heal the row
+        insert(id, table, stored, change); // state says alive: heal the row
         return 0;
       }
       // same life: life is not null here (incoming >= 1 and equal to it)
@@ -205,9 +216,36 @@ public final class ChangeApplier {
         }
       }
       if (!winners.isEmpty()) {
-        writer.update(table, change.key(), winners);
+        Map<String, Object> row = new LinkedHashMap<>(current);
+        row.putAll(winners);
+        keeper.write(
+            tx,
+            id,
+            table,
+            stored,
+            change.key(),
+            row,
+            true,
+            () -> keeper.writer().update(table, change.key(), winners));
       }
       return conflicts;
+    }
+
+    private void insert(long id, TableInfo table, Object stored, Change change)
+        throws SQLException {
+      Map<String, Object> row = new LinkedHashMap<>(change.values());
+      for (int i = 0; i < change.key().size(); i++) {
+        row.put(table.keyColumns().get(i), change.key().get(i));
+      }
+      keeper.write(
+          tx,
+          id,
+          table,
+          stored,
+          change.key(),
+          row,
+          false,
+          () -> keeper.writer().insert(table, change.key(), change.values()));
     }
 
     private static boolean beats(long hlc, Dot dot, long otherHlc, Dot other) {

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,7 @@ final class ChangeAssembler {
     List<Object> key = KeyCodec.decode(table, row.key());
     boolean alive = life.cl() % 2 == 1;
     boolean lifeIsOurs = life.dot().equals(dot);
-    String rowId = row.table() + ":" + identity(row.key());
+    String rowId = KeyCodec.rowId(row.table(), row.key());
     switch (row.op()) {
       case LogOp.DELETE, LogOp.MAYBE_REPLACED:
         if (alive || !lifeIsOurs || !sent.add(rowId + ":delete")) {
@@ -144,7 +143,7 @@ final class ChangeAssembler {
   }
 
   private static String rowOf(Change change) {
-    return change.table() + ":" + change.key().stream().map(ChangeAssembler::identity).toList();
+    return change.table() + ":" + change.key().stream().map(KeyCodec::identity).toList();
   }
 
   /**
@@ -155,8 +154,7 @@ final class ChangeAssembler {
     List<Change> folded = new ArrayList<>(changes.size());
     Map<String, Integer> open = new HashMap<>();
     for (Change change : changes) {
-      String row =
-          change.table() + ":" + change.key().stream().map(ChangeAssembler::identity).toList();
+      String row = rowOf(change);
       if (change.kind() == ChangeKind.DELETE) {
         open.remove(row);
         folded.add(change);
@@ -177,13 +175,5 @@ final class ChangeAssembler {
       }
     }
     return folded;
-  }
-
-  /** A string that is equal for equal keys of any storage class. */
-  private static String identity(Object key) {
-    if (key instanceof byte[] bytes) {
-      return "x" + HexFormat.of().formatHex(bytes);
-    }
-    return key == null ? "null" : key.getClass().getSimpleName().charAt(0) + key.toString();
   }
 }

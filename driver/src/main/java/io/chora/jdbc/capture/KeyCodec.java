@@ -13,6 +13,19 @@ import java.util.List;
 final class KeyCodec {
   private KeyCodec() {}
 
+  /** A string that is equal for equal keys of any storage class: for sets and maps of rows. */
+  static String identity(Object key) {
+    if (key instanceof byte[] bytes) {
+      return "x" + HexFormat.of().formatHex(bytes);
+    }
+    return key == null ? "null" : key.getClass().getSimpleName().charAt(0) + key.toString();
+  }
+
+  /** A row's identity across tables: table id and key. */
+  static String rowId(long table, Object storedKey) {
+    return table + ":" + identity(storedKey);
+  }
+
   /** A key as the log stores it, back as its parts in key column order. */
   static List<Object> decode(TableInfo table, Object stored) {
     if (table.keyColumns().size() == 1) {

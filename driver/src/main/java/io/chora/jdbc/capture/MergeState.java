@@ -145,7 +145,7 @@ final class MergeState implements AutoCloseable {
     // now, the REPLACE of that transaction deleted it
     Map<String, Integer> lastTouch = new java.util.HashMap<>();
     for (int i = 0; i < rows.size(); i++) {
-      lastTouch.put(rows.get(i)[0] + ":" + identity(keys.get(i)), i);
+      lastTouch.put(KeyCodec.rowId(rows.get(i)[0], keys.get(i)), i);
     }
     for (int i = 0; i < rows.size(); i++) {
       long[] row = rows.get(i);
@@ -153,18 +153,12 @@ final class MergeState implements AutoCloseable {
         break; // rows of the transaction still open: a later fold takes them
       }
       Object[] marker = markers.get((int) row[3]);
-      boolean last = lastTouch.get(row[0] + ":" + identity(keys.get(i))) == i;
+      boolean last = lastTouch.get(KeyCodec.rowId(row[0], keys.get(i))) == i;
       foldRow(tables, exists, row, keys.get(i), (Dot) marker[0], (Long) marker[1], last);
     }
     if (!markers.isEmpty()) {
       setFolded((Long) markers.get(markers.size() - 1)[2]);
     }
-  }
-
-  private static String identity(Object key) {
-    return key instanceof byte[] bytes
-        ? "x" + java.util.HexFormat.of().formatHex(bytes)
-        : key == null ? "null" : key.getClass().getSimpleName().charAt(0) + key.toString();
   }
 
   private void foldRow(

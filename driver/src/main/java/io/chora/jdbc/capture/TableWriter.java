@@ -22,7 +22,8 @@ public final class TableWriter implements AutoCloseable {
     this.conn = conn;
   }
 
-  void insert(TableInfo table, List<Object> key, Map<String, Object> values) throws SQLException {
+  public void insert(TableInfo table, List<Object> key, Map<String, Object> values)
+      throws SQLException {
     Map<String, Object> row = new java.util.LinkedHashMap<>(values);
     for (int i = 0; i < key.size(); i++) {
       row.put(table.keyColumns().get(i), key.get(i));

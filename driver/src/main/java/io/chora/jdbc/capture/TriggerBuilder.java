@@ -171,6 +171,15 @@ final class TriggerBuilder {
     return String.join(" | ", bits);
   }
 
+  /** The update mask that names {@code written} among a table's {@code columns}. */
+  static long maskOf(List<String> columns, java.util.Collection<String> written) {
+    long mask = 0;
+    for (String column : written) {
+      mask |= 1L << Math.min(columns.indexOf(column), MASK_BITS);
+    }
+    return mask;
+  }
+
   /** The column names an update mask names, in table order. */
   static List<String> columnsOf(long mask, List<String> columns) {
     List<String> named = new ArrayList<>();

@@ -1,0 +1,225 @@
+package io.chora.it;
+
+import static io.chora.it.Db.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chora.sync.Conflict;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Merges that would break a UNIQUE or FOREIGN KEY constraint: every replica ends with the same rows
+ * whichever way the changes travel, the removed row is in the ledger, and it can be restored.
+ */
+class ConstraintMergeTest {
+  @TempDir Path dir;
+
+  private Connection replica(String site, String... schema) throws SQLException {
+    Connection conn = Db.chora(dir, site + ".db", "chora.site=" + site + "&foreign_keys=true");
+    exec(conn, schema);
+    return conn;
+  }
+
+  private static final String USERS =
+      "CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT)";
+
+  static List<String> rows(Connection conn, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          row.append(i > 1 ? "|" : "").append(rs.getString(i));
+        }
+        rows.add(row.toString());
+      }
+    }
+    return rows;
+  }
+
+  private static void sync(Connection x, Connection y) throws SQLException {
+    Db.of(x).syncWith(Db.of(y));
+  }
+
+  private static List<Conflict> conflicts(Connection c, Conflict.Kind kind) throws SQLException {
+    return Db.of(c).conflicts().stream().filter(k -> k.kind() == kind).toList();
+  }
+
+  @ParameterizedTest(name = "older side syncs first: {0}")
+  @ValueSource(booleans = {true, false})
+  void theOlderClaimOnAUniqueValueKeepsIt(boolean olderFirst) throws Exception {
+    try (Connection a = replica("a", USERS);
+        Connection b = replica("b", USERS);
+        Connection c = replica("c", USERS)) {
+      exec(a, "INSERT INTO person VALUES (1, 'ann@example.com', 'Ann')");
+      Thread.sleep(3);
+      exec(b, "INSERT INTO person VALUES (2, 'ann@example.com', 'Impostor')");
+      if (olderFirst) {
+        sync(a, b);
+      } else {
+        sync(b, a);
+      }
+      sync(c, b); // c only ever hears of the clash from b
+      for (Connection x : List.of(a, b, c)) {
+        assertThat(rows(x, "SELECT * FROM person ORDER BY id"))
+            .as(Db.of(x).siteId())
+            .containsExactly("1|ann@example.com|Ann");
+      }
+      assertThat(Db.of(a).clock()).isEqualTo(Db.of(b).clock());
+      List<Conflict> removed = new ArrayList<>(); // in the ledger of whichever replica saw it
+      for (Connection x : List.of(a, b, c)) {
+        removed.addAll(conflicts(x, Conflict.Kind.UNIQUE));
+      }
+      assertThat(removed).isNotEmpty();
+      for (Conflict conflict : removed) {
+        assertThat(conflict.table()).isEqualTo("person");
+        assertThat(conflict.key()).containsExactly(2L);
+        assertThat(conflict.column()).isEqualTo("UNIQUE(email)");
+        assertThat(conflict.lost()).isEqualTo("ann@example.com");
+        assertThat(conflict.lostDot().site()).isEqualTo("b");
+        assertThat(conflict.keptDot().site()).isEqualTo("a");
+        assertThat(conflict.lostRow())
+            .containsEntry("id", 2L)
+            .containsEntry("name", "Impostor")
+            .containsEntry("email", "ann@example.com");
+      }
+      assertThat(Db.of(a).syncWith(Db.of(b)).changesSent()).isZero();
+    }
+  }
+
+  @Test
+  void anUpdateThatTakesAValueLosesToTheRowThatHadItFirst() throws Exception {
+    try (Connection a = replica("a", USERS);
+        Connection b = replica("b", USERS)) {
+      exec(a, "INSERT INTO person VALUES (1, 'one@example.com', 'One')");
+      exec(a, "INSERT INTO person VALUES (2, 'two@example.com', 'Two')");
+      sync(a, b);
+      exec(b, "INSERT INTO person VALUES (3, 'new@example.com', 'Three')");
+      Thread.sleep(3);
+      exec(a, "UPDATE person SET email = 'new@example.com' WHERE id = 1"); // a later claim
+      sync(a, b);
+      sync(b, a);
+      for (Connection x : List.of(a, b)) {
+        assertThat(rows(x, "SELECT id, email FROM person ORDER BY id"))
+            .as(Db.of(x).siteId())
+            .containsExactly("2|two@example.com", "3|new@example.com");
+      }
+    }
+  }
+
+  @Test
+  void aRemovedRowIsRestoredOnceItsValueIsFreeAndTheRestoreSyncs() throws Exception {
+    try (Connection a = replica("a", USERS);
+        Connection b = replica("b", USERS)) {
+      exec(a, "INSERT INTO person VALUES (1, 'ann@example.com', 'Ann')");
+      Thread.sleep(3);
+      exec(b, "INSERT INTO person VALUES (2, 'ann@example.com', 'Anna')");
+      sync(a, b);
+      Conflict removed = conflicts(b, Conflict.Kind.UNIQUE).get(0);
+      assertThatThrownBy(() -> Db.of(b).restoreConflict(removed.id()))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("conflict " + removed.id())
+          .hasMessageContaining("UNIQUE");
+      assertThat(Db.of(b).conflicts()).extracting(Conflict::id).contains(removed.id());
+      exec(b, "UPDATE person SET email = 'ann@old.example.com' WHERE id = 1");
+      Db.of(b).restoreConflict(removed.id());
+      assertThat(Db.of(b).conflicts()).extracting(Conflict::id).doesNotContain(removed.id());
+      sync(a, b);
+      for (Connection x : List.of(a, b)) {
+        assertThat(rows(x, "SELECT * FROM person ORDER BY id"))
+            .containsExactly("1|ann@old.example.com|Ann", "2|ann@example.com|Anna");
+      }
+    }
+  }
+
+  private static final String[] FAMILY = {
+    "CREATE TABLE parent(id INTEGER PRIMARY KEY, name TEXT)",
+    "CREATE TABLE child(id INTEGER PRIMARY KEY, parent INTEGER %s, note TEXT)"
+  };
+
+  private static String[] family(String references) {
+    return new String[] {FAMILY[0], FAMILY[1].formatted(references)};
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "REFERENCES parent(id)",
+        "REFERENCES parent(id) ON DELETE CASCADE",
+        "REFERENCES parent(id) ON DELETE RESTRICT",
+        "REFERENCES parent DEFERRABLE INITIALLY DEFERRED",
+        "NOT NULL REFERENCES parent(id) ON DELETE CASCADE"
+      })
+  void aDeletedParentTakesAConcurrentNewChildWithIt(String references) throws Exception {
+    for (boolean deleteFirst : new boolean[] {true, false}) {
+      try (Connection a = replica("a" + deleteFirst, family(references));
+          Connection b = replica("b" + deleteFirst, family(references));
+          Connection c = replica("c" + deleteFirst, family(references))) {
+        exec(a, "INSERT INTO parent VALUES (1, 'p'), (2, 'q')");
+        exec(a, "INSERT INTO child VALUES (10, 2, 'stays')");
+        sync(a, b);
+        sync(a, c);
+        exec(a, "DELETE FROM parent WHERE id = 1");
+        exec(b, "INSERT INTO child VALUES (11, 1, 'orphan'), (12, 2, 'fine')");
+        if (deleteFirst) {
+          sync(a, b);
+        } else {
+          sync(b, a);
+        }
+        sync(c, b);
+        sync(c, a);
+        sync(a, b);
+        for (Connection x : List.of(a, b, c)) {
+          String site = Db.of(x).siteId();
+          assertThat(rows(x, "SELECT * FROM parent")).as(site).containsExactly("2|q");
+          assertThat(rows(x, "SELECT * FROM child ORDER BY id"))
+              .as(site + ", " + references)
+              .containsExactly("10|2|stays", "12|2|fine");
+          assertThat(rows(x, "PRAGMA foreign_key_check")).as(site).isEmpty();
+        }
+        assertThat(Db.of(a).clock()).isEqualTo(Db.of(b).clock()).isEqualTo(Db.of(c).clock());
+        List<Conflict> removed = new ArrayList<>();
+        for (Connection x : List.of(a, b, c)) {
+          removed.addAll(conflicts(x, Conflict.Kind.FOREIGN_KEY));
+        }
+        if (!references.contains("CASCADE")) { // a declared cascade is no violation
+          assertThat(removed).isNotEmpty();
+          assertThat(removed.get(0).lostRow()).containsEntry("note", "orphan");
+          assertThat(removed.get(0).column()).startsWith("FOREIGN KEY(parent) REFERENCES parent");
+        }
+      }
+    }
+  }
+
+  @Test
+  void setNullKeepsTheChildWithoutItsParent() throws Exception {
+    String[] schema = family("REFERENCES parent(id) ON DELETE SET NULL");
+    try (Connection a = replica("a", schema);
+        Connection b = replica("b", schema)) {
+      exec(a, "INSERT INTO parent VALUES (1, 'p')");
+      sync(a, b);
+      exec(a, "DELETE FROM parent WHERE id = 1");
+      exec(b, "INSERT INTO child VALUES (11, 1, 'kept')");
+      sync(b, a); // a: the child arrives after its parent is gone
+      sync(a, b); // b: the delete arrives and SQLite sets the reference to NULL
+      for (Connection x : List.of(a, b)) {
+        assertThat(rows(x, "SELECT id, parent, note FROM child"))
+            .as(Db.of(x).siteId())
+            .containsAnyOf("11|null|kept");
+      }
+      assertThat(rows(a, "SELECT * FROM child")).isEqualTo(rows(b, "SELECT * FROM child"));
+    }
+  }
+}
