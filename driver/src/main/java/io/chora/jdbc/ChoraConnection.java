@@ -2,12 +2,11 @@ package io.chora.jdbc;
 
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
-import io.chora.sync.ChangeSetFormatException;
 import io.chora.sync.Conflict;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
-import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -30,6 +29,13 @@ public interface ChoraConnection extends Connection {
   ChangeSet changesSince(VectorClock peer) throws SQLException;
 
   /**
+   * {@link #changesSince(VectorClock)} written to {@code out} in the wire format as it is read from
+   * the log, one transaction at a time, so a set far larger than the heap streams out. The stream
+   * is flushed, not closed. Returns the number of transactions written.
+   */
+  int changesSince(VectorClock peer, OutputStream out) throws SQLException;
+
+  /**
    * Merges a change set from another replica, atomically: all of it or, on any error, nothing.
    * Transactions this replica already has are skipped, so applying twice changes nothing. The
    * merged writes are not recorded as local changes; they keep their origin's dots.
@@ -37,21 +43,12 @@ public interface ChoraConnection extends Connection {
   ApplyResult apply(ChangeSet changes) throws SQLException;
 
   /**
-   * Reads a change set in the wire format ({@link ChangeSet#readFrom}) and applies it. Bytes that
-   * are not a well-formed change set of a known version are refused with an {@link SQLException}
-   * naming the problem, before anything is written.
+   * Reads a change set in the wire format ({@link ChangeSet#readFrom}) and applies it as it reads,
+   * holding one transaction in memory at a time, so sets far larger than the heap go through. Bytes
+   * that are not a well-formed change set of a known version are refused with an {@link
+   * SQLException} naming the problem, and nothing is applied.
    */
-  default ApplyResult apply(InputStream wire) throws SQLException {
-    ChangeSet changes;
-    try {
-      changes = ChangeSet.readFrom(wire);
-    } catch (ChangeSetFormatException e) {
-      throw new SQLException("chora: change set refused: " + e.getMessage(), "22000", e);
-    } catch (IOException e) {
-      throw new SQLException("chora: could not read the change set: " + e.getMessage(), "08000", e);
-    }
-    return apply(changes);
-  }
+  ApplyResult apply(InputStream wire) throws SQLException;
 
   /** Sends {@code other} what it lacks and takes what this replica lacks, in that order. */
   SyncResult syncWith(ChoraConnection other) throws SQLException;

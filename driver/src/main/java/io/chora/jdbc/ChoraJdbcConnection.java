@@ -10,9 +10,13 @@ import io.chora.jdbc.capture.TriggerSync;
 import io.chora.jdbc.sql.SqlClassifier;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.ChangeSetReader;
 import io.chora.sync.Conflict;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -209,6 +213,30 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     }
     return inWriteTransaction(
         () -> new ChangeLog(this, site).changesSince(peer, TriggerSync.tracked(this)));
+  }
+
+  @Override
+  public int changesSince(VectorClock peer, OutputStream out) throws SQLException {
+    if (peer == null || out == null) {
+      throw new SQLException("changesSince needs the peer's clock and a stream to write to");
+    }
+    return inWriteTransaction(
+        () -> new ChangeLog(this, site).writeChangesSince(peer, TriggerSync.tracked(this), out));
+  }
+
+  @Override
+  public ApplyResult apply(InputStream wire) throws SQLException {
+    if (wire == null) {
+      throw new SQLException("apply needs a stream to read the change set from");
+    }
+    return inWriteTransaction(
+        () -> {
+          try (ChangeSetReader reader = new ChangeSetReader(wire)) {
+            return new ChangeApplier(this, site, maxValueBytes).apply(reader);
+          } catch (IOException | IllegalArgumentException e) {
+            throw ChangeApplier.unreadable(e);
+          }
+        });
   }
 
   @Override

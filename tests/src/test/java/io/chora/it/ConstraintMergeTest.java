@@ -1,15 +1,14 @@
 package io.chora.it;
 
 import static io.chora.it.Db.exec;
+import static io.chora.it.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.sync.Conflict;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,22 +31,6 @@ class ConstraintMergeTest {
 
   private static final String USERS =
       "CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT)";
-
-  static List<String> rows(Connection conn, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          row.append(i > 1 ? "|" : "").append(rs.getString(i));
-        }
-        rows.add(row.toString());
-      }
-    }
-    return rows;
-  }
 
   private static void sync(Connection x, Connection y) throws SQLException {
     Db.of(x).syncWith(Db.of(y));

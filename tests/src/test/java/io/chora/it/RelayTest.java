@@ -1,5 +1,6 @@
 package io.chora.it;
 
+import static io.chora.it.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chora.jdbc.ChoraConnection;
@@ -7,11 +8,8 @@ import io.chora.sync.SyncResult;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,20 +155,5 @@ class RelayTest {
 
   private static SyncResult sync(Connection a, Connection b) throws SQLException {
     return a.unwrap(ChoraConnection.class).syncWith(b.unwrap(ChoraConnection.class));
-  }
-
-  private static List<String> rows(Connection c, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          row.append(i > 1 ? "|" : "").append(rs.getString(i));
-        }
-        rows.add(row.toString());
-      }
-    }
-    return rows;
   }
 }

@@ -4,16 +4,19 @@ import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.ChangeSetReader;
 import io.chora.sync.Dot;
 import io.chora.sync.SqlValues;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +39,55 @@ public final class ChangeApplier {
     this.maxValueBytes = maxValueBytes;
   }
 
+  /** Applies a set held in memory, checked whole before anything is written. */
   public ApplyResult apply(ChangeSet set) throws SQLException {
+    Iterator<Transaction> txs = set.transactions().iterator();
+    return apply(
+        (validator, clock) -> {
+          validator.check(set, clock);
+          return null; // nothing left to check per transaction
+        },
+        () -> txs.hasNext() ? txs.next() : null);
+  }
+
+  /**
+   * Applies a set as it is read from the wire, holding one transaction at a time: each is checked
+   * before it is written, and a problem found later (or bytes that end early) fails the apply,
+   * which the caller's transaction then rolls back whole.
+   */
+  public ApplyResult apply(ChangeSetReader reader) throws SQLException {
+    return apply(
+        (validator, clock) -> validator.begin(reader.site(), reader.clock(), clock),
+        () -> {
+          try {
+            return reader.hasNext() ? reader.next() : null;
+          } catch (IOException | IllegalArgumentException e) {
+            throw unreadable(e);
+          }
+        });
+  }
+
+  /** The error for wire bytes that are not a well-formed change set, or could not be read. */
+  public static SQLException unreadable(Exception e) {
+    return e instanceof IOException
+        ? new SQLException("chora: could not read the change set: " + e.getMessage(), "08000", e)
+        : new SQLException("chora: change set refused: " + e.getMessage(), "22000", e);
+  }
+
+  /** How a set is checked: whole up front (returns null), or per transaction by a pass. */
+  @FunctionalInterface
+  private interface Checks {
+    ChangeSetValidator.Pass begin(ChangeSetValidator validator, VectorClock clock)
+        throws SQLException;
+  }
+
+  /** The transactions of an incoming set in order; null after the last. */
+  @FunctionalInterface
+  private interface Source {
+    Transaction next() throws SQLException;
+  }
+
+  private ApplyResult apply(Checks checks, Source source) throws SQLException {
     if (CaptureSchema.openTransactionLogged(conn)) {
       throw new SQLException(
           "chora: apply needs the connection's own writes committed first (commit or roll back)");
@@ -47,7 +98,8 @@ public final class ChangeApplier {
     ChangeLog log = new ChangeLog(conn, site);
     VectorClock clock = log.clock();
     long[] localHead = log.localHead();
-    new ChangeSetValidator(site, tables, maxValueBytes).check(set, clock);
+    ChangeSetValidator.Pass pass =
+        checks.begin(new ChangeSetValidator(site, tables, maxValueBytes), clock);
     int applied = 0;
     int skipped = 0;
     int conflicts = 0;
@@ -71,7 +123,10 @@ public final class ChangeApplier {
                 conn, tables, ids, state, rows, writer, ledger, new Dot(site, localHead[0] + 1))) {
       state.fold(tables, rows::exists);
       long maxHlc = 0;
-      for (Transaction tx : set.transactions()) {
+      for (Transaction tx = source.next(); tx != null; tx = source.next()) {
+        if (pass != null) {
+          pass.check(tx);
+        }
         Dot dot = tx.dot();
         if (dot.seq() <= clock.get(dot.site())) {
           skipped++;
@@ -109,6 +164,9 @@ public final class ChangeApplier {
         clock = clock.with(dot.site(), dot.seq());
         maxHlc = Math.max(maxHlc, tx.hlc());
         applied++;
+      }
+      if (pass != null) {
+        pass.finish();
       }
       String stored = CaptureSchema.meta(conn, "hlc");
       if (stored == null || Long.parseLong(stored) < maxHlc) {
@@ -216,15 +274,17 @@ public final class ChangeApplier {
         }
       }
       if (!winners.isEmpty()) {
-        Map<String, Object> row = new LinkedHashMap<>(current);
-        row.putAll(winners);
         keeper.write(
             tx,
             id,
             table,
             stored,
             change.key(),
-            row,
+            () -> {
+              Map<String, Object> row = new LinkedHashMap<>(current);
+              row.putAll(winners);
+              return row;
+            },
             true,
             () -> keeper.writer().update(table, change.key(), winners));
       }
@@ -233,17 +293,19 @@ public final class ChangeApplier {
 
     private void insert(long id, TableInfo table, Object stored, Change change)
         throws SQLException {
-      Map<String, Object> row = new LinkedHashMap<>(change.values());
-      for (int i = 0; i < change.key().size(); i++) {
-        row.put(table.keyColumns().get(i), change.key().get(i));
-      }
       keeper.write(
           tx,
           id,
           table,
           stored,
           change.key(),
-          row,
+          () -> {
+            Map<String, Object> row = new LinkedHashMap<>(change.values());
+            for (int i = 0; i < change.key().size(); i++) {
+              row.put(table.keyColumns().get(i), change.key().get(i));
+            }
+            return row;
+          },
           false,
           () -> keeper.writer().insert(table, change.key(), change.values()));
     }

@@ -32,21 +32,17 @@ final class ChangeAssembler {
     this.state = state;
   }
 
-  List<Transaction> assemble(List<LoggedTx> txs) throws SQLException {
-    List<Transaction> out = new ArrayList<>(txs.size());
-    for (LoggedTx tx : txs) {
-      List<Change> changes = new ArrayList<>();
-      Set<String> sent = new HashSet<>();
-      for (LoggedRow row : tx.rows()) {
-        Change change = toChange(tx.dot(), row, sent);
-        if (change != null) {
-          changes.add(change);
-        }
+  /** One logged transaction as it goes on the wire. */
+  Transaction assemble(LoggedTx tx) throws SQLException {
+    List<Change> changes = new ArrayList<>();
+    Set<String> sent = new HashSet<>();
+    for (LoggedRow row : tx.rows()) {
+      Change change = toChange(tx.dot(), row, sent);
+      if (change != null) {
+        changes.add(change);
       }
-      out.add(
-          new Transaction(tx.dot(), tx.hlc(), tx.deps(), foldUpdates(withoutInserted(changes))));
     }
-    return out;
+    return new Transaction(tx.dot(), tx.hlc(), tx.deps(), foldUpdates(withoutInserted(changes)));
   }
 
   /**

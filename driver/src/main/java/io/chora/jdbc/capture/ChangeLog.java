@@ -1,8 +1,13 @@
 package io.chora.jdbc.capture;
 
 import io.chora.sync.ChangeSet;
+import io.chora.sync.ChangeSetWriter;
 import io.chora.sync.Dot;
+import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,20 +76,72 @@ public final class ChangeLog {
    * from: call inside a write transaction.
    */
   public ChangeSet changesSince(VectorClock peer, Map<Long, TableInfo> tables) throws SQLException {
+    List<Transaction> txs = new ArrayList<>();
+    try {
+      VectorClock clock = stream(peer, tables, c -> {}, txs::add);
+      return new ChangeSet(site, clock, txs);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a list takes no I/O
+    }
+  }
+
+  /**
+   * {@link #changesSince} written to {@code out} in the wire format while the log is read; returns
+   * the number of transactions written.
+   */
+  public int writeChangesSince(VectorClock peer, Map<Long, TableInfo> tables, OutputStream out)
+      throws SQLException {
+    ChangeSetWriter[] writer = new ChangeSetWriter[1];
+    int[] written = new int[1];
+    try {
+      stream(
+          peer,
+          tables,
+          clock -> writer[0] = new ChangeSetWriter(out, site, clock),
+          tx -> {
+            writer[0].write(tx);
+            written[0]++;
+          });
+      writer[0].close();
+      return written[0];
+    } catch (IOException e) {
+      throw new SQLException(
+          "chora: could not write the change set: " + e.getMessage(), "08000", e);
+    }
+  }
+
+  /** Receives the sender's clock before any transaction of a streamed set. */
+  public interface ClockSink {
+    void accept(VectorClock clock) throws IOException;
+  }
+
+  /** Receives the transactions of a streamed set, one at a time, in commit order. */
+  public interface TransactionSink {
+    void accept(Transaction tx) throws IOException;
+  }
+
+  /**
+   * {@link #changesSince} one transaction at a time, holding only one transaction's log rows and
+   * changes in memory; returns the clock it passed to {@code header}.
+   */
+  public VectorClock stream(
+      VectorClock peer, Map<Long, TableInfo> tables, ClockSink header, TransactionSink sink)
+      throws SQLException, IOException {
     try (RowReader rows = new RowReader(conn);
         MergeState state = new MergeState(conn)) {
       state.fold(tables, rows::exists);
     }
     VectorClock clock = clock();
+    header.accept(clock);
     long start = startAfter(peer, clock);
     VectorClock seen = clockAt(start);
-    List<LoggedTx> pending = new ArrayList<>();
     try (RowReader rows = new RowReader(conn);
         MergeState state = new MergeState(conn);
         PreparedStatement ps =
             conn.prepareStatement(
                 "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps FROM chora_log WHERE id > ?"
                     + " ORDER BY id")) {
+      ChangeAssembler assembler = new ChangeAssembler(tables, rows, state);
       ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
         List<LoggedRow> group = new ArrayList<>();
@@ -99,14 +156,14 @@ public final class ChangeLog {
           VectorClock depsOf =
               deps != null ? VectorClock.parse(deps) : seen.with(site, dot.seq() - 1);
           if (dot.seq() > peer.get(dot.site())) {
-            pending.add(new LoggedTx(dot, rs.getLong(8), depsOf, group));
+            sink.accept(assembler.assemble(new LoggedTx(dot, rs.getLong(8), depsOf, group)));
           }
           seen = seen.with(dot.site(), Math.max(dot.seq(), seen.get(dot.site())));
           group = new ArrayList<>();
         }
       }
-      return new ChangeSet(site, clock, new ChangeAssembler(tables, rows, state).assemble(pending));
     }
+    return clock;
   }
 
   /** The log id after which the first transaction the peer lacks begins. */

@@ -30,15 +30,38 @@ final class ChangeSetValidator {
 
   /** Checks the whole set against {@code clock}, the receiver's clock before applying. */
   void check(ChangeSet set, VectorClock clock) throws SQLException {
-    site(set.site(), "sender");
-    if (set.clock() == null) {
+    Pass pass = begin(set.site(), set.clock(), clock);
+    for (Transaction tx : set.transactions()) {
+      pass.check(tx);
+    }
+    pass.finish();
+  }
+
+  /** Starts checking a set that arrives one transaction at a time. */
+  Pass begin(String sender, VectorClock senderClock, VectorClock clock) throws SQLException {
+    site(sender, "sender");
+    if (senderClock == null) {
       throw refuse("the sender's clock is missing");
     }
-    for (String clockSite : set.clock().entries().keySet()) {
+    for (String clockSite : senderClock.entries().keySet()) {
       site(clockSite, "clock");
     }
-    VectorClock known = clock;
-    for (Transaction tx : set.transactions()) {
+    return new Pass(senderClock, clock);
+  }
+
+  /** The checks of one set: each transaction in order, then whether the set is whole. */
+  final class Pass {
+    private final VectorClock senderClock;
+    private final VectorClock clock;
+    private VectorClock known;
+
+    private Pass(VectorClock senderClock, VectorClock clock) {
+      this.senderClock = senderClock;
+      this.clock = clock;
+      this.known = clock;
+    }
+
+    void check(Transaction tx) throws SQLException {
       String origin = site(tx.dot().site(), "transaction");
       if (tx.hlc() < 0) {
         throw refuse("transaction " + tx.dot() + " has a negative hlc " + tx.hlc());
@@ -55,7 +78,7 @@ final class ChangeSetValidator {
                 + clock.get(localSite));
       }
       if (seq <= known.get(origin)) {
-        continue; // known already: skipped when applied
+        return; // known already: skipped when applied
       }
       if (seq != known.get(origin) + 1) {
         throw refuse(
@@ -76,19 +99,22 @@ final class ChangeSetValidator {
                 + known);
       }
       for (Change change : tx.changes()) {
-        check(tx, change);
+        ChangeSetValidator.this.check(tx, change);
       }
       known = known.with(origin, seq);
     }
-    if (!set.clock().isCoveredBy(known)) {
-      // A set tells each row's story once, by the latest transaction that wrote it: a prefix
-      // would leave the receiver covering transactions whose changes it never got.
-      throw refuse(
-          "the set stops short of the sender's clock "
-              + set.clock()
-              + ": with it this replica would know only "
-              + known
-              + " (a delivery cut short, or a set made for a replica that knows more)");
+
+    void finish() throws SQLException {
+      if (!senderClock.isCoveredBy(known)) {
+        // A set tells each row's story once, by the latest transaction that wrote it: a prefix
+        // would leave the receiver covering transactions whose changes it never got.
+        throw refuse(
+            "the set stops short of the sender's clock "
+                + senderClock
+                + ": with it this replica would know only "
+                + known
+                + " (a delivery cut short, or a set made for a replica that knows more)");
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -107,7 +108,7 @@ final class ConstraintKeeper implements AutoCloseable {
       TableInfo table,
       Object stored,
       List<Object> key,
-      Map<String, Object> row,
+      Supplier<Map<String, Object>> rowOf,
       boolean exists,
       Write write)
       throws SQLException {
@@ -120,6 +121,7 @@ final class ConstraintKeeper implements AutoCloseable {
         if (!isUniqueViolation(e) || attempt > table.uniqueKeys().size()) {
           throw e;
         }
+        Map<String, Object> row = rowOf.get(); // the row as it would be: only on a clash
         List<Holder> holders = constraints.holders(table, key, row);
         if (holders.isEmpty()) {
           throw e; // an index on an expression: not a case the rule covers

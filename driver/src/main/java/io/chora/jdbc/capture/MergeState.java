@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -119,46 +120,81 @@ final class MergeState implements AutoCloseable {
    */
   void fold(Map<Long, TableInfo> tables, RowExistence exists) throws SQLException {
     long from = folded();
-    List<long[]> rows = new ArrayList<>(); // tbl, op, mask, marker index
+    Map<String, Long> lastTouch = lastTouchOfReplaceCandidates(from);
+    List<long[]> open = new ArrayList<>(); // the current transaction's rows: tbl, op, mask, id
     List<Object> keys = new ArrayList<>();
-    List<Object[]> markers = new ArrayList<>(); // dot, hlc, log id
+    long lastMarker = -1;
     try (PreparedStatement ps =
         conn.prepareStatement(
             "SELECT id, tbl, op, pk, cols, site, seq, hlc FROM chora_log WHERE id > ? ORDER BY id")) {
       ps.setLong(1, from);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          int op = rs.getInt(3);
-          if (op == LogOp.COMMIT) {
-            markers.add(
-                new Object[] {
-                  new Dot(rs.getString(6), rs.getLong(7)), rs.getLong(8), rs.getLong(1)
-                });
-          } else {
-            rows.add(new long[] {rs.getLong(2), op, rs.getLong(5), markers.size()});
+          if (rs.getInt(3) != LogOp.COMMIT) {
+            open.add(new long[] {rs.getLong(2), rs.getInt(3), rs.getLong(5), rs.getLong(1)});
             keys.add(rs.getObject(4));
+            continue;
+          }
+          Dot dot = new Dot(rs.getString(6), rs.getLong(7));
+          for (int i = 0; i < open.size(); i++) {
+            long[] row = open.get(i);
+            Long last = lastTouch.get(KeyCodec.rowId(row[0], keys.get(i)));
+            foldRow(
+                tables,
+                exists,
+                row,
+                keys.get(i),
+                dot,
+                rs.getLong(8),
+                last != null && last == row[3]);
+          }
+          open.clear();
+          keys.clear();
+          lastMarker = rs.getLong(1);
+        }
+      }
+    }
+    // rows after the last marker belong to a transaction still open: a later fold takes them
+    if (lastMarker >= 0) {
+      setFolded(lastMarker);
+    }
+  }
+
+  /**
+   * For rows with a REPLACE candidate entry after {@code from}, the log id of their last entry: a
+   * candidate counts only if nothing later touched its row (then, its row being gone now, that
+   * REPLACE deleted it). Usually there are none, and the log is not read twice.
+   */
+  private Map<String, Long> lastTouchOfReplaceCandidates(long from) throws SQLException {
+    Map<String, Long> last = new HashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT DISTINCT tbl, pk FROM chora_log WHERE id > ? AND op = "
+                + LogOp.MAYBE_REPLACED)) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          last.put(KeyCodec.rowId(rs.getLong(1), rs.getObject(2)), 0L);
+        }
+      }
+    }
+    if (last.isEmpty()) {
+      return last;
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, tbl, pk FROM chora_log WHERE id > ? AND op <> " + LogOp.COMMIT)) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String row = KeyCodec.rowId(rs.getLong(2), rs.getObject(3));
+          if (last.containsKey(row)) {
+            last.put(row, rs.getLong(1));
           }
         }
       }
     }
-    // a REPLACE candidate counts only if nothing later touched its row: then, its row being gone
-    // now, the REPLACE of that transaction deleted it
-    Map<String, Integer> lastTouch = new java.util.HashMap<>();
-    for (int i = 0; i < rows.size(); i++) {
-      lastTouch.put(KeyCodec.rowId(rows.get(i)[0], keys.get(i)), i);
-    }
-    for (int i = 0; i < rows.size(); i++) {
-      long[] row = rows.get(i);
-      if (row[3] >= markers.size()) {
-        break; // rows of the transaction still open: a later fold takes them
-      }
-      Object[] marker = markers.get((int) row[3]);
-      boolean last = lastTouch.get(KeyCodec.rowId(row[0], keys.get(i))) == i;
-      foldRow(tables, exists, row, keys.get(i), (Dot) marker[0], (Long) marker[1], last);
-    }
-    if (!markers.isEmpty()) {
-      setFolded((Long) markers.get(markers.size() - 1)[2]);
-    }
+    return last;
   }
 
   private void foldRow(

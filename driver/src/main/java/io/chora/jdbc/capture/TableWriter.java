@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -16,31 +17,41 @@ import java.util.stream.Collectors;
  */
 public final class TableWriter implements AutoCloseable {
   private final Connection conn;
-  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<String, Map<List<String>, PreparedStatement>> statements = new HashMap<>();
 
   public TableWriter(Connection conn) {
     this.conn = conn;
   }
 
+  /** Inserts a row: the key plus the given columns. */
   public void insert(TableInfo table, List<Object> key, Map<String, Object> values)
       throws SQLException {
-    Map<String, Object> row = new java.util.LinkedHashMap<>(values);
-    for (int i = 0; i < key.size(); i++) {
-      row.put(table.keyColumns().get(i), key.get(i));
+    List<String> columns = new ArrayList<>(table.keyColumns().size() + values.size());
+    columns.addAll(table.keyColumns());
+    for (String column : values.keySet()) {
+      if (!table.keyColumns().contains(column)) {
+        columns.add(column);
+      }
     }
-    List<String> columns = new ArrayList<>(row.keySet());
     PreparedStatement ps =
         statement(
-            "INSERT INTO "
-                + Sql.id(table.name())
-                + "("
-                + columns.stream().map(Sql::id).collect(Collectors.joining(", "))
-                + ") VALUES ("
-                + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
-                + ")");
+            "I",
+            table,
+            columns,
+            () ->
+                "INSERT INTO "
+                    + Sql.id(table.name())
+                    + "("
+                    + columns.stream().map(Sql::id).collect(Collectors.joining(", "))
+                    + ") VALUES ("
+                    + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
+                    + ")");
     int i = 1;
-    for (String column : columns) {
-      ps.setObject(i++, row.get(column));
+    for (Object part : key) {
+      ps.setObject(i++, part);
+    }
+    for (String column : columns.subList(key.size(), columns.size())) {
+      ps.setObject(i++, values.get(column));
     }
     ps.executeUpdate();
   }
@@ -51,12 +62,18 @@ public final class TableWriter implements AutoCloseable {
     List<String> columns = new ArrayList<>(values.keySet());
     PreparedStatement ps =
         statement(
-            "UPDATE "
-                + Sql.id(table.name())
-                + " SET "
-                + columns.stream().map(c -> Sql.id(c) + " = ?").collect(Collectors.joining(", "))
-                + " WHERE "
-                + keyMatch(table));
+            "U",
+            table,
+            columns,
+            () ->
+                "UPDATE "
+                    + Sql.id(table.name())
+                    + " SET "
+                    + columns.stream()
+                        .map(c -> Sql.id(c) + " = ?")
+                        .collect(Collectors.joining(", "))
+                    + " WHERE "
+                    + keyMatch(table));
     int i = 1;
     for (String column : columns) {
       ps.setObject(i++, values.get(column));
@@ -69,7 +86,11 @@ public final class TableWriter implements AutoCloseable {
 
   void delete(TableInfo table, List<Object> key) throws SQLException {
     PreparedStatement ps =
-        statement("DELETE FROM " + Sql.id(table.name()) + " WHERE " + keyMatch(table));
+        statement(
+            "D",
+            table,
+            List.of(),
+            () -> "DELETE FROM " + Sql.id(table.name()) + " WHERE " + keyMatch(table));
     for (int i = 0; i < key.size(); i++) {
       ps.setObject(i + 1, key.get(i));
     }
@@ -82,19 +103,29 @@ public final class TableWriter implements AutoCloseable {
         .collect(Collectors.joining(" AND "));
   }
 
-  private PreparedStatement statement(String sql) throws SQLException {
-    PreparedStatement ps = statements.get(sql);
+  /**
+   * The statement of one kind for one table and column list, prepared on first use: the per-row
+   * path builds no SQL text.
+   */
+  private PreparedStatement statement(
+      String kind, TableInfo table, List<String> columns, Supplier<String> sql)
+      throws SQLException {
+    Map<List<String>, PreparedStatement> byColumns =
+        statements.computeIfAbsent(kind + table.name(), k -> new HashMap<>());
+    PreparedStatement ps = byColumns.get(columns);
     if (ps == null) {
-      ps = conn.prepareStatement(sql);
-      statements.put(sql, ps);
+      ps = conn.prepareStatement(sql.get());
+      byColumns.put(List.copyOf(columns), ps);
     }
     return ps;
   }
 
   @Override
   public void close() throws SQLException {
-    for (PreparedStatement ps : statements.values()) {
-      ps.close();
+    for (Map<List<String>, PreparedStatement> byColumns : statements.values()) {
+      for (PreparedStatement ps : byColumns.values()) {
+        ps.close();
+      }
     }
   }
 }
