@@ -6,6 +6,7 @@ import io.chora.jdbc.capture.ChangeLog;
 import io.chora.jdbc.capture.Ledger;
 import io.chora.jdbc.capture.TableInfo;
 import io.chora.jdbc.capture.TableWriter;
+import io.chora.jdbc.capture.TrackedTables;
 import io.chora.jdbc.capture.TriggerSync;
 import io.chora.jdbc.sql.SqlClassifier;
 import io.chora.sync.ApplyResult;
@@ -22,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import org.sqlite.jdbc4.JDBC4Connection;
@@ -39,6 +41,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   private final String site;
   private final long maxValueBytes;
   private final CaptureSession session;
+  private final TrackedTables tracked = new TrackedTables();
   private Savepoint outermostSavepoint;
 
   ChoraJdbcConnection(ChoraOptions options) throws SQLException {
@@ -211,8 +214,12 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     if (peer == null) {
       throw new SQLException("changesSince needs the peer's clock; pass new VectorClock() for all");
     }
+    VectorClock mine = clock();
+    if (mine.isCoveredBy(peer)) {
+      return new ChangeSet(site, mine, List.of()); // nothing to send: no write lock, no fold
+    }
     return inWriteTransaction(
-        () -> new ChangeLog(this, site).changesSince(peer, TriggerSync.tracked(this)));
+        () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this)));
   }
 
   @Override
@@ -221,7 +228,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       throw new SQLException("changesSince needs the peer's clock and a stream to write to");
     }
     return inWriteTransaction(
-        () -> new ChangeLog(this, site).writeChangesSince(peer, TriggerSync.tracked(this), out));
+        () -> new ChangeLog(this, site).writeChangesSince(peer, tracked.get(this), out));
   }
 
   @Override
@@ -232,7 +239,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     return inWriteTransaction(
         () -> {
           try (ChangeSetReader reader = new ChangeSetReader(wire)) {
-            return new ChangeApplier(this, site, maxValueBytes).apply(reader);
+            return new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(reader);
           } catch (IOException | IllegalArgumentException e) {
             throw ChangeApplier.unreadable(e);
           }
@@ -244,7 +251,12 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     if (changes == null) {
       throw new SQLException("apply needs a change set");
     }
-    return inWriteTransaction(() -> new ChangeApplier(this, site, maxValueBytes).apply(changes));
+    if (changes.isEmpty()) { // checked all the same (sender, clock), but no write lock taken
+      return requireCapture()
+          .internal(() -> new ChangeApplier(this, site, maxValueBytes, Map.of()).apply(changes));
+    }
+    return inWriteTransaction(
+        () -> new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(changes));
   }
 
   @Override
@@ -289,7 +301,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
             throw new SQLException("chora: conflict " + id + " is already " + conflict.status());
           }
           TableInfo table =
-              TriggerSync.tracked(this).values().stream()
+              tracked.get(this).values().stream()
                   .filter(t -> t.name().equals(conflict.table()))
                   .findFirst()
                   .orElseThrow(

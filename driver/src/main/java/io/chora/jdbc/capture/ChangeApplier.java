@@ -32,15 +32,23 @@ public final class ChangeApplier {
   private final Connection conn;
   private final String site;
   private final long maxValueBytes;
+  private final Map<Long, TableInfo> tables;
 
-  public ChangeApplier(Connection conn, String site, long maxValueBytes) {
+  public ChangeApplier(
+      Connection conn, String site, long maxValueBytes, Map<Long, TableInfo> tables) {
     this.conn = conn;
+    this.tables = tables;
     this.site = site;
     this.maxValueBytes = maxValueBytes;
   }
 
   /** Applies a set held in memory, checked whole before anything is written. */
   public ApplyResult apply(ChangeSet set) throws SQLException {
+    if (set.isEmpty()) {
+      new ChangeSetValidator(site, tables, maxValueBytes)
+          .check(set, new ChangeLog(conn, site).clock());
+      return new ApplyResult(0, 0, 0);
+    }
     Iterator<Transaction> txs = set.transactions().iterator();
     return apply(
         (validator, clock) -> {
@@ -92,7 +100,6 @@ public final class ChangeApplier {
       throw new SQLException(
           "chora: apply needs the connection's own writes committed first (commit or roll back)");
     }
-    Map<Long, TableInfo> tables = TriggerSync.tracked(conn);
     Map<String, Long> ids = new HashMap<>();
     tables.forEach((id, t) -> ids.put(t.name(), id));
     ChangeLog log = new ChangeLog(conn, site);
