@@ -141,7 +141,7 @@ public final class ChangeApplier {
         }
         long before = CaptureSchema.lastLogId(conn);
         Merge merge = new Merge(tx, state, rows, keeper, ledger);
-        Set<String> named = new HashSet<>();
+        Set<String> named = keeper.deletesActOnOthers() ? new HashSet<>() : null;
         for (Change change : tx.changes()) {
           long id = ids.get(change.table());
           conflicts += merge.apply(id, tables.get(id), change, named);
@@ -209,12 +209,14 @@ public final class ChangeApplier {
       Transaction tx, MergeState state, RowReader rows, ConstraintKeeper keeper, Ledger ledger) {
 
     /**
-     * Applies one change and adds its row to {@code named}; returns the number of cell conflicts it
-     * recorded.
+     * Applies one change and adds its row to {@code named} (when not null); returns the number of
+     * cell conflicts it recorded.
      */
     int apply(long id, TableInfo table, Change change, Set<String> named) throws SQLException {
       Object stored = KeyCodec.encode(ledger.connection(), change.key());
-      named.add(KeyCodec.rowId(id, stored));
+      if (named != null) {
+        named.add(KeyCodec.rowId(id, stored));
+      }
       MergeState.RowState life = state.row(id, stored);
       long local = life == null ? 0 : life.cl();
       long incoming = change.causalLength();

@@ -177,7 +177,7 @@ final class ConstraintKeeper implements AutoCloseable {
    * becomes part of the local transaction, since the log itself keeps only what was received.
    */
   void collectActions(long before, Set<String> named) throws SQLException {
-    if (!constraints.enforced() || touched.stream().noneMatch(this::deleteActsOnOthers)) {
+    if (!deletesActOnOthers() || touched.stream().noneMatch(this::deleteActsOnOthers)) {
       return;
     }
     try (PreparedStatement ps =
@@ -202,6 +202,14 @@ final class ConstraintKeeper implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Whether SQLite may change rows on its own when a merged delete runs (foreign keys enforced,
+   * with ON DELETE actions): only then must merged rows be told apart from its doings.
+   */
+  boolean deletesActOnOthers() {
+    return constraints.enforced() && tables.keySet().stream().anyMatch(this::deleteActsOnOthers);
   }
 
   private boolean deleteActsOnOthers(long table) {
