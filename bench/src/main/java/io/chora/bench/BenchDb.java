@@ -30,6 +30,43 @@ final class BenchDb implements AutoCloseable {
     this.conn = conn;
   }
 
+  /** A chora replica {@code site} in {@code dir} with the item table, WAL, synchronous=NORMAL. */
+  static Connection replica(Path dir, String site) throws SQLException {
+    Connection conn =
+        DriverManager.getConnection(
+            "jdbc:chora:"
+                + dir.resolve(site + ".db")
+                + "?chora.site="
+                + site
+                + "&journal_mode=WAL&synchronous=NORMAL");
+    try (Statement st = conn.createStatement()) {
+      st.execute(CREATE_ITEM);
+    }
+    return conn;
+  }
+
+  /** Inserts items {@code from}.. in batched transactions of {@code perTx} rows. */
+  static void fill(Connection conn, long from, long count, int perTx) throws SQLException {
+    conn.setAutoCommit(false);
+    try (java.sql.PreparedStatement ps = conn.prepareStatement(INSERT_ITEM)) {
+      for (long id = from; id < from + count; id++) {
+        ps.setLong(1, id);
+        ps.setString(2, "item " + id);
+        ps.setLong(3, id % 1000);
+        ps.setDouble(4, id * 0.25);
+        ps.addBatch();
+        long done = id - from + 1;
+        if (done % 10_000 == 0 || done % perTx == 0 || done == count) {
+          ps.executeBatch();
+        }
+        if (done % perTx == 0 || done == count) {
+          conn.commit();
+        }
+      }
+    }
+    conn.setAutoCommit(true);
+  }
+
   /** Opens a fresh database file; {@code driver} is {@code sqlite} or {@code chora}. */
   static BenchDb open(String driver) throws SQLException {
     String prefix =

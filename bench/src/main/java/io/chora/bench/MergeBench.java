@@ -6,8 +6,6 @@ import io.chora.sync.VectorClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
@@ -68,36 +66,11 @@ public class MergeBench {
   }
 
   private Connection replica(String site) throws SQLException {
-    Connection conn =
-        DriverManager.getConnection(
-            "jdbc:chora:"
-                + dir.resolve(site + ".db")
-                + "?chora.site="
-                + site
-                + "&journal_mode=WAL&synchronous=NORMAL");
-    try (Statement st = conn.createStatement()) {
-      st.execute(BenchDb.CREATE_ITEM);
-    }
-    return conn;
+    return BenchDb.replica(dir, site);
   }
 
   private static void fill(Connection conn, int from, int count) throws SQLException {
-    conn.setAutoCommit(false);
-    try (PreparedStatement ps = conn.prepareStatement(BenchDb.INSERT_ITEM)) {
-      for (int id = from; id < from + count; id++) {
-        ps.setLong(1, id);
-        ps.setString(2, "n" + id);
-        ps.setLong(3, id);
-        ps.setDouble(4, id * 0.5);
-        ps.addBatch();
-        if (id % 10_000 == 0) {
-          ps.executeBatch();
-        }
-      }
-      ps.executeBatch();
-    }
-    conn.commit();
-    conn.setAutoCommit(true);
+    BenchDb.fill(conn, from, count, count); // one transaction
   }
 
   @Setup(Level.Invocation)

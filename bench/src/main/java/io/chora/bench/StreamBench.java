@@ -11,8 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
@@ -31,12 +29,12 @@ public final class StreamBench {
     int perTx = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     Path dir = Files.createTempDirectory("chora-stream-bench");
     Path wire = dir.resolve("set.json");
-    try (Connection source = open(dir, "source");
-        Connection target = open(dir, "target")) {
+    try (Connection source = BenchDb.replica(dir, "source");
+        Connection target = BenchDb.replica(dir, "target")) {
       HeapSampler heap = new HeapSampler();
       heap.start();
       long t0 = System.nanoTime();
-      fill(source, changes, perTx);
+      BenchDb.fill(source, 1, changes, perTx);
       long t1 = System.nanoTime();
       int written;
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(wire), 1 << 16)) {
@@ -76,38 +74,6 @@ public final class StreamBench {
       }
       Files.deleteIfExists(dir);
     }
-  }
-
-  private static Connection open(Path dir, String site) throws Exception {
-    Connection conn =
-        DriverManager.getConnection(
-            "jdbc:chora:"
-                + dir.resolve(site + ".db")
-                + "?chora.site="
-                + site
-                + "&journal_mode=WAL");
-    try (Statement st = conn.createStatement()) {
-      st.execute("CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER, price REAL)");
-    }
-    return conn;
-  }
-
-  private static void fill(Connection conn, int changes, int perTx) throws Exception {
-    conn.setAutoCommit(false);
-    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO item VALUES (?, ?, ?, ?)")) {
-      for (int i = 1; i <= changes; i++) {
-        ps.setInt(1, i);
-        ps.setString(2, "item " + i);
-        ps.setInt(3, i % 1000);
-        ps.setDouble(4, i * 0.25);
-        ps.addBatch();
-        if (i % perTx == 0 || i == changes) {
-          ps.executeBatch();
-          conn.commit();
-        }
-      }
-    }
-    conn.setAutoCommit(true);
   }
 
   private static long count(Connection conn) throws Exception {

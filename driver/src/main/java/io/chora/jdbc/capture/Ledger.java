@@ -52,7 +52,7 @@ public final class Ledger implements AutoCloseable {
       Dot lostDot,
       long lostHlc)
       throws SQLException {
-    bind(
+    recordRow(
         Conflict.Kind.CELL,
         table,
         storedKey,
@@ -62,34 +62,12 @@ public final class Ledger implements AutoCloseable {
         keptHlc,
         lost,
         lostDot,
-        lostHlc);
-    insert.executeUpdate();
+        lostHlc,
+        Map.of());
   }
 
-  /** A row removed to keep a constraint, with all its values. */
+  /** A conflict of any kind; for a removed row, {@code row} holds all its values. */
   void recordRow(
-      Conflict.Kind kind,
-      TableInfo table,
-      Object storedKey,
-      String constraint,
-      Object kept,
-      Dot keptDot,
-      long keptHlc,
-      Object lost,
-      Dot lostDot,
-      long lostHlc,
-      Map<String, Object> row)
-      throws SQLException {
-    bind(kind, table, storedKey, constraint, kept, keptDot, keptHlc, lost, lostDot, lostHlc);
-    insert.executeUpdate();
-    for (Map.Entry<String, Object> e : row.entrySet()) {
-      insertRow.setString(1, e.getKey());
-      insertRow.setObject(2, e.getValue());
-      insertRow.executeUpdate();
-    }
-  }
-
-  private void bind(
       Conflict.Kind kind,
       TableInfo table,
       Object storedKey,
@@ -99,7 +77,8 @@ public final class Ledger implements AutoCloseable {
       long keptHlc,
       Object lost,
       Dot lostDot,
-      long lostHlc)
+      long lostHlc,
+      Map<String, Object> row)
       throws SQLException {
     insert.setString(1, table.name());
     insert.setObject(2, storedKey);
@@ -113,6 +92,12 @@ public final class Ledger implements AutoCloseable {
     insert.setLong(10, lostDot.seq());
     insert.setLong(11, lostHlc);
     insert.setString(12, kind.name());
+    insert.executeUpdate();
+    for (Map.Entry<String, Object> e : row.entrySet()) {
+      insertRow.setString(1, e.getKey());
+      insertRow.setObject(2, e.getValue());
+      insertRow.executeUpdate();
+    }
   }
 
   /** Conflicts in the ledger, oldest first; {@code onlyOpen} leaves out restored and dismissed. */
