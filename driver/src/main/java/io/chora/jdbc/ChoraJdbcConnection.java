@@ -49,6 +49,10 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     this.maxValueBytes = options.maxValueBytes;
     try {
       this.site = open(options);
+      // open() ran chora's statements; the connection reaches the application as fresh as a
+      // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write
+      // transaction would be refused as if the application had already run a statement
+      setFirstStatementExecuted(false);
       this.session =
           site == null
               ? null
