@@ -18,6 +18,9 @@ final class KeyCodec {
     if (key instanceof byte[] bytes) {
       return "x" + HexFormat.of().formatHex(bytes);
     }
+    if (key instanceof Integer i) {
+      return "L" + i; // sqlite-jdbc reads small integers back as Integer: the same key as a Long
+    }
     return key == null ? "null" : key.getClass().getSimpleName().charAt(0) + key.toString();
   }
 
