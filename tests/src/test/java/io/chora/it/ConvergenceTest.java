@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.chora.jdbc.ChoraConnection;
 import io.chora.sync.ApplyResult;
+import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.Dot;
+import io.chora.sync.Hlc;
 import io.chora.sync.SyncResult;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
@@ -27,15 +30,18 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,11 +74,14 @@ import org.junit.jupiter.api.io.TempDir;
  * truncated set leaves clock and rows untouched; and two replicas whose clocks agree after {@code
  * syncWith} hold the same rows. At the end: every pair syncs (one pass must make the clocks agree),
  * then all rows and clocks must be equal, a last {@code syncWith} must move nothing in either
- * direction, and {@code PRAGMA foreign_key_check} is clean.
+ * direction, and {@code PRAGMA foreign_key_check} is clean. Finally the rows of {@code item} and
+ * {@code tag} (the tables without foreign keys) must be what an independent reference model of the
+ * merge rules ({@link Model}) makes of every transaction the workloads committed, each taken with
+ * {@code changesSince} right after its commit; the model must give the same in a shuffled order.
  *
- * <p>Runs 1000 tries by default (CI): about 50 s on 2 cores. More tries: {@code
- * -Dchora.convergence.tries=100000} (about 50 ms a try); other seeds: {@code
- * -Dchora.convergence.base=<first seed>} (default 1); replay one try: {@code
+ * <p>Runs 1000 tries by default (CI): about 65 s on 2 cores (the model's records add about a
+ * sixth). More tries: {@code -Dchora.convergence.tries=100000} (about 65 ms a try); other seeds:
+ * {@code -Dchora.convergence.base=<first seed>} (default 1); replay one try: {@code
  * -Dchora.convergence.seed=<seed>}, e.g. {@code ./mvnw -q -pl tests -am test
  * -Dtest=io.chora.it.ConvergenceTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dchora.convergence.seed=123}. All tries run; the failure names every failing seed with its
@@ -157,6 +166,9 @@ class ConvergenceTest {
     "UPDATE child SET parent = {sharedParent} WHERE id = {sharedChild}",
     "DELETE FROM child WHERE id = {child}",
   };
+
+  /** A statement that may write to a table the {@link Model} checks. */
+  private static final Pattern MODELED = Pattern.compile("\\b(item|tag)\\b");
 
   private static final Pattern PARAM = Pattern.compile("\\{(\\w+)}");
   private static final Object NONE = new Object();
@@ -244,26 +256,29 @@ class ConvergenceTest {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long start = System.nanoTime();
     long cpu = threads.getCurrentThreadCpuTime();
-    for (int i = 0; i < tries; i++) {
-      long seed = base + i;
-      Path folder = dir.resolve("try-" + i);
-      Files.createDirectories(folder);
-      try (Trial trial = new Trial(seed, folder, template, stats)) {
-        try {
-          trial.run();
-        } catch (Throwable t) {
-          failed.add(seed + " (" + trial.n + " replicas)");
-          String kind = kind(t);
-          kinds.merge(kind, 1, Integer::sum);
-          firstSeed.putIfAbsent(kind, seed);
-          first = first != null ? first : trial.report(t);
+    try (Connection modelDb = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+      exec(modelDb, SCHEMA[0], SCHEMA[1]); // where the model's rows are rendered
+      for (int i = 0; i < tries; i++) {
+        long seed = base + i;
+        Path folder = dir.resolve("try-" + i);
+        Files.createDirectories(folder);
+        try (Trial trial = new Trial(seed, folder, template, stats, modelDb)) {
+          try {
+            trial.run();
+          } catch (Throwable t) {
+            failed.add(seed + " (" + trial.n + " replicas)");
+            String kind = kind(t);
+            kinds.merge(kind, 1, Integer::sum);
+            firstSeed.putIfAbsent(kind, seed);
+            first = first != null ? first : trial.report(t);
+          }
+        } catch (SQLException | IOException e) {
+          failed.add(seed + " (could not open or close the replicas: " + e + ")");
+        } finally {
+          deleteTree(folder);
         }
-      } catch (SQLException | IOException e) {
-        failed.add(seed + " (could not open or close the replicas: " + e + ")");
-      } finally {
-        deleteTree(folder);
+        stats.add("tries");
       }
-      stats.add("tries");
     }
     System.out.printf(
         "chora convergence: %d tries from seed %d in %d ms (%d ms CPU), %d failed: %s%n",
@@ -338,6 +353,107 @@ class ConvergenceTest {
   /** A change set on its way from one replica to another. */
   private record Message(int from, int to, ChangeSet set) {}
 
+  /**
+   * The reference model of merging, written from the rules and not from the driver: it folds the
+   * changes of {@code item} and {@code tag} of committed transactions, in any order, into rows.
+   *
+   * <ul>
+   *   <li>Each row (table and key) keeps the highest causal length any change gave it; a change
+   *       with a lower one is ignored.
+   *   <li>A higher causal length begins a new life and forgets the cells of the old one; an odd one
+   *       is alive and takes its cells from the change (all columns for an insert), an even one is
+   *       deleted.
+   *   <li>A change with the row's causal length, alive, writes its cells, and each cell keeps the
+   *       value of its last writer by (HLC, then site id): the greater wins. An equal even causal
+   *       length stays deleted.
+   *   <li>A row exists iff its causal length is odd; its columns are its key and the cells of its
+   *       life (NULL for a column no change of that life wrote).
+   * </ul>
+   */
+  static final class Model {
+    /** The checked tables' columns, key columns first. */
+    private static final Map<String, List<String>> COLUMNS =
+        Map.of("item", List.of("id", "name", "qty"), "tag", List.of("item", "label", "weight"));
+
+    /** A cell's value and the transaction that wrote it. */
+    private record Cell(Object value, long hlc, String site) {
+      boolean notOlderThan(Cell other) {
+        return hlc != other.hlc ? hlc > other.hlc : site.compareTo(other.site) >= 0;
+      }
+    }
+
+    /** A row's causal length and the cells written in its current life. */
+    private static final class Row {
+      long cl;
+      final Map<String, Cell> cells = new TreeMap<>();
+    }
+
+    /** Table and key values (integers as Long), then the row. */
+    private final Map<List<Object>, Row> rows = new HashMap<>();
+
+    void fold(Transaction t) {
+      for (Change c : t.changes()) {
+        if (!COLUMNS.containsKey(c.table())) {
+          continue;
+        }
+        List<Object> id = new ArrayList<>(List.of(c.table()));
+        c.key().forEach(k -> id.add(k instanceof Integer i ? (Object) (long) i : k));
+        Row row = rows.computeIfAbsent(id, x -> new Row());
+        if (c.causalLength() < row.cl) {
+          continue; // a change to an older life
+        }
+        if (c.causalLength() > row.cl) {
+          row.cl = c.causalLength(); // a new life
+          row.cells.clear();
+        }
+        if (row.cl % 2 == 0) {
+          continue; // deleted
+        }
+        for (Map.Entry<String, Object> e : c.values().entrySet()) {
+          Cell cell = new Cell(e.getValue(), t.hlc(), t.dot().site());
+          Cell old = row.cells.get(e.getKey());
+          if (old == null || cell.notOlderThan(old)) {
+            row.cells.put(e.getKey(), cell); // an equal writer is the same transaction, later
+          }
+        }
+      }
+    }
+
+    /** Every row the model knows, dead ones too, with its writers: equal for equal models. */
+    List<String> state() {
+      return rows.entrySet().stream()
+          .map(e -> e.getKey() + " cl " + e.getValue().cl + " " + e.getValue().cells)
+          .sorted()
+          .toList();
+    }
+
+    /**
+     * The living rows, dumped as {@link #DUMP} dumps a replica's: written into {@code db}, which
+     * has the tables, so that SQLite renders the values.
+     */
+    List<String> dump(Connection db) throws SQLException {
+      exec(db, "DELETE FROM item", "DELETE FROM tag");
+      for (Map.Entry<List<Object>, Row> e : rows.entrySet()) {
+        List<Object> id = e.getKey();
+        List<String> columns = COLUMNS.get((String) id.get(0));
+        if (e.getValue().cl % 2 == 0) {
+          continue;
+        }
+        String sql =
+            "INSERT INTO " + id.get(0) + " VALUES (?" + ", ?".repeat(columns.size() - 1) + ")";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+          for (int i = 0; i < columns.size(); i++) {
+            Cell cell = e.getValue().cells.get(columns.get(i));
+            Object value = i + 1 < id.size() ? id.get(i + 1) : cell == null ? null : cell.value();
+            ps.setObject(i + 1, value); // a column no change of this life wrote is NULL
+          }
+          ps.executeUpdate();
+        }
+      }
+      return dumpOf(db, DUMP[0], DUMP[1]);
+    }
+  }
+
   /** One try: the replicas of one seed, their workloads, the network between them. */
   static final class Trial implements AutoCloseable {
     final long seed;
@@ -350,13 +466,30 @@ class ConvergenceTest {
     private final List<Set<Long>> seen = new ArrayList<>();
     private final List<String> trace = new ArrayList<>();
 
-    Trial(long seed, Path folder, Path template, Stats stats) throws SQLException, IOException {
+    /** Every transaction the workloads committed, as its replica told it right after the commit. */
+    private final List<Transaction> committed = new ArrayList<>();
+
+    /**
+     * An in-memory database with the tables {@code item} and {@code tag}, for {@link Model#dump}.
+     */
+    private final Connection modelDb;
+
+    /** Per replica, its clock after its last unit of work if nothing has changed it since. */
+    private final VectorClock[] known;
+
+    /** Whether the current unit of work wrote to {@code item} or {@code tag}. */
+    private boolean modeledWrite;
+
+    Trial(long seed, Path folder, Path template, Stats stats, Connection modelDb)
+        throws SQLException, IOException {
       this.seed = seed;
+      this.modelDb = modelDb;
       this.rnd = new SplittableRandom(seed);
       this.n = 3 + rnd.nextInt(3);
       this.stats = stats;
       this.db = new Connection[n];
       this.believed = new VectorClock[n][n];
+      this.known = new VectorClock[n];
       stats.add("replicas", n);
       try {
         open(folder, template);
@@ -417,6 +550,7 @@ class ConvergenceTest {
         for (int step : steps) {
           if (step < 0) {
             network();
+            Arrays.fill(known, null); // it may have changed any clock
           } else {
             unit(step / 8, step % 8);
           }
@@ -462,6 +596,75 @@ class ConvergenceTest {
         assertThat(keys(i, "SELECT count(*) FROM pragma_foreign_key_check"))
             .as(ctx("foreign_key_check on r" + i))
             .containsExactly(0L);
+      }
+      checkModel(rows0);
+    }
+
+    /**
+     * The converged rows of {@code item} and {@code tag} must be the {@link Model}'s fold of every
+     * committed transaction; a shuffled fold must give the same (which checks the model).
+     */
+    private void checkModel(List<String> rows) throws SQLException {
+      Model model = new Model();
+      committed.forEach(model::fold);
+      List<Transaction> shuffled = new ArrayList<>(committed);
+      shuffle(shuffled);
+      Model other = new Model();
+      shuffled.forEach(other::fold);
+      assertThat(other.state())
+          .as(ctx("the reference model, folded in another order"))
+          .containsExactlyElementsOf(model.state());
+      List<String> expected = model.dump(modelDb);
+      List<String> actual =
+          rows.stream().filter(row -> row.startsWith("item|") || row.startsWith("tag|")).toList();
+      if (!actual.equals(expected)) {
+        trace.add(disagreement(expected, actual));
+      }
+      assertThat(actual)
+          .as(ctx("rows of item and tag vs the reference model"))
+          .containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * The rows where the model and the replicas differ, every recorded change to those rows, and
+     * those of transactions the replicas hold but no unit of work committed (as r0 sends them now).
+     */
+    private String disagreement(List<String> expected, List<String> actual) throws SQLException {
+      Set<String> rows = new HashSet<>();
+      for (String row : Stream.concat(expected.stream(), actual.stream()).toList()) {
+        if (expected.contains(row) != actual.contains(row)) {
+          String[] cells = row.split("\\|");
+          rows.add(String.join("|", Arrays.copyOf(cells, row.startsWith("item|") ? 2 : 3)));
+        }
+      }
+      StringBuilder sb = new StringBuilder("-- the model disagrees");
+      sb.append("\nmodel:    ").append(expected).append("\nreplicas: ").append(actual);
+      sb.append("\nrecorded changes of the differing rows, in commit order per replica:");
+      changesOf(rows, committed, sb);
+      Set<Dot> recorded = committed.stream().map(Transaction::dot).collect(Collectors.toSet());
+      List<Transaction> unrecorded =
+          chora(0).changesSince(new VectorClock()).transactions().stream()
+              .filter(t -> !recorded.contains(t.dot()))
+              .toList();
+      sb.append("\nnot recorded: ").append(unrecorded.stream().map(Transaction::dot).toList());
+      sb.append(", their changes of the differing rows:");
+      changesOf(rows, unrecorded, sb);
+      return sb.toString();
+    }
+
+    private static void changesOf(Set<String> rows, List<Transaction> from, StringBuilder sb) {
+      for (Transaction t : from) {
+        for (Change c : t.changes()) {
+          String key =
+              c.key().stream()
+                  .map(k -> k instanceof String str ? "'" + str + "'" : String.valueOf(k))
+                  .collect(Collectors.joining("|"));
+          if (rows.contains(c.table() + "|" + key)) {
+            sb.append("\n  ").append(t.dot()).append(" hlc ").append(t.hlc());
+            sb.append(" (").append(Hlc.format(t.hlc())).append(") cl ").append(c.causalLength());
+            sb.append(": ").append(c);
+          }
+        }
       }
     }
 
@@ -527,24 +730,7 @@ class ConvergenceTest {
     }
 
     private List<String> dump(int r) throws SQLException {
-      List<String> rows = new ArrayList<>();
-      try (Statement st = db[r].createStatement()) {
-        for (String sql : DUMP) {
-          try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-              rows.add(
-                  rs.getString(1)
-                      + "|"
-                      + rs.getString(2)
-                      + "|"
-                      + rs.getString(3)
-                      + "|"
-                      + rs.getString(4));
-            }
-          }
-        }
-      }
-      return rows;
+      return dumpOf(db[r], DUMP);
     }
 
     private ChoraConnection chora(int r) throws SQLException {
@@ -749,8 +935,37 @@ class ConvergenceTest {
 
     // ---- the workloads -------------------------------------------------------------------
 
-    /** One autocommit write, or a transaction of {@code size} writes in one of four styles. */
+    /**
+     * Runs a {@link #work unit of work} and, if it wrote to a table the model checks, records the
+     * transaction it committed, if any (a write may be refused, a transaction rolled back), with
+     * {@code changesSince} from the clock before: right after the commit, so the values are those
+     * it wrote. Local transactions that {@code apply} commits (constraint removals) are not the
+     * workloads' and are left out.
+     */
     private void unit(int r, int size) throws SQLException {
+      String site = "r" + r;
+      VectorClock before = known[r] != null ? known[r] : clock(r);
+      known[r] = null;
+      modeledWrite = false;
+      work(r, size);
+      if (!modeledWrite) {
+        return;
+      }
+      known[r] = clock(r);
+      long from = before.get(site);
+      long to = known[r].get(site);
+      if (to > from) { // the clock tells more cheaply than a change set when nothing committed
+        List<Transaction> transactions = chora(r).changesSince(before).transactions();
+        assertThat(transactions.stream().map(t -> t.dot().toString()).toList())
+            .as(ctx("transactions a unit of work committed on r" + r))
+            .isEqualTo(
+                LongStream.rangeClosed(from + 1, to).mapToObj(seq -> site + ":" + seq).toList());
+        committed.addAll(transactions);
+      }
+    }
+
+    /** One autocommit write, or a transaction of {@code size} writes in one of four styles. */
+    private void work(int r, int size) throws SQLException {
       Connection c = db[r];
       if (size == 1) {
         op(r);
@@ -909,6 +1124,7 @@ class ConvergenceTest {
           ps.addBatch();
         }
         trace.add(what.toString());
+        modeledWrite = true;
         ps.executeBatch();
       }
     }
@@ -919,6 +1135,7 @@ class ConvergenceTest {
 
     /** Runs one statement, prepared or with its values inlined, and logs it. */
     private void write(int r, String sql, Object... params) throws SQLException {
+      modeledWrite |= MODELED.matcher(sql).find();
       String literal = inline(sql, params);
       boolean prepared = rnd.nextBoolean();
       trace.add("r" + r + ": " + literal + (prepared && params.length > 0 ? "  [prepared]" : ""));
@@ -990,6 +1207,28 @@ class ConvergenceTest {
     exec(c, "PRAGMA foreign_keys=ON");
     exec(c, SCHEMA);
     return c;
+  }
+
+  /** The rows of these queries over four columns, each as {@code a|b|c|d}. */
+  private static List<String> dumpOf(Connection c, String... queries) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      for (String sql : queries) {
+        try (ResultSet rs = st.executeQuery(sql)) {
+          while (rs.next()) {
+            rows.add(
+                rs.getString(1)
+                    + "|"
+                    + rs.getString(2)
+                    + "|"
+                    + rs.getString(3)
+                    + "|"
+                    + rs.getString(4));
+          }
+        }
+      }
+    }
+    return rows;
   }
 
   private static void exec(Connection c, String... sql) throws SQLException {
