@@ -8,6 +8,7 @@ import io.chora.jdbc.ChoraConnection;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
+import io.chora.sync.Conflict;
 import io.chora.sync.Dot;
 import io.chora.sync.Hlc;
 import io.chora.sync.SyncResult;
@@ -64,11 +65,14 @@ import org.junit.jupiter.api.io.TempDir;
  * receiver already), sent through the JSON wire format, truncated on the wire (must be refused
  * whole) or lost.
  *
- * <p>Foreign keys: merge cannot yet resolve FK violations (apply refuses the set), so the workload
- * keeps children valid on every replica: {@code parent} 1 and 2 exist everywhere before any
- * workload and are never deleted; other parents are owned by one replica, which alone inserts,
- * replaces or deletes them (cascading to their children) and inserts their children. Any replica
- * updates any parent's name and any child's note, and deletes any child.
+ * <p>Constraints: {@code parent} 1 and 2 exist everywhere before any workload and are never
+ * deleted; other parents are inserted or replaced by the replica that owns them, but any replica
+ * may delete any of them while others add {@code child} rows (ON DELETE CASCADE) or {@code visit}
+ * rows (a plain reference) under them, so merges meet children of deleted parents. {@code person}
+ * has a UNIQUE email drawn from four values, so concurrent inserts, updates and REPLACEs claim the
+ * same email. Merges settle both by the rule in README (older claim keeps a unique value, a
+ * deletion wins over a reference), which commits removals as new local transactions: the end allows
+ * a few passes for those to spread.
  *
  * <p>Checks along the way: a duplicate applies nothing; applied plus skipped is the set's size; a
  * truncated set leaves clock and rows untouched; and two replicas whose clocks agree after {@code
@@ -102,13 +106,17 @@ class ConvergenceTest {
     "CREATE TABLE tag(item INTEGER, label TEXT, weight REAL, PRIMARY KEY (item, label))",
     "CREATE TABLE parent(id INTEGER PRIMARY KEY, name TEXT)",
     "CREATE TABLE child(id INTEGER PRIMARY KEY,"
-        + " parent INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE, note TEXT)"
+        + " parent INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE, note TEXT)",
+    "CREATE TABLE visit(id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id), note TEXT)",
+    "CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT UNIQUE, name TEXT)"
   };
   private static final String[] DUMP = {
     "SELECT 'item', quote(id), quote(name), quote(qty) FROM item ORDER BY id",
     "SELECT 'tag', quote(item), quote(label), quote(weight) FROM tag ORDER BY item, label",
     "SELECT 'parent', quote(id), quote(name), '' FROM parent ORDER BY id",
-    "SELECT 'child', quote(id), quote(parent), quote(note) FROM child ORDER BY id"
+    "SELECT 'child', quote(id), quote(parent), quote(note) FROM child ORDER BY id",
+    "SELECT 'visit', quote(id), quote(parent), quote(note) FROM visit ORDER BY id",
+    "SELECT 'person', quote(id), quote(email), quote(name) FROM person ORDER BY id"
   };
   private static final int ITEMS = 10;
   private static final int TAGGED = 5;
@@ -117,8 +125,9 @@ class ConvergenceTest {
 
   /**
    * The writes, one picked at random each time: {@code {name}} is a random value ({@link
-   * Trial#value}); {@code ~} marks a plain insert that may hit a taken key, which SQLite refuses
-   * and the replica goes on. Parents 100(r+1)+k and children 1000(r+1)+k belong to replica r.
+   * Trial#value}); {@code ~} marks a write that may hit a taken key or a parent's references, which
+   * SQLite refuses and the replica goes on. Parents 100(r+1)+k and children 1000(r+1)+k belong to
+   * replica r.
    */
   private static final String[] WRITES = {
     "INSERT INTO item(id, name, qty) VALUES ({absentItem}, {name}, {qty})",
@@ -157,14 +166,24 @@ class ConvergenceTest {
     "DELETE FROM tag WHERE item = {tagItem} AND label = {label}",
     "UPDATE parent SET name = {name} WHERE id = {parent}",
     "~INSERT INTO parent(id, name) VALUES ({ownParent}, {name})",
-    "INSERT OR REPLACE INTO parent(id, name) VALUES ({ownParent}, {name})", // cascades
-    "DELETE FROM parent WHERE id = {ownParent}", // cascades to its children
+    "~INSERT OR REPLACE INTO parent(id, name) VALUES ({ownParent}, {name})", // cascades
+    "~DELETE FROM parent WHERE id = {ownParent}", // cascades to its children
     "~INSERT INTO child(id, parent, note) VALUES ({sharedChild}, {sharedParent}, {name})",
     "~INSERT INTO child(id, parent, note) VALUES ({ownChild}, {ownExistingParent}, {name})",
     "UPDATE child SET note = {name} WHERE parent = {parent}",
     "UPDATE child SET note = {name} WHERE id = {child}",
     "UPDATE child SET parent = {sharedParent} WHERE id = {sharedChild}",
     "DELETE FROM child WHERE id = {child}",
+    "~DELETE FROM parent WHERE id = {otherParent}", // refused while visits reference it
+    "~INSERT INTO child(id, parent, note) VALUES ({ownChild}, {laterParent}, {name})",
+    "~INSERT INTO visit(id, parent, note) VALUES ({visit}, {laterParent}, {name})",
+    "UPDATE visit SET note = {name} WHERE id = {visit}",
+    "DELETE FROM visit WHERE id = {visit}",
+    "~INSERT INTO person(id, email, name) VALUES ({person}, {email}, {name})",
+    "INSERT OR REPLACE INTO person(id, email, name) VALUES ({person}, {email}, {name})",
+    "~UPDATE person SET email = {email} WHERE id = {person}",
+    "UPDATE person SET name = {name} WHERE id = {person}",
+    "DELETE FROM person WHERE id = {person}",
   };
 
   /** A statement that may write to a table the {@link Model} checks. */
@@ -278,6 +297,10 @@ class ConvergenceTest {
           deleteTree(folder);
         }
         stats.add("tries");
+        if ((i + 1) % 5000 == 0) { // long runs show how far they are
+          System.out.printf(
+              "chora convergence: %d of %d tries done, %d failed%n", i + 1, tries, failed.size());
+        }
       }
     }
     System.out.printf(
@@ -569,14 +592,14 @@ class ConvergenceTest {
     // ---- the end: sync until quiet, then compare ------------------------------------------
 
     /**
-     * Syncs all pairs until the clocks agree (one pass should do: each replica then has heard
-     * directly from every other), then checks rows, clocks and that nothing moves any more.
+     * Syncs all pairs until the clocks agree (one pass, plus one for each wave of rows a merge
+     * removed for a constraint), then checks rows, clocks and that nothing moves any more.
      */
     private void converge() throws SQLException {
       for (int pass = 0; !sameClocks(); pass++) {
         assertThat(pass)
             .as(ctx("passes of syncWith over all pairs before clocks agree"))
-            .isLessThan(4);
+            .isLessThan(8);
         for (int[] p : pairs()) {
           syncOnly(p[0], p[1]); // rows are compared below
         }
@@ -596,6 +619,11 @@ class ConvergenceTest {
         assertThat(keys(i, "SELECT count(*) FROM pragma_foreign_key_check"))
             .as(ctx("foreign_key_check on r" + i))
             .containsExactly(0L);
+      }
+      for (int i = 0; i < n; i++) {
+        for (Conflict c : chora(i).conflicts()) {
+          stats.add("ledger " + c.kind().name().toLowerCase(java.util.Locale.ROOT));
+        }
       }
       checkModel(rows0);
     }
@@ -1060,7 +1088,10 @@ class ConvergenceTest {
       try {
         write(r, sql.toString(), params.toArray());
       } catch (SQLException e) {
-        if (!mayFail || !String.valueOf(e.getMessage()).contains("UNIQUE constraint failed")) {
+        String msg = String.valueOf(e.getMessage());
+        if (!mayFail
+            || !msg.contains("UNIQUE constraint failed")
+                && !msg.contains("FOREIGN KEY constraint failed")) {
           throw e;
         }
         stats.add("writes refused locally");
@@ -1091,6 +1122,10 @@ class ConvergenceTest {
         case "child" -> pick(keys(r, "SELECT id FROM child"));
         case "sharedChild" -> 1 + rnd.nextInt(SHARED_CHILDREN);
         case "ownChild" -> 1000L * (r + 1) + 1 + rnd.nextInt(4);
+        case "otherParent", "laterParent" -> pick(keys(r, "SELECT id FROM parent WHERE id >= 100"));
+        case "visit" -> 1 + rnd.nextInt(8);
+        case "person" -> 1 + rnd.nextInt(6);
+        case "email" -> rnd.nextInt(8) == 0 ? null : "e" + rnd.nextInt(4);
         default -> throw new IllegalArgumentException(name);
       };
     }
