@@ -6,6 +6,7 @@ import static io.chora.it.Db.transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chora.sync.VectorClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -237,5 +238,22 @@ class EdgeCaseTest {
       assertThat(Db.scalar(second, "SELECT count(*) FROM t")).isZero();
     }
     exec(c, "COMMIT");
+  }
+
+  /** Found through Hibernate: a NULL key (allowed by SQLite off the rowid) broke sync for good. */
+  @Test
+  void aRowWithoutAKeyIsRefusedAndSyncGoesOn() throws Exception {
+    try (Connection c = Db.chora(dir, "nullkey.db")) {
+      exec(c, "CREATE TABLE t(id, v TEXT, PRIMARY KEY (id))");
+      assertThatThrownBy(() -> exec(c, "INSERT INTO t(v) VALUES ('x')"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("needs a primary key value to be synced");
+      exec(c, "INSERT INTO t VALUES (1, 'y')");
+      assertThatThrownBy(() -> exec(c, "UPDATE t SET id = NULL WHERE id = 1"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("needs a primary key value");
+      assertThat(Db.rows(c, "SELECT * FROM t")).containsExactly("1|y");
+      assertThat(Db.of(c).changesSince(new VectorClock()).transactions()).hasSize(1);
+    }
   }
 }

@@ -32,9 +32,11 @@ final class TriggerBuilder {
   Map<String, String> triggers() {
     Map<String, String> sql = new LinkedHashMap<>();
     String t = Sql.id(table.name());
-    sql.put(name("ins"), create("ins", "AFTER INSERT ON " + t, append(LogOp.INSERT, key("NEW."))));
+    sql.put(
+        name("ins"),
+        create("ins", "AFTER INSERT ON " + t, keyRequired() + append(LogOp.INSERT, key("NEW."))));
     sql.put(name("del"), create("del", "AFTER DELETE ON " + t, append(LogOp.DELETE, key("OLD."))));
-    sql.put(name("upd"), create("upd", "AFTER UPDATE ON " + t, updateBody()));
+    sql.put(name("upd"), create("upd", "AFTER UPDATE ON " + t, keyRequired() + updateBody()));
     if (!table.uniqueKeys().isEmpty()) {
       sql.put(name("bins"), create("bins", "BEFORE INSERT ON " + t, replacedBody("NEW.", null)));
       sql.put(name("bupd"), create("bupd", "BEFORE UPDATE ON " + t, replacedBody("NEW.", "OLD.")));
@@ -51,7 +53,30 @@ final class TriggerBuilder {
         + ", "
         + key("")
         + " FROM "
-        + Sql.id(table.name());
+        + Sql.id(table.name())
+        + " WHERE "
+        + table.keyColumns().stream()
+            .map(c -> Sql.id(c) + " IS NOT NULL")
+            .collect(Collectors.joining(" AND ")); // a row without a key cannot be synced
+  }
+
+  /**
+   * SQLite lets a key that is not the rowid be NULL; such a row has no identity to sync by, so the
+   * write is refused with an error that says why.
+   */
+  private String keyRequired() {
+    return "SELECT RAISE(ABORT, "
+        + Sql.text(
+            "chora: a row of "
+                + table.name()
+                + " needs a primary key value to be synced; declare "
+                + String.join(", ", table.keyColumns())
+                + " NOT NULL or give every row a key")
+        + ") WHERE "
+        + table.keyColumns().stream()
+            .map(c -> "NEW." + Sql.id(c) + " IS NULL")
+            .collect(Collectors.joining(" OR "))
+        + ";";
   }
 
   private String name(String suffix) {
