@@ -31,6 +31,13 @@ public final class TriggerSync {
   /** chora's own tables; a user table may still be called chora_something. */
   private static final Set<String> OWN_TABLES = Set.copyOf(CaptureSchema.OBJECTS);
 
+  /**
+   * Bookkeeping of schema migration tools (Flyway, Liquibase): each replica runs its migrations
+   * itself, so their history is its own. Tracked only when {@code chora.tables} names them.
+   */
+  private static final Set<String> MIGRATION_HISTORY =
+      Set.of("flyway_schema_history", "databasechangelog", "databasechangeloglock");
+
   private TriggerSync() {}
 
   /**
@@ -53,7 +60,9 @@ public final class TriggerSync {
     Map<Long, TableInfo> tracked = new LinkedHashMap<>();
     Map<String, String> wanted = new HashMap<>();
     for (String table : userTables(conn)) {
-      if (only != null && !only.contains(table)) {
+      if (only != null
+          ? !only.contains(table)
+          : MIGRATION_HISTORY.contains(table.toLowerCase(java.util.Locale.ROOT))) {
         continue;
       }
       TableInfo info = TableInfo.read(conn, table);
