@@ -219,7 +219,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       throw new SQLException("changesSince needs the peer's clock; pass new VectorClock() for all");
     }
     VectorClock mine = clock();
-    if (mine.isCoveredBy(peer)) {
+    if (mine.isCoveredBy(peer) && !pendingLogRows()) {
       return new ChangeSet(site, mine, List.of()); // nothing to send: no write lock, no fold
     }
     return inWriteTransaction(
@@ -255,7 +255,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     if (changes == null) {
       throw new SQLException("apply needs a change set");
     }
-    if (changes.isEmpty()) { // checked all the same (sender, clock), but no write lock taken
+    if (changes.isEmpty() && !pendingLogRows()) { // checked all the same, no write lock taken
       return requireCapture()
           .internal(() -> new ChangeApplier(this, site, maxValueBytes, Map.of()).apply(changes));
     }
@@ -377,6 +377,9 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
             st.execute(own ? "BEGIN IMMEDIATE" : "SAVEPOINT chora_merge");
             T result;
             try {
+              if (own) {
+                capture.mark(); // rows other programs logged since: adopted as their transaction
+              }
               result = work.run();
               if (own) {
                 capture.mark();
@@ -385,10 +388,23 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
               undo(st, own, e);
               throw e;
             }
-            st.execute(own ? "COMMIT" : "RELEASE chora_merge");
+            try {
+              st.execute(own ? "COMMIT" : "RELEASE chora_merge");
+            } catch (SQLException e) { // e.g. a deferred foreign key: SQLite keeps it open
+              undo(st, own, e);
+              throw e;
+            }
             return result;
           }
         });
+  }
+
+  /**
+   * Whether the log has rows after its last commit marker: writes of other programs not yet
+   * adopted, which the fast paths must not skip.
+   */
+  private boolean pendingLogRows() throws SQLException {
+    return requireCapture().internal(() -> CaptureSchema.openTransactionLogged(this));
   }
 
   private static void undo(Statement st, boolean own, Exception cause) {

@@ -178,6 +178,30 @@ class ClockTest {
     }
   }
 
+  /**
+   * Found in review: while a chora connection stays open, another program's writes were skipped by
+   * the fast paths of an up-to-date sync, never sent, and then made apply refuse.
+   */
+  @Test
+  void writesOfOtherProgramsWhileOpenAreSentByTheNextSync() throws SQLException {
+    try (Connection a = Db.chora(dir, "a.db", "chora.site=a");
+        Connection b = Db.chora(dir, "b.db", "chora.site=b")) {
+      exec(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)");
+      exec(b, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)");
+      exec(a, "INSERT INTO t VALUES (1, 'chora')");
+      Db.of(a).syncWith(Db.of(b));
+      try (Connection plain = Db.sqlite(dir, "a.db")) {
+        exec(plain, "INSERT INTO t VALUES (2, 'shell')");
+      }
+      assertThat(Db.of(a).syncWith(Db.of(b)).changesSent()).isEqualTo(1);
+      exec(b, "INSERT INTO t VALUES (3, 'b')");
+      Db.of(a).syncWith(Db.of(b));
+      assertThat(Db.rows(b, "SELECT * FROM t ORDER BY id"))
+          .isEqualTo(Db.rows(a, "SELECT * FROM t ORDER BY id"))
+          .containsExactly("1|chora", "2|shell", "3|b");
+    }
+  }
+
   @Test
   void existingRowsOfANewlyTrackedDatabaseAreAdopted() throws SQLException {
     try (Connection plain = Db.sqlite(dir, "old.db")) {

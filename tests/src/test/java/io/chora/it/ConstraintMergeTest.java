@@ -232,4 +232,47 @@ class ConstraintMergeTest {
       assertThat(rows(a, "SELECT * FROM child")).isEqualTo(rows(b, "SELECT * FROM child"));
     }
   }
+
+  /** Found in review: the holder lookup compared with the column's collation, not the index's. */
+  @Test
+  void aUniqueIndexWithItsOwnCollationIsKeptByTheRule() throws Exception {
+    String[] schema = {
+      "CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT)",
+      "CREATE UNIQUE INDEX person_email ON person(email COLLATE NOCASE)"
+    };
+    try (Connection a = replica("a", schema);
+        Connection b = replica("b", schema)) {
+      exec(a, "INSERT INTO person VALUES (1, 'Ann@x.org')");
+      Thread.sleep(3);
+      exec(b, "INSERT INTO person VALUES (2, 'ann@x.org')");
+      sync(a, b);
+      assertThat(rows(a, "SELECT * FROM person")).containsExactly("1|Ann@x.org");
+      assertThat(rows(b, "SELECT * FROM person")).containsExactly("1|Ann@x.org");
+    }
+  }
+
+  /**
+   * Found in review: a foreign key the rule cannot settle (the child table is not tracked) failed
+   * the COMMIT and left the transaction open, the database locked. Now the apply fails cleanly.
+   */
+  @Test
+  void aFailedCommitOfAMergeLeavesTheConnectionUsable() throws Exception {
+    String[] schema = {
+      FAMILY[0], "CREATE TABLE note(parent INTEGER REFERENCES parent(id), body TEXT)" // no key
+    };
+    try (Connection a = replica("a", schema);
+        Connection b = replica("b", schema)) {
+      exec(a, "INSERT INTO parent VALUES (1, 'p')");
+      sync(a, b);
+      exec(b, "INSERT INTO note VALUES (1, 'untracked child')");
+      exec(a, "DELETE FROM parent WHERE id = 1");
+      assertThatThrownBy(() -> sync(a, b))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("FOREIGN KEY");
+      assertThat(rows(b, "PRAGMA foreign_key_check")).isEmpty();
+      exec(b, "INSERT INTO parent VALUES (2, 'still writable')");
+      assertThat(b.getAutoCommit()).isTrue();
+      assertThat(rows(b, "SELECT id FROM parent ORDER BY id")).containsExactly("1", "2");
+    }
+  }
 }

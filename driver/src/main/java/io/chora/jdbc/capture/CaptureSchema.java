@@ -130,6 +130,17 @@ public final class CaptureSchema {
       for (String ddl : MARKER) {
         st.execute(ddl);
       }
+      // a ledger made before conflicts had kinds (chora_conflict_rows came with them, so such a
+      // file is not "ready" and passes here)
+      boolean hasKind = false;
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT 1 FROM pragma_table_info('chora_conflicts')" + " WHERE name = 'kind'")) {
+        hasKind = rs.next();
+      }
+      if (!hasKind) {
+        st.execute("ALTER TABLE chora_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'CELL'");
+      }
     }
   }
 

@@ -150,7 +150,7 @@ public final class ChangeApplier {
         keeper.collectActions(before, named);
         // the log keeps the transaction as received, not what it happened to change here: a
         // relay must pass on a delete of a row it never had, or a write of a value it already had
-        if (!triggersLoggedItAsReceived(tx, before)) {
+        if (!triggersLoggedItAsReceived(tx, before, ids)) {
           dropTriggerRows.setLong(1, before);
           dropTriggerRows.executeUpdate();
           for (Change change : tx.changes()) {
@@ -204,23 +204,30 @@ public final class ChangeApplier {
    * common case of a set of new rows, each inserted as it came (one INSERT row per change, in
    * order, nothing else). Saves deleting and rewriting them.
    */
-  private boolean triggersLoggedItAsReceived(Transaction tx, long before) throws SQLException {
+  private boolean triggersLoggedItAsReceived(Transaction tx, long before, Map<String, Long> ids)
+      throws SQLException {
     for (Change change : tx.changes()) {
       if (change.kind() != ChangeKind.INSERT) {
         return false;
       }
     }
     try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT count(*), count(*) FILTER (WHERE op = "
-                + LogOp.INSERT
-                + ")"
-                + " FROM chora_log WHERE id > ?")) {
+        conn.prepareStatement("SELECT tbl, op, pk FROM chora_log WHERE id > ? ORDER BY id")) {
       ps.setLong(1, before);
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        int size = tx.changes().size();
-        return rs.getInt(1) == size && rs.getInt(2) == size;
+        for (Change change : tx.changes()) {
+          // the same row, keyed the same way (a key stored with another type, say by column
+          // affinity, would not match the merge state's)
+          if (!rs.next()
+              || rs.getInt(2) != LogOp.INSERT
+              || rs.getLong(1) != ids.get(change.table())
+              || !SqlValues.equal(
+                  RowReader.normalize(rs.getObject(3)),
+                  RowReader.normalize(KeyCodec.encode(conn, change.key())))) {
+            return false;
+          }
+        }
+        return !rs.next();
       }
     }
   }

@@ -82,8 +82,10 @@ final class ConstraintKeeper implements AutoCloseable {
     this.local = local;
     this.constraints = new Constraints(conn, tables.values());
     if (constraints.enforced()) {
+      // references are settled at the end; SQLite turns this off again when the transaction
+      // ends (turning it off earlier would forget violations still outstanding)
       try (var st = conn.createStatement()) {
-        st.execute("PRAGMA defer_foreign_keys = ON"); // references are settled at the end
+        st.execute("PRAGMA defer_foreign_keys = ON");
       }
     }
   }
@@ -225,7 +227,7 @@ final class ConstraintKeeper implements AutoCloseable {
   boolean finish(long end) throws SQLException {
     if (constraints.enforced()) {
       long scanned = end;
-      for (int pass = 0; pass <= tables.size(); pass++) {
+      while (true) { // each pass removes rows or ends: a chain of orphans takes a pass a level
         int before = effects.size();
         for (long id : new ArrayList<>(touched)) {
           removeOrphansAround(tables.get(id));

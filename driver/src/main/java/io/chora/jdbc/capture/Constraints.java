@@ -45,6 +45,7 @@ final class Constraints implements AutoCloseable {
   private final boolean enforced;
   private final Map<String, List<ForeignKey>> byChild = new HashMap<>();
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<String, List<UniqueIndex>> uniqueIndexes = new HashMap<>();
 
   Constraints(Connection conn, Collection<TableInfo> tables) throws SQLException {
     this.conn = conn;
@@ -96,17 +97,20 @@ final class Constraints implements AutoCloseable {
   List<Holder> holders(TableInfo table, List<Object> key, Map<String, Object> row)
       throws SQLException {
     List<Holder> found = new ArrayList<>();
-    for (List<String> unique : table.uniqueKeys()) {
+    for (UniqueIndex index : uniqueIndexes(table)) {
+      List<String> unique = index.columns();
       if (unique.stream().anyMatch(c -> row.get(c) == null)) {
         continue;
       }
-      PreparedStatement ps =
-          statement(
-              select(table)
-                  + " WHERE "
-                  + unique.stream()
-                      .map(c -> Sql.id(c) + " = ?")
-                      .collect(Collectors.joining(" AND ")));
+      StringBuilder where = new StringBuilder();
+      for (int i = 0; i < unique.size(); i++) {
+        where
+            .append(i == 0 ? "" : " AND ")
+            .append(Sql.id(unique.get(i)))
+            .append(" = ? COLLATE ")
+            .append(Sql.id(index.collations().get(i))); // compare as the index does
+      }
+      PreparedStatement ps = statement(select(table) + " WHERE " + where);
       for (int i = 0; i < unique.size(); i++) {
         ps.setObject(i + 1, row.get(unique.get(i)));
       }
@@ -118,6 +122,50 @@ final class Constraints implements AutoCloseable {
       }
     }
     return found;
+  }
+
+  /** A UNIQUE index the rule can check: whole (not partial), on columns, with their collations. */
+  record UniqueIndex(List<String> columns, List<String> collations) {}
+
+  /**
+   * The table's UNIQUE indexes other than the primary key that the rule covers. A partial index or
+   * one on an expression is left out: a clash through it fails the apply with SQLite's error.
+   */
+  private List<UniqueIndex> uniqueIndexes(TableInfo table) throws SQLException {
+    List<UniqueIndex> cached = uniqueIndexes.get(table.name());
+    if (cached != null) {
+      return cached;
+    }
+    List<String> names = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA main.index_list(" + Sql.id(table.name()) + ")")) {
+      while (rs.next()) {
+        if (rs.getInt("unique") == 1
+            && !"pk".equals(rs.getString("origin"))
+            && rs.getInt("partial") == 0) {
+          names.add(rs.getString("name"));
+        }
+      }
+    }
+    List<UniqueIndex> indexes = new ArrayList<>();
+    for (String name : names) {
+      List<String> columns = new ArrayList<>();
+      List<String> collations = new ArrayList<>();
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA main.index_xinfo(" + Sql.id(name) + ")")) {
+        while (rs.next()) {
+          if (rs.getInt("key") == 1) {
+            columns.add(rs.getString("name")); // null for an expression
+            collations.add(rs.getString("coll"));
+          }
+        }
+      }
+      if (!columns.isEmpty() && !columns.contains(null)) {
+        indexes.add(new UniqueIndex(List.copyOf(columns), List.copyOf(collations)));
+      }
+    }
+    uniqueIndexes.put(table.name(), indexes);
+    return indexes;
   }
 
   /** Keys of rows of {@code child} whose foreign key {@code fk} points at no parent row. */

@@ -13,8 +13,10 @@ import java.util.Map;
  * Tracking a table, renaming or altering one all change the schema.
  */
 public final class TrackedTables {
-  private long version = -1;
-  private Map<Long, TableInfo> tables;
+  /** The shapes as read at one schema version: replaced whole, so readers see a matching pair. */
+  private record Snapshot(long version, Map<Long, TableInfo> tables) {}
+
+  private volatile Snapshot snapshot;
 
   public Map<Long, TableInfo> get(Connection conn) throws SQLException {
     long now;
@@ -23,10 +25,11 @@ public final class TrackedTables {
       rs.next();
       now = rs.getLong(1);
     }
-    if (tables == null || now != version) {
-      tables = Collections.unmodifiableMap(TriggerSync.tracked(conn));
-      version = now;
+    Snapshot seen = snapshot;
+    if (seen == null || seen.version() != now) {
+      seen = new Snapshot(now, Collections.unmodifiableMap(TriggerSync.tracked(conn)));
+      snapshot = seen;
     }
-    return tables;
+    return seen.tables();
   }
 }
