@@ -3,6 +3,7 @@ package io.chora.jdbc;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.Conflict;
+import io.chora.sync.SyncEvent;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A connection to a chora replica: what {@code connection.unwrap(ChoraConnection.class)} returns,
@@ -52,6 +54,18 @@ public interface ChoraConnection extends Connection {
 
   /** Sends {@code other} what it lacks and takes what this replica lacks, in that order. */
   SyncResult syncWith(ChoraConnection other) throws SQLException;
+
+  /**
+   * The newest clock each peer showed this replica, by the peer's site id: what a peer is known to
+   * hold. Learned from {@link #syncWith} and from every applied set; kept locally, never sent.
+   */
+  Map<String, VectorClock> peerClocks() throws SQLException;
+
+  /**
+   * The most recent exchanges with peers ({@code syncWith} on either side, applied sets), newest
+   * first, at most {@code limit}; the newest thousand are kept.
+   */
+  List<SyncEvent> syncHistory(int limit) throws SQLException;
 
   /** Open conflicts: concurrent writes of one cell, with the value kept and the value lost. */
   List<Conflict> conflicts() throws SQLException;

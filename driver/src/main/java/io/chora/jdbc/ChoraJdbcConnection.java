@@ -4,6 +4,7 @@ import io.chora.jdbc.capture.CaptureSchema;
 import io.chora.jdbc.capture.ChangeApplier;
 import io.chora.jdbc.capture.ChangeLog;
 import io.chora.jdbc.capture.Ledger;
+import io.chora.jdbc.capture.SyncHistory;
 import io.chora.jdbc.capture.TableInfo;
 import io.chora.jdbc.capture.TableWriter;
 import io.chora.jdbc.capture.TrackedTables;
@@ -13,6 +14,7 @@ import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.ChangeSetReader;
 import io.chora.sync.Conflict;
+import io.chora.sync.SyncEvent;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
 import java.io.IOException;
@@ -243,7 +245,10 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     return inWriteTransaction(
         () -> {
           try (ChangeSetReader reader = new ChangeSetReader(wire)) {
-            return new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(reader);
+            ApplyResult result =
+                new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(reader);
+            remember(reader.site(), reader.clock(), 0, reader.changesRead(), result.conflicts());
+            return result;
           } catch (IOException | IllegalArgumentException e) {
             throw ChangeApplier.unreadable(e);
           }
@@ -252,6 +257,11 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
 
   @Override
   public ApplyResult apply(ChangeSet changes) throws SQLException {
+    return apply(changes, true);
+  }
+
+  /** Applies a set; {@code record}: with a line in the sync history (syncWith writes its own). */
+  private ApplyResult apply(ChangeSet changes, boolean record) throws SQLException {
     if (changes == null) {
       throw new SQLException("apply needs a change set");
     }
@@ -260,7 +270,24 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
           .internal(() -> new ChangeApplier(this, site, maxValueBytes, Map.of()).apply(changes));
     }
     return inWriteTransaction(
-        () -> new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(changes));
+        () -> {
+          ApplyResult result =
+              new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(changes);
+          if (record) {
+            remember(changes.site(), changes.clock(), 0, changes.size(), result.conflicts());
+          }
+          return result;
+        });
+  }
+
+  /** Records an exchange with {@code peer} and the clock it showed; in a write transaction. */
+  private Void remember(String peer, VectorClock peerClock, int sent, int received, int conflicts)
+      throws SQLException {
+    if (!peer.equals(site)) { // a set this replica wrote itself, read back: not a peer
+      SyncHistory.recordPeer(this, peer, peerClock);
+      SyncHistory.recordExchange(this, peer, sent, received, conflicts);
+    }
+    return null;
   }
 
   @Override
@@ -273,22 +300,49 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       throw new SQLException(
           "both connections are replica '" + site + "': sync needs two different replicas");
     }
+    ChoraJdbcConnection peer =
+        other.unwrap(ChoraConnection.class) instanceof ChoraJdbcConnection c ? c : null;
     int sent = 0;
     int received = 0;
+    int conflictsThere = 0;
+    int conflictsHere = 0;
     // a merge that had to remove a row for a UNIQUE or FOREIGN KEY rule commits that removal as a
     // new local transaction, which the other side then lacks: a few rounds settle it
     for (int round = 0; round < 4; round++) {
       ChangeSet out = changesSince(other.clock());
-      other.apply(out);
+      conflictsThere += (peer != null ? peer.apply(out, false) : other.apply(out)).conflicts();
       sent += out.size();
       ChangeSet in = other.changesSince(clock());
-      apply(in);
+      conflictsHere += apply(in, false).conflicts();
       received += in.size();
       if (in.isEmpty() || clock().equals(other.clock())) {
         break;
       }
     }
+    VectorClock mine = clock();
+    VectorClock theirs = other.clock();
+    int s = sent;
+    int r = received;
+    int c = conflictsHere;
+    inWriteTransaction(() -> remember(other.siteId(), theirs, s, r, c));
+    if (peer != null) {
+      int c2 = conflictsThere;
+      peer.inWriteTransaction(() -> peer.remember(site, mine, r, s, c2));
+    }
     return new SyncResult(sent, received);
+  }
+
+  @Override
+  public Map<String, VectorClock> peerClocks() throws SQLException {
+    return requireCapture().internal(() -> SyncHistory.peers(this));
+  }
+
+  @Override
+  public List<SyncEvent> syncHistory(int limit) throws SQLException {
+    if (limit < 0) {
+      throw new SQLException("syncHistory needs a limit of 0 or more, not " + limit);
+    }
+    return requireCapture().internal(() -> SyncHistory.recent(this, limit));
   }
 
   @Override

@@ -57,6 +57,8 @@ public final class CaptureSchema {
           "chora_cells",
           "chora_conflicts",
           "chora_conflict_rows",
+          "chora_peers",
+          "chora_syncs",
           "chora_commit",
           "chora_commit_marker");
 
@@ -125,6 +127,9 @@ public final class CaptureSchema {
   public static void create(Connection conn) throws SQLException {
     try (Statement st = conn.createStatement()) {
       for (String ddl : TABLES) {
+        st.execute(ddl);
+      }
+      for (String ddl : SyncHistory.TABLES) {
         st.execute(ddl);
       }
       for (String ddl : MARKER) {
