@@ -24,6 +24,12 @@ public interface ChoraConnection extends Connection {
   /** The highest committed transaction seq per site that this replica holds. */
   VectorClock clock() throws SQLException;
 
+  /** The tables whose writes this replica records and syncs, by name, sorted. */
+  List<String> trackedTables() throws SQLException;
+
+  /** Row changes held in the change log: what a brand-new replica would be sent at most. */
+  long logSize() throws SQLException;
+
   /**
    * The committed transactions that a peer with clock {@code peer} lacks, with the current values
    * of the rows they changed. An empty clock asks for everything.

@@ -216,6 +216,17 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   }
 
   @Override
+  public List<String> trackedTables() throws SQLException {
+    return requireCapture()
+        .internal(() -> tracked.get(this).values().stream().map(TableInfo::name).sorted().toList());
+  }
+
+  @Override
+  public long logSize() throws SQLException {
+    return requireCapture().internal(() -> new ChangeLog(this, site).rowChanges());
+  }
+
+  @Override
   public ChangeSet changesSince(VectorClock peer) throws SQLException {
     if (peer == null) {
       throw new SQLException("changesSince needs the peer's clock; pass new VectorClock() for all");

@@ -355,4 +355,17 @@ class CaptureTest {
     exec(c, "INSERT INTO item VALUES (4, 'd', 4)");
     assertThat(transactions(c).get(1)).containsExactly("insert item[4] {id=4, name='d', qty=0}");
   }
+
+  @Test
+  void trackedTablesAndLogSizeAreReported() throws SQLException {
+    exec(
+        c,
+        "CREATE TABLE tag(name TEXT PRIMARY KEY)",
+        "CREATE TABLE scratch(x)", // no primary key: not tracked
+        "INSERT INTO item VALUES (1, 'a', 1), (2, 'b', 2)",
+        "UPDATE item SET qty = 5 WHERE id = 1",
+        "INSERT OR IGNORE INTO tag VALUES ('x')");
+    assertThat(Db.of(c).trackedTables()).containsExactly("item", "tag");
+    assertThat(Db.of(c).logSize()).isEqualTo(4);
+  }
 }

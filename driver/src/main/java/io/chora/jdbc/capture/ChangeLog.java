@@ -167,6 +167,23 @@ public final class ChangeLog {
   }
 
   /** The log id after which the first transaction the peer lacks begins. */
+  /** Row changes the log holds (commit markers and REPLACE candidates not counted). */
+  public long rowChanges() throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM chora_log WHERE op IN ("
+                    + LogOp.INSERT
+                    + ", "
+                    + LogOp.UPDATE
+                    + ", "
+                    + LogOp.DELETE
+                    + ")")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private long startAfter(VectorClock peer, VectorClock clock) throws SQLException {
     long start = Long.MAX_VALUE;
     for (Map.Entry<String, Long> e : clock.entries().entrySet()) {
