@@ -258,7 +258,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
           try (ChangeSetReader reader = new ChangeSetReader(wire)) {
             ApplyResult result =
                 new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(reader);
-            remember(reader.site(), reader.clock(), 0, reader.changesRead(), result.conflicts());
+            remember(reader.site(), reader.clock(), 0, result.changes(), result.conflicts());
             return result;
           } catch (IOException | IllegalArgumentException e) {
             throw ChangeApplier.unreadable(e);
@@ -285,7 +285,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
           ApplyResult result =
               new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(changes);
           if (record) {
-            remember(changes.site(), changes.clock(), 0, changes.size(), result.conflicts());
+            remember(changes.site(), changes.clock(), 0, result.changes(), result.conflicts());
           }
           return result;
         });

@@ -24,7 +24,6 @@ public final class ChangeSetReader implements AutoCloseable {
   private VectorClock clock;
   private boolean inTransactions;
   private boolean done;
-  private int changesRead;
 
   public ChangeSetReader(InputStream in) throws IOException {
     json = ChangeSetWriter.JSON.createParser(in);
@@ -44,11 +43,6 @@ public final class ChangeSetReader implements AutoCloseable {
   /** The sender's clock from the header. */
   public VectorClock clock() {
     return clock;
-  }
-
-  /** The number of row changes in the transactions read so far. */
-  public int changesRead() {
-    return changesRead;
   }
 
   public boolean hasNext() throws IOException {
@@ -166,7 +160,6 @@ public final class ChangeSetReader implements AutoCloseable {
     if (txSite == null || seq == null || hlc == null || deps == null || changes == null) {
       throw fail("a transaction needs site, seq, hlc, deps and changes");
     }
-    changesRead += changes.size();
     return new Transaction(new Dot(txSite, seq), hlc, deps, changes);
   }
 

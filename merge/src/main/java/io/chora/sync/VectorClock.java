@@ -84,6 +84,18 @@ public final class VectorClock {
     return true;
   }
 
+  /**
+   * How many transactions this clock counts that {@code other} does not: what a replica at {@code
+   * other} lacks from one at this clock.
+   */
+  public long aheadOf(VectorClock other) {
+    long ahead = 0;
+    for (Map.Entry<String, Long> e : entries.entrySet()) {
+      ahead += Math.max(0, e.getValue() - other.get(e.getKey()));
+    }
+    return ahead;
+  }
+
   /** True when neither clock happened before the other and they differ. */
   public boolean isConcurrent(VectorClock other) {
     return !isCoveredBy(other) && !other.isCoveredBy(this);

@@ -25,6 +25,13 @@ class VectorClockTest {
   }
 
   @Test
+  void aheadOfCountsWhatTheOtherLacks() {
+    assertThat(clock("{a=5, b=2}").aheadOf(clock("{a=3, b=7, c=1}"))).isEqualTo(2);
+    assertThat(clock("{a=5, b=2}").aheadOf(new VectorClock())).isEqualTo(7);
+    assertThat(clock("{a=1}").aheadOf(clock("{a=1}"))).isZero();
+  }
+
+  @Test
   void incrementRaisesOnlyThatSiteByOne() {
     VectorClock c = new VectorClock().increment("a").increment("a").increment("b");
     assertThat(c.get("a")).isEqualTo(2);

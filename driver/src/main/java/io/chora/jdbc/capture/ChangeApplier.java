@@ -48,7 +48,7 @@ public final class ChangeApplier {
     if (set.isEmpty()) {
       new ChangeSetValidator(site, tables, maxValueBytes)
           .check(set, new ChangeLog(conn, site).clock());
-      return new ApplyResult(0, 0, 0);
+      return new ApplyResult(0, 0, 0, 0);
     }
     Iterator<Transaction> txs = set.transactions().iterator();
     return apply(
@@ -111,6 +111,7 @@ public final class ChangeApplier {
     int applied = 0;
     int skipped = 0;
     int conflicts = 0;
+    int changes = 0;
     try (MergeState state = new MergeState(conn);
         RowReader rows = new RowReader(conn);
         TableWriter writer = new TableWriter(conn);
@@ -136,6 +137,7 @@ public final class ChangeApplier {
           pass.check(tx);
         }
         Dot dot = tx.dot();
+        changes += tx.changes().size();
         if (dot.seq() <= clock.get(dot.site())) {
           skipped++;
           continue;
@@ -196,7 +198,7 @@ public final class ChangeApplier {
       }
       conflicts += keeper.conflicts();
     }
-    return new ApplyResult(applied, skipped, conflicts);
+    return new ApplyResult(applied, skipped, conflicts, changes);
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.chora.demo;
+package io.chora.cli;
 
 import io.chora.jdbc.ChoraConnection;
 import io.chora.sync.Change;
@@ -8,7 +8,7 @@ import io.chora.sync.Hlc;
 import io.chora.sync.SyncResult;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,11 +22,19 @@ import java.sql.Statement;
  * edit offline (one edit of the same field on both), sync, converge, and the losing edit waits in
  * the conflict ledger. The only chora-specific lines are the unwraps.
  */
-public final class Demo {
-  private Demo() {}
+final class Demo {
+  private final PrintStream out;
 
-  public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory("chora-demo");
+  private Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Runs the demo with its two replicas' files in {@code dir}, printing to {@code out}. */
+  static void run(Path dir, PrintStream out) throws SQLException {
+    new Demo(out).run(dir);
+  }
+
+  private void run(Path dir) throws SQLException {
     try (Connection laptop = open(dir, "laptop");
         Connection phone = open(dir, "phone")) {
       say("1. The laptop writes notes, like any JDBC app would");
@@ -50,9 +58,9 @@ public final class Demo {
       say("5. The title edit that lost is kept in the conflict ledger");
       ChoraConnection chora = laptop.unwrap(ChoraConnection.class);
       for (Conflict conflict : chora.conflicts()) {
-        System.out.println("  " + conflict);
+        out.println("  " + conflict);
       }
-      System.out.println(
+      out.println(
           "\n  clocks: laptop "
               + chora.clock()
               + ", phone "
@@ -96,14 +104,14 @@ public final class Demo {
     }
   }
 
-  private static void sync(Connection a, Connection b) throws SQLException {
+  private void sync(Connection a, Connection b) throws SQLException {
     SyncResult result = a.unwrap(ChoraConnection.class).syncWith(b.unwrap(ChoraConnection.class));
-    System.out.println("  syncWith: " + result);
+    out.println("  syncWith: " + result);
   }
 
-  private static void showLog(ChoraConnection chora) throws SQLException {
+  private void showLog(ChoraConnection chora) throws SQLException {
     ChangeSet changes = chora.changesSince(new VectorClock());
-    System.out.println(
+    out.println(
         "  captured "
             + changes.size()
             + " row changes in "
@@ -111,14 +119,14 @@ public final class Demo {
             + " transactions, clock "
             + chora.clock());
     for (Transaction tx : changes.transactions()) {
-      System.out.println("    " + tx.dot() + " at " + Hlc.format(tx.hlc()));
+      out.println("    " + tx.dot() + " at " + Hlc.format(tx.hlc()));
       for (Change change : tx.changes()) {
-        System.out.println("        " + change);
+        out.println("        " + change);
       }
     }
   }
 
-  private static void dump(String name, Connection conn) throws SQLException {
+  private void dump(String name, Connection conn) throws SQLException {
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT id, title, stars FROM note ORDER BY id")) {
       StringBuilder rows = new StringBuilder();
@@ -130,11 +138,11 @@ public final class Demo {
                 rs.getString(2),
                 rs.getObject(3) == null ? "" : "★" + rs.getObject(3)));
       }
-      System.out.println("  " + name + ":" + rows);
+      out.println("  " + name + ":" + rows);
     }
   }
 
-  private static void say(String step) {
-    System.out.println("\n" + step);
+  private void say(String step) {
+    out.println("\n" + step);
   }
 }

@@ -1,0 +1,77 @@
+package io.chora.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code chora} command: look into replicas and sync them without writing code. Exit codes:
+ * {@value ExitCode#OK} done, {@value ExitCode#FAILED} the operation failed (the database refused
+ * it; nothing was changed), {@value ExitCode#USAGE} bad arguments, {@value ExitCode#NO_DATABASE} a
+ * database file is missing or is not an SQLite database.
+ */
+@Command(
+    name = "chora",
+    mixinStandardHelpOptions = true,
+    versionProvider = Chora.Version.class,
+    description =
+        "Look into chora replicas (SQLite files written through jdbc:chora:) and sync them.",
+    subcommands = {
+      DemoCommand.class,
+      StatusCommand.class,
+      LogCommand.class,
+      SyncCommand.class,
+      ConflictsCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 done, 1 the operation failed (nothing changed), 2 bad arguments,",
+      "3 a database file is missing or not an SQLite database."
+    })
+public final class Chora implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Standard output as bytes, for the wire format (text goes through picocli's writer). */
+  private final PrintStream stdout;
+
+  private Chora(PrintStream stdout) {
+    this.stdout = stdout;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs one command line; returns the exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new Chora(out));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(new Failures());
+    return cli.execute(args);
+  }
+
+  /** Where commands write bytes for scripts; flush the text writer first. */
+  PrintStream stdout() {
+    spec.commandLine().getOut().flush();
+    return stdout;
+  }
+
+  @Override
+  public void run() { // `chora` alone: say what it can do
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The version from the jar's manifest (the build's project version). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Chora.class.getPackage().getImplementationVersion();
+      return new String[] {"chora " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.chora.cli;
+
+/** What {@code chora} exits with; scripts can tell a refused operation from a typo. */
+final class ExitCode {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int NO_DATABASE = 3;
+
+  private ExitCode() {}
+}

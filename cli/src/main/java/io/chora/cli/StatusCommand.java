@@ -1,0 +1,110 @@
+package io.chora.cli;
+
+import io.chora.jdbc.ChoraConnection;
+import io.chora.sync.SyncEvent;
+import io.chora.sync.VectorClock;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "status",
+    description =
+        "Show a replica: its site, clock, tracked tables, log size, open conflicts and the peers"
+            + " it has exchanged changes with.")
+final class StatusCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "DB", description = "the SQLite file")
+  Path db;
+
+  @Option(names = "--json", description = "print JSON for scripts")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    try (ChoraConnection replica = Replicas.open(db)) {
+      VectorClock clock = replica.clock();
+      int conflicts = replica.conflicts().size();
+      Map<String, SyncEvent> lastExchange = new LinkedHashMap<>();
+      for (SyncEvent event : replica.syncHistory(1000)) {
+        lastExchange.putIfAbsent(event.peer(), event);
+      }
+      List<Map<String, Object>> peers = new ArrayList<>();
+      replica
+          .peerClocks()
+          .forEach(
+              (site, peerClock) -> {
+                Map<String, Object> peer = new LinkedHashMap<>();
+                peer.put("site", site);
+                peer.put("clock", peerClock.entries());
+                peer.put("lacks", clock.aheadOf(peerClock));
+                SyncEvent last = lastExchange.get(site);
+                peer.put("lastExchange", last == null ? null : last.at().toString());
+                peers.add(peer);
+              });
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("database", db.toAbsolutePath().toString());
+      status.put("site", replica.siteId());
+      status.put("clock", clock.entries());
+      status.put("trackedTables", replica.trackedTables());
+      status.put("logRowChanges", replica.logSize());
+      status.put("openConflicts", conflicts);
+      status.put("peers", peers);
+      if (json) {
+        Output.json(spec.commandLine().getOut(), status);
+      } else {
+        print(spec.commandLine().getOut(), status, peers);
+      }
+    }
+    return ExitCode.OK;
+  }
+
+  private void print(PrintWriter out, Map<String, Object> status, List<Map<String, Object>> peers) {
+    List<?> tables = (List<?>) status.get("trackedTables");
+    int conflicts = (Integer) status.get("openConflicts");
+    Output.table(
+        out,
+        List.of("replica", String.valueOf(status.get("site"))),
+        List.of(
+            List.of("database", String.valueOf(status.get("database"))),
+            List.of("clock", String.valueOf(status.get("clock"))),
+            List.of(
+                "tables",
+                tables.isEmpty()
+                    ? "none tracked (tables need a primary key)"
+                    : tables.size() + " tracked: " + String.join(", ", asStrings(tables))),
+            List.of("log", status.get("logRowChanges") + " row changes"),
+            List.of(
+                "conflicts",
+                conflicts == 0
+                    ? "none open"
+                    : conflicts + " open (see: chora conflicts " + db + ")"),
+            List.of("peers", peers.isEmpty() ? "none yet" : String.valueOf(peers.size()))));
+    if (!peers.isEmpty()) {
+      out.println();
+      List<List<String>> rows = new ArrayList<>();
+      for (Map<String, Object> p : peers) {
+        rows.add(
+            List.of(
+                String.valueOf(p.get("site")),
+                String.valueOf(p.get("clock")),
+                p.get("lacks") + " transactions",
+                p.get("lastExchange") == null ? "-" : String.valueOf(p.get("lastExchange"))));
+      }
+      Output.table(out, List.of("PEER", "LAST KNOWN CLOCK", "LACKS", "LAST EXCHANGE"), rows);
+    }
+  }
+
+  private static List<String> asStrings(List<?> values) {
+    return values.stream().map(String::valueOf).toList();
+  }
+}

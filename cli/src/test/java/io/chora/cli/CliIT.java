@@ -1,0 +1,278 @@
+package io.chora.cli;
+
+import static io.chora.cli.ChoraProcess.chora;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chora.cli.ChoraProcess.Run;
+import io.chora.sync.ChangeSet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chora jar run end to end, as a user runs it: output, files and exit codes. */
+class CliIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private Path replica(String site, String... sql) throws SQLException {
+    Path db = dir.resolve(site + ".db");
+    try (Connection c = DriverManager.getConnection("jdbc:chora:" + db + "?chora.site=" + site);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS note(id INTEGER PRIMARY KEY, title TEXT)");
+      for (String s : sql) {
+        st.execute(s);
+      }
+    }
+    return db;
+  }
+
+  private static List<String> rows(Path db) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, title FROM note ORDER BY id")) {
+      while (rs.next()) {
+        rows.add(rs.getLong(1) + "|" + rs.getString(2));
+      }
+    }
+    return rows;
+  }
+
+  private static Run ok(String... args) throws Exception {
+    Run run = chora(args);
+    assertThat(run.exit()).as(run.toString()).isZero();
+    return run;
+  }
+
+  @Test
+  void demoRunsTheReadmeStory() throws Exception {
+    Run run = ok("demo", "--dir", dir.resolve("demo").toString());
+    assertThat(run.out())
+        .contains("Sync both ways: both replicas end with the same rows")
+        .contains("clocks: laptop {laptop=3, phone=2}, phone {laptop=3, phone=2}")
+        .contains("chora status " + dir.resolve("demo").resolve("laptop.db"));
+    Run again = chora("demo", "--dir", dir.resolve("demo").toString());
+    assertThat(again.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(again.err()).contains("already holds laptop.db").contains("empty folder");
+  }
+
+  @Test
+  void statusShowsSiteClockTablesLogConflictsAndPeers() throws Exception {
+    Path a =
+        replica("laptop", "INSERT INTO note VALUES (1, 'a')", "INSERT INTO note VALUES (2, 'b')");
+    Path b = replica("phone");
+    ok("sync", a.toString(), b.toString());
+    replica("laptop", "INSERT INTO note VALUES (3, 'c')");
+
+    Run text = ok("status", a.toString());
+    assertThat(text.out())
+        .contains("replica    laptop")
+        .contains("clock      {laptop=3}")
+        .contains("1 tracked: note")
+        .contains("3 row changes")
+        .contains("none open")
+        .containsPattern("phone +\\{laptop=2\\} +1 transactions");
+
+    JsonNode json = JSON.readTree(ok("status", a.toString(), "--json").out());
+    assertThat(json.get("site").asText()).isEqualTo("laptop");
+    assertThat(json.get("clock").get("laptop").asLong()).isEqualTo(3);
+    assertThat(json.get("trackedTables").get(0).asText()).isEqualTo("note");
+    assertThat(json.get("logRowChanges").asLong()).isEqualTo(3);
+    assertThat(json.get("openConflicts").asInt()).isZero();
+    assertThat(json.get("peers").get(0).get("lacks").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void logListsTransactionsFilteredBySinceAndTable() throws Exception {
+    Path a =
+        replica(
+            "laptop",
+            "CREATE TABLE tag(name TEXT PRIMARY KEY)",
+            "INSERT INTO note VALUES (1, 'first')",
+            "INSERT INTO tag VALUES ('red')",
+            "UPDATE note SET title = 'second' WHERE id = 1");
+    Run all = ok("log", a.toString());
+    assertThat(all.out()).contains("laptop:1").contains("laptop:2").contains("laptop:3");
+
+    Run filtered = ok("log", a.toString(), "--since", "laptop=1", "--table", "tag");
+    assertThat(filtered.out()).contains("laptop:2").contains("insert tag['red']");
+    assertThat(filtered.out()).doesNotContain("laptop:1 ").doesNotContain("laptop:3");
+
+    ChangeSet wire = ChangeSet.fromJson(ok("log", a.toString(), "--json", "--table", "note").out());
+    assertThat(wire.transactions()).hasSize(2);
+    assertThat(ok("log", a.toString(), "--since", "{laptop=3}").out())
+        .contains("has everything here");
+
+    Run unknown = chora("log", a.toString(), "--table", "nope");
+    assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.err()).contains("no tracked table 'nope'").contains("tracked: note, tag");
+    Run badClock = chora("log", a.toString(), "--since", "laptop");
+    assertThat(badClock.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(badClock.err()).contains("site=counter");
+  }
+
+  @Test
+  void syncMakesBothEqualPrintsTheResultAndASecondSyncIsQuiet() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
+    Path b = replica("phone", "INSERT INTO note VALUES (2, 'from phone')");
+    Run run = ok("sync", a.toString(), b.toString());
+    assertThat(run.out())
+        .contains("Sent: 1, Received: 1")
+        .contains("laptop.db -> phone.db  1 row changes in 1 transaction")
+        .contains("both at {laptop=1, phone=1}");
+    assertThat(rows(a)).containsExactly("1|from laptop", "2|from phone").isEqualTo(rows(b));
+
+    JsonNode quiet = JSON.readTree(ok("sync", a.toString(), b.toString(), "--json").out());
+    assertThat(quiet.get("changesSent").asInt()).isZero();
+    assertThat(quiet.get("changesReceived").asInt()).isZero();
+    assertThat(quiet.get("b").get("clock").get("laptop").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aLargeSyncDrawsAProgressBar() throws Exception {
+    Path a =
+        replica(
+            "laptop",
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000)"
+                + " INSERT INTO note SELECT x, hex(randomblob(32)) FROM n");
+    Path b = replica("phone");
+    Run run = ok("sync", a.toString(), b.toString(), "--progress");
+    assertThat(run.err()).contains("laptop.db -> phone.db [").contains("] 100% ");
+    assertThat(run.out()).contains("Sent: 20000, Received: 0");
+    assertThat(rows(b)).hasSize(20000);
+    assertThat(ok("sync", a.toString(), b.toString()).err()).isEmpty(); // not a terminal
+  }
+
+  @Test
+  void conflictsAreListedRestoredAndDismissed() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'base'), (2, 'base')");
+    Path b = replica("phone");
+    ok("sync", a.toString(), b.toString());
+    replica("laptop", "UPDATE note SET title = 'laptop says' WHERE id IN (1, 2)");
+    Thread.sleep(5);
+    replica("phone", "UPDATE note SET title = 'phone says' WHERE id IN (1, 2)");
+    Run sync = ok("sync", a.toString(), b.toString());
+    assertThat(sync.out()).contains("resolved: 2 in laptop.db, 2 in phone.db");
+
+    Run list = ok("conflicts", a.toString());
+    assertThat(list.out())
+        .contains("note[1]")
+        .contains("'phone says' (phone:1)")
+        .contains("'laptop says' (laptop:2)");
+    JsonNode json = JSON.readTree(ok("conflicts", a.toString(), "--json").out());
+    assertThat(json).hasSize(2);
+    long first = json.get(0).get("id").asLong();
+    long second = json.get(1).get("id").asLong();
+    assertThat(json.get(0).get("lost").asText()).isEqualTo("laptop says");
+
+    assertThat(ok("conflicts", a.toString(), "--restore", "" + first).out())
+        .contains("conflict " + first + " restored");
+    ok("conflicts", a.toString(), "--dismiss", "" + second);
+    assertThat(ok("conflicts", a.toString()).out()).contains("no open conflicts");
+    ok("sync", a.toString(), b.toString());
+    assertThat(rows(b)).containsExactly("1|laptop says", "2|phone says");
+
+    Run gone = chora("conflicts", a.toString(), "--restore", "" + first);
+    assertThat(gone.exit()).isEqualTo(ExitCode.FAILED);
+    assertThat(gone.err()).contains("no open conflict " + first);
+    Run both = chora("conflicts", a.toString(), "--restore", "1", "--dismiss", "2");
+    assertThat(both.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(chora("conflicts", a.toString(), "--restore", "x").exit()).isEqualTo(ExitCode.USAGE);
+  }
+
+  @Test
+  void exportAndImportCarryChangesByFileOrPipe() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'one')");
+    Path b = replica("phone");
+    ok("sync", a.toString(), b.toString());
+    replica("laptop", "INSERT INTO note VALUES (2, 'two')");
+
+    Path file = dir.resolve("changes.json");
+    Run export = ok("export", a.toString(), "--since", "laptop=1,phone=0", "-o", file.toString());
+    assertThat(export.err()).contains("exported 1 transactions from laptop");
+    assertThat(ChangeSet.fromJson(Files.readString(file)).transactions()).hasSize(1);
+
+    assertThat(ok("import", b.toString(), file.toString()).out())
+        .contains("applied 1 transactions, skipped 0");
+    assertThat(ok("import", b.toString(), file.toString()).out())
+        .contains("applied 0 transactions, skipped 1 already here");
+    assertThat(rows(b)).isEqualTo(rows(a));
+
+    // a pipe: export to stdout, import from stdin
+    Path c = replica("tablet");
+    byte[] everything = ok("export", a.toString()).out().getBytes(StandardCharsets.UTF_8);
+    Run piped = ChoraProcess.chora(everything, "import", c.toString(), "-", "--json");
+    assertThat(piped.exit()).as(piped.toString()).isZero();
+    assertThat(JSON.readTree(piped.out()).get("applied").asInt()).isEqualTo(2);
+    assertThat(rows(c)).isEqualTo(rows(a));
+  }
+
+  @Test
+  void aBrokenChangeFileIsRefusedAndChangesNothing() throws Exception {
+    Path a =
+        replica("laptop", "INSERT INTO note VALUES (1, 'one')", "INSERT INTO note VALUES (2, 'x')");
+    Path b = replica("phone");
+    Path file = dir.resolve("changes.json");
+    ok("export", a.toString(), "-o", file.toString());
+    String whole = Files.readString(file);
+    Files.writeString(file, whole.substring(0, whole.length() / 2 + 7)); // cut in the middle
+
+    Run run = chora("import", b.toString(), file.toString());
+    assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(run.err()).startsWith("chora import: ").contains("change set");
+    assertThat(rows(b)).isEmpty();
+    assertThat(ok("status", b.toString(), "--json").out()).contains("\"clock\" : { }");
+
+    Run missing = chora("import", b.toString(), dir.resolve("nope.json").toString());
+    assertThat(missing.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(missing.err()).contains("no change file at").contains("chora export");
+  }
+
+  @Test
+  void missingOrWrongDatabaseFilesAndBadArgumentsTellTheUserWhatToDo() throws Exception {
+    Path missing = dir.resolve("missing.db");
+    for (String command : List.of("status", "log", "conflicts", "export")) {
+      Run run = chora(command, missing.toString());
+      assertThat(run.exit()).as(command).isEqualTo(ExitCode.NO_DATABASE);
+      assertThat(run.err()).contains("no database at " + missing).contains("never creates");
+    }
+    assertThat(Files.exists(missing)).isFalse();
+    Path text = Files.writeString(dir.resolve("notes.txt"), "just some text, not a database");
+    Run notSqlite = chora("status", text.toString());
+    assertThat(notSqlite.exit()).isEqualTo(ExitCode.NO_DATABASE);
+    assertThat(notSqlite.err()).contains("is not an SQLite database");
+    Run sameFile = chora("sync", text.toString(), text.toString());
+    assertThat(sameFile.exit()).isEqualTo(ExitCode.USAGE);
+
+    Run noArgs = chora("status");
+    assertThat(noArgs.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(noArgs.err()).contains("Missing required parameter: 'DB'").contains("Usage:");
+    Run unknown = chora("stauts", "x.db");
+    assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.err()).contains("Did you mean: chora status");
+
+    Run help = ok("--help");
+    assertThat(help.out()).contains("sync").contains("conflicts").contains("Exit codes");
+    assertThat(ok("--version").out()).startsWith("chora 0.1.0");
+  }
+
+  @Test
+  void theLauncherScriptRunsTheJar() throws Exception {
+    Path script = Path.of("..", "chora").toAbsolutePath().normalize();
+    Run run = ChoraProcess.run(List.of("sh", script.toString(), "--version"), null);
+    assertThat(run.exit()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("chora ");
+  }
+}
