@@ -73,6 +73,18 @@ public interface ChoraConnection extends Connection {
    */
   List<SyncEvent> syncHistory(int limit) throws SQLException;
 
+  /**
+   * Calls {@code listener} whenever the hub client ({@code chora.hub}) applied changes from another
+   * replica to this database; removed when this connection closes. Without a hub it is never
+   * called.
+   */
+  void addRemoteChangeListener(RemoteChangeListener listener) throws SQLException;
+
+  void removeRemoteChangeListener(RemoteChangeListener listener);
+
+  /** Live sync through the hub: connected, caught up, pending, last error. */
+  HubStatus hubStatus();
+
   /** Open conflicts: concurrent writes of one cell, with the value kept and the value lost. */
   List<Conflict> conflicts() throws SQLException;
 

@@ -9,6 +9,7 @@ import io.chora.jdbc.capture.TableInfo;
 import io.chora.jdbc.capture.TableWriter;
 import io.chora.jdbc.capture.TrackedTables;
 import io.chora.jdbc.capture.TriggerSync;
+import io.chora.jdbc.hub.HubClients;
 import io.chora.jdbc.sql.SqlClassifier;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
@@ -26,6 +27,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import org.sqlite.jdbc4.JDBC4Connection;
@@ -45,6 +47,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   private final CaptureSession session;
   private final TrackedTables tracked = new TrackedTables();
   private Savepoint outermostSavepoint;
+  private final HubClients.Lease hub;
 
   ChoraJdbcConnection(ChoraOptions options) throws SQLException {
     super(options.sqliteUrl, options.sqliteAddress, options.sqliteProperties);
@@ -62,6 +65,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       if (session != null) {
         org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
       }
+      this.hub = session == null || options.hub == null ? null : joinHub(options);
     } catch (SQLException | RuntimeException e) {
       super.close();
       throw e;
@@ -108,6 +112,27 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     }
   }
 
+  /**
+   * Joins the hub client of this database (starting it for the first connection): it applies what
+   * the hub sends on its own connection, and this connection's commits tell it to push.
+   */
+  private HubClients.Lease joinHub(ChoraOptions options) {
+    ChoraOptions own = options.withoutHub();
+    HubClients.Lease lease =
+        HubClients.acquire(options.hub, () -> new ChoraJdbcConnection(own), this);
+    addCommitListener(
+        new SQLiteCommitListener() {
+          @Override
+          public void onCommit() {
+            lease.committed();
+          }
+
+          @Override
+          public void onRollback() {}
+        });
+    return lease;
+  }
+
   private static boolean isReadOnlyError(Exception e) {
     return e instanceof SQLiteException s
         && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_READONLY.code;
@@ -149,7 +174,13 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
     if (session != null && !isClosed()) {
       session.closing();
     }
-    super.close();
+    try {
+      super.close();
+    } finally {
+      if (hub != null) {
+        hub.close();
+      }
+    }
   }
 
   @Override
@@ -354,6 +385,29 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
       throw new SQLException("syncHistory needs a limit of 0 or more, not " + limit);
     }
     return requireCapture().internal(() -> SyncHistory.recent(this, limit));
+  }
+
+  @Override
+  public void addRemoteChangeListener(RemoteChangeListener listener) throws SQLException {
+    if (listener == null) {
+      throw new SQLException("addRemoteChangeListener needs a listener");
+    }
+    checkOpen();
+    if (hub != null) {
+      hub.addListener(listener);
+    }
+  }
+
+  @Override
+  public void removeRemoteChangeListener(RemoteChangeListener listener) {
+    if (hub != null) {
+      hub.removeListener(listener);
+    }
+  }
+
+  @Override
+  public HubStatus hubStatus() {
+    return hub == null ? HubStatus.NOT_CONFIGURED : hub.status();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.chora.jdbc;
 
+import io.chora.jdbc.hub.HubAddress;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -22,7 +23,10 @@ final class ChoraOptions {
   static final String MODE = "chora.mode";
   static final String TABLES = "chora.tables";
   static final String MAX_VALUE_BYTES = "chora.maxValueBytes";
-  private static final List<String> KEYS = List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES);
+  static final String HUB = "chora.hub";
+  static final String HUB_TOKEN = "chora.hub.token";
+  private static final List<String> KEYS =
+      List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES, HUB, HUB_TOKEN);
   private static final long DEFAULT_MAX_VALUE_BYTES = 16L << 20;
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -33,18 +37,28 @@ final class ChoraOptions {
   final Set<String> tables;
   final long maxValueBytes;
 
+  /** The hub to sync with live, or null. */
+  final HubAddress hub;
+
   private ChoraOptions(
       String sqliteAddress,
       Properties sqliteProperties,
       String site,
       Set<String> tables,
-      long maxValueBytes) {
+      long maxValueBytes,
+      HubAddress hub) {
     this.sqliteUrl = "jdbc:sqlite:" + sqliteAddress;
     this.sqliteAddress = sqliteAddress;
     this.sqliteProperties = sqliteProperties;
     this.site = site;
     this.tables = tables;
     this.maxValueBytes = maxValueBytes;
+    this.hub = hub;
+  }
+
+  /** The same database without the hub: what the hub client's own connection opens. */
+  ChoraOptions withoutHub() {
+    return new ChoraOptions(sqliteAddress, sqliteProperties, site, tables, maxValueBytes, null);
   }
 
   static boolean accepts(String url) {
@@ -89,7 +103,8 @@ final class ChoraOptions {
         passOn,
         site(chora.getProperty(SITE)),
         tables(chora.getProperty(TABLES)),
-        maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)));
+        maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)),
+        HubAddress.parse(chora.getProperty(HUB), chora.getProperty(HUB_TOKEN), address));
   }
 
   private static void checkMode(String mode) throws SQLException {
@@ -170,6 +185,12 @@ final class ChoraOptions {
             info,
             MAX_VALUE_BYTES,
             "Largest value a received change set may carry, in bytes (default 16 MiB)"));
+    props.add(
+        describe(
+            info,
+            HUB,
+            "Hub to sync with live, ws://HOST:PORT/WORKSPACE (or wss://); needs chora.hub.token"));
+    props.add(describe(info, HUB_TOKEN, "The workspace's token on the hub"));
     return props.toArray(new DriverPropertyInfo[0]);
   }
 

@@ -1,0 +1,78 @@
+package io.chora.jdbc.hub;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+
+/**
+ * Where a database syncs live: the hub's WebSocket endpoint for one workspace, the workspace's
+ * token, and the database file (one hub client serves every connection to the same file).
+ */
+public record HubAddress(URI endpoint, String workspace, String token, Path database) {
+  private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /**
+   * Reads {@code chora.hub=ws://HOST:PORT/WORKSPACE} and {@code chora.hub.token}; null when no hub
+   * is configured.
+   */
+  public static HubAddress parse(String hub, String token, String sqliteAddress)
+      throws SQLException {
+    if (hub == null) {
+      if (token != null) {
+        throw new SQLException("chora.hub.token is set but chora.hub is not");
+      }
+      return null;
+    }
+    URI uri;
+    try {
+      uri = new URI(hub.strip());
+    } catch (URISyntaxException e) {
+      throw new SQLException("chora.hub is not a URI: " + e.getMessage());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    String workspace = path.startsWith("/") ? path.substring(1) : path;
+    if (!(scheme.equals("ws") || scheme.equals("wss"))
+        || uri.getHost() == null
+        || !WORKSPACE.matcher(workspace).matches()) {
+      throw new SQLException(
+          "chora.hub must look like ws://HOST:PORT/WORKSPACE (or wss://), where WORKSPACE is 1-64"
+              + " letters, digits, '.', '_' or '-': '"
+              + hub
+              + "'");
+    }
+    if (token == null || token.isBlank()) {
+      throw new SQLException("chora.hub needs chora.hub.token, the workspace's token on the hub");
+    }
+    URI endpoint =
+        URI.create(
+            scheme + "://" + uri.getRawAuthority() + "/v" + HubProtocol.VERSION + "/" + workspace);
+    return new HubAddress(endpoint, workspace, token, databaseFile(sqliteAddress));
+  }
+
+  private static Path databaseFile(String sqliteAddress) throws SQLException {
+    if (sqliteAddress.contains("mode=memory")) {
+      sqliteAddress = ":memory:";
+    }
+    String file = sqliteAddress;
+    int query = file.indexOf('?');
+    if (query >= 0) {
+      file = file.substring(0, query);
+    }
+    if (file.startsWith("file:")) {
+      file = file.substring("file:".length());
+    }
+    if (file.isBlank() || file.contains(":memory:") || file.contains("mode=memory")) {
+      throw new SQLException(
+          "chora.hub needs a database file: the hub client opens its own connection to it");
+    }
+    return Path.of(file).toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String toString() { // never the token
+    return endpoint + " for " + database;
+  }
+}

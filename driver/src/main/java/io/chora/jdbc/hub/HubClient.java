@@ -1,0 +1,560 @@
+package io.chora.jdbc.hub;
+
+import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.HubStatus;
+import io.chora.jdbc.RemoteChangeListener;
+import io.chora.jdbc.RemoteChanges;
+import io.chora.jdbc.hub.HubProtocol.Envelope;
+import io.chora.jdbc.hub.HubProtocol.Message;
+import io.chora.sync.ApplyResult;
+import io.chora.sync.Change;
+import io.chora.sync.ChangeSet;
+import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live sync of one database file with a hub (docs/protocol.md). Everything it does runs on one
+ * worker thread, so its state needs no locks: connecting, applying what the hub sends on its own
+ * connection to the file (one apply transaction per envelope, so the application's connections wait
+ * at most that long), and pushing this replica's transactions after each local commit. The
+ * WebSocket's callbacks only hand messages to the worker.
+ */
+public final class HubClient {
+  private static final System.Logger LOG = System.getLogger("io.chora.jdbc.hub");
+  private static final Duration HEARTBEAT = Duration.ofSeconds(20);
+  private static final Duration SILENCE_LIMIT = Duration.ofSeconds(60);
+  private static final long MAX_BACKOFF_MS = 30_000;
+  private static final int MAX_ENVELOPE_BYTES = 12 << 20; // base64 of it stays under 16 MiB
+
+  /** Opens the client's own connection to the database, without a hub. */
+  @FunctionalInterface
+  public interface Opener {
+    ChoraConnection open() throws SQLException;
+  }
+
+  private record Registration(Object owner, RemoteChangeListener listener) {}
+
+  private final HubAddress address;
+  private final Opener opener;
+  private final ScheduledExecutorService worker;
+  private final ExecutorService callbacks;
+  private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+
+  // worker-thread state
+  private HttpClient http;
+  private ChoraConnection own;
+  private String site;
+  private WebSocket socket;
+  private int generation;
+  private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+  private final StringBuilder partial = new StringBuilder();
+  private VectorClock hubClock = new VectorClock();
+  private Envelope inFlight;
+  private long seenDataVersion = -1;
+  private int failures;
+  private long lastHeard;
+  private long lastPing;
+  private boolean closed;
+
+  // read by other threads for hubStatus()
+  private volatile boolean connected;
+  private volatile boolean caughtUp;
+  private volatile long pending;
+  private volatile Instant lastExchange;
+  private volatile String lastError;
+
+  HubClient(HubAddress address, Opener opener) {
+    this.address = address;
+    this.opener = opener;
+    String name = "chora-hub-client-" + address.database().getFileName();
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
+    this.callbacks =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, name + "-io");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void start() {
+    onWorker(this::connect);
+    worker.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** A connection to the database committed: push what the hub lacks once the commit landed. */
+  public void localCommit() {
+    onWorker(() -> awaitCommitThenPush(0));
+  }
+
+  void addListener(Object owner, RemoteChangeListener listener) {
+    listeners.add(new Registration(owner, listener));
+  }
+
+  void removeListener(RemoteChangeListener listener) {
+    listeners.removeIf(r -> r.listener() == listener);
+  }
+
+  void removeListenersOf(Object owner) {
+    listeners.removeIf(r -> r.owner() == owner);
+  }
+
+  HubStatus status() {
+    return new HubStatus(true, connected, caughtUp, pending, lastExchange, lastError);
+  }
+
+  /** Stops the client: closes the socket and its own connection, ends its threads. */
+  void close() {
+    try {
+      worker.submit(this::shutdown).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.DEBUG, "chora hub client did not stop cleanly", e);
+    }
+    worker.shutdownNow();
+    callbacks.shutdownNow();
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+      callbacks.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void shutdown() {
+    closed = true;
+    connected = false;
+    if (socket != null) {
+      socket.abort(); // a close handshake could wait on a dead peer; the hub sees the drop
+      socket = null;
+    }
+    http = null; // on Java 17 its selector thread ends once the client is unreachable
+    if (own != null) {
+      try {
+        own.close();
+      } catch (SQLException e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing the hub client's connection", e);
+      }
+      own = null;
+    }
+  }
+
+  // ---- connecting ------------------------------------------------------------------------
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (own == null) {
+        own = opener.open();
+        site = own.siteId();
+      }
+      if (http == null) {
+        http =
+            HttpClient.newBuilder()
+                .executor(callbacks)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+      }
+    } catch (SQLException | RuntimeException e) {
+      failed("cannot open " + address.database() + ": " + e.getMessage());
+      return;
+    }
+    int attempt = ++generation;
+    http.newWebSocketBuilder()
+        .header("Authorization", "Bearer " + address.token())
+        .connectTimeout(Duration.ofSeconds(10))
+        .buildAsync(address.endpoint(), new Listener(attempt))
+        .whenComplete(
+            (ws, error) ->
+                onWorker(
+                    () -> {
+                      if (attempt != generation || closed) {
+                        if (ws != null) {
+                          ws.abort();
+                        }
+                      } else if (error != null) {
+                        failed(
+                            "cannot reach the hub at " + address.endpoint() + ": " + cause(error));
+                      } else {
+                        opened(ws);
+                      }
+                    }));
+  }
+
+  private void opened(WebSocket ws) {
+    socket = ws;
+    lastHeard = System.nanoTime();
+    try {
+      send(HubProtocol.hello(site, own.clock()));
+    } catch (SQLException e) {
+      failed("cannot read this replica's clock: " + e.getMessage());
+    }
+  }
+
+  /** Drops the connection (if any) and tries again after a jittered, growing delay. */
+  private void failed(String problem) {
+    lastError = problem;
+    connected = false;
+    caughtUp = false;
+    inFlight = null;
+    generation++;
+    if (socket != null) {
+      socket.abort();
+      socket = null;
+    }
+    if (closed) {
+      return;
+    }
+    long cap = Math.min(MAX_BACKOFF_MS, 250L << Math.min(failures, 20));
+    failures++;
+    long delay = ThreadLocalRandom.current().nextLong(cap / 4, cap + 1);
+    LOG.log(System.Logger.Level.DEBUG, "chora hub: {0}; retrying in {1} ms", problem, delay);
+    later(this::connect, delay);
+  }
+
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    if (socket != null) {
+      long now = System.nanoTime();
+      if (now - lastHeard > SILENCE_LIMIT.toNanos()) {
+        failed("the hub went silent");
+        return;
+      }
+      if (now - lastPing > HEARTBEAT.toNanos()) {
+        lastPing = now;
+        send(HubProtocol.ping("ping", now));
+      }
+    }
+    awaitCommitThenPush(Integer.MAX_VALUE); // writes of other programs, seen by data_version
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  private final class Listener implements WebSocket.Listener {
+    private final int attempt;
+
+    Listener(int attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public CompletableFuture<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      String part = data.toString();
+      onWorker(
+          () -> {
+            if (attempt != generation) {
+              return;
+            }
+            partial.append(part);
+            if (last) {
+              String text = partial.toString();
+              partial.setLength(0);
+              handle(text);
+            }
+            if (socket == ws) {
+              ws.request(1); // the next message only once this one is handled
+            }
+          });
+      return null;
+    }
+
+    @Override
+    public CompletableFuture<?> onClose(WebSocket ws, int code, String reason) {
+      onWorker(
+          () -> {
+            if (attempt == generation) {
+              failed("the hub closed the connection (" + code + " " + reason + ")");
+            }
+          });
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      onWorker(
+          () -> {
+            if (attempt == generation) {
+              failed("connection to the hub failed: " + cause(error));
+            }
+          });
+    }
+  }
+
+  private void handle(String text) {
+    lastHeard = System.nanoTime();
+    try {
+      Message m = HubProtocol.read(text);
+      switch (m.type()) {
+        case "welcome" -> welcome(m);
+        case "envelope" -> received(m.envelope());
+        case "caughtUp" -> {
+          hubClock = hubClock.merge(m.clock("hubClock"));
+          caughtUp = true;
+        }
+        case "ack" -> acked(m.text("origin"), m.number("last"));
+        case "nack" -> nacked(m.text("reason"));
+        case "ping" -> send(HubProtocol.ping("pong", m.number("nonce")));
+        case "pong" -> {}
+        default -> LOG.log(System.Logger.Level.DEBUG, "chora hub: ignored {0}", m.type());
+      }
+    } catch (IllegalArgumentException e) {
+      failed("the hub sent a message this client cannot read: " + e.getMessage());
+    } catch (SQLException e) {
+      failed("applying changes from the hub failed: " + e.getMessage());
+    }
+  }
+
+  private void welcome(Message m) throws SQLException {
+    if (m.number("version") != HubProtocol.VERSION) {
+      failed("the hub speaks protocol version " + m.number("version"));
+      return;
+    }
+    hubClock = m.clock("hubClock");
+    connected = true;
+    failures = 0;
+    lastError = null;
+    pushIfNeeded();
+  }
+
+  private void received(Envelope e) throws SQLException {
+    ChangeSet set = ChangeSet.fromJson(decode(e.payload()));
+    ApplyResult result = own.apply(set);
+    lastExchange = Instant.now();
+    hubClock = hubClock.with(e.origin(), Math.max(hubClock.get(e.origin()), e.last()));
+    if (result.applied() > 0) {
+      tell(e.origin(), set);
+    }
+    pushIfNeeded(); // a merge may have removed rows for a constraint: a new local transaction
+  }
+
+  private void acked(String origin, long last) throws SQLException {
+    hubClock = hubClock.with(origin, Math.max(hubClock.get(origin), last));
+    if (inFlight != null && origin.equals(inFlight.origin()) && last >= inFlight.last()) {
+      inFlight = null;
+      lastExchange = Instant.now();
+    }
+    pushIfNeeded();
+  }
+
+  private void nacked(String reason) {
+    inFlight = null;
+    lastError = "the hub refused a push: " + reason;
+    // most often its dependencies have not reached the hub yet: try again a little later
+    later(this::pushQuietly, 1000);
+  }
+
+  // ---- pushing ---------------------------------------------------------------------------
+
+  /**
+   * Waits (briefly) until a commit that was just announced is visible here, then pushes. SQLite
+   * calls the commit hook before the commit completes, so the first look may come too early.
+   */
+  private void awaitCommitThenPush(int attempt) {
+    if (closed || own == null) {
+      return;
+    }
+    try {
+      long version = dataVersion();
+      if (version != seenDataVersion) {
+        seenDataVersion = version;
+        pushIfNeeded();
+      } else if (attempt < 50) {
+        later(() -> awaitCommitThenPush(attempt + 1), 1);
+      }
+    } catch (SQLException e) {
+      lastError = "reading the database failed: " + e.getMessage();
+    }
+  }
+
+  private long dataVersion() throws SQLException {
+    try (Statement st = own.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA data_version")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private void pushQuietly() {
+    try {
+      pushIfNeeded();
+    } catch (SQLException e) {
+      lastError = "exporting changes for the hub failed: " + e.getMessage();
+    }
+  }
+
+  /** Sends the hub this replica's transactions it lacks, as one envelope; one at a time. */
+  private void pushIfNeeded() throws SQLException {
+    if (own == null) {
+      return;
+    }
+    VectorClock mine = own.clock();
+    long acked = hubClock.get(site);
+    pending = Math.max(0, mine.get(site) - acked);
+    if (!connected || inFlight != null || pending == 0) {
+      return;
+    }
+    // the peer "has" every other site's transactions this replica has: only our own are exported
+    Map<String, Long> hubHas = new TreeMap<>(mine.entries());
+    hubHas.put(site, acked);
+    VectorClock peer = VectorClock.of(hubHas);
+    ChangeSet set = own.changesSince(peer);
+    if (set.isEmpty()) {
+      return;
+    }
+    Envelope envelope = envelope(set);
+    String message = HubProtocol.push(envelope);
+    if (message.length() > MAX_ENVELOPE_BYTES * 4 / 3 + 1024) {
+      lastError =
+          "this replica's unsent transactions make an envelope of "
+              + message.length()
+              + " bytes, over the hub's frame limit";
+      return;
+    }
+    inFlight = envelope;
+    send(message);
+  }
+
+  /** The set's own transactions as one envelope, its header clock narrowed to its dependencies. */
+  private Envelope envelope(ChangeSet set) {
+    long first = Long.MAX_VALUE;
+    long last = 0;
+    VectorClock deps = new VectorClock();
+    for (Transaction tx : set.transactions()) {
+      first = Math.min(first, tx.dot().seq());
+      last = Math.max(last, tx.dot().seq());
+      deps = deps.merge(tx.deps());
+    }
+    Map<String, Long> others = new TreeMap<>(deps.entries());
+    others.remove(site);
+    VectorClock needs = VectorClock.of(others);
+    ChangeSet narrowed = new ChangeSet(site, needs.with(site, last), set.transactions());
+    return new Envelope(site, first, last, needs, encode(narrowed.toJson()));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private void tell(String origin, ChangeSet set) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    Map<String, List<List<Object>>> keys = new LinkedHashMap<>();
+    for (Transaction tx : set.transactions()) {
+      for (Change change : tx.changes()) {
+        keys.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change.key());
+      }
+    }
+    RemoteChanges changes = new RemoteChanges(origin, keys);
+    for (Registration r : listeners) {
+      try {
+        r.listener().remoteChanges(changes);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "chora: a remote change listener failed", e);
+      }
+    }
+  }
+
+  private void send(String text) {
+    WebSocket ws = socket;
+    if (ws == null) {
+      return;
+    }
+    // the JDK's WebSocket allows one outstanding send: chain them
+    sending =
+        sending
+            .exceptionally(e -> null)
+            .thenCompose(x -> ws.sendText(text, true))
+            .whenComplete(
+                (x, error) -> {
+                  if (error != null) {
+                    onWorker(
+                        () -> {
+                          if (socket == ws) {
+                            failed("sending to the hub failed: " + cause(error));
+                          }
+                        });
+                  }
+                });
+  }
+
+  private void onWorker(Runnable task) {
+    try {
+      worker.execute(guarded(task));
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // closing: nothing left to do
+    }
+  }
+
+  private void later(Runnable task, long millis) {
+    try {
+      worker.schedule(guarded(task), millis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // closing: nothing left to do
+    }
+  }
+
+  /** An executor would swallow a bug silently: it becomes the status's last error instead. */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        lastError = "chora hub client failed: " + e;
+        LOG.log(System.Logger.Level.WARNING, "chora hub client failed", e);
+      }
+    };
+  }
+
+  private static String encode(String json) {
+    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decode(String payload) {
+    return new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8);
+  }
+
+  private static String cause(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null
+        && (t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)) {
+      t = t.getCause();
+    }
+    if (t instanceof java.net.http.WebSocketHandshakeException refused) {
+      int status = refused.getResponse().statusCode();
+      return "the hub refused the connection with HTTP "
+          + status
+          + (status == 401 ? " (wrong chora.hub.token, or no such workspace on the hub)" : "");
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

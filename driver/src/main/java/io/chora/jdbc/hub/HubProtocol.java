@@ -1,0 +1,161 @@
+package io.chora.jdbc.hub;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.chora.sync.VectorClock;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The messages of docs/protocol.md (version 1): flat JSON objects with a {@code type}, whose fields
+ * are strings, numbers and clocks. Written and read with jackson-core's streaming API, the driver's
+ * only JSON dependency.
+ */
+final class HubProtocol {
+  static final int VERSION = 1;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private HubProtocol() {}
+
+  /** One envelope: a run of an origin's transactions, applied together (see the protocol). */
+  record Envelope(String origin, long first, long last, VectorClock deps, String payload) {}
+
+  static String hello(String site, VectorClock clock) {
+    return write(
+        g -> {
+          g.writeStringField("type", "hello");
+          g.writeNumberField("version", VERSION);
+          g.writeStringField("site", site);
+          writeClock(g, "clock", clock);
+        });
+  }
+
+  static String push(Envelope e) {
+    return write(
+        g -> {
+          g.writeStringField("type", "push");
+          g.writeStringField("origin", e.origin());
+          g.writeNumberField("first", e.first());
+          g.writeNumberField("last", e.last());
+          writeClock(g, "deps", e.deps());
+          g.writeStringField("payload", e.payload());
+        });
+  }
+
+  static String ping(String type, long nonce) {
+    return write(
+        g -> {
+          g.writeStringField("type", type);
+          g.writeNumberField("nonce", nonce);
+        });
+  }
+
+  /** A received message: its fields by name; clocks as {@link VectorClock}. */
+  record Message(Map<String, Object> fields) {
+    String type() {
+      return text("type");
+    }
+
+    String text(String name) {
+      Object v = fields.get(name);
+      if (!(v instanceof String s)) {
+        throw new IllegalArgumentException("message lacks text field '" + name + "'");
+      }
+      return s;
+    }
+
+    long number(String name) {
+      Object v = fields.get(name);
+      if (!(v instanceof Long n)) {
+        throw new IllegalArgumentException("message lacks number field '" + name + "'");
+      }
+      return n;
+    }
+
+    VectorClock clock(String name) {
+      Object v = fields.get(name);
+      if (!(v instanceof VectorClock c)) {
+        throw new IllegalArgumentException("message lacks clock field '" + name + "'");
+      }
+      return c;
+    }
+
+    Envelope envelope() {
+      return new Envelope(
+          text("origin"), number("first"), number("last"), clock("deps"), text("payload"));
+    }
+  }
+
+  static Message read(String text) {
+    try (JsonParser p = JSON.createParser(text)) {
+      expect(p.nextToken(), JsonToken.START_OBJECT);
+      Map<String, Object> fields = new HashMap<>();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        fields.put(
+            name,
+            switch (value) {
+              case VALUE_STRING -> p.getText();
+              case VALUE_NUMBER_INT -> p.getLongValue();
+              case START_OBJECT -> readClock(p);
+              default -> {
+                p.skipChildren();
+                yield null; // a field this version does not know: ignored
+              }
+            });
+      }
+      return new Message(fields);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a protocol message: " + e.getMessage(), e);
+    }
+  }
+
+  private static VectorClock readClock(JsonParser p) throws IOException {
+    Map<String, Long> entries = new TreeMap<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      String site = p.currentName();
+      expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT);
+      entries.put(site, p.getLongValue());
+    }
+    return VectorClock.of(entries);
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new IOException("expected " + expected + ", found " + actual);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Fields {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static String write(Fields fields) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      fields.write(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void writeClock(JsonGenerator g, String name, VectorClock clock)
+      throws IOException {
+    g.writeObjectFieldStart(name);
+    for (Map.Entry<String, Long> e : clock.entries().entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+  }
+}
