@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ConflictsCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      UiCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -275,4 +275,42 @@ class CliIT {
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith("chora ");
   }
+
+  @Test
+  void uiServesTheConflictPageUntilStopped() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'one')");
+    Process ui =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ChoraProcess.JAR.toString(),
+                "ui",
+                a.toString())
+            .redirectErrorStream(true)
+            .start();
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(ui.getInputStream(), StandardCharsets.UTF_8))) {
+      String first = lines.readLine(); // "chora ui for DB at URL"
+      assertThat(first).as("first line").contains("chora ui for").contains("http://127.0.0.1:");
+      String url = first.substring(first.indexOf("http://")).strip();
+      var http = java.net.http.HttpClient.newHttpClient();
+      var status =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/status"))
+                  .timeout(java.time.Duration.ofSeconds(20))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(status.body()).get("site").asText()).isEqualTo("laptop");
+    } finally {
+      ui.destroy();
+      assertThat(ui.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    Run missing = chora("ui", dir.resolve("missing.db").toString());
+    assertThat(missing.exit()).isEqualTo(ExitCode.NO_DATABASE);
+    Run open = chora("ui", a.toString(), "--host", "0.0.0.0", "--token", "short");
+    assertThat(open.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(open.err()).contains("16 characters");
+  }
 }

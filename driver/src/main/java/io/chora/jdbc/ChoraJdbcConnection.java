@@ -419,10 +419,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   public void restoreConflict(long id) throws SQLException {
     inWriteTransaction(
         () -> {
-          Conflict conflict = Ledger.get(this, id);
-          if (conflict.status() != Conflict.Status.OPEN) {
-            throw new SQLException("chora: conflict " + id + " is already " + conflict.status());
-          }
+          Conflict conflict = requireOpen(id);
           TableInfo table =
               tracked.get(this).values().stream()
                   .filter(t -> t.name().equals(conflict.table()))
@@ -444,6 +441,19 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
           Ledger.setStatus(this, id, Conflict.Status.RESTORED);
           return null;
         });
+  }
+
+  /** The conflict, still open; else an error saying what became of it. */
+  private Conflict requireOpen(long id) throws SQLException {
+    Conflict conflict = Ledger.get(this, id);
+    if (conflict.status() != Conflict.Status.OPEN) {
+      throw new SQLException(
+          "chora: conflict "
+              + id
+              + " is already "
+              + conflict.status().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return conflict;
   }
 
   /** Puts a row a merge removed back, as a new local insert that syncs like any other. */
@@ -469,6 +479,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   public void dismissConflict(long id) throws SQLException {
     inWriteTransaction(
         () -> {
+          requireOpen(id);
           Ledger.setStatus(this, id, Conflict.Status.DISMISSED);
           return null;
         });

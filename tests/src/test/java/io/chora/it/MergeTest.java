@@ -3,6 +3,7 @@ package io.chora.it;
 import static io.chora.it.Db.exec;
 import static io.chora.it.Db.seq;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.jdbc.ChoraConnection;
 import io.chora.sync.ApplyResult;
@@ -123,6 +124,10 @@ class MergeTest {
 
     Db.of(a).restoreConflict(conflict.id());
     assertThat(Db.of(a).conflicts()).isEmpty();
+    assertThatThrownBy(() -> Db.of(a).dismissConflict(conflict.id()))
+        .hasMessageContaining("conflict " + conflict.id() + " is already restored");
+    assertThatThrownBy(() -> Db.of(a).restoreConflict(conflict.id()))
+        .hasMessageContaining("is already restored");
     sync(a, b);
     assertThat(rows(a)).isEqualTo(rows(b));
     assertThat(rows(b).get(0)).contains((String) conflict.lost());
