@@ -82,8 +82,11 @@ public interface ChoraConnection extends Connection {
 
   void removeRemoteChangeListener(RemoteChangeListener listener);
 
-  /** Live sync through the hub: connected, caught up, pending, last error. */
-  HubStatus hubStatus();
+  /**
+   * Live sync through the hub: connected, caught up, how many of this replica's transactions the
+   * hub has not acknowledged yet, the last error.
+   */
+  HubStatus hubStatus() throws SQLException;
 
   /** Open conflicts: concurrent writes of one cell, with the value kept and the value lost. */
   List<Conflict> conflicts() throws SQLException;

@@ -116,7 +116,7 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
    * Joins the hub client of this database (starting it for the first connection): it applies what
    * the hub sends on its own connection, and this connection's commits tell it to push.
    */
-  private HubClients.Lease joinHub(ChoraOptions options) {
+  private HubClients.Lease joinHub(ChoraOptions options) throws SQLException {
     ChoraOptions own = options.withoutHub();
     HubClients.Lease lease =
         HubClients.acquire(options.hub, () -> new ChoraJdbcConnection(own), this);
@@ -406,8 +406,8 @@ final class ChoraJdbcConnection extends JDBC4Connection implements ChoraConnecti
   }
 
   @Override
-  public HubStatus hubStatus() {
-    return hub == null ? HubStatus.NOT_CONFIGURED : hub.status();
+  public HubStatus hubStatus() throws SQLException {
+    return hub == null ? HubStatus.NOT_CONFIGURED : hub.status(site, clock());
   }
 
   @Override

@@ -25,8 +25,10 @@ final class ChoraOptions {
   static final String MAX_VALUE_BYTES = "chora.maxValueBytes";
   static final String HUB = "chora.hub";
   static final String HUB_TOKEN = "chora.hub.token";
+  static final String ENCRYPT = "chora.encrypt";
+  static final String RECIPIENTS = "chora.recipients";
   private static final List<String> KEYS =
-      List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES, HUB, HUB_TOKEN);
+      List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES, HUB, HUB_TOKEN, ENCRYPT, RECIPIENTS);
   private static final long DEFAULT_MAX_VALUE_BYTES = 16L << 20;
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -104,7 +106,12 @@ final class ChoraOptions {
         site(chora.getProperty(SITE)),
         tables(chora.getProperty(TABLES)),
         maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)),
-        HubAddress.parse(chora.getProperty(HUB), chora.getProperty(HUB_TOKEN), address));
+        HubAddress.parse(
+            chora.getProperty(HUB),
+            chora.getProperty(HUB_TOKEN),
+            address,
+            chora.getProperty(ENCRYPT),
+            chora.getProperty(RECIPIENTS)));
   }
 
   private static void checkMode(String mode) throws SQLException {
@@ -191,6 +198,12 @@ final class ChoraOptions {
             HUB,
             "Hub to sync with live, ws://HOST:PORT/WORKSPACE (or wss://); needs chora.hub.token"));
     props.add(describe(info, HUB_TOKEN, "The workspace's token on the hub"));
+    props.add(
+        describe(
+            info,
+            ENCRYPT,
+            "This device's age identity file: hub payloads are encrypted end to end with it"));
+    props.add(describe(info, RECIPIENTS, "The workspace's members: an age recipients file"));
     return props.toArray(new DriverPropertyInfo[0]);
   }
 

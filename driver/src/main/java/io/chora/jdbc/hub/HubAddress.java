@@ -10,7 +10,13 @@ import java.util.regex.Pattern;
  * Where a database syncs live: the hub's WebSocket endpoint for one workspace, the workspace's
  * token, and the database file (one hub client serves every connection to the same file).
  */
-public record HubAddress(URI endpoint, String workspace, String token, Path database) {
+public record HubAddress(
+    URI endpoint,
+    String workspace,
+    String token,
+    Path database,
+    Path identityFile,
+    Path recipientsFile) {
   private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /**
@@ -19,11 +25,29 @@ public record HubAddress(URI endpoint, String workspace, String token, Path data
    */
   public static HubAddress parse(String hub, String token, String sqliteAddress)
       throws SQLException {
+    return parse(hub, token, sqliteAddress, null, null);
+  }
+
+  /**
+   * As {@link #parse(String, String, String)}, with end-to-end encryption: {@code encrypt} names
+   * this device's age identity file, {@code recipients} the workspace's members (a recipients file;
+   * without it, changes are encrypted to this device's own key).
+   */
+  public static HubAddress parse(
+      String hub, String token, String sqliteAddress, String encrypt, String recipients)
+      throws SQLException {
     if (hub == null) {
-      if (token != null) {
-        throw new SQLException("chora.hub.token is set but chora.hub is not");
+      if (token != null || encrypt != null || recipients != null) {
+        throw new SQLException(
+            (token != null
+                    ? "chora.hub.token"
+                    : encrypt != null ? "chora.encrypt" : "chora.recipients")
+                + " is set but chora.hub is not");
       }
       return null;
+    }
+    if (recipients != null && encrypt == null) {
+      throw new SQLException("chora.recipients needs chora.encrypt, this device's identity file");
     }
     URI uri;
     try {
@@ -49,7 +73,20 @@ public record HubAddress(URI endpoint, String workspace, String token, Path data
     URI endpoint =
         URI.create(
             scheme + "://" + uri.getRawAuthority() + "/v" + HubProtocol.VERSION + "/" + workspace);
-    return new HubAddress(endpoint, workspace, token, databaseFile(sqliteAddress));
+    return new HubAddress(
+        endpoint,
+        workspace,
+        token,
+        databaseFile(sqliteAddress),
+        encrypt == null ? null : Path.of(encrypt),
+        recipients == null ? null : Path.of(recipients));
+  }
+
+  /** How payloads travel: age-encrypted when {@code chora.encrypt} is set, else plain. */
+  PayloadCipher cipher() throws SQLException {
+    return identityFile == null
+        ? PayloadCipher.plain()
+        : PayloadCipher.age(identityFile, recipientsFile);
   }
 
   private static Path databaseFile(String sqliteAddress) throws SQLException {

@@ -13,14 +13,12 @@ import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +54,7 @@ public final class HubClient {
   private record Registration(Object owner, RemoteChangeListener listener) {}
 
   private final HubAddress address;
+  private final PayloadCipher cipher;
   private final Opener opener;
   private final ScheduledExecutorService worker;
   private final ExecutorService callbacks;
@@ -80,12 +79,13 @@ public final class HubClient {
   // read by other threads for hubStatus()
   private volatile boolean connected;
   private volatile boolean caughtUp;
-  private volatile long pending;
+  private volatile long acknowledged; // this replica's seq the hub holds durably
   private volatile Instant lastExchange;
   private volatile String lastError;
 
-  HubClient(HubAddress address, Opener opener) {
+  HubClient(HubAddress address, Opener opener) throws SQLException {
     this.address = address;
+    this.cipher = address.cipher();
     this.opener = opener;
     String name = "chora-hub-client-" + address.database().getFileName();
     this.worker =
@@ -126,7 +126,12 @@ public final class HubClient {
     listeners.removeIf(r -> r.owner() == owner);
   }
 
-  HubStatus status() {
+  /**
+   * The status; pending counts the transactions of {@code site} in {@code clock} that the hub has
+   * not acknowledged (as of the last word from it).
+   */
+  HubStatus status(String site, VectorClock clock) {
+    long pending = Math.max(0, clock.get(site) - acknowledged);
     return new HubStatus(true, connected, caughtUp, pending, lastExchange, lastError);
   }
 
@@ -347,7 +352,21 @@ public final class HubClient {
   }
 
   private void received(Envelope e) throws SQLException {
-    ChangeSet set = ChangeSet.fromJson(decode(e.payload()));
+    ChangeSet set;
+    try {
+      set = ChangeSet.fromJson(cipher.open(e.payload()));
+    } catch (java.io.IOException | IllegalArgumentException unreadable) {
+      throw new SQLException(
+          "cannot read the changes of "
+              + e.origin()
+              + " "
+              + e.first()
+              + ".."
+              + e.last()
+              + ": "
+              + unreadable.getMessage(),
+          unreadable);
+    }
     ApplyResult result = own.apply(set);
     lastExchange = Instant.now();
     hubClock = hubClock.with(e.origin(), Math.max(hubClock.get(e.origin()), e.last()));
@@ -359,6 +378,9 @@ public final class HubClient {
 
   private void acked(String origin, long last) throws SQLException {
     hubClock = hubClock.with(origin, Math.max(hubClock.get(origin), last));
+    if (origin.equals(site)) {
+      acknowledged = hubClock.get(site);
+    }
     if (inFlight != null && origin.equals(inFlight.origin()) && last >= inFlight.last()) {
       inFlight = null;
       lastExchange = Instant.now();
@@ -419,8 +441,8 @@ public final class HubClient {
     }
     VectorClock mine = own.clock();
     long acked = hubClock.get(site);
-    pending = Math.max(0, mine.get(site) - acked);
-    if (!connected || inFlight != null || pending == 0) {
+    acknowledged = acked;
+    if (!connected || inFlight != null || mine.get(site) <= acked) {
       return;
     }
     // the peer "has" every other site's transactions this replica has: only our own are exported
@@ -445,7 +467,7 @@ public final class HubClient {
   }
 
   /** The set's own transactions as one envelope, its header clock narrowed to its dependencies. */
-  private Envelope envelope(ChangeSet set) {
+  private Envelope envelope(ChangeSet set) throws SQLException {
     long first = Long.MAX_VALUE;
     long last = 0;
     VectorClock deps = new VectorClock();
@@ -458,7 +480,11 @@ public final class HubClient {
     others.remove(site);
     VectorClock needs = VectorClock.of(others);
     ChangeSet narrowed = new ChangeSet(site, needs.with(site, last), set.transactions());
-    return new Envelope(site, first, last, needs, encode(narrowed.toJson()));
+    try {
+      return new Envelope(site, first, last, needs, cipher.seal(narrowed.toJson()));
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot encrypt changes for the hub: " + e.getMessage(), e);
+    }
   }
 
   // ---- helpers ---------------------------------------------------------------------------
@@ -532,14 +558,6 @@ public final class HubClient {
         LOG.log(System.Logger.Level.WARNING, "chora hub client failed", e);
       }
     };
-  }
-
-  private static String encode(String json) {
-    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decode(String payload) {
-    return new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8);
   }
 
   private static String cause(Throwable error) {

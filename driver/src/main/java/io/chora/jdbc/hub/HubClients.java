@@ -51,8 +51,8 @@ public final class HubClients {
       client.removeListener(listener);
     }
 
-    public HubStatus status() {
-      return client.status();
+    public HubStatus status(String site, io.chora.sync.VectorClock clock) {
+      return client.status(site, clock);
     }
 
     /** The owning connection closed: its listeners go; the last one out stops the client. */
@@ -78,7 +78,8 @@ public final class HubClients {
   }
 
   /** Joins (or starts) the client for {@code address} on behalf of connection {@code owner}. */
-  public static Lease acquire(HubAddress address, HubClient.Opener opener, Object owner) {
+  public static Lease acquire(HubAddress address, HubClient.Opener opener, Object owner)
+      throws java.sql.SQLException {
     Key key = new Key(address.database(), address.endpoint());
     synchronized (RUNNING) {
       Entry entry = RUNNING.get(key);
