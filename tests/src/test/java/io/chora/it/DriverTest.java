@@ -16,7 +16,6 @@ import java.sql.DriverPropertyInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Properties;
@@ -52,8 +51,6 @@ class DriverTest {
         .hasMessageContaining("chora.tabels");
     assertThatThrownBy(() -> Db.chora(dir, "c.db", "chora.mode=magic"))
         .hasMessageContaining("chora.mode");
-    assertThatThrownBy(() -> Db.chora(dir, "c.db", "chora.mode=crsqlite"))
-        .isInstanceOf(SQLFeatureNotSupportedException.class);
     assertThatThrownBy(() -> Db.chora(dir, "c.db", "chora.site=has space"))
         .hasMessageContaining("chora.site");
   }
@@ -79,7 +76,15 @@ class DriverTest {
     DriverPropertyInfo[] info =
         new ChoraDriver().getPropertyInfo("jdbc:chora:x.db", new Properties());
     assertThat(Arrays.stream(info).map(p -> p.name))
-        .containsExactly("chora.site", "chora.mode", "chora.tables", "chora.maxValueBytes");
+        .containsExactly(
+            "chora.site",
+            "chora.mode",
+            "chora.tables",
+            "chora.maxValueBytes",
+            "chora.hub",
+            "chora.hub.token",
+            "chora.encrypt",
+            "chora.recipients");
     assertThat(info).allSatisfy(p -> assertThat(p.description).isNotBlank());
   }
 
