@@ -26,6 +26,9 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       ImportCommand.class,
       UiCommand.class,
+      HubCommand.class,
+      KeygenCommand.class,
+      WorkspaceCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -1,12 +1,16 @@
 package io.chora.cli;
 
+import io.chora.age.Age;
+import io.chora.age.X25519Recipient;
 import io.chora.jdbc.ChoraConnection;
 import io.chora.sync.VectorClock;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,23 +40,52 @@ final class ExportCommand implements Callable<Integer> {
       description = "write to FILE (whole or not at all) instead of standard output")
   Path output;
 
+  @Option(
+      names = {"-r", "--recipient"},
+      paramLabel = "AGE1…",
+      description = "encrypt with age to this public key (repeatable); age -d opens the file")
+  List<String> recipients = List.of();
+
+  @Option(
+      names = {"-R", "--recipients-file"},
+      paramLabel = "FILE",
+      description = "encrypt to every recipient in FILE (a workspace's members)")
+  Path recipientsFile;
+
+  @Option(
+      names = {"-a", "--armor"},
+      description = "with encryption: ASCII armor (age -a)")
+  boolean armor;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @ParentCommand Chora chora;
 
   @Override
   public Integer call() throws Exception {
+    List<X25519Recipient> to = Keys.recipients(recipients, recipientsFile);
+    if (armor && to.isEmpty()) {
+      throw new CliException(ExitCode.USAGE, "--armor applies to encrypted exports only");
+    }
     try (ChoraConnection replica = Replicas.open(db)) {
       int transactions;
       if (output == null) {
-        OutputStream out = new BufferedOutputStream(chora.stdout(), 1 << 16);
-        transactions = replica.changesSince(since, out);
-        out.flush();
+        OutputStream stdout =
+            new FilterOutputStream(chora.stdout()) {
+              @Override
+              public void close() throws java.io.IOException {
+                flush(); // standard output stays open
+              }
+            };
+        try (OutputStream out = sealed(new BufferedOutputStream(stdout, 1 << 16), to)) {
+          transactions = replica.changesSince(since, out);
+        }
       } else {
         Path absolute = output.toAbsolutePath();
         Path partial = Files.createTempFile(absolute.getParent(), ".chora-export-", ".part");
         try {
-          try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
+          try (OutputStream out =
+              sealed(new BufferedOutputStream(Files.newOutputStream(partial)), to)) {
             transactions = replica.changesSince(since, out);
           }
           Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
@@ -62,8 +95,19 @@ final class ExportCommand implements Callable<Integer> {
       }
       spec.commandLine()
           .getErr()
-          .println("exported " + transactions + " transactions from " + replica.siteId());
+          .println(
+              "exported "
+                  + transactions
+                  + " transactions from "
+                  + replica.siteId()
+                  + (to.isEmpty() ? "" : ", encrypted to " + to.size() + " recipient(s)"));
     }
     return ExitCode.OK;
+  }
+
+  /** {@code out}, age-encrypted to {@code to} when it names anyone; closing it seals the file. */
+  private OutputStream sealed(OutputStream out, List<X25519Recipient> to)
+      throws java.io.IOException {
+    return to.isEmpty() ? out : Age.encrypt(out, armor, to.toArray(new X25519Recipient[0]));
   }
 }

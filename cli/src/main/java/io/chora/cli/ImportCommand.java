@@ -1,9 +1,15 @@
 package io.chora.cli;
 
+import io.chora.age.Age;
+import io.chora.age.AgeException;
+import io.chora.age.Identity;
 import io.chora.jdbc.ChoraConnection;
 import io.chora.sync.ApplyResult;
 import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -38,6 +44,12 @@ final class ImportCommand implements Callable<Integer> {
       description = "draw a progress bar (default: on a terminal, for files over 1 MB)")
   Boolean progress;
 
+  @Option(
+      names = {"-i", "--identity"},
+      paramLabel = "KEY_FILE",
+      description = "decrypt an age-encrypted file with this identity (chora keygen, age-keygen)")
+  Path identity;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -50,10 +62,12 @@ final class ImportCommand implements Callable<Integer> {
           "write one with: chora export OTHER_DB --since CLOCK -o " + file);
     }
     try (ChoraConnection replica = Replicas.open(db)) {
+      Identity[] keys = identity == null ? null : Keys.identities(identity);
       ApplyResult result =
           source == null
-              ? replica.apply(new BufferedInputStream(System.in, 1 << 16))
-              : Transfers.apply(replica, source, "import", progress, spec.commandLine().getErr());
+              ? replica.apply(opened(new BufferedInputStream(System.in, 1 << 16), keys))
+              : Transfers.apply(
+                  replica, source, "import", progress, spec.commandLine().getErr(), keys);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -72,5 +86,29 @@ final class ImportCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCode.OK;
+  }
+
+  /** The change set's bytes: decrypted when the input is an age file, which then needs a key. */
+  static InputStream opened(InputStream in, Identity[] keys) throws IOException {
+    in.mark(64);
+    byte[] head = in.readNBytes(40);
+    in.reset();
+    String start = new String(head, StandardCharsets.US_ASCII);
+    boolean encrypted =
+        start.startsWith("age-encryption.org/") || start.startsWith("-----BEGIN AGE ENCRYPTED");
+    if (!encrypted) {
+      return in;
+    }
+    if (keys == null) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "this file is encrypted with age",
+          "pass the key it was encrypted to: --identity KEY_FILE");
+    }
+    try {
+      return Age.decrypt(in, keys);
+    } catch (AgeException e) {
+      throw new CliException(ExitCode.FAILED, "cannot decrypt: " + e.getMessage());
+    }
   }
 }

@@ -34,20 +34,30 @@ final class Transfers {
         transactions = from.changesSince(to.clock(), out);
       }
       // applied even when empty: the receiver learns the sender's clock and logs the exchange
-      return new Moved(transactions, apply(to, file, label, progress, err));
+      return new Moved(transactions, apply(to, file, label, progress, err, null));
     } finally {
       Files.deleteIfExists(file);
     }
   }
 
-  /** Applies a wire-format file, drawing a progress bar when wanted. */
+  /**
+   * Applies a wire-format file (age-encrypted to one of {@code keys}, if it is), drawing a progress
+   * bar when wanted.
+   */
   static ApplyResult apply(
-      ChoraConnection to, Path file, String label, Boolean progress, PrintWriter err)
+      ChoraConnection to,
+      Path file,
+      String label,
+      Boolean progress,
+      PrintWriter err,
+      io.chora.age.Identity[] keys)
       throws SQLException, IOException {
     long size = Files.size(file);
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      InputStream in =
-          Progress.wanted(progress, size) ? Progress.track(raw, size, label, err) : raw;
+    InputStream raw = Files.newInputStream(file);
+    if (Progress.wanted(progress, size)) {
+      raw = Progress.track(raw, size, label, err);
+    }
+    try (InputStream in = ImportCommand.opened(new BufferedInputStream(raw, 1 << 16), keys)) {
       return to.apply(in);
     }
   }

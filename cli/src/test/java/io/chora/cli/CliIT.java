@@ -313,4 +313,127 @@ class CliIT {
     assertThat(open.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(open.err()).contains("16 characters");
   }
+
+  private static Run runTool(String... command) throws Exception {
+    return ChoraProcess.run(List.of(command), null);
+  }
+
+  @Test
+  void keysWorkspaceMembersAndEncryptedFilesInteroperateWithAge() throws Exception {
+    Path key = dir.resolve("laptop.key");
+    Run keygen = ok("keygen", "-o", key.toString());
+    String recipient = keygen.out().strip();
+    assertThat(recipient).startsWith("age1");
+    assertThat(keygen.err()).contains("Public key: " + recipient);
+    assertThat(Files.getPosixFilePermissions(key))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(chora("keygen", "-o", key.toString()).exit()).isEqualTo(ExitCode.FAILED);
+
+    Path members = dir.resolve("members.txt");
+    Path other = dir.resolve("other.key");
+    String otherRecipient = ok("keygen", "-o", other.toString()).out().strip();
+    ok("workspace", "add", members.toString(), recipient);
+    ok("workspace", "add", members.toString(), otherRecipient);
+    assertThat(ok("workspace", "list", members.toString()).out().lines())
+        .containsExactly(recipient, otherRecipient);
+    ok("workspace", "remove", members.toString(), otherRecipient);
+    assertThat(chora("workspace", "remove", members.toString(), otherRecipient).exit())
+        .isEqualTo(ExitCode.FAILED);
+    assertThat(chora("workspace", "add", members.toString(), "age1nope").exit())
+        .isEqualTo(ExitCode.USAGE);
+
+    // chora -> age: an encrypted export opens with the stock age tool, binary and armored
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'sealed')");
+    Path sealed = dir.resolve("changes.age");
+    ok("export", a.toString(), "-R", members.toString(), "-o", sealed.toString());
+    assertThat(Files.readString(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("sealed");
+    Run opened = runTool("age", "-d", "-i", key.toString(), sealed.toString());
+    assertThat(opened.exit()).as(opened.toString()).isZero();
+    assertThat(ChangeSet.fromJson(opened.out()).transactions()).hasSize(1);
+    Path armored = dir.resolve("changes.age.txt");
+    ok("export", a.toString(), "-r", recipient, "--armor", "-o", armored.toString());
+    assertThat(Files.readString(armored)).startsWith("-----BEGIN AGE ENCRYPTED FILE-----");
+    assertThat(runTool("age", "-d", "-i", key.toString(), armored.toString()).exit()).isZero();
+
+    // chora import of the encrypted file, and of one that age encrypted
+    Path b = replica("phone");
+    Run locked = chora("import", b.toString(), sealed.toString());
+    assertThat(locked.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(locked.err()).contains("encrypted with age").contains("--identity");
+    Run wrongKey = chora("import", b.toString(), sealed.toString(), "--identity", other.toString());
+    assertThat(wrongKey.exit()).isEqualTo(ExitCode.FAILED);
+    assertThat(wrongKey.err()).contains("cannot decrypt").contains("no identity matches");
+    assertThat(rows(b)).isEmpty();
+    ok("import", b.toString(), sealed.toString(), "--identity", key.toString());
+    assertThat(rows(b)).containsExactly("1|sealed");
+
+    Path plain = dir.resolve("plain.json");
+    replica("laptop", "INSERT INTO note VALUES (2, 'by age')");
+    ok("export", a.toString(), "-o", plain.toString());
+    Path byAge = dir.resolve("by-age.age");
+    Run encrypt = runTool("age", "-a", "-r", recipient, "-o", byAge.toString(), plain.toString());
+    assertThat(encrypt.exit()).as(encrypt.toString()).isZero();
+    ok("import", b.toString(), byAge.toString(), "-i", key.toString());
+    assertThat(rows(b)).containsExactly("1|sealed", "2|by age");
+  }
+
+  @Test
+  void hubRelaysLiveBetweenTwoReplicas() throws Exception {
+    Process hub =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ChoraProcess.JAR.toString(),
+                "hub",
+                "--port",
+                "0",
+                "--data",
+                dir.resolve("hub").toString(),
+                "--token",
+                "team=team-token-0123456789")
+            .redirectErrorStream(true)
+            .start();
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = lines.readLine();
+      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
+      String endpoint = line.substring(line.indexOf("ws://")).strip();
+      String options = "&chora.hub=" + endpoint + "/team&chora.hub.token=team-token-0123456789";
+      try (Connection laptop =
+              DriverManager.getConnection(
+                  "jdbc:chora:" + dir.resolve("laptop.db") + "?chora.site=laptop" + options);
+          Connection phone =
+              DriverManager.getConnection(
+                  "jdbc:chora:" + dir.resolve("phone.db") + "?chora.site=phone" + options)) {
+        for (Connection c : List.of(laptop, phone)) {
+          try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)");
+          }
+        }
+        try (Statement st = laptop.createStatement()) {
+          st.execute("INSERT INTO note VALUES (1, 'live')");
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        List<String> seen = List.of();
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+          try (Statement st = phone.createStatement();
+              ResultSet rs = st.executeQuery("SELECT title FROM note")) {
+            seen = rs.next() ? List.of(rs.getString(1)) : List.of();
+          } catch (SQLException busy) {
+            // the hub client is applying: look again
+          }
+        }
+        assertThat(seen).containsExactly("live");
+      }
+    } finally {
+      hub.destroy();
+      assertThat(hub.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    Run badToken = chora("hub", "--data", dir.toString(), "--token", "no-equals-sign");
+    assertThat(badToken.exit()).isEqualTo(ExitCode.USAGE);
+  }
 }

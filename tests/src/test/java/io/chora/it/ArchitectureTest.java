@@ -35,4 +35,16 @@ class ArchitectureTest {
         .resideOutsideOfPackages("io.chora.sync..", "java..", "com.fasterxml.jackson..")
         .check(classes);
   }
+
+  @Test
+  void theHubCannotReadPayloads() {
+    // it routes and stores by dots and clocks only, so that end-to-end encryption can hide the rest
+    noClasses()
+        .that()
+        .resideInAPackage("io.chora.hub..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.chora.sync..", "io.chora.jdbc..")
+        .check(classes);
+  }
 }

@@ -44,6 +44,9 @@ public final class HubClient {
   private static final Duration SILENCE_LIMIT = Duration.ofSeconds(60);
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final int MAX_ENVELOPE_BYTES = 12 << 20; // base64 of it stays under 16 MiB
+  // the hub closes connections that push more than 200 times a second: at most one push per
+  // 10 ms, and commits made meanwhile travel together in the next envelope
+  private static final long PUSH_INTERVAL_NANOS = 10_000_000L;
 
   /** Opens the client's own connection to the database, without a hub. */
   @FunctionalInterface
@@ -70,6 +73,8 @@ public final class HubClient {
   private final StringBuilder partial = new StringBuilder();
   private VectorClock hubClock = new VectorClock();
   private Envelope inFlight;
+  private long lastPush = System.nanoTime() - PUSH_INTERVAL_NANOS;
+  private boolean pushScheduled;
   private long seenDataVersion = -1;
   private int failures;
   private long lastHeard;
@@ -445,6 +450,19 @@ public final class HubClient {
     if (!connected || inFlight != null || mine.get(site) <= acked) {
       return;
     }
+    long wait = lastPush + PUSH_INTERVAL_NANOS - System.nanoTime();
+    if (wait > 0) {
+      if (!pushScheduled) {
+        pushScheduled = true;
+        later(
+            () -> {
+              pushScheduled = false;
+              pushQuietly();
+            },
+            Math.max(1, wait / 1_000_000));
+      }
+      return;
+    }
     // the peer "has" every other site's transactions this replica has: only our own are exported
     Map<String, Long> hubHas = new TreeMap<>(mine.entries());
     hubHas.put(site, acked);
@@ -463,6 +481,7 @@ public final class HubClient {
       return;
     }
     inFlight = envelope;
+    lastPush = System.nanoTime();
     send(message);
   }
 

@@ -1,0 +1,150 @@
+package io.chora.cli;
+
+import io.chora.hub.HubConfig;
+import io.chora.hub.HubRunner;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "hub",
+    description = {
+      "Run a hub: replicas sync through it in real time. An app joins a workspace with",
+      "chora.hub=ws://HOST:PORT/WORKSPACE and chora.hub.token=TOKEN in its jdbc:chora: URL.",
+      "Runs until stopped (Ctrl-C or SIGTERM); every change it acknowledged is on disk."
+    })
+final class HubCommand implements Callable<Integer> {
+  @Option(
+      names = "--port",
+      required = true,
+      paramLabel = "PORT",
+      description = "port to listen on; 0 picks a free one (printed)")
+  int port;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description = "where each workspace's log is kept (WORKSPACE.db, created on first use)")
+  Path data;
+
+  @Option(
+      names = "--token",
+      required = true,
+      paramLabel = "WORKSPACE=TOKEN",
+      converter = WorkspaceTokenConverter.class,
+      description = "a workspace and the token its clients present; repeat for more workspaces")
+  List<WorkspaceToken> tokens;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      paramLabel = "HOST",
+      description = "address to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0: all)")
+  String host;
+
+  @Option(
+      names = "--keystore",
+      paramLabel = "FILE",
+      description = "PKCS#12 or JKS keystore with the hub's key and certificate: serve wss://")
+  Path keystore;
+
+  @Option(
+      names = "--keystore-password",
+      paramLabel = "PASSWORD",
+      description = "the keystore's password")
+  String keystorePassword;
+
+  @Option(
+      names = "--max-frame-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "" + HubConfig.DEFAULT_MAX_FRAME_BYTES,
+      description = "largest message a client may send (default: ${DEFAULT-VALUE})")
+  int maxFrameBytes;
+
+  @Option(
+      names = "--pushes-per-second",
+      paramLabel = "N",
+      defaultValue = "" + HubConfig.DEFAULT_PUSHES_PER_SECOND,
+      description = "pushes a connection may make per second (default: ${DEFAULT-VALUE})")
+  int pushesPerSecond;
+
+  @Spec CommandSpec spec;
+
+  /** One {@code --token WORKSPACE=TOKEN}. */
+  record WorkspaceToken(String workspace, String token) {}
+
+  /** Reads {@code WORKSPACE=TOKEN}; anything else is a usage error. */
+  static final class WorkspaceTokenConverter implements CommandLine.ITypeConverter<WorkspaceToken> {
+    @Override
+    public WorkspaceToken convert(String text) {
+      int equals = text.indexOf('=');
+      String workspace = equals < 0 ? "" : text.substring(0, equals);
+      String token = equals < 0 ? "" : text.substring(equals + 1);
+      if (!HubConfig.WORKSPACE_NAME.matcher(workspace).matches() || token.isBlank()) {
+        throw new CommandLine.TypeConversionException(
+            "'"
+                + text
+                + "' is not WORKSPACE=TOKEN (a workspace name is 1-64 of A-Z a-z 0-9 . _ -,"
+                + " and the token is not empty)");
+      }
+      return new WorkspaceToken(workspace, token);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    HubConfig config = config();
+    quietServerLogs();
+    HubRunner.runUntilShutdown(config, spec.commandLine().getOut());
+    return ExitCode.OK;
+  }
+
+  private HubConfig config() {
+    Map<String, String> byWorkspace = new LinkedHashMap<>();
+    for (WorkspaceToken token : tokens) {
+      if (byWorkspace.put(token.workspace(), token.token()) != null) {
+        throw usage("workspace " + token.workspace() + " has more than one --token");
+      }
+    }
+    if ((keystore == null) != (keystorePassword == null)) {
+      throw usage("--keystore and --keystore-password go together");
+    }
+    try {
+      HubConfig config =
+          HubConfig.of(data, byWorkspace)
+              .withHost(host)
+              .withPort(port)
+              .withMaxFrameBytes(maxFrameBytes)
+              .withPushesPerSecond(pushesPerSecond);
+      return keystore == null ? config : config.withKeystore(keystore, keystorePassword);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /**
+   * Jetty and Javalin log their start-up at info; a hub on a terminal should say one line. Set
+   * before their loggers exist, and only where the user has not chosen otherwise.
+   */
+  private static void quietServerLogs() {
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.org.eclipse.jetty",
+        System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn"));
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.javalin",
+        System.getProperty("org.slf4j.simpleLogger.log.io.javalin", "warn"));
+  }
+}

@@ -1,0 +1,20 @@
+package io.chora.hub;
+
+import java.util.Map;
+
+/** A message from a client, checked against the protocol by {@link ClientMessages}. */
+sealed interface ClientMessage {
+  record Hello(String site, Map<String, Long> clock) implements ClientMessage {}
+
+  /**
+   * @param deps the envelope's dependencies without its origin (whose {@code first - 1} is implied)
+   */
+  record Push(Envelope envelope, Map<String, Long> deps) implements ClientMessage {}
+
+  /**
+   * @param nonceJson the nonce as JSON text, echoed as it came
+   */
+  record Ping(String nonceJson) implements ClientMessage {}
+
+  record Pong() implements ClientMessage {}
+}

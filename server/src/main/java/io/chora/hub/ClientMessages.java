@@ -1,0 +1,173 @@
+package io.chora.hub;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads client messages strictly: one JSON object with a known {@code type} and every field that
+ * type needs, of the right type. Fields a message does not use are ignored, so a later minor
+ * revision can add some. Anything else is a {@link ProtocolViolation} naming what was wrong.
+ */
+final class ClientMessages {
+  static final int PROTOCOL_VERSION = 1;
+
+  private final ObjectMapper mapper;
+
+  /**
+   * @param maxFrameBytes no string in a frame can be longer; Jackson's own cap is lower
+   */
+  ClientMessages(int maxFrameBytes) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxStringLength(maxFrameBytes)
+                    .maxNestingDepth(16)
+                    .build())
+            .build();
+    this.mapper =
+        JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  }
+
+  ClientMessage parse(String text) throws ProtocolViolation {
+    JsonNode message;
+    try {
+      message = mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolViolation("not JSON");
+    }
+    if (message == null || !message.isObject()) {
+      throw new ProtocolViolation("a message is a JSON object");
+    }
+    String type = string(message, "type");
+    switch (type) {
+      case "hello":
+        return hello(message);
+      case "push":
+        return push(message);
+      case "ping":
+        return new ClientMessage.Ping(nonce(message).toString());
+      case "pong":
+        nonce(message);
+        return new ClientMessage.Pong();
+      default:
+        throw new ProtocolViolation("unknown type " + Reasons.quote(type));
+    }
+  }
+
+  private static ClientMessage.Hello hello(JsonNode message) throws ProtocolViolation {
+    long version = integer(message, "version");
+    if (version != PROTOCOL_VERSION) {
+      throw new ProtocolViolation(
+          "unsupported version " + version + ", this hub speaks " + PROTOCOL_VERSION);
+    }
+    return new ClientMessage.Hello(site(message, "site"), clock(message, "clock"));
+  }
+
+  private static ClientMessage.Push push(JsonNode message) throws ProtocolViolation {
+    String origin = site(message, "origin");
+    long first = integer(message, "first");
+    long last = integer(message, "last");
+    if (first < 1 || last < first) {
+      throw new ProtocolViolation("an envelope needs 1 <= first <= last");
+    }
+    Map<String, Long> deps = clock(message, "deps");
+    deps.remove(origin); // first - 1 is implied, and contiguity already checks it
+    String payload = string(message, "payload");
+    checkBase64(payload);
+    Envelope envelope = new Envelope(origin, first, last, Frames.clock(deps), payload);
+    return new ClientMessage.Push(envelope, Collections.unmodifiableMap(deps));
+  }
+
+  private static JsonNode field(JsonNode message, String name) throws ProtocolViolation {
+    JsonNode value = message.get(name);
+    if (value == null || value.isNull()) {
+      throw new ProtocolViolation("missing field " + name);
+    }
+    return value;
+  }
+
+  private static String string(JsonNode message, String name) throws ProtocolViolation {
+    JsonNode value = field(message, name);
+    if (!value.isTextual()) {
+      throw new ProtocolViolation(name + " must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static long integer(JsonNode message, String name) throws ProtocolViolation {
+    JsonNode value = field(message, name);
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new ProtocolViolation(name + " must be an integer");
+    }
+    return value.longValue();
+  }
+
+  private static String site(JsonNode message, String name) throws ProtocolViolation {
+    String site = string(message, name);
+    if (!Clocks.isValidSite(site)) {
+      throw new ProtocolViolation(name + " is not a valid site id");
+    }
+    return site;
+  }
+
+  /** A clock object: valid site ids to seqs >= 0. */
+  private static Map<String, Long> clock(JsonNode message, String name) throws ProtocolViolation {
+    JsonNode value = field(message, name);
+    if (!value.isObject()) {
+      throw new ProtocolViolation(name + " must be an object");
+    }
+    Map<String, Long> clock = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode seq = entry.getValue();
+      if (!Clocks.isValidSite(entry.getKey())
+          || !seq.isIntegralNumber()
+          || !seq.canConvertToLong()
+          || seq.longValue() < 0) {
+        throw new ProtocolViolation(name + " must map site ids to seqs >= 0");
+      }
+      clock.put(entry.getKey(), seq.longValue());
+    }
+    return clock;
+  }
+
+  private static JsonNode nonce(JsonNode message) throws ProtocolViolation {
+    JsonNode nonce = field(message, "nonce");
+    if (!nonce.isTextual() && !nonce.isIntegralNumber()) {
+      throw new ProtocolViolation("nonce must be a string or an integer");
+    }
+    return nonce;
+  }
+
+  /**
+   * The payload stays opaque, but it must be base64: then it needs no escaping in the frames the
+   * hub writes, and a receiver never gets something no sender could have meant.
+   */
+  private static void checkBase64(String payload) throws ProtocolViolation {
+    for (int i = 0; i < payload.length(); i++) {
+      char c = payload.charAt(i);
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '+'
+              || c == '/'
+              || c == '=';
+      if (!ok) {
+        throw new ProtocolViolation("payload must be base64");
+      }
+    }
+  }
+}

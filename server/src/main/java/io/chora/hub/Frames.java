@@ -1,0 +1,80 @@
+package io.chora.hub;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.util.Map;
+
+/**
+ * The hub's messages as JSON text. Written by hand rather than through a generator because an
+ * envelope is written once and sent to every receiver, and its payload (checked base64) and deps
+ * (JSON the hub wrote itself) are copied without re-encoding.
+ */
+final class Frames {
+  private Frames() {}
+
+  static String welcome(Map<String, Long> hubClock) {
+    StringBuilder json = new StringBuilder(64).append("{\"type\":\"welcome\",\"version\":");
+    json.append(ClientMessages.PROTOCOL_VERSION).append(",\"hubClock\":");
+    return appendClock(json, hubClock).append('}').toString();
+  }
+
+  static String caughtUp(Map<String, Long> hubClock) {
+    StringBuilder json = new StringBuilder(64).append("{\"type\":\"caughtUp\",\"hubClock\":");
+    return appendClock(json, hubClock).append('}').toString();
+  }
+
+  static String ack(String origin, long last) {
+    StringBuilder json = new StringBuilder(64).append("{\"type\":\"ack\",\"origin\":");
+    return appendString(json, origin).append(",\"last\":").append(last).append('}').toString();
+  }
+
+  static String nack(Envelope refused, String reason) {
+    StringBuilder json = new StringBuilder(96).append("{\"type\":\"nack\",\"origin\":");
+    appendString(json, refused.origin());
+    json.append(",\"first\":").append(refused.first());
+    json.append(",\"last\":").append(refused.last()).append(",\"reason\":");
+    return appendString(json, reason).append('}').toString();
+  }
+
+  static String envelope(Envelope envelope) {
+    StringBuilder json = new StringBuilder(envelope.payload().length() + 128);
+    json.append("{\"type\":\"envelope\",\"origin\":");
+    appendString(json, envelope.origin());
+    json.append(",\"first\":").append(envelope.first());
+    json.append(",\"last\":").append(envelope.last());
+    json.append(",\"deps\":").append(envelope.depsJson());
+    json.append(",\"payload\":\"").append(envelope.payload()).append("\"}");
+    return json.toString();
+  }
+
+  static String ping(String nonceJson) {
+    return "{\"type\":\"ping\",\"nonce\":" + nonceJson + "}";
+  }
+
+  static String pong(String nonceJson) {
+    return "{\"type\":\"pong\",\"nonce\":" + nonceJson + "}";
+  }
+
+  /** A clock as a JSON object. */
+  static String clock(Map<String, Long> clock) {
+    return appendClock(new StringBuilder(32), clock).toString();
+  }
+
+  private static StringBuilder appendClock(StringBuilder json, Map<String, Long> clock) {
+    json.append('{');
+    boolean first = true;
+    for (Map.Entry<String, Long> entry : clock.entrySet()) {
+      if (!first) {
+        json.append(',');
+      }
+      first = false;
+      appendString(json, entry.getKey()).append(':').append(entry.getValue());
+    }
+    return json.append('}');
+  }
+
+  private static StringBuilder appendString(StringBuilder json, String text) {
+    json.append('"');
+    JsonStringEncoder.getInstance().quoteAsString(text, json);
+    return json.append('"');
+  }
+}

@@ -1,0 +1,257 @@
+package io.chora.hub;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How a hub runs: where it listens, where it keeps each workspace's log, who may connect, and its
+ * limits. Start from {@link #of(Path, Map)} and change what differs with the {@code with...}
+ * methods; every value is checked when the config is made, so a bad one fails before anything
+ * listens.
+ *
+ * @param host the address to bind (default {@code 127.0.0.1}: only this machine)
+ * @param port the port, 0 for a free one ({@link HubServer#port()} tells which)
+ * @param dataDir where each workspace's log lives, one SQLite file per workspace
+ * @param tokens the bearer token of each workspace; no other workspace exists
+ * @param maxFrameBytes the largest message a client may send (default 16 MiB)
+ * @param pushesPerSecond pushes per second a connection may make, with bursts of as many
+ * @param idleTimeout a connection silent this long is closed (default 60 s)
+ * @param helloTimeout a connection that has not said hello this long after connecting is closed
+ * @param outboundQueueBytes how much a connection may have waiting to be sent before it is closed
+ *     as too slow (it reconnects and catches up from the log)
+ * @param keystore a PKCS#12 or JKS keystore to serve {@code wss://}, or null for {@code ws://}
+ * @param keystorePassword the keystore's password, or null
+ */
+public record HubConfig(
+    String host,
+    int port,
+    Path dataDir,
+    Map<String, String> tokens,
+    int maxFrameBytes,
+    int pushesPerSecond,
+    Duration idleTimeout,
+    Duration helloTimeout,
+    long outboundQueueBytes,
+    Path keystore,
+    String keystorePassword) {
+
+  /** What the protocol allows as a workspace name (it is also the log's file name). */
+  public static final Pattern WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+  public static final int DEFAULT_PUSHES_PER_SECOND = 200;
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
+  public static final long DEFAULT_OUTBOUND_QUEUE_BYTES = 32L * 1024 * 1024;
+
+  public HubConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(helloTimeout, "helloTimeout");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535: " + port);
+    }
+    if (tokens == null || tokens.isEmpty()) {
+      throw new IllegalArgumentException("a hub needs at least one workspace and its token");
+    }
+    tokens.forEach(
+        (workspace, token) -> {
+          if (workspace == null || !WORKSPACE_NAME.matcher(workspace).matches()) {
+            throw new IllegalArgumentException(
+                "a workspace name is 1-64 of A-Z a-z 0-9 . _ - : " + workspace);
+          }
+          if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("workspace " + workspace + " has an empty token");
+          }
+        });
+    tokens = Map.copyOf(new LinkedHashMap<>(tokens));
+    if (maxFrameBytes < 1024) {
+      throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
+    }
+    if (pushesPerSecond < 1) {
+      throw new IllegalArgumentException("pushesPerSecond must be positive: " + pushesPerSecond);
+    }
+    if (idleTimeout.toMillis() < 100 || helloTimeout.toMillis() < 100) {
+      throw new IllegalArgumentException("timeouts must be at least 100 ms");
+    }
+    if (outboundQueueBytes < 1024) {
+      throw new IllegalArgumentException("outboundQueueBytes must be at least 1024");
+    }
+    if (keystore != null && keystorePassword == null) {
+      throw new IllegalArgumentException("a keystore needs its password");
+    }
+  }
+
+  /** A hub on 127.0.0.1, a free port, default limits and no TLS. */
+  public static HubConfig of(Path dataDir, Map<String, String> tokens) {
+    return new HubConfig(
+        "127.0.0.1",
+        0,
+        dataDir,
+        tokens,
+        DEFAULT_MAX_FRAME_BYTES,
+        DEFAULT_PUSHES_PER_SECOND,
+        DEFAULT_IDLE_TIMEOUT,
+        DEFAULT_HELLO_TIMEOUT,
+        DEFAULT_OUTBOUND_QUEUE_BYTES,
+        null,
+        null);
+  }
+
+  public HubConfig withHost(String host) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  public HubConfig withPort(int port) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  public HubConfig withMaxFrameBytes(int maxFrameBytes) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  public HubConfig withPushesPerSecond(int pushesPerSecond) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  public HubConfig withIdleTimeout(Duration idleTimeout) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  public HubConfig withHelloTimeout(Duration helloTimeout) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  public HubConfig withOutboundQueueBytes(long outboundQueueBytes) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  /** Serve {@code wss://} with the key and certificate in {@code keystore}. */
+  public HubConfig withKeystore(Path keystore, String keystorePassword) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword);
+  }
+
+  /** Whether clients connect with {@code wss://}. */
+  public boolean tls() {
+    return keystore != null;
+  }
+
+  /** Never prints the tokens or the keystore password (configs end up in logs). */
+  @Override
+  public String toString() {
+    return "HubConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", workspaces="
+        + tokens.keySet()
+        + ", maxFrameBytes="
+        + maxFrameBytes
+        + ", pushesPerSecond="
+        + pushesPerSecond
+        + ", idleTimeout="
+        + idleTimeout
+        + ", helloTimeout="
+        + helloTimeout
+        + ", outboundQueueBytes="
+        + outboundQueueBytes
+        + ", keystore="
+        + keystore
+        + "]";
+  }
+}

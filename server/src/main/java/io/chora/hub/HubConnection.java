@@ -1,0 +1,183 @@
+package io.chora.hub;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One client's connection to a workspace: follows its session (hello once, then pushes for its own
+ * site only), sends through its {@link Outbox}, and remembers which transactions the client holds
+ * (its hello's clock plus what the hub sent it), so nothing is sent twice.
+ *
+ * <p>Messages of one connection arrive one at a time (Jetty reads the next frame only after the
+ * handler returns); sends come from several threads and never block.
+ */
+final class HubConnection {
+  /** Time a closed connection gets to finish the close handshake before it is dropped. */
+  private static final long CLOSE_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
+
+  private static final int GOING_AWAY = 1001;
+  private static final int TRY_AGAIN_LATER = 1013;
+  private static final AtomicLong PING_NONCES = new AtomicLong();
+
+  private final Session session;
+  private final Workspace workspace;
+  private final ClientMessages messages;
+  private final Outbox outbox;
+  private final PushRateLimit pushRate;
+  private final long connectedAt;
+  private final Map<String, Long> held = new ConcurrentHashMap<>();
+  private volatile String site; // null until hello
+  private volatile long lastHeardAt;
+  private volatile long lastPingAt;
+  private volatile long closeRequestedAt; // 0 while open
+  private volatile boolean closed;
+
+  HubConnection(Session session, Workspace workspace, ClientMessages messages, HubConfig config) {
+    this.session = session;
+    this.workspace = workspace;
+    this.messages = messages;
+    this.outbox =
+        new Outbox(
+            session,
+            config.outboundQueueBytes(),
+            () -> close(TRY_AGAIN_LATER, "too slow: outbound queue full, reconnect"));
+    long now = System.nanoTime();
+    this.pushRate = new PushRateLimit(config.pushesPerSecond(), now);
+    this.connectedAt = now;
+    this.lastHeardAt = now;
+    this.lastPingAt = now;
+  }
+
+  void onText(String text) {
+    lastHeardAt = System.nanoTime();
+    if (closeRequestedAt != 0) {
+      return;
+    }
+    try {
+      handle(messages.parse(text));
+    } catch (ProtocolViolation violation) {
+      close(violation.code(), violation.getMessage());
+    }
+  }
+
+  void onBinary() {
+    close(ProtocolViolation.UNSUPPORTED_DATA, "binary frames are refused: send JSON text");
+  }
+
+  private void handle(ClientMessage message) throws ProtocolViolation {
+    if (message instanceof ClientMessage.Hello hello) {
+      if (site != null) {
+        throw new ProtocolViolation("second hello");
+      }
+      held.putAll(hello.clock());
+      site = hello.site();
+      workspace.hello(this);
+    } else if (message instanceof ClientMessage.Push push) {
+      if (site == null) {
+        throw new ProtocolViolation("push before hello");
+      }
+      if (!push.envelope().origin().equals(site)) {
+        throw new ProtocolViolation("push for another site");
+      }
+      if (!pushRate.tryAcquire(System.nanoTime())) {
+        throw new ProtocolViolation("rate limit");
+      }
+      workspace.submit(this, push);
+    } else if (message instanceof ClientMessage.Ping ping) {
+      send(Frames.pong(ping.nonceJson()));
+    }
+    // a pong only shows the client is alive, which lastHeardAt already records
+  }
+
+  /** Whether the client holds {@code origin}'s transactions up to {@code last}. */
+  boolean holds(String origin, long last) {
+    return Clocks.covers(held, origin, last);
+  }
+
+  Map<String, Long> heldClock() {
+    return held;
+  }
+
+  /**
+   * Queues an envelope the client lacks (its frame from {@link Outbox#encode}) and remembers that
+   * the client now holds it. {@link #flush} after the last of a run.
+   */
+  void sendEnvelope(Envelope envelope, ByteBuffer frame) {
+    held.merge(envelope.origin(), envelope.last(), Math::max);
+    outbox.sendBatched(frame);
+  }
+
+  void flush() {
+    outbox.flush();
+  }
+
+  void send(String frame) {
+    outbox.send(frame);
+  }
+
+  void whenDrained(Runnable action) {
+    outbox.whenDrained(action);
+  }
+
+  /**
+   * Called about once a second: closes a connection that never said hello or went silent, pings one
+   * that has been quiet for half the idle timeout, and drops one that was closed but did not finish
+   * the close handshake.
+   */
+  void sweep(long now, HubConfig config) {
+    if (closed) {
+      return;
+    }
+    if (closeRequestedAt != 0) {
+      if (now - closeRequestedAt > CLOSE_GRACE_NANOS) {
+        session.disconnect();
+      }
+      return;
+    }
+    long idle = config.idleTimeout().toNanos();
+    if (site == null && now - connectedAt > config.helloTimeout().toNanos()) {
+      close(ProtocolViolation.POLICY, "no hello within " + seconds(config.helloTimeout()));
+    } else if (now - lastHeardAt > idle) {
+      close(GOING_AWAY, "silent for " + seconds(config.idleTimeout()));
+    } else if (now - lastHeardAt > idle / 2 && now - lastPingAt > idle / 2) {
+      lastPingAt = now;
+      send(Frames.ping(Long.toString(PING_NONCES.incrementAndGet())));
+    }
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toMillis() / 1000.0 + " s";
+  }
+
+  /** Closes the connection with {@code code} and {@code reason}; later calls do nothing. */
+  void close(int code, String reason) {
+    synchronized (this) {
+      if (closeRequestedAt != 0 || closed) {
+        return;
+      }
+      closeRequestedAt = System.nanoTime();
+    }
+    outbox.shut();
+    session.close(code, Reasons.fit(reason), Callback.NOOP);
+  }
+
+  /** Jetty reports the connection gone. */
+  void onClosed() {
+    closed = true;
+    outbox.shut();
+    workspace.disconnected(this);
+  }
+
+  boolean isClosing() {
+    return closed || closeRequestedAt != 0;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+}

@@ -1,0 +1,97 @@
+package io.chora.hub;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsErrorContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint {@code /v1/WORKSPACE}: checks the token on the upgrade request, before
+ * anything is read or written, then hands each connection's frames to its {@link HubConnection}.
+ */
+final class HubEndpoint {
+  static final String PATH = "/v1/{workspace}";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HubEndpoint.class);
+  private static final int SERVER_ERROR = 1011;
+
+  private final HubConfig config;
+  private final WorkspaceTokens tokens;
+  private final Workspaces workspaces;
+  private final ClientMessages messages;
+  private final Map<Session, HubConnection> connections = new ConcurrentHashMap<>();
+
+  HubEndpoint(HubConfig config, Workspaces workspaces) {
+    this.config = config;
+    this.tokens = new WorkspaceTokens(config.tokens());
+    this.workspaces = workspaces;
+    this.messages = new ClientMessages(config.maxFrameBytes());
+  }
+
+  void register(RoutesConfig routes) {
+    routes.wsBeforeUpgrade(PATH, this::authorize);
+    routes.ws(
+        PATH,
+        ws -> {
+          ws.onConnect(this::connected);
+          ws.onMessage(ctx -> withConnection(ctx, connection -> connection.onText(ctx.message())));
+          ws.onBinaryMessage(ctx -> withConnection(ctx, HubConnection::onBinary));
+          ws.onClose(this::closed);
+          ws.onError(this::failed);
+        });
+  }
+
+  /** Refuses the upgrade with 401 unless the request carries the workspace's token. */
+  private void authorize(Context ctx) {
+    if (!tokens.admits(ctx.pathParam("workspace"), ctx.header("Authorization"))) {
+      throw new UnauthorizedResponse();
+    }
+  }
+
+  private void connected(WsConnectContext ctx) {
+    Workspace workspace;
+    try {
+      workspace = workspaces.get(ctx.pathParam("workspace"));
+    } catch (Exception e) {
+      LOG.error("workspace {}: could not open its log", ctx.pathParam("workspace"), e);
+      ctx.closeSession(SERVER_ERROR, "the hub could not open the workspace");
+      return;
+    }
+    HubConnection connection = new HubConnection(ctx.session, workspace, messages, config);
+    connections.put(ctx.session, connection);
+    workspace.connected(connection);
+  }
+
+  private void withConnection(WsContext ctx, java.util.function.Consumer<HubConnection> action) {
+    HubConnection connection = connections.get(ctx.session);
+    if (connection != null) {
+      action.accept(connection);
+    }
+  }
+
+  private void closed(WsCloseContext ctx) {
+    HubConnection connection = connections.remove(ctx.session);
+    if (connection != null) {
+      connection.onClosed();
+    }
+  }
+
+  private void failed(WsErrorContext ctx) {
+    // Jetty closes the session after an error and reports that through onClose
+    LOG.debug("websocket error", ctx.error());
+  }
+
+  /** The periodic check of every connection (hello deadline, idle, pings, unfinished closes). */
+  void sweep() {
+    long now = System.nanoTime();
+    connections.values().forEach(connection -> connection.sweep(now, config));
+  }
+}

@@ -1,0 +1,22 @@
+package io.chora.hub;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/** Runs a hub as a process's only job: until SIGTERM or Ctrl-C, which close it cleanly. */
+public final class HubRunner {
+  private HubRunner() {}
+
+  /**
+   * Starts the hub, prints {@code chora hub listening on ws://HOST:PORT} (the real port, also when
+   * the config said 0) and returns once a shutdown hook has closed it.
+   */
+  public static void runUntilShutdown(HubConfig config, PrintWriter out)
+      throws IOException, InterruptedException {
+    HubServer hub = HubServer.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "chora-hub-shutdown"));
+    out.println("chora hub listening on " + hub.url());
+    out.flush();
+    hub.awaitClosed();
+  }
+}

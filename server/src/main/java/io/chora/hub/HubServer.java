@@ -1,0 +1,213 @@
+package io.chora.hub;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * A chora hub: replicas connect to {@code ws://HOST:PORT/v1/WORKSPACE} with the workspace's token
+ * and exchange committed transactions in real time (protocol: {@code docs/protocol.md}).
+ *
+ * <pre>{@code
+ * try (HubServer hub = HubServer.start(HubConfig.of(Path.of("hub-data"), Map.of("team", token)))) {
+ *   hub.url(); // ws://127.0.0.1:PORT
+ * }
+ * }</pre>
+ *
+ * <p>Also serves {@code GET /health} and {@code GET /metrics}.
+ */
+public final class HubServer implements AutoCloseable {
+  /** Threads that commit pushes and read the log for catch-ups, shared by all workspaces. */
+  private static final int STORE_THREADS = 4;
+
+  /** Jetty's own idle timeout only backs up the hub's, which pings quiet clients first. */
+  private static final Duration JETTY_IDLE_MARGIN = Duration.ofSeconds(10);
+
+  private final HubConfig config;
+  private final Javalin app;
+  private final ExecutorService storeWork;
+  private final ScheduledExecutorService sweeper;
+  private final Workspaces workspaces;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private HubServer(
+      HubConfig config,
+      Javalin app,
+      ExecutorService storeWork,
+      ScheduledExecutorService sweeper,
+      Workspaces workspaces) {
+    this.config = config;
+    this.app = app;
+    this.storeWork = storeWork;
+    this.sweeper = sweeper;
+    this.workspaces = workspaces;
+  }
+
+  /**
+   * Opens the logs already in the data directory and starts listening.
+   *
+   * @throws IOException if the data directory or a log cannot be opened
+   * @throws RuntimeException from Javalin if the port cannot be bound
+   */
+  public static HubServer start(HubConfig config) throws IOException {
+    Files.createDirectories(config.dataDir());
+    ExecutorService storeWork =
+        Executors.newFixedThreadPool(STORE_THREADS, daemonThreads("chora-hub-store"));
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads("chora-hub-sweeper"));
+    Workspaces workspaces = new Workspaces(config.dataDir(), storeWork);
+    try {
+      workspaces.openExisting(config.tokens().keySet());
+      HubEndpoint endpoint = new HubEndpoint(config, workspaces);
+      long startedAt = System.currentTimeMillis();
+      Javalin app =
+          Javalin.create(
+              javalin -> {
+                configureJetty(javalin, config);
+                javalin.routes.get(
+                    "/health", ctx -> ctx.contentType("application/json").result(healthJson()));
+                javalin.routes.get(
+                    "/metrics",
+                    ctx ->
+                        ctx.contentType("application/json")
+                            .result(HubMetrics.json(workspaces.all(), startedAt)));
+                endpoint.register(javalin.routes);
+              });
+      app.start();
+      long sweepMillis = Math.max(50, Math.min(1000, config.idleTimeout().toMillis() / 4));
+      sweeper.scheduleWithFixedDelay(
+          endpoint::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+      return new HubServer(config, app, storeWork, sweeper, workspaces);
+    } catch (SQLException | RuntimeException e) {
+      sweeper.shutdownNow();
+      storeWork.shutdownNow();
+      workspaces.close();
+      if (e instanceof SQLException) {
+        throw new IOException("cannot open a workspace log: " + e.getMessage(), e);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private static String healthJson() {
+    return "{\"status\":\"ok\"}";
+  }
+
+  private static void configureJetty(JavalinConfig javalin, HubConfig config) {
+    javalin.startup.showJavalinBanner = false;
+    javalin.startup.showOldJavalinVersionWarning = false;
+    javalin.jetty.host = config.host();
+    javalin.jetty.port = config.port();
+    javalin.jetty.modifyServletContextHandler(context -> context.setSessionHandler(noSessions()));
+    javalin.jetty.modifyWebSocketServletFactory(
+        factory -> {
+          // Jetty closes with 1009 whatever exceeds these, before the hub sees it
+          factory.setMaxTextMessageSize(config.maxFrameBytes());
+          factory.setMaxBinaryMessageSize(config.maxFrameBytes());
+          factory.setMaxFrameSize(config.maxFrameBytes());
+          factory.setIdleTimeout(config.idleTimeout().plus(JETTY_IDLE_MARGIN));
+        });
+    if (config.tls()) {
+      // with a connector of our own, Javalin adds no plain one
+      javalin.jetty.addConnector(
+          (server, httpConfig) -> {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(config.keystore().toAbsolutePath().toString());
+            tls.setKeyStorePassword(config.keystorePassword());
+            httpConfig.addCustomizer(new SecureRequestCustomizer());
+            ServerConnector connector =
+                new ServerConnector(server, tls, new HttpConnectionFactory(httpConfig));
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            return connector;
+          });
+    }
+  }
+
+  /**
+   * Javalin asks for an HTTP session on every WebSocket upgrade, refused ones included; Jetty's
+   * default handler would keep each one in memory with no expiry and send a cookie. The hub has no
+   * use for sessions: this handler forgets them when the request ends and sets no cookie.
+   */
+  private static SessionHandler noSessions() {
+    SessionHandler sessions = new SessionHandler();
+    NullSessionCache cache = new NullSessionCache(sessions);
+    cache.setSessionDataStore(new NullSessionDataStore());
+    sessions.setSessionCache(cache);
+    sessions.setUsingCookies(false);
+    return sessions;
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** The port the hub listens on (the one picked when the config said 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** {@code ws://HOST:PORT} or {@code wss://HOST:PORT}; clients append {@code /v1/WORKSPACE}. */
+  public String url() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return (config.tls() ? "wss://" : "ws://") + host + ":" + port();
+  }
+
+  public HubConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops listening (clients see their connections close and reconnect later), lets commits in
+   * progress finish, and closes the logs. Everything acknowledged is on disk; calling it again does
+   * nothing.
+   */
+  @Override
+  public void close() {
+    synchronized (closed) {
+      if (closed.getCount() == 0) {
+        return;
+      }
+      app.stop();
+      sweeper.shutdownNow();
+      storeWork.shutdown();
+      try {
+        if (!storeWork.awaitTermination(10, TimeUnit.SECONDS)) {
+          storeWork.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        storeWork.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+      workspaces.close();
+      closed.countDown();
+    }
+  }
+
+  /** Waits until {@link #close()} has run (for a process that only runs the hub). */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+}

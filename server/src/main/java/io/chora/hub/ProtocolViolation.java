@@ -1,0 +1,28 @@
+package io.chora.hub;
+
+/**
+ * A client broke the protocol: its connection is closed with {@link #code()} and the message as the
+ * close reason. Nobody else is affected.
+ */
+final class ProtocolViolation extends Exception {
+  /** Malformed, out of order, or not allowed (RFC 6455 "policy violation"). */
+  static final int POLICY = 1008;
+
+  /** A binary frame: the protocol is JSON text only (RFC 6455 "unsupported data"). */
+  static final int UNSUPPORTED_DATA = 1003;
+
+  private final int code;
+
+  ProtocolViolation(String reason) {
+    this(POLICY, reason);
+  }
+
+  ProtocolViolation(int code, String reason) {
+    super(reason, null, false, false); // expected on bad input: no stack trace to fill
+    this.code = code;
+  }
+
+  int code() {
+    return code;
+  }
+}

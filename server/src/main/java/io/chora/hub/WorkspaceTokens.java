@@ -1,0 +1,54 @@
+package io.chora.hub;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Decides whether an upgrade request may open a workspace, from its {@code Authorization: Bearer}
+ * header. Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the time
+ * taken tells neither how much of a guess was right nor how long the token is; an unknown workspace
+ * costs the same comparison, so timing does not tell which workspaces exist either.
+ */
+final class WorkspaceTokens {
+  private static final String BEARER = "bearer ";
+  private static final byte[] NO_TOKEN = sha256("no workspace has this token");
+
+  private final Map<String, byte[]> digests = new HashMap<>();
+
+  WorkspaceTokens(Map<String, String> tokens) {
+    tokens.forEach((workspace, token) -> digests.put(workspace, sha256(token)));
+  }
+
+  boolean admits(String workspace, String authorizationHeader) {
+    String presented = bearerToken(authorizationHeader);
+    byte[] expected = digests.get(workspace);
+    boolean equal =
+        MessageDigest.isEqual(
+            sha256(presented == null ? "" : presented), expected == null ? NO_TOKEN : expected);
+    return equal && expected != null && presented != null;
+  }
+
+  /** The token of {@code Bearer TOKEN} (the scheme is case-insensitive), or null. */
+  private static String bearerToken(String header) {
+    if (header == null || header.length() <= BEARER.length()) {
+      return null;
+    }
+    if (!header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+      return null;
+    }
+    String token = header.substring(BEARER.length()).strip();
+    return token.isEmpty() ? null : token;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

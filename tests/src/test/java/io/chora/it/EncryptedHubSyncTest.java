@@ -1,0 +1,159 @@
+package io.chora.it;
+
+import static io.chora.it.Db.exec;
+import static io.chora.it.Db.rows;
+import static io.chora.it.HubFixture.await;
+import static io.chora.it.HubFixture.sameRows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chora.age.IdentityFile;
+import io.chora.age.RecipientsFile;
+import io.chora.age.X25519Identity;
+import io.chora.age.X25519Recipient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end encryption through the hub ({@code chora.encrypt}, {@code chora.recipients}): the hub
+ * stores and relays only age ciphertext; members read, others see that they lack the key; damaged
+ * envelopes are refused and change nothing; a removed member cannot read what comes after.
+ */
+class EncryptedHubSyncTest {
+  private static final String SECRET = "the-plaintext-marker-4711";
+
+  @TempDir Path dir;
+  private HubFixture hubs;
+  private Path members;
+
+  @BeforeEach
+  void start() throws Exception {
+    hubs = new HubFixture(dir);
+    members = dir.resolve("members.txt");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    hubs.close();
+  }
+
+  /** A device with its own key, listed as a workspace member. */
+  private Path member(String site) throws Exception {
+    Path key = dir.resolve(site + ".key");
+    X25519Identity identity = X25519Identity.generate();
+    IdentityFile.write(key, identity);
+    List<X25519Recipient> all =
+        Files.exists(members) ? new ArrayList<>(RecipientsFile.read(members)) : new ArrayList<>();
+    all.add(identity.recipient());
+    RecipientsFile.write(members, all);
+    return key;
+  }
+
+  private Connection device(String site, Path key) throws Exception {
+    return hubs.replica(
+        site, HubFixture.TOKEN, "&chora.encrypt=" + key + "&chora.recipients=" + members);
+  }
+
+  private static String hubError(Connection c) throws Exception {
+    return Db.of(c).hubStatus().lastError();
+  }
+
+  @Test
+  void membersSyncAndTheHubHoldsNoPlaintext() throws Exception {
+    Connection laptop = device("laptop", member("laptop"));
+    Connection phone = device("phone", member("phone"));
+    exec(laptop, "INSERT INTO note VALUES (4242, '" + SECRET + "')");
+    exec(phone, "INSERT INTO note VALUES (7, 'from the phone')");
+    await(
+        "both members hold both rows",
+        () -> sameRows(laptop, phone) && rows(laptop, "SELECT * FROM note").size() == 2);
+
+    hubs.hub.close(); // flush the store to its files
+    try (Stream<Path> files = Files.list(dir.resolve("hub"))) {
+      for (Path file : files.toList()) {
+        String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        assertThat(bytes).as(file.toString()).doesNotContain(SECRET, "note", "4242", "title");
+      }
+    }
+  }
+
+  @Test
+  void aDeviceWithoutTheKeyOrNotAMemberSeesWhyAndGetsNothing() throws Exception {
+    Connection laptop = device("laptop", member("laptop"));
+    exec(laptop, "INSERT INTO note VALUES (1, '" + SECRET + "')");
+    await("pushed", () -> Db.of(laptop).hubStatus().pendingTransactions() == 0);
+
+    Connection plain = hubs.replica("plain");
+    await("the plain device reports it", () -> hubError(plain) != null);
+    assertThat(hubError(plain)).contains("encrypted").contains("no key").contains("chora.encrypt");
+
+    Path outsiderKey = dir.resolve("outsider.key");
+    IdentityFile.write(outsiderKey, X25519Identity.generate());
+    Connection outsider =
+        hubs.replica("outsider", HubFixture.TOKEN, "&chora.encrypt=" + outsiderKey);
+    await("the outsider reports it", () -> hubError(outsider) != null);
+    assertThat(hubError(outsider)).contains("no identity matches");
+
+    assertThat(rows(plain, "SELECT * FROM note")).isEmpty();
+    assertThat(rows(outsider, "SELECT * FROM note")).isEmpty();
+  }
+
+  @Test
+  void aTamperedEnvelopeIsRefusedAndChangesNothing() throws Exception {
+    Connection laptop = device("laptop", member("laptop"));
+    Path phoneKey = member("phone");
+    exec(laptop, "INSERT INTO note VALUES (1, 'genuine')");
+    await("pushed", () -> Db.of(laptop).hubStatus().pendingTransactions() == 0);
+    int port = hubs.hub.port();
+    hubs.hub.close();
+    try (Connection store = DriverManager.getConnection("jdbc:sqlite:" + hubs.store());
+        Statement st = store.createStatement()) {
+      // flip one base64 character in the middle of the stored ciphertext
+      st.executeUpdate(
+          "UPDATE envelope SET payload = substr(payload, 1, length(payload) / 2)"
+              + " || CASE substr(payload, length(payload) / 2 + 1, 1) WHEN 'A' THEN 'B' ELSE 'A'"
+              + " END || substr(payload, length(payload) / 2 + 2)");
+    }
+    hubs.start(port);
+
+    Connection phone = device("phone", phoneKey);
+    await("the phone refuses it", () -> hubError(phone) != null);
+    assertThat(hubError(phone)).contains("cannot read the changes of laptop 1..1");
+    assertThat(rows(phone, "SELECT * FROM note")).isEmpty();
+    assertThat(Db.of(phone).clock().isEmpty()).isTrue();
+  }
+
+  @Test
+  void aRemovedMemberCannotReadWhatIsWrittenAfterItsRemoval() throws Exception {
+    Connection laptop = device("laptop", member("laptop"));
+    Path phoneKey = member("phone");
+    Path tabletKey = member("tablet");
+    Connection tablet = device("tablet", tabletKey);
+    exec(laptop, "INSERT INTO note VALUES (1, 'before the removal')");
+    await("the tablet reads it", () -> sameRows(laptop, tablet));
+
+    // the workspace removes the tablet; the members file reaches the laptop
+    List<X25519Recipient> remaining = new ArrayList<>(RecipientsFile.read(members));
+    remaining.remove(2);
+    Thread.sleep(1_100); // a new modification time, so the laptop reads the file again
+    RecipientsFile.write(members, remaining);
+    exec(laptop, "INSERT INTO note VALUES (2, 'after the removal')");
+
+    Connection phone = device("phone", phoneKey);
+    await("the phone, still a member, reads both", () -> sameRows(laptop, phone));
+    assertThat(rows(phone, "SELECT id FROM note ORDER BY id")).containsExactly("1", "2");
+    await("the tablet cannot read the new one", () -> hubError(tablet) != null);
+    assertThat(hubError(tablet)).contains("no identity matches");
+    assertThat(rows(tablet, "SELECT id FROM note")).containsExactly("1");
+  }
+}

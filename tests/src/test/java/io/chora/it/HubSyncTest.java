@@ -1,0 +1,195 @@
+package io.chora.it;
+
+import static io.chora.it.Db.exec;
+import static io.chora.it.Db.rows;
+import static io.chora.it.HubFixture.await;
+import static io.chora.it.HubFixture.sameRows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chora.jdbc.HubStatus;
+import io.chora.jdbc.RemoteChanges;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replicas that sync live through a hub on 127.0.0.1, with nothing but {@code chora.hub} in their
+ * URLs: live propagation, offline catch-up, hub restarts, bad tokens, clean shutdown, and three
+ * replicas converging under random concurrent writes.
+ */
+class HubSyncTest {
+  @TempDir Path dir;
+  private HubFixture hubs;
+
+  @BeforeEach
+  void startHub() throws Exception {
+    hubs = new HubFixture(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    hubs.close();
+  }
+
+  private Connection replica(String site) throws SQLException {
+    return hubs.replica(site);
+  }
+
+  @Test
+  void aCommittedRowShowsUpOnTheOtherDeviceAndItsListenerHears() throws Exception {
+    Connection laptop = replica("laptop");
+    Connection phone = replica("phone");
+    BlockingQueue<RemoteChanges> heard = new LinkedBlockingQueue<>();
+    Db.of(phone).addRemoteChangeListener(heard::add);
+    await("both are connected", () -> Db.of(laptop).hubStatus().connected());
+
+    exec(laptop, "INSERT INTO note VALUES (1, 'written on the laptop')");
+    RemoteChanges changes = heard.poll(30, TimeUnit.SECONDS);
+    assertThat(changes).isNotNull();
+    assertThat(changes.origin()).isEqualTo("laptop");
+    assertThat(changes.keysByTable()).containsEntry("note", List.of(List.of(1L)));
+    assertThat(rows(phone, "SELECT * FROM note")).containsExactly("1|written on the laptop");
+
+    exec(phone, "UPDATE note SET title = 'edited on the phone' WHERE id = 1");
+    await("the laptop sees the edit", () -> sameRows(laptop, phone));
+    await("nothing is pending", () -> Db.of(phone).hubStatus().pendingTransactions() == 0);
+    HubStatus status = Db.of(laptop).hubStatus();
+    assertThat(status.configured()).isTrue();
+    assertThat(status.caughtUp()).isTrue();
+    assertThat(status.lastError()).isNull();
+  }
+
+  @Test
+  void aDeviceThatWasOfflineCatchesUpOnReconnect() throws Exception {
+    Connection laptop = replica("laptop");
+    Connection phone = replica("phone");
+    await("connected", () -> Db.of(phone).hubStatus().connected());
+    hubs.close(phone); // the phone goes offline: its hub client stops with its last connection
+
+    laptop.setAutoCommit(false);
+    try (var insert = laptop.prepareStatement("INSERT INTO note VALUES (?, ?)")) {
+      for (int i = 1; i <= 10_000; i++) {
+        insert.setInt(1, i);
+        insert.setString(2, "row " + i);
+        insert.executeUpdate();
+        if (i % 100 == 0) {
+          laptop.commit(); // 100 transactions while the phone is away
+        }
+      }
+    }
+    laptop.setAutoCommit(true);
+    await("the hub has it all", () -> Db.of(laptop).hubStatus().pendingTransactions() == 0);
+
+    Connection back = replica("phone");
+    await("the phone caught up", () -> sameRows(laptop, back));
+    assertThat(rows(back, "SELECT count(*) FROM note")).containsExactly("10000");
+    assertThat(Db.of(back).clock()).isEqualTo(Db.of(laptop).clock());
+  }
+
+  @Test
+  void writesMadeWhileTheHubIsDownArriveAfterItRestarts() throws Exception {
+    Connection laptop = replica("laptop");
+    Connection phone = replica("phone");
+    await("connected", () -> Db.of(phone).hubStatus().connected());
+    int port = hubs.hub.port();
+    hubs.hub.close();
+    await("the laptop noticed", () -> !Db.of(laptop).hubStatus().connected());
+
+    exec(laptop, "INSERT INTO note VALUES (1, 'while the hub was down')");
+    exec(phone, "INSERT INTO note VALUES (2, 'also offline')");
+    hubs.start(port);
+    await("both converge after the restart", () -> sameRows(laptop, phone));
+    assertThat(rows(laptop, "SELECT id FROM note ORDER BY id")).containsExactly("1", "2");
+  }
+
+  @Test
+  void aWrongTokenIsRefusedAndNothingSyncs() throws Exception {
+    Connection good = replica("laptop");
+    Connection bad = hubs.replica("phone", "not-the-token-at-all", "");
+    exec(good, "INSERT INTO note VALUES (1, 'secret')");
+    await("the refusal is reported", () -> Db.of(bad).hubStatus().lastError() != null);
+    assertThat(Db.of(bad).hubStatus().lastError()).contains("401");
+    assertThat(Db.of(bad).hubStatus().connected()).isFalse();
+    Thread.sleep(300);
+    assertThat(rows(bad, "SELECT * FROM note")).isEmpty();
+  }
+
+  @Test
+  void badHubSettingsFailTheConnectionWithAClearError() {
+    assertThatThrownBy(
+            () ->
+                DriverManager.getConnection(
+                    "jdbc:chora:" + dir.resolve("x.db") + "?chora.hub=ws://127.0.0.1:1/team"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("chora.hub.token");
+    assertThatThrownBy(
+            () ->
+                DriverManager.getConnection(
+                    "jdbc:chora::memory:?chora.hub=ws://127.0.0.1:1/team&chora.hub.token=t"))
+        .hasMessageContaining("needs a database file");
+  }
+
+  @Test
+  void closingTheLastConnectionStopsTheClientsThreads() throws Exception {
+    Connection a = replica("laptop");
+    Connection b = DriverManager.getConnection(hubs.url("laptop", HubFixture.TOKEN, ""));
+    await("connected", () -> Db.of(a).hubStatus().connected());
+    assertThat(hubThreads()).isNotEmpty();
+    hubs.close(a);
+    assertThat(hubThreads()).as("another connection still uses it").isNotEmpty();
+    b.close();
+    await("the client's threads ended: " + hubThreads(), () -> hubThreads().isEmpty());
+  }
+
+  private static List<String> hubThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("chora-hub-client-"))
+        .toList();
+  }
+
+  @Test
+  void threeReplicasWritingConcurrentlyConvergeThroughTheHub() throws Exception {
+    Connection[] replicas = {replica("a"), replica("b"), replica("c")};
+    await(
+        "all connected",
+        () -> {
+          for (Connection c : replicas) {
+            if (!Db.of(c).hubStatus().connected()) {
+              return false;
+            }
+          }
+          return true;
+        });
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    for (int step = 0; step < 300; step++) {
+      Connection c = replicas[random.nextInt(replicas.length)];
+      int id = random.nextInt(40);
+      switch (random.nextInt(4)) {
+        case 0, 1 -> exec(c, "INSERT OR REPLACE INTO note VALUES (" + id + ", 'v" + step + "')");
+        case 2 -> exec(c, "UPDATE note SET title = 'u" + step + "' WHERE id = " + id);
+        default -> exec(c, "DELETE FROM note WHERE id = " + id);
+      }
+    }
+    await(
+        "every replica holds every transaction (seed " + seed + ")",
+        () -> {
+          var clock = Db.of(replicas[0]).clock();
+          return clock.equals(Db.of(replicas[1]).clock())
+              && clock.equals(Db.of(replicas[2]).clock());
+        });
+    assertThat(sameRows(replicas)).as("seed " + seed).isTrue();
+  }
+}
