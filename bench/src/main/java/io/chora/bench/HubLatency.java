@@ -1,5 +1,7 @@
 package io.chora.bench;
 
+import io.chora.age.IdentityFile;
+import io.chora.age.X25519Identity;
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;
 import io.chora.jdbc.ChoraConnection;
@@ -10,7 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,10 +29,22 @@ public final class HubLatency {
   public static void main(String[] args) throws Exception {
     int samples = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
     Path dir = Files.createTempDirectory("chora-hub-latency");
+    Path key = dir.resolve("team.key");
+    IdentityFile.write(key, X25519Identity.generate());
+    run(Files.createDirectories(dir.resolve("plain")), samples, "", "plain");
+    run(
+        Files.createDirectories(dir.resolve("sealed")),
+        samples,
+        "&chora.encrypt=" + key,
+        "age-encrypted");
+  }
+
+  private static void run(Path dir, int samples, String options, String label) throws Exception {
     try (HubServer hub = HubServer.start(HubConfig.of(dir.resolve("hub"), Map.of("w", TOKEN)));
-        Connection writer = open(dir, "writer", hub.port());
-        Connection reader = open(dir, "reader", hub.port())) {
-      SynchronousQueue<Long> heard = new SynchronousQueue<>();
+        Connection writer = open(dir, "writer", hub.port(), options);
+        Connection reader = open(dir, "reader", hub.port(), options)) {
+      LinkedBlockingQueue<Long> heard =
+          new LinkedBlockingQueue<>(); // a fast arrival must not be lost
       reader
           .unwrap(ChoraConnection.class)
           .addRemoteChangeListener(changes -> heard.offer(System.nanoTime()));
@@ -52,12 +66,17 @@ public final class HubLatency {
       }
       Arrays.sort(nanos);
       System.out.printf(
-          "write-to-visible through the hub, %d samples: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-          samples, ms(nanos[samples / 2]), ms(nanos[samples * 99 / 100]), ms(nanos[samples - 1]));
+          "write-to-visible through the hub, %s, %d samples: p50 %.2f ms, p99 %.2f ms, max %.2f"
+              + " ms%n",
+          label,
+          samples,
+          ms(nanos[samples / 2]),
+          ms(nanos[samples * 99 / 100]),
+          ms(nanos[samples - 1]));
     }
   }
 
-  private static Connection open(Path dir, String site, int port) throws Exception {
+  private static Connection open(Path dir, String site, int port, String options) throws Exception {
     Connection c =
         DriverManager.getConnection(
             "jdbc:chora:"
@@ -68,7 +87,8 @@ public final class HubLatency {
                 + "&chora.hub=ws://127.0.0.1:"
                 + port
                 + "/w&chora.hub.token="
-                + TOKEN);
+                + TOKEN
+                + options);
     try (var st = c.createStatement()) {
       st.execute("CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)");
     }
