@@ -11,8 +11,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "demo",
     description =
-        "Two replicas of a notes app edit offline, sync and converge; the losing edit waits in the"
-            + " conflict ledger.")
+        "Two replicas of a notes app edit offline, sync and converge (the losing edit waits in the"
+            + " conflict ledger), then join a hub and sync live.")
 final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--dir",
@@ -34,6 +34,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintStream out = chora.stdout();
     Demo.run(where, out);
+    LiveDemo.run(where, out);
     out.println();
     out.println("The replicas stay in " + where + "; look into them with:");
     out.println("  chora status " + where.resolve("laptop.db"));

@@ -108,8 +108,9 @@ class EncryptedHubSyncTest {
     assertThat(rows(outsider, "SELECT * FROM note")).isEmpty();
   }
 
-  @Test
-  void aTamperedEnvelopeIsRefusedAndChangesNothing() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"flipped", "truncated"})
+  void aTamperedEnvelopeIsRefusedAndChangesNothing(String damage) throws Exception {
     Connection laptop = device("laptop", member("laptop"));
     Path phoneKey = member("phone");
     exec(laptop, "INSERT INTO note VALUES (1, 'genuine')");
@@ -118,11 +119,12 @@ class EncryptedHubSyncTest {
     hubs.hub.close();
     try (Connection store = DriverManager.getConnection("jdbc:sqlite:" + hubs.store());
         Statement st = store.createStatement()) {
-      // flip one base64 character in the middle of the stored ciphertext
       st.executeUpdate(
-          "UPDATE envelope SET payload = substr(payload, 1, length(payload) / 2)"
-              + " || CASE substr(payload, length(payload) / 2 + 1, 1) WHEN 'A' THEN 'B' ELSE 'A'"
-              + " END || substr(payload, length(payload) / 2 + 2)");
+          damage.equals("flipped") // one base64 character in the middle of the ciphertext
+              ? "UPDATE envelope SET payload = substr(payload, 1, length(payload) / 2)"
+                  + " || CASE substr(payload, length(payload) / 2 + 1, 1) WHEN 'A' THEN 'B'"
+                  + " ELSE 'A' END || substr(payload, length(payload) / 2 + 2)"
+              : "UPDATE envelope SET payload = substr(payload, 1, (length(payload) / 8) * 4)");
     }
     hubs.start(port);
 
