@@ -1,5 +1,6 @@
 package io.chora.jdbc;
 
+import io.chora.jdbc.crsqlite.NativeMode;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -32,7 +33,20 @@ public final class ChoraDriver implements Driver {
 
   /** Opens a chora connection; unlike {@link #connect}, a foreign URL is an error. */
   public static ChoraConnection open(String url, Properties info) throws SQLException {
-    return new ChoraJdbcConnection(ChoraOptions.parse(url, info));
+    ChoraOptions options = ChoraOptions.parse(url, info);
+    if (!options.crsqlite) {
+      return new ChoraJdbcConnection(options);
+    }
+    if (options.hub != null) {
+      throw new SQLFeatureNotSupportedException(
+          "chora.hub is not supported with chora.mode=crsqlite (the hub speaks java mode's sets)");
+    }
+    return NativeMode.open(
+        options.sqliteUrl,
+        options.sqliteAddress,
+        options.sqliteProperties,
+        options.tables,
+        options.maxValueBytes);
   }
 
   @Override

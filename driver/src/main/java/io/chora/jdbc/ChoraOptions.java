@@ -3,7 +3,6 @@ package io.chora.jdbc;
 import io.chora.jdbc.hub.HubAddress;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,13 +41,17 @@ final class ChoraOptions {
   /** The hub to sync with live, or null. */
   final HubAddress hub;
 
+  /** chora.mode=crsqlite: cr-sqlite's native engine instead of java mode's capture. */
+  final boolean crsqlite;
+
   private ChoraOptions(
       String sqliteAddress,
       Properties sqliteProperties,
       String site,
       Set<String> tables,
       long maxValueBytes,
-      HubAddress hub) {
+      HubAddress hub,
+      boolean crsqlite) {
     this.sqliteUrl = "jdbc:sqlite:" + sqliteAddress;
     this.sqliteAddress = sqliteAddress;
     this.sqliteProperties = sqliteProperties;
@@ -56,11 +59,13 @@ final class ChoraOptions {
     this.tables = tables;
     this.maxValueBytes = maxValueBytes;
     this.hub = hub;
+    this.crsqlite = crsqlite;
   }
 
   /** The same database without the hub: what the hub client's own connection opens. */
   ChoraOptions withoutHub() {
-    return new ChoraOptions(sqliteAddress, sqliteProperties, site, tables, maxValueBytes, null);
+    return new ChoraOptions(
+        sqliteAddress, sqliteProperties, site, tables, maxValueBytes, null, crsqlite);
   }
 
   static boolean accepts(String url) {
@@ -99,7 +104,12 @@ final class ChoraOptions {
             "unknown chora option '" + key + "'; known options are " + String.join(", ", KEYS));
       }
     }
-    checkMode(chora.getProperty(MODE, "java"));
+    boolean crsqlite = crsqlite(chora.getProperty(MODE, "java"));
+    if (crsqlite && chora.getProperty(SITE) != null) {
+      throw new SQLException(
+          "chora.site cannot be chosen with chora.mode=crsqlite: cr-sqlite makes each replica's"
+              + " site id (ChoraConnection.siteId() tells it); leave chora.site out");
+    }
     return new ChoraOptions(
         address,
         passOn,
@@ -111,18 +121,17 @@ final class ChoraOptions {
             chora.getProperty(HUB_TOKEN),
             address,
             chora.getProperty(ENCRYPT),
-            chora.getProperty(RECIPIENTS)));
+            chora.getProperty(RECIPIENTS)),
+        crsqlite);
   }
 
-  private static void checkMode(String mode) throws SQLException {
-    switch (mode) {
-      case "java" -> {}
-      case "crsqlite" ->
-          throw new SQLFeatureNotSupportedException(
-              "chora.mode=crsqlite is not in this build (it ships with the chora-crsqlite"
-                  + " module); use chora.mode=java");
+  /** Whether {@code mode} is crsqlite; java is the other one. */
+  private static boolean crsqlite(String mode) throws SQLException {
+    return switch (mode) {
+      case "java" -> false;
+      case "crsqlite" -> true;
       default -> throw new SQLException("chora.mode must be java or crsqlite, not '" + mode + "'");
-    }
+    };
   }
 
   private static boolean isChoraKey(String key) {

@@ -22,6 +22,9 @@ final class ChangeSetValidator {
   private final Map<String, TableInfo> byName = new HashMap<>();
   private final long maxValueBytes;
 
+  /** How native-mode (cr-sqlite) replicas' site ids end: such sets are refused by name. */
+  private static final String NATIVE_SITE_SUFFIX = "@crsqlite";
+
   ChangeSetValidator(String localSite, Map<Long, TableInfo> tables, long maxValueBytes) {
     this.localSite = localSite;
     tables.values().forEach(t -> byName.put(t.name(), t));
@@ -39,6 +42,12 @@ final class ChangeSetValidator {
 
   /** Starts checking a set that arrives one transaction at a time. */
   Pass begin(String sender, VectorClock senderClock, VectorClock clock) throws SQLException {
+    if (sender != null && sender.endsWith(NATIVE_SITE_SUFFIX)) {
+      throw refuse(
+          "this set comes from a cr-sqlite (native mode) replica ('"
+              + sender
+              + "'); this replica runs chora's java mode, and the two do not sync");
+    }
     site(sender, "sender");
     if (senderClock == null) {
       throw refuse("the sender's clock is missing");

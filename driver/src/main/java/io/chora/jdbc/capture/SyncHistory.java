@@ -21,7 +21,8 @@ import java.util.Map;
 public final class SyncHistory {
   static final int KEPT = 1000;
 
-  static final String[] TABLES = {
+  /** The tables' definitions, for every mode that keeps a history. */
+  public static final String[] TABLES = {
     "CREATE TABLE IF NOT EXISTS chora_peers(site TEXT PRIMARY KEY, clock TEXT NOT NULL,"
         + " at INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS chora_syncs(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"

@@ -149,6 +149,22 @@ public final class SqlClassifier {
     return tokens.nextWord().equals("DROP") ? table : null;
   }
 
+  /**
+   * For {@code ALTER TABLE t ...}, the table {@code t}; otherwise null. Native mode tells cr-sqlite
+   * before and after a synced table changes.
+   */
+  public String alteredTable(String sql) {
+    if (sql == null) {
+      return null;
+    }
+    SqlTokens tokens = new SqlTokens(sql);
+    if (!tokens.nextWord().equals("ALTER") || !tokens.nextWord().equals("TABLE")) {
+      return null;
+    }
+    String table = tokens.nextIdentifier();
+    return table.isEmpty() ? null : table;
+  }
+
   private static boolean isRollbackTo(String sql) {
     SqlTokens tokens = new SqlTokens(sql);
     tokens.nextWord();

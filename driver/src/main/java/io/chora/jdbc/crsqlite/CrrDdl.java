@@ -1,0 +1,71 @@
+package io.chora.jdbc.crsqlite;
+
+import io.chora.jdbc.sql.SqlClassifier;
+import io.chora.jdbc.sql.SqlKind;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the application's schema changes so that the synced tables stay CRRs. A statement that
+ * changes tables ({@link SqlKind#changesTables()}; everything else runs as sqlite-jdbc runs it)
+ * runs in a savepoint with the follow-up: an {@code ALTER TABLE} of a CRR between cr-sqlite's
+ * {@code crsql_begin_alter} and {@code crsql_commit_alter} (without them cr-sqlite's triggers go
+ * stale and later writes of the table fail), then {@link NativeSchema#reconcile}. A refused change
+ * (a table that breaks a cr-sqlite rule, a rename) is rolled back to the savepoint, so the table is
+ * not left behind half made.
+ */
+final class CrrDdl {
+  static final SqlClassifier CLASSIFIER = new SqlClassifier();
+  private static final Pattern ALTER_TABLE =
+      Pattern.compile("\\bALTER\\s+TABLE\\b", Pattern.CASE_INSENSITIVE);
+
+  private CrrDdl() {}
+
+  static <T> T run(NativeConnection conn, SqlKind kind, String sql, SqlCall<T> action)
+      throws SQLException {
+    if (!kind.changesTables()) {
+      return action.run();
+    }
+    String altered = kind == SqlKind.TABLE_DDL ? CLASSIFIER.alteredTable(sql) : null;
+    boolean crr = altered != null && CrrCatalog.clockedTables(conn).contains(altered);
+    if (kind == SqlKind.SCRIPT && ALTER_TABLE.matcher(sql).find()) {
+      throw new SQLFeatureNotSupportedException(
+          "chora (crsqlite mode): send ALTER TABLE as a statement of its own, not inside a"
+              + " multi-statement string: cr-sqlite must be told before and after a synced table"
+              + " changes");
+    }
+    Sql.exec(conn, "SAVEPOINT chora_ddl");
+    try {
+      if (crr) {
+        Sql.queryLong(conn, "SELECT crsql_begin_alter(?)", altered);
+      }
+      T result = action.run();
+      if (crr) {
+        if (CrrCatalog.describe(conn, altered) == null) {
+          throw new SQLFeatureNotSupportedException(
+              "chora (crsqlite mode): table '"
+                  + altered
+                  + "' syncs, and cr-sqlite 0.16 cannot rename a synced table: create the new"
+                  + " table and copy the rows instead");
+        }
+        Sql.queryLong(conn, "SELECT crsql_commit_alter(?)", altered);
+      }
+      NativeSchema.reconcile(conn, conn.trackedOption());
+      Sql.exec(conn, "RELEASE chora_ddl");
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      undo(conn, e);
+      throw e;
+    }
+  }
+
+  private static void undo(NativeConnection conn, Exception cause) {
+    try {
+      Sql.exec(conn, "ROLLBACK TO chora_ddl");
+      Sql.exec(conn, "RELEASE chora_ddl");
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

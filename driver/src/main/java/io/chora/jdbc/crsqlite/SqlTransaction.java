@@ -1,0 +1,52 @@
+package io.chora.jdbc.crsqlite;
+
+import java.sql.SQLException;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * Runs native mode's own reads and writes atomically: in a transaction of its own ({@code BEGIN}
+ * for a consistent read, {@code BEGIN IMMEDIATE} to write), or in a savepoint when the application
+ * has a transaction open, which SQLite tells by refusing the BEGIN.
+ */
+final class SqlTransaction {
+  private SqlTransaction() {}
+
+  static <T> T run(SQLiteConnection conn, String begin, SqlCall<T> work) throws SQLException {
+    boolean own = false;
+    if (conn.getAutoCommit()) {
+      try {
+        Sql.exec(conn, begin);
+        own = true;
+      } catch (SQLException e) {
+        if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+          throw e;
+        }
+      }
+    }
+    if (!own) {
+      Sql.exec(conn, "SAVEPOINT chora_native");
+    }
+    T result;
+    try {
+      result = work.run();
+      Sql.exec(conn, own ? "COMMIT" : "RELEASE chora_native");
+    } catch (SQLException | RuntimeException e) {
+      undo(conn, own, e);
+      throw e;
+    }
+    return result;
+  }
+
+  private static void undo(SQLiteConnection conn, boolean own, Exception cause) {
+    try {
+      if (own) {
+        Sql.exec(conn, "ROLLBACK");
+      } else {
+        Sql.exec(conn, "ROLLBACK TO chora_native");
+        Sql.exec(conn, "RELEASE chora_native");
+      }
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}
