@@ -192,4 +192,41 @@ class HubSyncTest {
         });
     assertThat(sameRows(replicas)).as("seed " + seed).isTrue();
   }
+
+  @Test
+  void aHubKilledHardDuringPushesLosesNothingAndTheReplicasConverge() throws Exception {
+    hubs.hub.close(); // this test runs its hub in a process of its own
+    int port = HubProcess.freePort();
+    Path data = dir.resolve("killed-hub");
+    Process hub = HubProcess.start(data, port);
+    String options = "&chora.hub=ws://127.0.0.1:" + port + "/" + HubFixture.WORKSPACE;
+    try (Connection laptop =
+            DriverManager.getConnection(
+                hubs.url("laptop", HubFixture.TOKEN, "").replaceAll("&chora.hub=[^&]*", options));
+        Connection phone =
+            DriverManager.getConnection(
+                hubs.url("phone", HubFixture.TOKEN, "").replaceAll("&chora.hub=[^&]*", options))) {
+      for (Connection c : List.of(laptop, phone)) {
+        exec(c, "CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)");
+      }
+      await("connected", () -> Db.of(laptop).hubStatus().caughtUp());
+      for (int i = 1; i <= 300; i++) {
+        exec(laptop, "INSERT INTO note VALUES (" + i + ", 'row " + i + "')");
+        if (i == 150) {
+          hub.destroyForcibly(); // kill -9 while pushes are in flight
+          hub.waitFor();
+        }
+        if (i == 200) {
+          hub = HubProcess.start(data, port); // back on the same data and port
+        }
+      }
+      await("the phone has all 300 rows", () -> sameRows(laptop, phone));
+      assertThat(rows(phone, "SELECT count(*) FROM note")).containsExactly("300");
+      await("nothing pending", () -> Db.of(laptop).hubStatus().pendingTransactions() == 0);
+      assertThat(Db.of(phone).clock()).isEqualTo(Db.of(laptop).clock());
+    } finally {
+      hub.destroyForcibly();
+      hub.waitFor();
+    }
+  }
 }

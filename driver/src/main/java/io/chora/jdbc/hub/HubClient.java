@@ -221,6 +221,7 @@ public final class HubClient {
 
   private void opened(WebSocket ws) {
     socket = ws;
+    sending = CompletableFuture.completedFuture(null); // a send stuck on a dead socket stays there
     lastHeard = System.nanoTime();
     try {
       send(HubProtocol.hello(site, own.clock()));
