@@ -40,6 +40,9 @@ class LiveDatabaseTest {
                   int n = 0;
                   while (writing.get()) {
                     app.exec("INSERT INTO tag(name) VALUES (?)", "written while polled " + n++);
+                    // a restore is a write: SQLite's lock is not fair, so a writer that never lets
+                    // go for even a millisecond would starve it (reads do not wait, in WAL)
+                    Thread.sleep(1);
                   }
                   return n;
                 });
