@@ -3,7 +3,6 @@ package io.chora.cli;
 import io.chora.age.Age;
 import io.chora.age.X25519Recipient;
 import io.chora.jdbc.ChoraConnection;
-import io.chora.sync.VectorClock;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.OutputStream;
@@ -13,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -27,12 +27,7 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DB", description = "the SQLite file")
   Path db;
 
-  @Option(
-      names = "--since",
-      paramLabel = "CLOCK",
-      converter = ClockConverter.class,
-      description = "the receiver's clock (see `chora status` there); default: everything")
-  VectorClock since = new VectorClock();
+  @Mixin SinceOption since;
 
   @Option(
       names = {"-o", "--output"},
@@ -78,7 +73,7 @@ final class ExportCommand implements Callable<Integer> {
               }
             };
         try (OutputStream out = sealed(new BufferedOutputStream(stdout, 1 << 16), to)) {
-          transactions = replica.changesSince(since, out);
+          transactions = replica.changesSince(since.clock, out);
         }
       } else {
         Path absolute = output.toAbsolutePath();
@@ -86,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
           try (OutputStream out =
               sealed(new BufferedOutputStream(Files.newOutputStream(partial)), to)) {
-            transactions = replica.changesSince(since, out);
+            transactions = replica.changesSince(since.clock, out);
           }
           Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
         } finally {

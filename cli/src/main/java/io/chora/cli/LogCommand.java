@@ -6,7 +6,6 @@ import io.chora.sync.ChangeSetReader;
 import io.chora.sync.ChangeSetWriter;
 import io.chora.sync.Hlc;
 import io.chora.sync.Transaction;
-import io.chora.sync.VectorClock;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -32,12 +32,7 @@ final class LogCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DB", description = "the SQLite file")
   Path db;
 
-  @Option(
-      names = "--since",
-      paramLabel = "CLOCK",
-      converter = ClockConverter.class,
-      description = "only what a replica at this clock lacks, e.g. 'laptop=4,phone=2'")
-  VectorClock since = new VectorClock();
+  @Mixin SinceOption since;
 
   @Option(
       names = "--table",
@@ -69,7 +64,7 @@ final class LogCommand implements Callable<Integer> {
       Path file = Files.createTempFile("chora-log-", ".json");
       try {
         try (OutputStream wire = new BufferedOutputStream(Files.newOutputStream(file))) {
-          replica.changesSince(since, wire);
+          replica.changesSince(since.clock, wire);
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
             ChangeSetReader reader = new ChangeSetReader(in)) {
@@ -129,9 +124,9 @@ final class LogCommand implements Callable<Integer> {
     }
     if (shown == 0) {
       out.println(
-          since.isEmpty()
+          since.clock.isEmpty()
               ? "no transactions recorded yet"
-              : "nothing: a replica at " + since + " has everything here");
+              : "nothing: a replica at " + since.clock + " has everything here");
     }
     out.flush();
   }

@@ -7,7 +7,6 @@ import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -137,24 +136,13 @@ final class ChangeSetValidator {
               + change.table()
               + "'");
     }
-    if (change.key().size() != table.keyColumns().size()) {
-      throw refuse(
-          "key of "
-              + table.name()
-              + " has "
-              + change.key().size()
-              + " part(s); its primary key "
-              + table.keyColumns()
-              + " has "
-              + table.keyColumns().size());
-    }
-    for (int i = 0; i < change.key().size(); i++) {
-      Object part = change.key().get(i);
-      if (part == null) {
-        throw refuse("key of " + table.name() + " has NULL for " + table.keyColumns().get(i));
-      }
-      checkValue(table, table.keyColumns().get(i), part);
-    }
+    ValueRules.checkKey(
+        table.name(),
+        table.keyColumns(),
+        change.key(),
+        table.strict(),
+        table.types(),
+        maxValueBytes);
     if (change.kind() == ChangeKind.DELETE && !change.values().isEmpty()) {
       throw refuse("delete of " + table.name() + " carries values; a delete has none");
     }
@@ -182,42 +170,8 @@ final class ChangeSetValidator {
   }
 
   private void checkValue(TableInfo table, String column, Object value) throws SQLException {
-    long size =
-        value instanceof byte[] b ? b.length : value instanceof String s ? s.length() * 3L : 8;
-    if (size > maxValueBytes
-        && (!(value instanceof String s)
-            || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxValueBytes)) {
-      throw refuse(
-          "value of "
-              + table.name()
-              + "."
-              + column
-              + " is larger than chora.maxValueBytes="
-              + maxValueBytes);
-    }
-    if (!table.strict() || value == null) {
-      return;
-    }
-    String type = table.types().getOrDefault(column, "ANY").toUpperCase(Locale.ROOT);
-    boolean fits =
-        switch (type) {
-          case "INT", "INTEGER" -> value instanceof Long;
-          case "REAL" -> value instanceof Long || value instanceof Double;
-          case "TEXT" -> value instanceof String;
-          case "BLOB" -> value instanceof byte[];
-          default -> true;
-        };
-    if (!fits) {
-      throw refuse(
-          "STRICT table "
-              + table.name()
-              + " column "
-              + column
-              + " is "
-              + type
-              + " but the change carries "
-              + value.getClass().getSimpleName());
-    }
+    ValueRules.checkValue(
+        table.name(), column, value, table.strict(), table.types(), maxValueBytes);
   }
 
   private static String site(String site, String what) throws SQLException {

@@ -35,7 +35,16 @@ public final class SyncHistory {
   /** Remembers {@code peer}'s clock, merged with what was known; call in a write transaction. */
   public static void recordPeer(Connection conn, String peer, VectorClock clock)
       throws SQLException {
-    VectorClock known = peers(conn).getOrDefault(peer, new VectorClock());
+    VectorClock known = new VectorClock();
+    try (PreparedStatement st =
+        conn.prepareStatement("SELECT clock FROM chora_peers WHERE site = ?")) {
+      st.setString(1, peer);
+      try (ResultSet rs = st.executeQuery()) {
+        if (rs.next()) {
+          known = VectorClock.parse(rs.getString(1));
+        }
+      }
+    }
     try (PreparedStatement st =
         conn.prepareStatement(
             "INSERT OR REPLACE INTO chora_peers(site, clock, at) VALUES (?,?,?)")) {

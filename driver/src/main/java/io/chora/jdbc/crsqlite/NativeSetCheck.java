@@ -1,10 +1,10 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.capture.ValueRules;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -136,24 +136,13 @@ final class NativeSetCheck {
               + change.table()
               + "'");
     }
-    if (change.key().size() != table.keyColumns().size()) {
-      throw refuse(
-          "key of "
-              + table.name()
-              + " has "
-              + change.key().size()
-              + " part(s); its primary key "
-              + table.keyColumns()
-              + " has "
-              + table.keyColumns().size());
-    }
-    for (int i = 0; i < change.key().size(); i++) {
-      String column = table.keyColumns().get(i);
-      if (change.key().get(i) == null) {
-        throw refuse("key of " + table.name() + " has NULL for " + column);
-      }
-      checkValue(table, column, change.key().get(i));
-    }
+    ValueRules.checkKey(
+        table.name(),
+        table.keyColumns(),
+        change.key(),
+        table.strict(),
+        table.types(),
+        maxValueBytes);
     if (change.kind() == ChangeKind.DELETE) {
       if (!change.values().isEmpty()) {
         throw refuse("delete of " + table.name() + " carries values; a delete has none");
@@ -198,44 +187,7 @@ final class NativeSetCheck {
   }
 
   private void checkValue(CrrTable table, String column, Object value) throws SQLException {
-    long bytes =
-        value instanceof byte[] b ? b.length : value instanceof String s ? utf8Length(s) : 8;
-    if (bytes > maxValueBytes) {
-      throw refuse(
-          "value of "
-              + table.name()
-              + "."
-              + column
-              + " is larger than chora.maxValueBytes="
-              + maxValueBytes);
-    }
-    String type = table.types().getOrDefault(column, "ANY");
-    boolean fits =
-        value == null
-            || switch (type) {
-              case "INT", "INTEGER" -> value instanceof Long;
-              case "REAL" -> value instanceof Long || value instanceof Double;
-              case "TEXT" -> value instanceof String;
-              case "BLOB" -> value instanceof byte[];
-              default -> true;
-            };
-    if (!fits) {
-      throw refuse(
-          "STRICT table "
-              + table.name()
-              + " column "
-              + column
-              + " is "
-              + type
-              + " but the change carries "
-              + value.getClass().getSimpleName());
-    }
-  }
-
-  /** A string's UTF-8 size, without encoding it when it is clearly small enough. */
-  private long utf8Length(String s) {
-    return s.length() * 3L <= maxValueBytes
-        ? s.length()
-        : s.getBytes(StandardCharsets.UTF_8).length;
+    ValueRules.checkValue(
+        table.name(), column, value, table.strict(), table.types(), maxValueBytes);
   }
 }
