@@ -21,17 +21,9 @@ public record HubAddress(
 
   /**
    * Reads {@code chora.hub=ws://HOST:PORT/WORKSPACE} and {@code chora.hub.token}; null when no hub
-   * is configured.
-   */
-  public static HubAddress parse(String hub, String token, String sqliteAddress)
-      throws SQLException {
-    return parse(hub, token, sqliteAddress, null, null);
-  }
-
-  /**
-   * As {@link #parse(String, String, String)}, with end-to-end encryption: {@code encrypt} names
-   * this device's age identity file, {@code recipients} the workspace's members (a recipients file;
-   * without it, changes are encrypted to this device's own key).
+   * is configured. With end-to-end encryption, {@code encrypt} names this device's age identity
+   * file and {@code recipients} the workspace's members (a recipients file; without it, changes are
+   * encrypted to this device's own key).
    */
   public static HubAddress parse(
       String hub, String token, String sqliteAddress, String encrypt, String recipients)
