@@ -1,5 +1,6 @@
 package io.chora.jdbc;
 
+import io.chora.jdbc.shared.ChoraOptions;
 import io.chora.sync.VectorClock;
 import java.sql.Connection;
 import java.sql.DriverManager;

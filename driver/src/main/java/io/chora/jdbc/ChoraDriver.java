@@ -1,6 +1,8 @@
 package io.chora.jdbc;
 
 import io.chora.jdbc.crsqlite.NativeMode;
+import io.chora.jdbc.log.LogConnection;
+import io.chora.jdbc.shared.ChoraOptions;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -35,7 +37,7 @@ public final class ChoraDriver implements Driver {
   public static ChoraConnection open(String url, Properties info) throws SQLException {
     ChoraOptions options = ChoraOptions.parse(url, info);
     if (!options.crsqlite) {
-      return new ChoraJdbcConnection(options);
+      return new LogConnection(options);
     }
     if (options.hub != null) {
       throw new SQLFeatureNotSupportedException(

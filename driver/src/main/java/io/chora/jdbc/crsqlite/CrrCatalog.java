@@ -1,5 +1,6 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqliteConnection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.sqlite.SQLiteConnection;
 
 /**
  * The CRRs of one database, read from the schema and kept until the schema changes ({@code PRAGMA
@@ -22,7 +22,7 @@ final class CrrCatalog {
   private String versionQuery;
 
   /** The CRRs by name, sorted by name. */
-  synchronized Map<String, CrrTable> tables(SQLiteConnection conn) throws SQLException {
+  synchronized Map<String, CrrTable> tables(SqliteConnection conn) throws SQLException {
     int version = (int) Sql.queryLong(conn, "PRAGMA schema_version");
     if (version != schemaVersion) {
       tables = load(conn);
@@ -40,7 +40,7 @@ final class CrrCatalog {
    * cr-sqlite's hook), and the cache falls back when another connection commits. A version a peer
    * was told about must never come back for a new write, or the peer would skip that write.
    */
-  long storedVersion(SQLiteConnection conn) throws SQLException {
+  long storedVersion(SqliteConnection conn) throws SQLException {
     tables(conn);
     return Sql.queryLong(conn, versionQuery);
   }
@@ -60,7 +60,7 @@ final class CrrCatalog {
   }
 
   /** The names of the tables that have a cr-sqlite clock, whether or not they still exist. */
-  static List<String> clockedTables(SQLiteConnection conn) throws SQLException {
+  static List<String> clockedTables(SqliteConnection conn) throws SQLException {
     return Sql.queryStrings(
         conn,
         "SELECT substr(name, 1, length(name) - "
@@ -70,7 +70,7 @@ final class CrrCatalog {
             + "' ESCAPE '\\' ORDER BY 1");
   }
 
-  private static Map<String, CrrTable> load(SQLiteConnection conn) throws SQLException {
+  private static Map<String, CrrTable> load(SqliteConnection conn) throws SQLException {
     Map<String, CrrTable> loaded = new TreeMap<>();
     for (String name : clockedTables(conn)) {
       CrrTable table = describe(conn, name);
@@ -82,7 +82,7 @@ final class CrrCatalog {
   }
 
   /** A table as {@code pragma_table_info} shows it, or null when it does not exist. */
-  static CrrTable describe(SQLiteConnection conn, String name) throws SQLException {
+  static CrrTable describe(SqliteConnection conn, String name) throws SQLException {
     Map<Integer, String> keys = new TreeMap<>();
     List<String> others = new ArrayList<>();
     Map<String, String> types = new HashMap<>();

@@ -1,9 +1,12 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqlAction;
+import io.chora.jdbc.seam.StatementFunnel;
 import io.chora.jdbc.sql.SqlClassifier;
 import io.chora.jdbc.sql.SqlKind;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.util.regex.Pattern;
 
 /**
@@ -13,21 +16,30 @@ import java.util.regex.Pattern;
  * {@code crsql_begin_alter} and {@code crsql_commit_alter} (without them cr-sqlite's triggers go
  * stale and later writes of the table fail), then {@link NativeSchema#reconcile}. A refused change
  * (a table that breaks a cr-sqlite rule, a rename) is rolled back to the savepoint, so the table is
- * not left behind half made.
+ * not left behind half made. Writes need nothing: cr-sqlite's triggers record them.
  */
-final class CrrDdl {
-  static final SqlClassifier CLASSIFIER = new SqlClassifier();
+final class CrrDdl implements StatementFunnel {
   private static final Pattern ALTER_TABLE =
       Pattern.compile("\\bALTER\\s+TABLE\\b", Pattern.CASE_INSENSITIVE);
 
-  private CrrDdl() {}
+  private final NativeConnection conn;
 
-  static <T> T run(NativeConnection conn, SqlKind kind, String sql, SqlCall<T> action)
+  CrrDdl(NativeConnection conn) {
+    this.conn = conn;
+  }
+
+  @Override
+  public boolean isPassThrough() {
+    return false;
+  }
+
+  @Override
+  public <T> T run(SqlKind kind, String sql, SqlAction<T> action, Statement owner)
       throws SQLException {
     if (!kind.changesTables()) {
       return action.run();
     }
-    String altered = kind == SqlKind.TABLE_DDL ? CLASSIFIER.alteredTable(sql) : null;
+    String altered = kind == SqlKind.TABLE_DDL ? SqlClassifier.SHARED.alteredTable(sql) : null;
     boolean crr = altered != null && CrrCatalog.clockedTables(conn).contains(altered);
     if (kind == SqlKind.SCRIPT && ALTER_TABLE.matcher(sql).find()) {
       throw new SQLFeatureNotSupportedException(

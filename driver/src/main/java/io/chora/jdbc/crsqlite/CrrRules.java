@@ -1,8 +1,8 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqliteConnection;
 import java.sql.SQLException;
 import java.util.List;
-import org.sqlite.SQLiteConnection;
 
 /**
  * cr-sqlite's conditions for a table to become a CRR, checked before {@code crsql_as_crr} (which
@@ -14,7 +14,7 @@ final class CrrRules {
   private CrrRules() {}
 
   /** Why {@code table} cannot be a CRR, or null when it can. */
-  static String violation(SQLiteConnection conn, String table) throws SQLException {
+  static String violation(SqliteConnection conn, String table) throws SQLException {
     if (table.indexOf('"') >= 0) {
       return "its name contains a double quote, which cr-sqlite 0.16 cannot handle";
     }
@@ -49,7 +49,7 @@ final class CrrRules {
   }
 
   /** The rules a CRR can come to break after it was made: UNIQUE indexes and foreign keys. */
-  static String laterViolation(SQLiteConnection conn, String table) throws SQLException {
+  static String laterViolation(SqliteConnection conn, String table) throws SQLException {
     List<String> unique =
         Sql.queryStrings(
             conn,

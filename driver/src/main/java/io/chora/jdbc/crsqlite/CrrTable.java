@@ -1,5 +1,6 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.shared.SyncedTable;
 import java.util.List;
 import java.util.Map;
 
@@ -12,4 +13,5 @@ record CrrTable(
     List<String> keyColumns,
     List<String> otherColumns,
     boolean strict,
-    Map<String, String> types) {}
+    Map<String, String> types)
+    implements SyncedTable {}

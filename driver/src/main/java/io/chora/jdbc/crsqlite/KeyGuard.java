@@ -1,9 +1,9 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqliteConnection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.sqlite.SQLiteConnection;
 
 /**
  * A trigger on each CRR that refuses to change a row's primary key. cr-sqlite 0.16 handles such an
@@ -17,7 +17,7 @@ final class KeyGuard {
 
   private KeyGuard() {}
 
-  static void install(SQLiteConnection conn, CrrTable table) throws SQLException {
+  static void install(SqliteConnection conn, CrrTable table) throws SQLException {
     String changed =
         table.keyColumns().stream()
             .map(c -> "NEW." + Sql.quote(c) + " IS NOT OLD." + Sql.quote(c))
@@ -43,7 +43,7 @@ final class KeyGuard {
   }
 
   /** The CRRs among {@code tables} that have no guard yet. */
-  static List<String> missing(SQLiteConnection conn, List<String> tables) throws SQLException {
+  static List<String> missing(SqliteConnection conn, List<String> tables) throws SQLException {
     List<String> guarded =
         Sql.queryStrings(
             conn,

@@ -1,5 +1,6 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqliteConnection;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
@@ -9,7 +10,6 @@ import io.chora.sync.VectorClock;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import org.sqlite.SQLiteConnection;
 
 /**
  * Merges a native change set into {@code crsql_changes}, inside the caller's transaction: cr-sqlite
@@ -22,12 +22,12 @@ final class NativeApplier {
       "INSERT INTO crsql_changes(\"table\", pk, cid, val, col_version, site_id, cl, seq,"
           + " db_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"; // 0: a version of this replica
 
-  private final SQLiteConnection conn;
+  private final SqliteConnection conn;
   private final String site;
   private final CrrCatalog catalog;
   private final long maxValueBytes;
 
-  NativeApplier(SQLiteConnection conn, String site, CrrCatalog catalog, long maxValueBytes) {
+  NativeApplier(SqliteConnection conn, String site, CrrCatalog catalog, long maxValueBytes) {
     this.conn = conn;
     this.site = site;
     this.catalog = catalog;

@@ -1,5 +1,6 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqliteConnection;
 import io.chora.sync.Change;
 import io.chora.sync.Dot;
 import io.chora.sync.Transaction;
@@ -10,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.sqlite.SQLiteConnection;
 
 /**
  * Reads what a peer lacks from {@code crsql_changes}: the rows above the version of this replica
@@ -31,12 +31,12 @@ final class NativeChangeReader {
           + NativeChanges.COLUMNS
           + ", db_version FROM crsql_changes WHERE db_version > ? ORDER BY db_version, seq";
 
-  private final SQLiteConnection conn;
+  private final SqliteConnection conn;
   private final String site;
   private final CrrCatalog catalog;
   private VectorClock clock;
 
-  NativeChangeReader(SQLiteConnection conn, String site, CrrCatalog catalog) {
+  NativeChangeReader(SqliteConnection conn, String site, CrrCatalog catalog) {
     this.conn = conn;
     this.site = site;
     this.catalog = catalog;

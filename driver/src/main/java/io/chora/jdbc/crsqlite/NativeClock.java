@@ -1,11 +1,11 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqliteConnection;
 import io.chora.sync.VectorClock;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.sqlite.SQLiteConnection;
 
 /**
  * A native replica's clock: for each replica, the highest of that replica's cr-sqlite versions
@@ -24,7 +24,7 @@ import org.sqlite.SQLiteConnection;
 final class NativeClock {
   private NativeClock() {}
 
-  static VectorClock read(SQLiteConnection conn, String ownSite, CrrCatalog catalog)
+  static VectorClock read(SqliteConnection conn, String ownSite, CrrCatalog catalog)
       throws SQLException {
     Map<String, Long> entries = new TreeMap<>();
     for (List<Object> row : Sql.queryRows(conn, "SELECT site, version FROM chora_peer_versions")) {
@@ -35,7 +35,7 @@ final class NativeClock {
   }
 
   /** Raises the stored entries to {@code clock}'s, except this replica's own; in a transaction. */
-  static void merge(SQLiteConnection conn, VectorClock clock, String ownSite) throws SQLException {
+  static void merge(SqliteConnection conn, VectorClock clock, String ownSite) throws SQLException {
     for (Map.Entry<String, Long> e : clock.entries().entrySet()) {
       if (!e.getKey().equals(ownSite)) {
         Sql.exec(

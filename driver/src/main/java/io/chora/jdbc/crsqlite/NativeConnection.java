@@ -4,15 +4,15 @@ import io.chora.crsqlite.CrSqlite;
 import io.chora.jdbc.ChoraConnection;
 import io.chora.jdbc.HubStatus;
 import io.chora.jdbc.RemoteChangeListener;
-import io.chora.jdbc.capture.ChangeApplier;
-import io.chora.jdbc.capture.SyncHistory;
+import io.chora.jdbc.seam.SqlAction;
+import io.chora.jdbc.seam.StatementFunnel;
+import io.chora.jdbc.shared.Refusals;
+import io.chora.jdbc.shared.ReplicaConnection;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.ChangeSetReader;
 import io.chora.sync.ChangeSetWriter;
 import io.chora.sync.Conflict;
-import io.chora.sync.SyncEvent;
-import io.chora.sync.SyncResult;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.io.IOException;
@@ -21,14 +21,11 @@ import java.io.OutputStream;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.sqlite.SQLiteCommitListener;
-import org.sqlite.jdbc4.JDBC4Connection;
 
 /**
  * A {@code chora.mode=crsqlite} connection: a real sqlite-jdbc connection with cr-sqlite loaded,
@@ -37,7 +34,7 @@ import org.sqlite.jdbc4.JDBC4Connection;
  * answered from {@code crsql_changes} ({@link NativeChangeReader}, {@link NativeApplier}) with the
  * clock of {@link NativeClock}.
  */
-final class NativeConnection extends JDBC4Connection implements ChoraConnection {
+final class NativeConnection extends ReplicaConnection {
   private static final String NO_LEDGER =
       "chora (crsqlite mode) keeps no conflict ledger: cr-sqlite settles concurrent writes by its"
           + " own rule (causal length, then col_version, then the greater value) and records no"
@@ -47,6 +44,7 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
   private final Set<String> tracked;
   private final long maxValueBytes;
   private final CrrCatalog catalog = new CrrCatalog();
+  private final CrrDdl ddl = new CrrDdl(this);
 
   NativeConnection(
       String sqliteUrl,
@@ -62,7 +60,7 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
       CrSqlite.load(this);
       NativeSchema.open(this, tracked);
       site = NativeSites.format(siteBytes());
-      setFirstStatementExecuted(false); // as fresh as a sqlite-jdbc connection (see java mode)
+      markUnused();
     } catch (SQLException | RuntimeException e) {
       try {
         close();
@@ -88,18 +86,8 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
   // ---- statements and hooks ---------------------------------------------------------------
 
   @Override
-  public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
-    checkOpen();
-    checkCursor(type, concurrency, holdability);
-    return new CrrStatement(this);
-  }
-
-  @Override
-  public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
-      throws SQLException {
-    checkOpen();
-    checkCursor(type, concurrency, holdability);
-    return new CrrPreparedStatement(this, sql);
+  protected StatementFunnel funnel() {
+    return ddl; // null while sqlite-jdbc's constructor runs
   }
 
   /**
@@ -150,10 +138,7 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
   }
 
   @Override
-  public ChangeSet changesSince(VectorClock peer) throws SQLException {
-    if (peer == null) {
-      throw new SQLException("changesSince needs the peer's clock; pass new VectorClock() for all");
-    }
+  protected ChangeSet readChanges(VectorClock peer) throws SQLException {
     return inTransaction(
         "BEGIN",
         () -> {
@@ -166,10 +151,7 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
   }
 
   @Override
-  public int changesSince(VectorClock peer, OutputStream out) throws SQLException {
-    if (peer == null || out == null) {
-      throw new SQLException("changesSince needs the peer's clock and a stream to write to");
-    }
+  protected int writeChanges(VectorClock peer, OutputStream out) throws SQLException {
     return inTransaction(
         "BEGIN",
         () -> {
@@ -177,7 +159,7 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
           try (ChangeSetWriter writer = new ChangeSetWriter(out, site, reader.clock())) {
             return read(reader, peer, writer::write);
           } catch (IOException e) {
-            throw new SQLException("chora: could not write the change set: " + e, "08000", e);
+            throw Refusals.unwritable(e);
           }
         });
   }
@@ -187,44 +169,32 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
     try {
       return reader.read(peer, sink);
     } catch (IOException e) {
-      throw new SQLException("chora: could not write the change set: " + e, "08000", e);
+      throw Refusals.unwritable(e);
     }
   }
 
   @Override
-  public ApplyResult apply(ChangeSet changes) throws SQLException {
-    return apply(changes, true);
-  }
-
-  private ApplyResult apply(ChangeSet changes, boolean record) throws SQLException {
-    if (changes == null) {
-      throw new SQLException("apply needs a change set");
-    }
-    return inTransaction(
-        "BEGIN IMMEDIATE",
+  protected ApplyResult applySet(ChangeSet changes, boolean record) throws SQLException {
+    return inWriteTransaction(
         () -> {
           ApplyResult result = applier().apply(changes);
           if (record) {
-            remember(changes.site(), changes.clock(), 0, result.changes());
+            remember(changes.site(), changes.clock(), 0, result.changes(), 0);
           }
           return result;
         });
   }
 
   @Override
-  public ApplyResult apply(InputStream wire) throws SQLException {
-    if (wire == null) {
-      throw new SQLException("apply needs a stream to read the change set from");
-    }
-    return inTransaction(
-        "BEGIN IMMEDIATE",
+  protected ApplyResult applyStream(InputStream wire) throws SQLException {
+    return inWriteTransaction(
         () -> {
           try (ChangeSetReader reader = new ChangeSetReader(wire)) {
             ApplyResult result = applier().apply(reader);
-            remember(reader.site(), reader.clock(), 0, result.changes());
+            remember(reader.site(), reader.clock(), 0, result.changes(), 0);
             return result;
           } catch (IOException | IllegalArgumentException e) {
-            throw ChangeApplier.unreadable(e);
+            throw Refusals.unreadable(e);
           }
         });
   }
@@ -233,75 +203,25 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
     return new NativeApplier(this, site, catalog, maxValueBytes);
   }
 
-  /** Records an exchange with {@code peer} and the clock it showed; in a write transaction. */
-  private Void remember(String peer, VectorClock peerClock, int sent, int received)
-      throws SQLException {
-    if (!peer.equals(site)) { // a set this replica wrote itself, read back: not a peer
-      SyncHistory.recordPeer(this, peer, peerClock);
-      SyncHistory.recordExchange(this, peer, sent, received, 0);
-    }
-    return null;
-  }
-
+  /** Native mode syncs with native mode only: refused by name before anything is read. */
   @Override
-  public SyncResult syncWith(ChoraConnection other) throws SQLException {
-    if (other == null) {
-      throw new SQLException("syncWith needs the other replica's connection");
-    }
-    ChoraConnection peer = other.unwrap(ChoraConnection.class);
+  protected void checkPeer(ChoraConnection peer) throws SQLException {
     if (!NativeSites.isNative(peer.siteId())) {
       throw new SQLException(
           "chora: cannot sync this cr-sqlite (native mode) replica with chora java-mode replica '"
               + peer.siteId()
               + "': the modes resolve concurrent writes differently and do not exchange changes");
     }
-    if (site.equals(peer.siteId())) {
-      throw new SQLException(
-          "both connections are replica '" + site + "': sync needs two different replicas");
-    }
-    NativeConnection same = peer instanceof NativeConnection n ? n : null;
-    int sent = 0;
-    int received = 0;
-    // each side's merge moves its own version on, which the other then lacks: a second round
-    // carries that (and back what it sent: cr-sqlite does not keep where a merged change came
-    // from), which changes nothing, and the clocks agree
-    for (int round = 0; round < 4; round++) {
-      ChangeSet out = changesSince(peer.clock());
-      if (same != null) {
-        same.apply(out, false);
-      } else {
-        peer.apply(out);
-      }
-      sent += out.size();
-      ChangeSet in = peer.changesSince(clock());
-      apply(in, false);
-      received += in.size();
-      if (clock().equals(peer.clock())) {
-        break;
-      }
-    }
-    VectorClock mine = clock();
-    VectorClock theirs = peer.clock();
-    int s = sent;
-    int r = received;
-    inTransaction("BEGIN IMMEDIATE", () -> remember(peer.siteId(), theirs, s, r));
-    if (same != null) {
-      same.inTransaction("BEGIN IMMEDIATE", () -> same.remember(site, mine, r, s));
-    }
-    return new SyncResult(sent, received);
   }
 
   @Override
-  public Map<String, VectorClock> peerClocks() throws SQLException {
-    return SyncHistory.peers(this);
+  protected <T> T inWriteTransaction(SqlAction<T> work) throws SQLException {
+    return inTransaction("BEGIN IMMEDIATE", work);
   }
 
   @Override
-  public List<SyncEvent> syncHistory(int limit) throws SQLException {
-    if (limit < 0) {
-      throw new SQLException("syncHistory needs a limit of 0 or more, not " + limit);
-    }
-    return SyncHistory.recent(this, limit);
+  protected <T> T readingOwnState(SqlAction<T> work) throws SQLException {
+    return work.run();
   }
 
   @Override
@@ -336,7 +256,7 @@ final class NativeConnection extends JDBC4Connection implements ChoraConnection 
     throw new SQLException(NO_LEDGER + "; there is no conflict " + id);
   }
 
-  private <T> T inTransaction(String begin, SqlCall<T> work) throws SQLException {
+  private <T> T inTransaction(String begin, SqlAction<T> work) throws SQLException {
     return SqlTransaction.run(this, begin, work);
   }
 

@@ -1,12 +1,12 @@
 package io.chora.jdbc.crsqlite;
 
-import io.chora.jdbc.capture.SyncHistory;
+import io.chora.jdbc.seam.SqliteConnection;
+import io.chora.jdbc.shared.SyncHistory;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.sqlite.SQLiteConnection;
 
 /**
  * What native mode keeps in the database file besides cr-sqlite's own tables, and the rule that
@@ -45,7 +45,7 @@ final class NativeSchema {
    * Makes the file ready for native mode: refuses a java-mode file, then, unless a read shows that
    * nothing is to do, creates chora's objects and reconciles the CRRs in one write transaction.
    */
-  static void open(SQLiteConnection conn, Set<String> tracked) throws SQLException {
+  static void open(SqliteConnection conn, Set<String> tracked) throws SQLException {
     if (Sql.queryLong(conn, "SELECT count(*) FROM main.sqlite_schema WHERE name = 'chora_log'")
         > 0) {
       throw new SQLException(
@@ -70,7 +70,7 @@ final class NativeSchema {
         });
   }
 
-  private static boolean isReady(SQLiteConnection conn, Set<String> tracked) throws SQLException {
+  private static boolean isReady(SqliteConnection conn, Set<String> tracked) throws SQLException {
     long present =
         Sql.queryLong(
             conn,
@@ -88,7 +88,7 @@ final class NativeSchema {
    * tables go, tables that should sync become CRRs (with a {@link KeyGuard}), and every CRR still
    * keeps cr-sqlite's rules. A table that breaks them is refused with its name and the rule.
    */
-  static void reconcile(SQLiteConnection conn, Set<String> tracked) throws SQLException {
+  static void reconcile(SqliteConnection conn, Set<String> tracked) throws SQLException {
     List<String> orphans = orphanClocks(conn);
     if (!orphans.isEmpty()) {
       // cr-sqlite's version is the highest in its clock tables: keep it from going down, or new
@@ -123,7 +123,7 @@ final class NativeSchema {
   }
 
   /** Tables that should sync and are not CRRs yet. */
-  private static List<String> notYetCrrs(SQLiteConnection conn, Set<String> tracked)
+  private static List<String> notYetCrrs(SqliteConnection conn, Set<String> tracked)
       throws SQLException {
     List<String> crrs = CrrCatalog.clockedTables(conn);
     List<String> missing = new ArrayList<>();
@@ -140,14 +140,14 @@ final class NativeSchema {
   }
 
   /** Clock tables left behind by a dropped CRR (cr-sqlite does not drop them itself). */
-  private static List<String> orphanClocks(SQLiteConnection conn) throws SQLException {
+  private static List<String> orphanClocks(SqliteConnection conn) throws SQLException {
     List<String> orphans = new ArrayList<>(CrrCatalog.clockedTables(conn));
     orphans.removeAll(userTables(conn));
     return orphans;
   }
 
   /** The application's tables: neither SQLite's, cr-sqlite's nor chora's. */
-  private static List<String> userTables(SQLiteConnection conn) throws SQLException {
+  private static List<String> userTables(SqliteConnection conn) throws SQLException {
     return Sql.queryStrings(
         conn,
         "SELECT name FROM main.sqlite_schema WHERE type = 'table'"

@@ -1,6 +1,7 @@
 package io.chora.jdbc.crsqlite;
 
-import io.chora.jdbc.capture.ValueRules;
+import io.chora.jdbc.shared.ChangeChecks;
+import io.chora.jdbc.shared.Refusals;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Transaction;
@@ -17,18 +18,18 @@ final class NativeSetCheck {
   private final String ownSite;
   private final VectorClock clock;
   private final Map<String, CrrTable> tables;
-  private final long maxValueBytes;
+  private final ChangeChecks checks;
 
   NativeSetCheck(
       String ownSite, VectorClock clock, Map<String, CrrTable> tables, long maxValueBytes) {
     this.ownSite = ownSite;
     this.clock = clock;
     this.tables = tables;
-    this.maxValueBytes = maxValueBytes;
+    this.checks = new ChangeChecks(maxValueBytes);
   }
 
   static SQLException refuse(String problem) {
-    return new SQLException("chora: change set refused: " + problem, "22000");
+    return Refusals.changeSet(problem);
   }
 
   /** Checks the header and starts the checks of one set. */
@@ -51,11 +52,7 @@ final class NativeSetCheck {
 
   private static void requireNative(String site) throws SQLException {
     if (!NativeSites.isNative(site)) {
-      throw refuse(
-          "this set comes from a chora java-mode replica (site '"
-              + site
-              + "'); this replica runs cr-sqlite native mode (chora.mode=crsqlite), and replicas"
-              + " of different modes cannot sync");
+      throw Refusals.otherMode(site, false);
     }
   }
 
@@ -127,26 +124,8 @@ final class NativeSetCheck {
   }
 
   private void checkChange(Transaction tx, Change change) throws SQLException {
-    CrrTable table = tables.get(change.table());
-    if (table == null) {
-      throw refuse(
-          "transaction "
-              + tx.dot()
-              + " changes unknown or untracked table '"
-              + change.table()
-              + "'");
-    }
-    ValueRules.checkKey(
-        table.name(),
-        table.keyColumns(),
-        change.key(),
-        table.strict(),
-        table.types(),
-        maxValueBytes);
+    CrrTable table = checks.table(tables, tx, change);
     if (change.kind() == ChangeKind.DELETE) {
-      if (!change.values().isEmpty()) {
-        throw refuse("delete of " + table.name() + " carries values; a delete has none");
-      }
       return;
     }
     String cell = NativeChanges.cellColumn(change);
@@ -173,7 +152,7 @@ final class NativeSetCheck {
       if (!table.otherColumns().contains(cell)) {
         throw refuse("table " + table.name() + " has no column '" + cell + "' outside its key");
       }
-      checkValue(table, cell, change.values().get(cell));
+      checks.value(table, cell, change.values().get(cell));
     }
     for (String counter : new String[] {NativeChanges.COL_VERSION, NativeChanges.SEQ}) {
       if (!(change.values().get(counter) instanceof Long n) || n < 0) {
@@ -184,10 +163,5 @@ final class NativeSetCheck {
       throw refuse(NativeChanges.SITE + " of a change of " + table.name() + " is not text");
     }
     NativeSites.parse(writer);
-  }
-
-  private void checkValue(CrrTable table, String column, Object value) throws SQLException {
-    ValueRules.checkValue(
-        table.name(), column, value, table.strict(), table.types(), maxValueBytes);
   }
 }

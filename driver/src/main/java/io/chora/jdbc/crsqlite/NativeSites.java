@@ -1,5 +1,7 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.shared.Refusals;
+import io.chora.jdbc.shared.SiteIds;
 import java.sql.SQLException;
 import java.util.HexFormat;
 
@@ -10,7 +12,7 @@ import java.util.HexFormat;
  * refuses the set at its first check), and native mode refuses any site id without the mark.
  */
 final class NativeSites {
-  static final String MARK = "@crsqlite";
+  static final String MARK = SiteIds.NATIVE_MARK;
   private static final int BYTES = 16;
 
   private NativeSites() {}
@@ -20,25 +22,19 @@ final class NativeSites {
   }
 
   static boolean isNative(String site) {
-    return site != null && site.endsWith(MARK);
+    return SiteIds.isNative(site);
   }
 
   /** The 16 bytes of a native site id; anything else is refused, naming what it got. */
   static byte[] parse(String site) throws SQLException {
     if (!isNative(site) || site.length() != BYTES * 2 + MARK.length()) {
-      throw new SQLException(
-          "chora: change set refused: '"
-              + site
-              + "' is not a native-mode site id (32 hex digits"
-              + MARK
-              + ")",
-          "22000");
+      throw Refusals.changeSet(
+          "'" + site + "' is not a native-mode site id (32 hex digits" + MARK + ")");
     }
     try {
       return HexFormat.of().parseHex(site, 0, BYTES * 2);
     } catch (IllegalArgumentException e) {
-      throw new SQLException(
-          "chora: change set refused: site id '" + site + "' is not hexadecimal", "22000");
+      throw Refusals.changeSet("site id '" + site + "' is not hexadecimal");
     }
   }
 }

@@ -1,12 +1,11 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqliteConnection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.sqlite.SQLiteConnection;
-import org.sqlite.jdbc4.JDBC4PreparedStatement;
 
 /**
  * Native mode's own SQL, run on sqlite-jdbc's plain statements so that it never goes through the
@@ -16,20 +15,20 @@ import org.sqlite.jdbc4.JDBC4PreparedStatement;
 final class Sql {
   private Sql() {}
 
-  static void exec(SQLiteConnection conn, String sql, Object... params) throws SQLException {
+  static void exec(SqliteConnection conn, String sql, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(conn, sql, params)) {
       ps.execute();
     }
   }
 
-  static long queryLong(SQLiteConnection conn, String sql, Object... params) throws SQLException {
+  static long queryLong(SqliteConnection conn, String sql, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(conn, sql, params);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
 
-  static List<String> queryStrings(SQLiteConnection conn, String sql, Object... params)
+  static List<String> queryStrings(SqliteConnection conn, String sql, Object... params)
       throws SQLException {
     List<String> out = new ArrayList<>();
     for (List<Object> row : queryRows(conn, sql, params)) {
@@ -38,7 +37,7 @@ final class Sql {
     return out;
   }
 
-  static List<List<Object>> queryRows(SQLiteConnection conn, String sql, Object... params)
+  static List<List<Object>> queryRows(SqliteConnection conn, String sql, Object... params)
       throws SQLException {
     List<List<Object>> rows = new ArrayList<>();
     try (PreparedStatement ps = prepare(conn, sql, params);
@@ -61,9 +60,9 @@ final class Sql {
     return value instanceof Integer i ? Long.valueOf(i) : value;
   }
 
-  static PreparedStatement prepare(SQLiteConnection conn, String sql, Object... params)
+  static PreparedStatement prepare(SqliteConnection conn, String sql, Object... params)
       throws SQLException {
-    PreparedStatement ps = new JDBC4PreparedStatement(conn, sql);
+    PreparedStatement ps = conn.plainPrepare(sql);
     try {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);

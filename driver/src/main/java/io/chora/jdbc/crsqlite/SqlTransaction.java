@@ -1,7 +1,8 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.SqlAction;
+import io.chora.jdbc.seam.SqliteConnection;
 import java.sql.SQLException;
-import org.sqlite.SQLiteConnection;
 
 /**
  * Runs native mode's own reads and writes atomically: in a transaction of its own ({@code BEGIN}
@@ -11,7 +12,7 @@ import org.sqlite.SQLiteConnection;
 final class SqlTransaction {
   private SqlTransaction() {}
 
-  static <T> T run(SQLiteConnection conn, String begin, SqlCall<T> work) throws SQLException {
+  static <T> T run(SqliteConnection conn, String begin, SqlAction<T> work) throws SQLException {
     boolean own = false;
     if (conn.getAutoCommit()) {
       try {
@@ -37,7 +38,7 @@ final class SqlTransaction {
     return result;
   }
 
-  private static void undo(SQLiteConnection conn, boolean own, Exception cause) {
+  private static void undo(SqliteConnection conn, boolean own, Exception cause) {
     try {
       if (own) {
         Sql.exec(conn, "ROLLBACK");

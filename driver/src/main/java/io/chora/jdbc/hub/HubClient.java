@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * at most that long), and pushing this replica's transactions after each local commit. The
  * WebSocket's callbacks only hand messages to the worker.
  */
-public final class HubClient {
+final class HubClient {
   private static final System.Logger LOG = System.getLogger("io.chora.jdbc.hub");
   private static final Duration HEARTBEAT = Duration.ofSeconds(20);
   private static final Duration SILENCE_LIMIT = Duration.ofSeconds(60);

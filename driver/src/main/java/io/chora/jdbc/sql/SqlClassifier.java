@@ -22,6 +22,9 @@ import net.sf.jsqlparser.statement.update.Update;
 public final class SqlClassifier {
   private static final int CACHE_LIMIT = 4096;
 
+  /** The classifier of every chora connection, in both modes: one cache of parsed texts. */
+  public static final SqlClassifier SHARED = new SqlClassifier();
+
   private final Map<String, SqlKind> parsed = new ConcurrentHashMap<>();
 
   public SqlKind classify(String sql) {

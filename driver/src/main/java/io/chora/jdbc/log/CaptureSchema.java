@@ -1,0 +1,235 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.shared.SyncHistory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * The tables chora keeps inside the user's database file, and the per-connection commit marker.
+ *
+ * <ul>
+ *   <li>{@code chora_meta}: key/value settings (site id, tracked tables).
+ *   <li>{@code chora_tables}: a stable id per tracked table; triggers and log rows use the id.
+ *   <li>{@code chora_log}: one row per changed row, written by the capture triggers, and one commit
+ *       marker row per committed transaction carrying its dot (site, seq) and HLC.
+ * </ul>
+ *
+ * The marker is written through an INSTEAD OF trigger on the view {@code chora_commit}, so that it
+ * never moves the user's {@code last_insert_rowid()}, and only when the transaction logged
+ * something.
+ */
+final class CaptureSchema {
+  private static final String[] TABLES = {
+    "CREATE TABLE IF NOT EXISTS chora_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_tables(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    // pk has no declared type on purpose: no affinity, so keys keep their exact storage class
+    "CREATE TABLE IF NOT EXISTS chora_log(id INTEGER PRIMARY KEY, tbl INTEGER, op INTEGER NOT"
+        + " NULL, pk, cols INTEGER, site TEXT, seq INTEGER, hlc INTEGER, deps TEXT)",
+    // merge state (see MergeState): remote heads, row lives and cell versions, the ledger
+    "CREATE TABLE IF NOT EXISTS chora_clock(site TEXT PRIMARY KEY, seq INTEGER NOT NULL)"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_rows(tbl INTEGER NOT NULL, pk NOT NULL, cl INTEGER NOT NULL,"
+        + " site TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk))"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_cells(tbl INTEGER NOT NULL, pk NOT NULL, col TEXT NOT NULL,"
+        + " site TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,"
+        + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_conflicts(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk,"
+        + " col TEXT NOT NULL, kept, kept_site TEXT, kept_seq INTEGER, kept_hlc INTEGER, lost,"
+        + " lost_site TEXT, lost_seq INTEGER, lost_hlc INTEGER, status TEXT NOT NULL DEFAULT"
+        + " 'OPEN', kind TEXT NOT NULL DEFAULT 'CELL')",
+    // the rows a merge removed to keep a UNIQUE or FOREIGN KEY constraint, one line a column
+    "CREATE TABLE IF NOT EXISTS chora_conflict_rows(conflict INTEGER NOT NULL, col TEXT NOT NULL,"
+        + " value, PRIMARY KEY (conflict, col)) WITHOUT ROWID"
+  };
+
+  /** Every object chora keeps in the file; opening is a read when they all exist. */
+  static final java.util.List<String> OBJECTS =
+      java.util.List.of(
+          "chora_meta",
+          "chora_tables",
+          "chora_log",
+          "chora_clock",
+          "chora_rows",
+          "chora_cells",
+          "chora_conflicts",
+          "chora_conflict_rows",
+          "chora_peers",
+          "chora_syncs",
+          "chora_commit",
+          "chora_commit_marker");
+
+  /**
+   * The latest local commit marker, found by walking back from the end of the log (rowid order). No
+   * index on purpose: one would cost a page write per commit (measured: +50% on autocommit
+   * inserts), while the walk only passes the rows of the transaction being committed.
+   */
+  static final String LAST_LOCAL_MARKER =
+      "SELECT coalesce(last.seq, (SELECT value FROM chora_meta WHERE key = 'local_seq'), 0) + 0,"
+          + " coalesce(last.hlc, (SELECT value FROM chora_meta WHERE key = 'local_hlc'), 0) + 0"
+          + " FROM (SELECT 1) LEFT JOIN ("
+          + lastLocalSince("?1")
+          + ") AS last";
+
+  /**
+   * The newest local marker written after the last apply. Applying records the local head in
+   * chora_meta ('local_seq', 'local_hlc') and where it stopped ('applied_upto'), so that a replica
+   * that mostly receives does not walk back over everything it received to find its own head.
+   */
+  private static String lastLocalSince(String site) {
+    return "SELECT seq, hlc FROM chora_log WHERE op = "
+        + LogOp.COMMIT
+        + " AND site = "
+        + site
+        + " AND id > coalesce((SELECT value FROM chora_meta WHERE key = 'applied_upto'), 0)"
+        + " ORDER BY id DESC LIMIT 1";
+  }
+
+  /**
+   * The op of the newest log row that is not a MAYBE_REPLACED candidate: not 0 (a marker) means the
+   * open transaction logged rows. A group of only candidates changed nothing (INSERT OR IGNORE that
+   * hit a UNIQUE value), so it gets no commit of its own.
+   */
+  static final String LOG_TAIL_OP =
+      "SELECT op FROM chora_log WHERE op <> " + LogOp.MAYBE_REPLACED + " ORDER BY id DESC LIMIT 1";
+
+  private static final String[] MARKER = {
+    "CREATE VIEW IF NOT EXISTS chora_commit(site) AS SELECT NULL",
+    "CREATE TRIGGER IF NOT EXISTS chora_commit_marker INSTEAD OF INSERT ON chora_commit"
+        + " WHEN ("
+        + LOG_TAIL_OP
+        + ") <> "
+        + LogOp.COMMIT
+        + " BEGIN INSERT INTO chora_log(op, site, seq, hlc) SELECT "
+        + LogOp.COMMIT
+        + ", NEW.site,"
+        + " coalesce(last.seq, (SELECT value FROM chora_meta WHERE key = 'local_seq'), 0) + 1,"
+        // HLC: wall clock, but past the last local commit and every remote one applied here
+        + " max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16,"
+        + " coalesce(last.hlc, (SELECT value FROM chora_meta WHERE key = 'local_hlc'), 0) + 1,"
+        + " coalesce((SELECT value FROM chora_meta WHERE key = 'hlc'), 0) + 1)"
+        + " FROM (SELECT 1) LEFT JOIN ("
+        + lastLocalSince("NEW.site")
+        + ") AS last; END"
+  };
+
+  /** The statement that closes a transaction's log with a marker; a no-op when nothing logged. */
+  static String markCommit(String site) {
+    return "INSERT INTO chora_commit(site) VALUES (" + Sql.text(site) + ")";
+  }
+
+  private CaptureSchema() {}
+
+  /** Creates chora's tables if missing; call inside a write transaction. */
+  static void create(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      for (String ddl : TABLES) {
+        st.execute(ddl);
+      }
+      for (String ddl : SyncHistory.TABLES) {
+        st.execute(ddl);
+      }
+      for (String ddl : MARKER) {
+        st.execute(ddl);
+      }
+      // a ledger made before conflicts had kinds (chora_conflict_rows came with them, so such a
+      // file is not "ready" and passes here)
+      boolean hasKind = false;
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT 1 FROM pragma_table_info('chora_conflicts')" + " WHERE name = 'kind'")) {
+        hasKind = rs.next();
+      }
+      if (!hasKind) {
+        st.execute("ALTER TABLE chora_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'CELL'");
+      }
+    }
+  }
+
+  /**
+   * True when chora's tables exist, a site id is stored (matching {@code requested}, if given) and
+   * every logged row is committed under a marker: then opening needs no write.
+   */
+  static boolean isReady(Connection conn, String requested) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM main.sqlite_schema WHERE name IN ('"
+                    + String.join("', '", OBJECTS)
+                    + "')")) {
+      if (!rs.next() || rs.getInt(1) != OBJECTS.size()) {
+        return false;
+      }
+    }
+    String site = meta(conn, "site");
+    if (site == null || (requested != null && !requested.equals(site))) {
+      return false;
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(LOG_TAIL_OP)) {
+      return !rs.next() || rs.getInt(1) == LogOp.COMMIT;
+    }
+  }
+
+  /** True when the open transaction has logged rows that no marker has closed yet. */
+  static boolean openTransactionLogged(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(LOG_TAIL_OP)) {
+      return rs.next() && rs.getInt(1) != LogOp.COMMIT;
+    }
+  }
+
+  static long lastLogId(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM chora_log")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * The database's site id: the stored one, else {@code requested}, else a new random one; stored
+   * on first use. Call inside a write transaction.
+   */
+  static String siteId(Connection conn, String requested) throws SQLException {
+    String stored = meta(conn, "site");
+    if (stored != null) {
+      if (requested != null && !requested.equals(stored)) {
+        throw new SQLException(
+            "this database is replica '"
+                + stored
+                + "' but chora.site asks for '"
+                + requested
+                + "'; a site id is fixed on first open (leave chora.site out, or open a new file)");
+      }
+      return stored;
+    }
+    String site = requested != null ? requested : UUID.randomUUID().toString();
+    setMeta(conn, "site", site);
+    return site;
+  }
+
+  static String meta(Connection conn, String key) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT value FROM chora_meta WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** Stores a setting: text, or a number (kept as INTEGER so that SQL can compute with it). */
+  static void setMeta(Connection conn, String key, Object value) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("INSERT OR REPLACE INTO chora_meta(key, value) VALUES (?, ?)")) {
+      ps.setString(1, key);
+      ps.setObject(2, value);
+      ps.executeUpdate();
+    }
+  }
+}

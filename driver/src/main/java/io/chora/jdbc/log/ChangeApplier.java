@@ -1,0 +1,359 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.shared.Refusals;
+import io.chora.sync.ApplyResult;
+import io.chora.sync.Change;
+import io.chora.sync.ChangeKind;
+import io.chora.sync.ChangeSet;
+import io.chora.sync.ChangeSetReader;
+import io.chora.sync.Dot;
+import io.chora.sync.SqlValues;
+import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a change set inside the caller's transaction. Rows: the higher causal length wins, so a
+ * delete beats concurrent updates of the life it ended and a re-insert beats the delete. Cells of
+ * the same life: last writer wins by (HLC, site id); a transaction that causally follows a write
+ * always has the higher HLC, because applying advances this replica's HLC. Concurrent writes of one
+ * cell (neither transaction's dependencies cover the other) go to the conflict ledger.
+ */
+final class ChangeApplier {
+  private final Connection conn;
+  private final String site;
+  private final long maxValueBytes;
+  private final Map<Long, TableInfo> tables;
+
+  ChangeApplier(Connection conn, String site, long maxValueBytes, Map<Long, TableInfo> tables) {
+    this.conn = conn;
+    this.tables = tables;
+    this.site = site;
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  /** Applies a set held in memory, checked whole before anything is written. */
+  ApplyResult apply(ChangeSet set) throws SQLException {
+    if (set.isEmpty()) {
+      new ChangeSetValidator(site, tables, maxValueBytes)
+          .check(set, new ChangeLog(conn, site).clock());
+      return new ApplyResult(0, 0, 0, 0);
+    }
+    Iterator<Transaction> txs = set.transactions().iterator();
+    return apply(
+        (validator, clock) -> {
+          validator.check(set, clock);
+          return null; // nothing left to check per transaction
+        },
+        () -> txs.hasNext() ? txs.next() : null);
+  }
+
+  /**
+   * Applies a set as it is read from the wire, holding one transaction at a time: each is checked
+   * before it is written, and a problem found later (or bytes that end early) fails the apply,
+   * which the caller's transaction then rolls back whole.
+   */
+  ApplyResult apply(ChangeSetReader reader) throws SQLException {
+    return apply(
+        (validator, clock) -> validator.begin(reader.site(), reader.clock(), clock),
+        () -> {
+          try {
+            return reader.hasNext() ? reader.next() : null;
+          } catch (IOException | IllegalArgumentException e) {
+            throw Refusals.unreadable(e);
+          }
+        });
+  }
+
+  /** The error for wire bytes that are not a well-formed change set, or could not be read. */
+
+  /** How a set is checked: whole up front (returns null), or per transaction by a pass. */
+  @FunctionalInterface
+  private interface Checks {
+    ChangeSetValidator.Pass begin(ChangeSetValidator validator, VectorClock clock)
+        throws SQLException;
+  }
+
+  /** The transactions of an incoming set in order; null after the last. */
+  @FunctionalInterface
+  private interface Source {
+    Transaction next() throws SQLException;
+  }
+
+  private ApplyResult apply(Checks checks, Source source) throws SQLException {
+    if (CaptureSchema.openTransactionLogged(conn)) {
+      throw new SQLException(
+          "chora: apply needs the connection's own writes committed first (commit or roll back)");
+    }
+    Map<String, Long> ids = new HashMap<>();
+    tables.forEach((id, t) -> ids.put(t.name(), id));
+    ChangeLog log = new ChangeLog(conn, site);
+    VectorClock clock = log.clock();
+    long[] localHead = log.localHead();
+    ChangeSetValidator.Pass pass =
+        checks.begin(new ChangeSetValidator(site, tables, maxValueBytes), clock);
+    int applied = 0;
+    int skipped = 0;
+    int conflicts = 0;
+    int changes = 0;
+    try (MergeState state = new MergeState(conn);
+        RowReader rows = new RowReader(conn);
+        TableWriter writer = new TableWriter(conn);
+        Ledger ledger = new Ledger(conn);
+        PreparedStatement marker =
+            conn.prepareStatement(
+                "INSERT INTO chora_log(op, site, seq, hlc, deps) VALUES ("
+                    + LogOp.COMMIT
+                    + ", ?, ?, ?, ?)");
+        PreparedStatement head =
+            conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)");
+        PreparedStatement dropTriggerRows =
+            conn.prepareStatement("DELETE FROM chora_log WHERE id > ?");
+        PreparedStatement logReceived =
+            conn.prepareStatement("INSERT INTO chora_log(tbl, op, pk, cols) VALUES (?, ?, ?, ?)");
+        ConstraintKeeper keeper =
+            new ConstraintKeeper(
+                conn, tables, ids, state, rows, writer, ledger, new Dot(site, localHead[0] + 1))) {
+      state.fold(tables, rows::exists);
+      long maxHlc = 0;
+      for (Transaction tx = source.next(); tx != null; tx = source.next()) {
+        if (pass != null) {
+          pass.check(tx);
+        }
+        Dot dot = tx.dot();
+        changes += tx.changes().size();
+        if (dot.seq() <= clock.get(dot.site())) {
+          skipped++;
+          continue;
+        }
+        long before = CaptureSchema.lastLogId(conn);
+        Merge merge = new Merge(tx, state, rows, keeper, ledger);
+        Set<String> named = keeper.deletesActOnOthers() ? new HashSet<>() : null;
+        for (Change change : tx.changes()) {
+          long id = ids.get(change.table());
+          conflicts += merge.apply(id, tables.get(id), change, named);
+        }
+        keeper.collectActions(before, named);
+        // the log keeps the transaction as received, not what it happened to change here: a
+        // relay must pass on a delete of a row it never had, or a write of a value it already had
+        if (!triggersLoggedItAsReceived(tx, before, ids)) {
+          dropTriggerRows.setLong(1, before);
+          dropTriggerRows.executeUpdate();
+          for (Change change : tx.changes()) {
+            long id = ids.get(change.table());
+            logReceived.setLong(1, id);
+            logReceived.setInt(2, opOf(change.kind()));
+            logReceived.setObject(3, KeyCodec.encode(conn, change.key()));
+            logReceived.setLong(
+                4, TriggerBuilder.maskOf(tables.get(id).columns(), change.values().keySet()));
+            logReceived.executeUpdate();
+          }
+        }
+        marker.setString(1, dot.site());
+        marker.setLong(2, dot.seq());
+        marker.setLong(3, tx.hlc());
+        marker.setString(4, tx.deps().toString());
+        marker.executeUpdate();
+        head.setString(1, dot.site());
+        head.setLong(2, dot.seq());
+        head.executeUpdate();
+        clock = clock.with(dot.site(), dot.seq());
+        maxHlc = Math.max(maxHlc, tx.hlc());
+        applied++;
+      }
+      if (pass != null) {
+        pass.finish();
+      }
+      String stored = CaptureSchema.meta(conn, "hlc");
+      if (stored == null || Long.parseLong(stored) < maxHlc) {
+        CaptureSchema.setMeta(conn, "hlc", maxHlc);
+      }
+      long end = CaptureSchema.lastLogId(conn);
+      if (applied > 0) {
+        CaptureSchema.setMeta(conn, "local_seq", localHead[0]);
+        CaptureSchema.setMeta(conn, "local_hlc", localHead[1]);
+        CaptureSchema.setMeta(conn, "applied_upto", end);
+      }
+      state.setFolded(end); // applied rows are in the state already; removals fold later
+      if (keeper.finish(end)) {
+        try (Statement st = conn.createStatement()) {
+          st.executeUpdate(CaptureSchema.markCommit(site)); // the removals' local transaction
+        }
+      }
+      conflicts += keeper.conflicts();
+    }
+    return new ApplyResult(applied, skipped, conflicts, changes);
+  }
+
+  /**
+   * Whether the triggers' rows for a transaction are already what would be logged as received: the
+   * common case of a set of new rows, each inserted as it came (one INSERT row per change, in
+   * order, nothing else). Saves deleting and rewriting them.
+   */
+  private boolean triggersLoggedItAsReceived(Transaction tx, long before, Map<String, Long> ids)
+      throws SQLException {
+    for (Change change : tx.changes()) {
+      if (change.kind() != ChangeKind.INSERT) {
+        return false;
+      }
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT tbl, op, pk FROM chora_log WHERE id > ? ORDER BY id")) {
+      ps.setLong(1, before);
+      try (ResultSet rs = ps.executeQuery()) {
+        for (Change change : tx.changes()) {
+          // the same row, keyed the same way (a key stored with another type, say by column
+          // affinity, would not match the merge state's)
+          if (!rs.next()
+              || rs.getInt(2) != LogOp.INSERT
+              || rs.getLong(1) != ids.get(change.table())
+              || !SqlValues.equal(
+                  RowReader.normalize(rs.getObject(3)),
+                  RowReader.normalize(KeyCodec.encode(conn, change.key())))) {
+            return false;
+          }
+        }
+        return !rs.next();
+      }
+    }
+  }
+
+  private static int opOf(ChangeKind kind) {
+    return switch (kind) {
+      case INSERT -> LogOp.INSERT;
+      case UPDATE -> LogOp.UPDATE;
+      case DELETE -> LogOp.DELETE;
+    };
+  }
+
+  /** The merge of one remote transaction's changes. */
+  private record Merge(
+      Transaction tx, MergeState state, RowReader rows, ConstraintKeeper keeper, Ledger ledger) {
+
+    /**
+     * Applies one change and adds its row to {@code named} (when not null); returns the number of
+     * cell conflicts it recorded.
+     */
+    int apply(long id, TableInfo table, Change change, Set<String> named) throws SQLException {
+      Object stored = KeyCodec.encode(ledger.connection(), change.key());
+      if (named != null) {
+        named.add(KeyCodec.rowId(id, stored));
+      }
+      MergeState.RowState life = state.row(id, stored);
+      long local = life == null ? 0 : life.cl();
+      long incoming = change.causalLength();
+      if (incoming < local || (incoming == local && incoming % 2 == 0)) {
+        return 0; // an older life, or both sides deleted it
+      }
+      // after folding, every tracked row is in the merge state: no state, no row to read
+      Map<String, Object> current = life == null ? null : rows.read(id, table, change.key());
+      if (incoming > local) {
+        if (current != null) {
+          keeper.delete(table, change.key()); // the life this replica knows has ended
+        }
+        state.putRow(id, stored, incoming, tx.dot(), tx.hlc());
+        if (life != null) {
+          state.dropCells(id, stored);
+        }
+        if (change.kind() != ChangeKind.DELETE) {
+          insert(id, table, stored, change); // its cells: the row's version
+        }
+        return 0;
+      }
+      if (current == null) {
+        insert(id, table, stored, change); // state says alive: heal the row
+        return 0;
+      }
+      // same life: life is not null here (incoming >= 1 and equal to it)
+      int conflicts = 0;
+      Map<String, Object> winners = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : change.values().entrySet()) {
+        String column = e.getKey();
+        MergeState.CellVersion mine = state.cell(id, stored, column, life);
+        boolean wins = beats(tx.hlc(), tx.dot(), mine.hlc(), mine.dot());
+        boolean concurrent = tx.deps().get(mine.dot().site()) < mine.dot().seq();
+        Object localValue = current.get(column);
+        boolean differ = !SqlValues.equal(localValue, e.getValue());
+        if (wins) {
+          winners.put(column, e.getValue());
+          state.putCell(id, stored, column, tx.dot(), tx.hlc());
+          if (concurrent && differ) {
+            ledger.record(
+                table,
+                stored,
+                column,
+                e.getValue(),
+                tx.dot(),
+                tx.hlc(),
+                localValue,
+                mine.dot(),
+                mine.hlc());
+            conflicts++;
+          }
+        } else if (concurrent && differ) {
+          ledger.record(
+              table,
+              stored,
+              column,
+              localValue,
+              mine.dot(),
+              mine.hlc(),
+              e.getValue(),
+              tx.dot(),
+              tx.hlc());
+          conflicts++;
+        }
+      }
+      if (!winners.isEmpty()) {
+        keeper.write(
+            tx,
+            id,
+            table,
+            stored,
+            change.key(),
+            () -> {
+              Map<String, Object> row = new LinkedHashMap<>(current);
+              row.putAll(winners);
+              return row;
+            },
+            true,
+            () -> keeper.writer().update(table, change.key(), winners));
+      }
+      return conflicts;
+    }
+
+    private void insert(long id, TableInfo table, Object stored, Change change)
+        throws SQLException {
+      keeper.write(
+          tx,
+          id,
+          table,
+          stored,
+          change.key(),
+          () -> {
+            Map<String, Object> row = new LinkedHashMap<>(change.values());
+            for (int i = 0; i < change.key().size(); i++) {
+              row.put(table.keyColumns().get(i), change.key().get(i));
+            }
+            return row;
+          },
+          false,
+          () -> keeper.writer().insert(table, change.key(), change.values()));
+    }
+
+    private static boolean beats(long hlc, Dot dot, long otherHlc, Dot other) {
+      return hlc != otherHlc ? hlc > otherHlc : dot.site().compareTo(other.site()) > 0;
+    }
+  }
+}

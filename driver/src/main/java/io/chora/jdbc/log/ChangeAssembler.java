@@ -1,0 +1,175 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.log.ChangeLog.LoggedRow;
+import io.chora.jdbc.log.ChangeLog.LoggedTx;
+import io.chora.sync.Change;
+import io.chora.sync.ChangeKind;
+import io.chora.sync.Dot;
+import io.chora.sync.Transaction;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns logged rows into changes with values read from the tables and causal lengths from the merge
+ * state. It walks the transactions newest first, so each cell is sent once, by the latest
+ * transaction in the set that wrote it; a row deleted (or re-inserted) later sends nothing from
+ * before that.
+ */
+final class ChangeAssembler {
+  private final Map<Long, TableInfo> tables;
+  private final RowReader rows;
+  private final MergeState state;
+
+  ChangeAssembler(Map<Long, TableInfo> tables, RowReader rows, MergeState state) {
+    this.tables = tables;
+    this.rows = rows;
+    this.state = state;
+  }
+
+  /** One logged transaction as it goes on the wire. */
+  Transaction assemble(LoggedTx tx) throws SQLException {
+    List<Change> changes = new ArrayList<>();
+    Set<String> sent = new HashSet<>();
+    for (LoggedRow row : tx.rows()) {
+      Change change = toChange(tx.dot(), row, sent);
+      if (change != null) {
+        changes.add(change);
+      }
+    }
+    return new Transaction(tx.dot(), tx.hlc(), tx.deps(), foldUpdates(withoutInserted(changes)));
+  }
+
+  /**
+   * What of one logged row is still this transaction's to tell: a row life it began or ended, cells
+   * it was the last to write. Anything a later write superseded is told by that write; a peer that
+   * lacks this transaction lacks every later write of the same row life too.
+   */
+  private Change toChange(Dot dot, LoggedRow row, Set<String> sent) throws SQLException {
+    TableInfo table = tables.get(row.table());
+    if (table == null) {
+      return null; // the table was dropped or is no longer tracked
+    }
+    MergeState.RowState life = state.row(row.table(), row.key());
+    if (life == null) {
+      return null;
+    }
+    List<Object> key = KeyCodec.decode(table, row.key());
+    boolean alive = life.cl() % 2 == 1;
+    boolean lifeIsOurs = life.dot().equals(dot);
+    String rowId = KeyCodec.rowId(row.table(), row.key());
+    switch (row.op()) {
+      case LogOp.DELETE, LogOp.MAYBE_REPLACED:
+        if (alive || !lifeIsOurs || !sent.add(rowId + ":delete")) {
+          return null;
+        }
+        return new Change(table.name(), key, ChangeKind.DELETE, life.cl(), Map.of());
+      case LogOp.INSERT:
+        {
+          if (!alive) {
+            return null;
+          }
+          if (!lifeIsOurs) {
+            // An insert into a life another transaction began (a concurrent insert of the same
+            // key merged into it, or a replace applied as a same-life write) wrote every column.
+            return lastWritten(dot, row, table, key, life, table.columns());
+          }
+          if (!sent.add(rowId + ":insert")) {
+            return null;
+          }
+          Map<String, Object> current = rows.read(row.table(), table, key);
+          return current == null
+              ? null
+              : new Change(table.name(), key, ChangeKind.INSERT, life.cl(), current);
+        }
+      default:
+        return alive
+            ? lastWritten(
+                dot, row, table, key, life, TriggerBuilder.columnsOf(row.mask(), table.columns()))
+            : null;
+    }
+  }
+
+  /** An update of the written columns whose current value this transaction was the last to set. */
+  private Change lastWritten(
+      Dot dot,
+      LoggedRow row,
+      TableInfo table,
+      List<Object> key,
+      MergeState.RowState life,
+      List<String> written)
+      throws SQLException {
+    List<String> columns = new ArrayList<>();
+    for (String column : written) {
+      if (state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {
+        columns.add(column);
+      }
+    }
+    Map<String, Object> current = columns.isEmpty() ? null : rows.read(row.table(), table, key);
+    if (current == null) {
+      return null;
+    }
+    current.keySet().retainAll(columns);
+    return new Change(table.name(), key, ChangeKind.UPDATE, life.cl(), current);
+  }
+
+  /** An insert carries the whole row: updates of that row in the same transaction add nothing. */
+  private static List<Change> withoutInserted(List<Change> changes) {
+    Set<String> inserted = new HashSet<>();
+    for (Change change : changes) {
+      if (change.kind() == ChangeKind.INSERT) {
+        inserted.add(rowOf(change));
+      }
+    }
+    if (inserted.isEmpty()) {
+      return changes;
+    }
+    List<Change> kept = new ArrayList<>(changes.size());
+    for (Change change : changes) {
+      if (change.kind() != ChangeKind.UPDATE || !inserted.contains(rowOf(change))) {
+        kept.add(change);
+      }
+    }
+    return kept;
+  }
+
+  private static String rowOf(Change change) {
+    return change.table() + ":" + change.key().stream().map(KeyCodec::identity).toList();
+  }
+
+  /**
+   * Within one transaction, later updates of a row fold into its earlier insert or update: they
+   * share the transaction's dot, so nothing is lost, and the receiver applies one change.
+   */
+  private static List<Change> foldUpdates(List<Change> changes) {
+    List<Change> folded = new ArrayList<>(changes.size());
+    Map<String, Integer> open = new HashMap<>();
+    for (Change change : changes) {
+      String row = rowOf(change);
+      if (change.kind() == ChangeKind.DELETE) {
+        open.remove(row);
+        folded.add(change);
+        continue;
+      }
+      Integer at = change.kind() == ChangeKind.UPDATE ? open.get(row) : null;
+      if (at == null) {
+        open.put(row, folded.size());
+        folded.add(change);
+      } else {
+        Change earlier = folded.get(at);
+        Map<String, Object> values = new LinkedHashMap<>(earlier.values());
+        values.putAll(change.values());
+        folded.set(
+            at,
+            new Change(
+                earlier.table(), earlier.key(), earlier.kind(), earlier.causalLength(), values));
+      }
+    }
+    return folded;
+  }
+}

@@ -1,0 +1,191 @@
+package io.chora.jdbc.log;
+
+import io.chora.sync.Conflict;
+import io.chora.sync.Dot;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conflict ledger ({@code chora_conflicts}): for each cell that two concurrent transactions
+ * wrote, the value kept and the value lost, with their writers; for each row a merge removed to
+ * keep a UNIQUE or FOREIGN KEY constraint, the row as it was ({@code chora_conflict_rows}). Each
+ * replica records what it sees while merging; a lost value or row can be restored as a new local
+ * write, or dismissed.
+ */
+final class Ledger implements AutoCloseable {
+  private final Connection conn;
+  private final PreparedStatement insert;
+  private final PreparedStatement insertRow;
+
+  Ledger(Connection conn) throws SQLException {
+    this.conn = conn;
+    this.insert =
+        conn.prepareStatement(
+            "INSERT INTO chora_conflicts(tbl, pk, col, kept, kept_site, kept_seq, kept_hlc, lost,"
+                + " lost_site, lost_seq, lost_hlc, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?)");
+    this.insertRow =
+        conn.prepareStatement(
+            "INSERT INTO chora_conflict_rows(conflict, col, value) VALUES (last_insert_rowid(), ?,"
+                + " ?)");
+  }
+
+  Connection connection() {
+    return conn;
+  }
+
+  /** Two concurrent writes of one cell. */
+  void record(
+      TableInfo table,
+      Object storedKey,
+      String column,
+      Object kept,
+      Dot keptDot,
+      long keptHlc,
+      Object lost,
+      Dot lostDot,
+      long lostHlc)
+      throws SQLException {
+    recordRow(
+        Conflict.Kind.CELL,
+        table,
+        storedKey,
+        column,
+        kept,
+        keptDot,
+        keptHlc,
+        lost,
+        lostDot,
+        lostHlc,
+        Map.of());
+  }
+
+  /** A conflict of any kind; for a removed row, {@code row} holds all its values. */
+  void recordRow(
+      Conflict.Kind kind,
+      TableInfo table,
+      Object storedKey,
+      String column,
+      Object kept,
+      Dot keptDot,
+      long keptHlc,
+      Object lost,
+      Dot lostDot,
+      long lostHlc,
+      Map<String, Object> row)
+      throws SQLException {
+    insert.setString(1, table.name());
+    insert.setObject(2, storedKey);
+    insert.setString(3, column);
+    insert.setObject(4, kept);
+    insert.setString(5, keptDot == null ? null : keptDot.site());
+    insert.setObject(6, keptDot == null ? null : keptDot.seq());
+    insert.setLong(7, keptHlc);
+    insert.setObject(8, lost);
+    insert.setString(9, lostDot.site());
+    insert.setLong(10, lostDot.seq());
+    insert.setLong(11, lostHlc);
+    insert.setString(12, kind.name());
+    insert.executeUpdate();
+    for (Map.Entry<String, Object> e : row.entrySet()) {
+      insertRow.setString(1, e.getKey());
+      insertRow.setObject(2, e.getValue());
+      insertRow.executeUpdate();
+    }
+  }
+
+  /** Conflicts in the ledger, oldest first; {@code onlyOpen} leaves out restored and dismissed. */
+  static List<Conflict> list(Connection conn, boolean onlyOpen) throws SQLException {
+    Map<String, TableInfo> tables = new java.util.HashMap<>();
+    TriggerSync.tracked(conn).values().forEach(t -> tables.put(t.name(), t));
+    List<Conflict> conflicts = new ArrayList<>();
+    try (PreparedStatement ps =
+            conn.prepareStatement(
+                "SELECT id, tbl, pk, col, kept, kept_site, kept_seq, kept_hlc, lost, lost_site,"
+                    + " lost_seq, lost_hlc, status, kind FROM chora_conflicts"
+                    + (onlyOpen ? " WHERE status = 'OPEN'" : "")
+                    + " ORDER BY id");
+        PreparedStatement rowOf =
+            conn.prepareStatement("SELECT col, value FROM chora_conflict_rows WHERE conflict = ?");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        TableInfo table = tables.get(rs.getString(2));
+        List<Object> key =
+            table == null ? List.of(rs.getObject(3)) : KeyCodec.decode(table, rs.getObject(3));
+        Conflict.Kind kind = Conflict.Kind.valueOf(rs.getString(14));
+        String keptSite = rs.getString(6);
+        conflicts.add(
+            new Conflict(
+                rs.getLong(1),
+                kind,
+                rs.getString(2),
+                key,
+                rs.getString(4),
+                RowReader.normalize(rs.getObject(5)),
+                keptSite == null ? null : new Dot(keptSite, rs.getLong(7)),
+                rs.getLong(8),
+                RowReader.normalize(rs.getObject(9)),
+                new Dot(rs.getString(10), rs.getLong(11)),
+                rs.getLong(12),
+                kind == Conflict.Kind.CELL ? Map.of() : row(rowOf, rs.getLong(1), table),
+                Conflict.Status.valueOf(rs.getString(13))));
+      }
+    }
+    return conflicts;
+  }
+
+  /** A removed row's values, in the table's column order when the table is still there. */
+  private static Map<String, Object> row(PreparedStatement rowOf, long id, TableInfo table)
+      throws SQLException {
+    Map<String, Object> values = new LinkedHashMap<>();
+    rowOf.setLong(1, id);
+    try (ResultSet rs = rowOf.executeQuery()) {
+      while (rs.next()) {
+        values.put(rs.getString(1), RowReader.normalize(rs.getObject(2)));
+      }
+    }
+    if (table == null) {
+      return values;
+    }
+    Map<String, Object> ordered = new LinkedHashMap<>();
+    for (String column : table.columns()) {
+      if (values.containsKey(column)) {
+        ordered.put(column, values.get(column));
+      }
+    }
+    return ordered;
+  }
+
+  /** One conflict by id, or an error naming the id. */
+  static Conflict get(Connection conn, long id) throws SQLException {
+    for (Conflict c : list(conn, false)) {
+      if (c.id() == id) {
+        return c;
+      }
+    }
+    throw new SQLException("chora: no conflict with id " + id);
+  }
+
+  static void setStatus(Connection conn, long id, Conflict.Status status) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("UPDATE chora_conflicts SET status = ? WHERE id = ?")) {
+      ps.setString(1, status.name());
+      ps.setLong(2, id);
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("chora: no conflict with id " + id);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    insert.close();
+    insertRow.close();
+  }
+}

@@ -1,0 +1,464 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.HubStatus;
+import io.chora.jdbc.RemoteChangeListener;
+import io.chora.jdbc.hub.HubClients;
+import io.chora.jdbc.seam.SqlAction;
+import io.chora.jdbc.seam.StatementFunnel;
+import io.chora.jdbc.seam.SteppedStatement;
+import io.chora.jdbc.shared.ChoraOptions;
+import io.chora.jdbc.shared.Refusals;
+import io.chora.jdbc.shared.ReplicaConnection;
+import io.chora.sync.ApplyResult;
+import io.chora.sync.ChangeSet;
+import io.chora.sync.ChangeSetReader;
+import io.chora.sync.Conflict;
+import io.chora.sync.VectorClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * A java-mode connection: its statements capture changes (writes, DDL and transaction control go
+ * through {@link CaptureSession}, reads run as sqlite-jdbc runs them), and the {@link
+ * ChoraConnection} API is answered from the log ({@link ChangeLog}), the merge ({@link
+ * ChangeApplier}) and the ledger ({@link Ledger}).
+ */
+public final class LogConnection extends ReplicaConnection {
+  private static final System.Logger LOG = System.getLogger("io.chora.jdbc");
+
+  private final String site;
+  private final long maxValueBytes;
+  private final CaptureSession session;
+  private final TrackedTables tracked = new TrackedTables();
+  private Savepoint outermostSavepoint;
+  private final HubClients.Lease hub;
+
+  public LogConnection(ChoraOptions options) throws SQLException {
+    super(options.sqliteUrl, options.sqliteAddress, options.sqliteProperties);
+    this.maxValueBytes = options.maxValueBytes;
+    try {
+      this.site = open(options);
+      // open() ran chora's statements; the connection reaches the application as fresh as a
+      // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write
+      // transaction would be refused as if the application had already run a statement
+      markUnused();
+      this.session =
+          site == null
+              ? null
+              : new CaptureSession(this, site, options.tables, options.sqliteAddress);
+      if (session != null) {
+        org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
+      }
+      this.hub = session == null || options.hub == null ? null : joinHub(options);
+    } catch (SQLException | RuntimeException e) {
+      super.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Makes sure chora's tables and triggers are current and returns the site id. Usually a quick
+   * read shows that nothing is to do; otherwise one write transaction creates what is missing and
+   * adopts rows written while chora was away. Null for a read-only database chora never set up.
+   */
+  private String open(ChoraOptions options) throws SQLException {
+    try (Statement st = plainStatement()) {
+      st.execute("BEGIN");
+      try {
+        if (CaptureSchema.isReady(this, options.site)
+            && TriggerSync.isCurrent(this, options.tables)) {
+          return CaptureSchema.siteId(this, options.site);
+        }
+      } finally {
+        st.execute("COMMIT");
+      }
+      try {
+        st.execute("BEGIN IMMEDIATE");
+        CaptureSchema.create(this);
+        String siteId = CaptureSchema.siteId(this, options.site);
+        TriggerSync.sync(this, options.tables, options.sqliteAddress);
+        try (SteppedStatement mark = new SteppedStatement(this, CaptureSchema.markCommit(siteId))) {
+          mark.run(); // rows logged while chora was away become a local commit
+        }
+        st.execute("COMMIT");
+        return siteId;
+      } catch (SQLException | RuntimeException e) {
+        rollback(st);
+        if (isReadOnlyError(e)) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "chora: {0} is read-only and not set up for chora: capture is off",
+              options.sqliteAddress);
+          return null;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Joins the hub client of this database (starting it for the first connection): it applies what
+   * the hub sends on its own connection, and this connection's commits tell it to push.
+   */
+  private HubClients.Lease joinHub(ChoraOptions options) throws SQLException {
+    ChoraOptions own = options.withoutHub();
+    HubClients.Lease lease = HubClients.acquire(options.hub, () -> new LogConnection(own), this);
+    addCommitListener(
+        new SQLiteCommitListener() {
+          @Override
+          public void onCommit() {
+            lease.committed();
+          }
+
+          @Override
+          public void onRollback() {}
+        });
+    return lease;
+  }
+
+  private static boolean isReadOnlyError(Exception e) {
+    return e instanceof SQLiteException s
+        && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_READONLY.code;
+  }
+
+  private static void rollback(Statement st) {
+    try {
+      st.execute("ROLLBACK");
+    } catch (SQLException notInTransaction) {
+      // BEGIN itself failed: nothing to undo
+    }
+  }
+
+  @Override
+  protected StatementFunnel funnel() {
+    return session; // null while sqlite-jdbc's constructor runs, and for a read-only file
+  }
+
+  // ---- transactions -----------------------------------------------------------------------
+
+  @Override
+  public void close() throws SQLException {
+    if (session != null && !isClosed()) {
+      session.closing();
+    }
+    try {
+      super.close();
+    } finally {
+      if (hub != null) {
+        hub.close();
+      }
+    }
+  }
+
+  @Override
+  public void commit() throws SQLException {
+    if (session != null && !getAutoCommit()) {
+      session.finishPendingCommit();
+      session.mark();
+    }
+    super.commit();
+  }
+
+  @Override
+  public void setAutoCommit(boolean autoCommit) throws SQLException {
+    if (session != null && autoCommit && !getAutoCommit()) {
+      session.mark(); // switching autocommit on commits the open transaction
+    }
+    super.setAutoCommit(autoCommit);
+  }
+
+  @Override
+  public Savepoint setSavepoint() throws SQLException {
+    return remember(opensTransaction(), super.setSavepoint());
+  }
+
+  @Override
+  public Savepoint setSavepoint(String name) throws SQLException {
+    return remember(opensTransaction(), super.setSavepoint(name));
+  }
+
+  private boolean opensTransaction() throws SQLException {
+    return getAutoCommit() && (session == null || !session.inSqlTransaction());
+  }
+
+  /** A savepoint set outside any transaction opened one: releasing it commits. */
+  private Savepoint remember(boolean openedTransaction, Savepoint savepoint) {
+    if (openedTransaction) {
+      outermostSavepoint = savepoint;
+    }
+    return savepoint;
+  }
+
+  @Override
+  public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+    boolean commits = session != null && savepoint == outermostSavepoint;
+    if (commits) {
+      session.mark();
+    }
+    super.releaseSavepoint(savepoint);
+    if (commits) {
+      outermostSavepoint = null;
+    }
+  }
+
+  // ---- ChoraConnection --------------------------------------------------------------------
+
+  @Override
+  public String siteId() {
+    return site;
+  }
+
+  @Override
+  public VectorClock clock() throws SQLException {
+    return requireCapture().internal(() -> new ChangeLog(this, site).clock());
+  }
+
+  @Override
+  public List<String> trackedTables() throws SQLException {
+    return requireCapture()
+        .internal(() -> tracked.get(this).values().stream().map(TableInfo::name).sorted().toList());
+  }
+
+  @Override
+  public long logSize() throws SQLException {
+    return requireCapture().internal(() -> new ChangeLog(this, site).rowChanges());
+  }
+
+  @Override
+  protected ChangeSet readChanges(VectorClock peer) throws SQLException {
+    VectorClock mine = clock();
+    if (mine.isCoveredBy(peer) && !pendingLogRows()) {
+      return new ChangeSet(site, mine, List.of()); // nothing to send: no write lock, no fold
+    }
+    return inWriteTransaction(
+        () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this)));
+  }
+
+  @Override
+  protected int writeChanges(VectorClock peer, OutputStream out) throws SQLException {
+    return inWriteTransaction(
+        () -> new ChangeLog(this, site).writeChangesSince(peer, tracked.get(this), out));
+  }
+
+  @Override
+  protected ApplyResult applyStream(InputStream wire) throws SQLException {
+    return inWriteTransaction(
+        () -> {
+          try (ChangeSetReader reader = new ChangeSetReader(wire)) {
+            ApplyResult result =
+                new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(reader);
+            remember(reader.site(), reader.clock(), 0, result.changes(), result.conflicts());
+            return result;
+          } catch (IOException | IllegalArgumentException e) {
+            throw Refusals.unreadable(e);
+          }
+        });
+  }
+
+  @Override
+  protected ApplyResult applySet(ChangeSet changes, boolean record) throws SQLException {
+    if (changes.isEmpty() && !pendingLogRows()) { // checked all the same, no write lock taken
+      return requireCapture()
+          .internal(() -> new ChangeApplier(this, site, maxValueBytes, Map.of()).apply(changes));
+    }
+    return inWriteTransaction(
+        () -> {
+          ApplyResult result =
+              new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(changes);
+          if (record) {
+            remember(changes.site(), changes.clock(), 0, result.changes(), result.conflicts());
+          }
+          return result;
+        });
+  }
+
+  /** Java mode syncs with java mode; a native peer refuses this replica's set by name. */
+  @Override
+  protected void checkPeer(ChoraConnection peer) throws SQLException {
+    requireCapture();
+  }
+
+  @Override
+  protected <T> T readingOwnState(SqlAction<T> work) throws SQLException {
+    return requireCapture().internal(work);
+  }
+
+  @Override
+  public void addRemoteChangeListener(RemoteChangeListener listener) throws SQLException {
+    if (listener == null) {
+      throw new SQLException("addRemoteChangeListener needs a listener");
+    }
+    checkOpen();
+    if (hub != null) {
+      hub.addListener(listener);
+    }
+  }
+
+  @Override
+  public void removeRemoteChangeListener(RemoteChangeListener listener) {
+    if (hub != null) {
+      hub.removeListener(listener);
+    }
+  }
+
+  @Override
+  public HubStatus hubStatus() throws SQLException {
+    return hub == null ? HubStatus.NOT_CONFIGURED : hub.status(site, clock());
+  }
+
+  @Override
+  public List<Conflict> conflicts() throws SQLException {
+    return requireCapture().internal(() -> Ledger.list(this, true));
+  }
+
+  @Override
+  public void restoreConflict(long id) throws SQLException {
+    inWriteTransaction(
+        () -> {
+          Conflict conflict = requireOpen(id);
+          TableInfo table =
+              tracked.get(this).values().stream()
+                  .filter(t -> t.name().equals(conflict.table()))
+                  .findFirst()
+                  .orElseThrow(
+                      () -> new SQLException("chora: table " + conflict.table() + " is gone"));
+          try (TableWriter writer = new TableWriter(this)) {
+            if (conflict.kind() != Conflict.Kind.CELL) {
+              restoreRow(writer, table, conflict);
+            } else if (writer.update(
+                    table,
+                    conflict.key(),
+                    java.util.Collections.singletonMap(conflict.column(), conflict.lost()))
+                == 0) {
+              throw new SQLException(
+                  "chora: the row of conflict " + id + " no longer exists; nothing to restore");
+            }
+          }
+          Ledger.setStatus(this, id, Conflict.Status.RESTORED);
+          return null;
+        });
+  }
+
+  /** The conflict, still open; else an error saying what became of it. */
+  private Conflict requireOpen(long id) throws SQLException {
+    Conflict conflict = Ledger.get(this, id);
+    if (conflict.status() != Conflict.Status.OPEN) {
+      throw new SQLException(
+          "chora: conflict "
+              + id
+              + " is already "
+              + conflict.status().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return conflict;
+  }
+
+  /** Puts a row a merge removed back, as a new local insert that syncs like any other. */
+  private static void restoreRow(TableWriter writer, TableInfo table, Conflict conflict)
+      throws SQLException {
+    try {
+      writer.insert(table, conflict.key(), conflict.lostRow());
+    } catch (SQLException e) {
+      throw new SQLException(
+          "chora: conflict "
+              + conflict.id()
+              + " restores a removed row of "
+              + table.name()
+              + ", which SQLite refused (free the value or restore the parent first): "
+              + e.getMessage(),
+          e.getSQLState(),
+          e.getErrorCode(),
+          e);
+    }
+  }
+
+  @Override
+  public void dismissConflict(long id) throws SQLException {
+    inWriteTransaction(
+        () -> {
+          requireOpen(id);
+          Ledger.setStatus(this, id, Conflict.Status.DISMISSED);
+          return null;
+        });
+  }
+
+  private CaptureSession requireCapture() throws SQLException {
+    if (session == null) {
+      throw new SQLException(
+          "chora capture is off for this read-only database: open it once"
+              + " read-write through jdbc:chora: to set it up");
+    }
+    return session;
+  }
+
+  /**
+   * Runs chora's own reads and writes atomically: its own write transaction, or a savepoint inside
+   * the application's open one. Local rows it writes get a commit marker.
+   */
+  @Override
+  protected <T> T inWriteTransaction(SqlAction<T> work) throws SQLException {
+    CaptureSession capture = requireCapture();
+    return capture.internal(
+        () -> {
+          boolean own = getAutoCommit() && !capture.inSqlTransaction();
+          try (Statement st = plainStatement()) {
+            st.execute(own ? "BEGIN IMMEDIATE" : "SAVEPOINT chora_merge");
+            T result;
+            try {
+              if (own) {
+                capture.mark(); // rows other programs logged since: adopted as their transaction
+              }
+              result = work.run();
+              if (own) {
+                capture.mark();
+              }
+            } catch (SQLException | RuntimeException e) {
+              undo(st, own, e);
+              throw e;
+            }
+            try {
+              st.execute(own ? "COMMIT" : "RELEASE chora_merge");
+            } catch (SQLException e) { // e.g. a deferred foreign key: SQLite keeps it open
+              undo(st, own, e);
+              throw e;
+            }
+            return result;
+          }
+        });
+  }
+
+  /**
+   * Whether the log has rows after its last commit marker: writes of other programs not yet
+   * adopted, which the fast paths must not skip.
+   */
+  private boolean pendingLogRows() throws SQLException {
+    return requireCapture().internal(() -> CaptureSchema.openTransactionLogged(this));
+  }
+
+  private static void undo(Statement st, boolean own, Exception cause) {
+    try {
+      if (own) {
+        st.execute("ROLLBACK");
+      } else {
+        st.execute("ROLLBACK TO chora_merge");
+        st.execute("RELEASE chora_merge");
+      }
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ChoraConnection[site=" + site + ", url=" + getUrl() + "]";
+  }
+}

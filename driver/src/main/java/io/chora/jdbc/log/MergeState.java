@@ -1,0 +1,257 @@
+package io.chora.jdbc.log;
+
+import io.chora.sync.Dot;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What merging needs to know per row and per cell: a row's causal length (odd while it lives) and
+ * the transaction that began its current life (or ended it), and for cells written since then,
+ * their last writer; a cell without an entry was last written by the row's own insert. Local writes
+ * only append to the log, which stays cheap; {@link #fold} turns the committed log rows since the
+ * last fold into this state when a sync needs it. Keys are stored as the log stores them ({@link
+ * KeyCodec}).
+ */
+final class MergeState implements AutoCloseable {
+  /** A row's causal length and the transaction that set it. */
+  record RowState(long cl, Dot dot, long hlc) {}
+
+  /** The transaction that last wrote a cell. */
+  record CellVersion(Dot dot, long hlc) {}
+
+  private final Connection conn;
+  private final PreparedStatement readRow;
+  private final PreparedStatement writeRow;
+  private final PreparedStatement readCell;
+  private final PreparedStatement writeCell;
+  private final PreparedStatement dropCells;
+
+  MergeState(Connection conn) throws SQLException {
+    this.conn = conn;
+    readRow =
+        conn.prepareStatement("SELECT cl, site, seq, hlc FROM chora_rows WHERE tbl = ? AND pk = ?");
+    writeRow =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO chora_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?, ?)");
+    readCell =
+        conn.prepareStatement(
+            "SELECT site, seq, hlc FROM chora_cells WHERE tbl = ? AND pk = ? AND col = ?");
+    writeCell =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO chora_cells(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?, ?, ?, ?)");
+    dropCells = conn.prepareStatement("DELETE FROM chora_cells WHERE tbl = ? AND pk = ?");
+  }
+
+  RowState row(long table, Object key) throws SQLException {
+    readRow.setLong(1, table);
+    readRow.setObject(2, key);
+    try (ResultSet rs = readRow.executeQuery()) {
+      return rs.next()
+          ? new RowState(rs.getLong(1), new Dot(rs.getString(2), rs.getLong(3)), rs.getLong(4))
+          : null;
+    }
+  }
+
+  void putRow(long table, Object key, long cl, Dot dot, long hlc) throws SQLException {
+    writeRow.setLong(1, table);
+    writeRow.setObject(2, key);
+    writeRow.setLong(3, cl);
+    writeRow.setString(4, dot.site());
+    writeRow.setLong(5, dot.seq());
+    writeRow.setLong(6, hlc);
+    writeRow.executeUpdate();
+  }
+
+  /** The cell's last writer: its own entry, or else the insert that began the row's life. */
+  CellVersion cell(long table, Object key, String column, RowState life) throws SQLException {
+    readCell.setLong(1, table);
+    readCell.setObject(2, key);
+    readCell.setString(3, column);
+    try (ResultSet rs = readCell.executeQuery()) {
+      return rs.next()
+          ? new CellVersion(new Dot(rs.getString(1), rs.getLong(2)), rs.getLong(3))
+          : new CellVersion(life.dot(), life.hlc());
+    }
+  }
+
+  void putCell(long table, Object key, String column, Dot dot, long hlc) throws SQLException {
+    writeCell.setLong(1, table);
+    writeCell.setObject(2, key);
+    writeCell.setString(3, column);
+    writeCell.setString(4, dot.site());
+    writeCell.setLong(5, dot.seq());
+    writeCell.setLong(6, hlc);
+    writeCell.executeUpdate();
+  }
+
+  void dropCells(long table, Object key) throws SQLException {
+    dropCells.setLong(1, table);
+    dropCells.setObject(2, key);
+    dropCells.executeUpdate();
+  }
+
+  /** Records that a row now lives (a new life if it was deleted) with every column written. */
+  void inserted(long table, Object key, Dot dot, long hlc) throws SQLException {
+    RowState r = row(table, key);
+    long cl = r == null ? 1 : (r.cl() % 2 == 1 ? r.cl() : r.cl() + 1);
+    if (r != null) {
+      dropCells(table, key); // every cell is now the insert's
+    }
+    putRow(table, key, cl, dot, hlc);
+  }
+
+  /** Records that a row was deleted: its causal length turns even, its cells are forgotten. */
+  void deleted(long table, Object key, Dot dot, long hlc) throws SQLException {
+    RowState r = row(table, key);
+    long cl = r == null ? 2 : (r.cl() % 2 == 1 ? r.cl() + 1 : r.cl());
+    putRow(table, key, cl, dot, hlc);
+    dropCells(table, key);
+  }
+
+  /**
+   * Folds committed local log rows after the last fold into the state. Rows of a transaction that
+   * is still open (after the last marker) wait for a later fold.
+   */
+  void fold(Map<Long, TableInfo> tables, RowExistence exists) throws SQLException {
+    long from = folded();
+    Map<String, Long> lastTouch = lastTouchOfReplaceCandidates(from);
+    List<long[]> open = new ArrayList<>(); // the current transaction's rows: tbl, op, mask, id
+    List<Object> keys = new ArrayList<>();
+    long lastMarker = -1;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, tbl, op, pk, cols, site, seq, hlc FROM chora_log WHERE id > ? ORDER BY id")) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getInt(3) != LogOp.COMMIT) {
+            open.add(new long[] {rs.getLong(2), rs.getInt(3), rs.getLong(5), rs.getLong(1)});
+            keys.add(rs.getObject(4));
+            continue;
+          }
+          Dot dot = new Dot(rs.getString(6), rs.getLong(7));
+          for (int i = 0; i < open.size(); i++) {
+            long[] row = open.get(i);
+            Long last = lastTouch.get(KeyCodec.rowId(row[0], keys.get(i)));
+            foldRow(
+                tables,
+                exists,
+                row,
+                keys.get(i),
+                dot,
+                rs.getLong(8),
+                last != null && last == row[3]);
+          }
+          open.clear();
+          keys.clear();
+          lastMarker = rs.getLong(1);
+        }
+      }
+    }
+    // rows after the last marker belong to a transaction still open: a later fold takes them
+    if (lastMarker >= 0) {
+      setFolded(lastMarker);
+    }
+  }
+
+  /**
+   * For rows with a REPLACE candidate entry after {@code from}, the log id of their last entry: a
+   * candidate counts only if nothing later touched its row (then, its row being gone now, that
+   * REPLACE deleted it). Usually there are none, and the log is not read twice.
+   */
+  private Map<String, Long> lastTouchOfReplaceCandidates(long from) throws SQLException {
+    Map<String, Long> last = new HashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT DISTINCT tbl, pk FROM chora_log WHERE id > ? AND op = "
+                + LogOp.MAYBE_REPLACED)) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          last.put(KeyCodec.rowId(rs.getLong(1), rs.getObject(2)), 0L);
+        }
+      }
+    }
+    if (last.isEmpty()) {
+      return last;
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, tbl, pk FROM chora_log WHERE id > ? AND op <> " + LogOp.COMMIT)) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String row = KeyCodec.rowId(rs.getLong(2), rs.getObject(3));
+          if (last.containsKey(row)) {
+            last.put(row, rs.getLong(1));
+          }
+        }
+      }
+    }
+    return last;
+  }
+
+  private void foldRow(
+      Map<Long, TableInfo> tables,
+      RowExistence exists,
+      long[] row,
+      Object key,
+      Dot dot,
+      long hlc,
+      boolean lastTouch)
+      throws SQLException {
+    long table = row[0];
+    TableInfo info = tables.get(table);
+    if (info == null) {
+      return;
+    }
+    switch ((int) row[1]) {
+      case LogOp.INSERT -> inserted(table, key, dot, hlc);
+      case LogOp.UPDATE -> {
+        if (row(table, key) == null) {
+          putRow(table, key, 1, dot, hlc); // a row that predates tracking
+        }
+        for (String column : TriggerBuilder.columnsOf(row[2], info.columns())) {
+          putCell(table, key, column, dot, hlc);
+        }
+      }
+      case LogOp.DELETE -> deleted(table, key, dot, hlc);
+      default -> {
+        RowState r = row(table, key);
+        if (lastTouch && r != null && r.cl() % 2 == 1 && !exists.test(table, info, key)) {
+          deleted(table, key, dot, hlc); // the REPLACE candidate really was deleted
+        }
+      }
+    }
+  }
+
+  /** Whether a row with this stored key is in its table now. */
+  @FunctionalInterface
+  interface RowExistence {
+    boolean test(long table, TableInfo info, Object key) throws SQLException;
+  }
+
+  long folded() throws SQLException {
+    String value = CaptureSchema.meta(conn, "folded");
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  void setFolded(long logId) throws SQLException {
+    CaptureSchema.setMeta(conn, "folded", logId);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    readRow.close();
+    writeRow.close();
+    readCell.close();
+    writeCell.close();
+    dropCells.close();
+  }
+}

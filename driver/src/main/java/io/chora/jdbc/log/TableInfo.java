@@ -1,0 +1,102 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.shared.SyncedTable;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The shape of a user table as capture needs it: columns in declaration order (generated columns
+ * excluded), the primary key columns in key order, and the column sets of other UNIQUE indexes.
+ */
+record TableInfo(
+    String name,
+    List<String> columns,
+    List<String> keyColumns,
+    List<List<String>> uniqueKeys,
+    Map<String, String> types,
+    boolean strict)
+    implements SyncedTable {
+
+  boolean hasPrimaryKey() {
+    return !keyColumns.isEmpty();
+  }
+
+  static TableInfo read(Connection conn, String table) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    Map<String, String> types = new HashMap<>();
+    TreeMap<Integer, String> keys = new TreeMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA main.table_info(" + Sql.id(table) + ")")) {
+      while (rs.next()) {
+        String column = rs.getString("name");
+        columns.add(column);
+        types.put(column, rs.getString("type"));
+        int pk = rs.getInt("pk");
+        if (pk > 0) {
+          keys.put(pk, column);
+        }
+      }
+    }
+    return new TableInfo(
+        table,
+        columns,
+        List.copyOf(keys.values()),
+        uniqueKeys(conn, table),
+        Map.copyOf(types),
+        isStrict(conn, table));
+  }
+
+  private static boolean isStrict(Connection conn, String table) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    }
+  }
+
+  /**
+   * UNIQUE indexes other than the primary key: REPLACE may delete rows through them. A partial
+   * index counts as if it were whole: that only widens the conflict check, and candidates that were
+   * not deleted are dropped when changes are read.
+   */
+  private static List<List<String>> uniqueKeys(Connection conn, String table) throws SQLException {
+    List<String> indexes = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA main.index_list(" + Sql.id(table) + ")")) {
+      while (rs.next()) {
+        if (rs.getInt("unique") == 1 && !"pk".equals(rs.getString("origin"))) {
+          indexes.add(rs.getString("name"));
+        }
+      }
+    }
+    List<List<String>> unique = new ArrayList<>();
+    for (String index : indexes) {
+      List<String> cols = new ArrayList<>();
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA main.index_info(" + Sql.id(index) + ")")) {
+        while (rs.next()) {
+          String col = rs.getString("name");
+          if (col == null) {
+            cols = null; // an index on an expression: conflicts through it are not predictable
+            break;
+          }
+          cols.add(col);
+        }
+      }
+      if (cols != null && !cols.isEmpty()) {
+        unique.add(List.copyOf(cols));
+      }
+    }
+    return List.copyOf(unique);
+  }
+}

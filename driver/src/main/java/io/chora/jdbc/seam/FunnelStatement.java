@@ -1,0 +1,89 @@
+package io.chora.jdbc.seam;
+
+import io.chora.jdbc.sql.SqlClassifier;
+import io.chora.jdbc.sql.SqlKind;
+import java.sql.BatchUpdateException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.sqlite.jdbc4.JDBC4Statement;
+
+/**
+ * sqlite-jdbc's statement with its SQL classified and run through the connection's {@link
+ * StatementFunnel}, in both modes. Only the methods every other execute variant funnels into are
+ * overridden.
+ */
+final class FunnelStatement extends JDBC4Statement {
+  private final StatementFunnel funnel;
+
+  FunnelStatement(SqliteConnection conn, StatementFunnel funnel) {
+    super(conn);
+    this.funnel = funnel;
+  }
+
+  private <T> T run(String sql, SqlAction<T> action) throws SQLException {
+    if (sql == null || funnel.isPassThrough()) {
+      return action.run();
+    }
+    return funnel.run(SqlClassifier.SHARED.classify(sql), sql, action, this);
+  }
+
+  @Override
+  public boolean execute(String sql) throws SQLException {
+    return run(sql, () -> super.execute(sql));
+  }
+
+  @Override
+  public ResultSet executeQuery(String sql) throws SQLException {
+    return run(sql, () -> super.executeQuery(sql));
+  }
+
+  @Override
+  public long executeLargeUpdate(String sql) throws SQLException {
+    return run(sql, () -> funnel.userRows(() -> super.executeLargeUpdate(sql)));
+  }
+
+  /**
+   * A batch of SQL strings runs as sqlite-jdbc runs it (one transaction in autocommit mode), except
+   * that a batch with table DDL runs statement by statement, so that the engine follows each schema
+   * change before the next statement.
+   */
+  @Override
+  public long[] executeLargeBatch() throws SQLException {
+    if (funnel.isPassThrough() || batch == null || batchPos == 0) {
+      return super.executeLargeBatch();
+    }
+    List<String> sqls = new ArrayList<>(batchPos);
+    List<SqlKind> kinds = new ArrayList<>(batchPos);
+    for (int i = 0; i < batchPos; i++) {
+      sqls.add((String) batch[i]);
+      kinds.add(SqlClassifier.SHARED.classify((String) batch[i]));
+    }
+    if (kinds.stream().noneMatch(SqlKind::changesTables)) {
+      return funnel.batch(kinds, super::executeLargeBatch, this);
+    }
+    clearBatch();
+    long[] counts = new long[sqls.size()];
+    for (int i = 0; i < counts.length; i++) {
+      try {
+        counts[i] = executeLargeUpdate(sqls.get(i));
+      } catch (SQLException e) {
+        throw new BatchUpdateException(
+            "batch entry " + i + ": " + e.getMessage(),
+            e.getSQLState(),
+            e.getErrorCode(),
+            Arrays.copyOf(counts, i),
+            e);
+      }
+    }
+    return counts;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    super.close();
+    funnel.statementClosed();
+  }
+}

@@ -1,0 +1,77 @@
+package io.chora.jdbc.seam;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.sqlite.jdbc4.JDBC4Connection;
+import org.sqlite.jdbc4.JDBC4PreparedStatement;
+import org.sqlite.jdbc4.JDBC4Statement;
+
+/**
+ * The one class both engines' connections extend: a real sqlite-jdbc connection (so {@code
+ * org.sqlite.Function.create} and sqlite-jdbc's other static APIs, which check {@code instanceof
+ * SQLiteConnection}, keep working) whose statements run through the engine's {@link
+ * StatementFunnel}. It is also where the engines reach what sqlite-jdbc keeps protected; nothing
+ * else in chora does, so an upgrade of sqlite-jdbc is checked here (and in {@link FunnelStatement},
+ * {@link SteppedStatement}).
+ */
+public abstract class SqliteConnection extends JDBC4Connection {
+  protected SqliteConnection(String url, String fileName, Properties properties)
+      throws SQLException {
+    super(url, fileName, properties);
+  }
+
+  /**
+   * The engine's handling of statements. sqlite-jdbc's constructor already runs statements (its
+   * configuration pragmas), before a subclass has its fields: then null, and they pass through.
+   */
+  protected abstract StatementFunnel funnel();
+
+  private StatementFunnel currentFunnel() {
+    StatementFunnel funnel = funnel();
+    return funnel == null ? StatementFunnel.NONE : funnel;
+  }
+
+  @Override
+  public final Statement createStatement(int type, int concurrency, int holdability)
+      throws SQLException {
+    checkOpen();
+    checkCursor(type, concurrency, holdability);
+    return new FunnelStatement(this, currentFunnel());
+  }
+
+  @Override
+  public final PreparedStatement prepareStatement(
+      String sql, int type, int concurrency, int holdability) throws SQLException {
+    checkOpen();
+    checkCursor(type, concurrency, holdability);
+    return new FunnelPreparedStatement(this, sql, currentFunnel());
+  }
+
+  /**
+   * Makes the connection reach the application as fresh as a sqlite-jdbc one after chora's own
+   * statements at open: with {@code jdbc.explicit_readonly}, {@code setReadOnly()} is refused once
+   * a statement has run.
+   */
+  protected final void markUnused() {
+    setFirstStatementExecuted(false);
+  }
+
+  /**
+   * SQLite's {@code changes()}: rows the last INSERT, UPDATE or DELETE of this connection changed.
+   */
+  public final long lastStatementChanges() throws SQLException {
+    return getDatabase().changes();
+  }
+
+  /** A statement of sqlite-jdbc's own, not funnelled: for chora's SQL. */
+  public final Statement plainStatement() {
+    return new JDBC4Statement(this);
+  }
+
+  /** A prepared statement of sqlite-jdbc's own, not funnelled: for chora's SQL. */
+  public final PreparedStatement plainPrepare(String sql) throws SQLException {
+    return new JDBC4PreparedStatement(this, sql);
+  }
+}

@@ -1,0 +1,52 @@
+package io.chora.jdbc.seam;
+
+import io.chora.jdbc.sql.SqlKind;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * What an engine does around each statement an application runs: every execute variant of {@link
+ * FunnelStatement} and {@link FunnelPreparedStatement} ends here, classified once. Java mode wraps
+ * writes in capture's transaction rules; native mode follows schema changes; {@link #NONE} passes
+ * everything through (capture off, or the connection still being built).
+ */
+public interface StatementFunnel {
+  /** Runs nothing around the statement. */
+  StatementFunnel NONE =
+      new StatementFunnel() {
+        @Override
+        public boolean isPassThrough() {
+          return true;
+        }
+
+        @Override
+        public <T> T run(SqlKind kind, String sql, SqlAction<T> action, Statement owner)
+            throws SQLException {
+          return action.run();
+        }
+      };
+
+  /** True while everything runs untouched (chora's own work), so that no SQL is classified. */
+  boolean isPassThrough();
+
+  /** Runs {@code action}, the execution of {@code sql} (of {@code kind}) by {@code owner}. */
+  <T> T run(SqlKind kind, String sql, SqlAction<T> action, Statement owner) throws SQLException;
+
+  /**
+   * Runs {@code update} (inside {@link #run}) and returns the rows it changed as sqlite-jdbc would
+   * count them for the application.
+   */
+  default long userRows(SqlAction<Long> update) throws SQLException {
+    return update.run();
+  }
+
+  /** Runs a batch of SQL strings none of which changes tables, as one statement. */
+  default long[] batch(List<SqlKind> kinds, SqlAction<long[]> batch, Statement owner)
+      throws SQLException {
+    return batch.run();
+  }
+
+  /** A statement of this connection was closed: a commit it held open may go through now. */
+  default void statementClosed() {}
+}

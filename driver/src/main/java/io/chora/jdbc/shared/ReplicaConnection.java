@@ -1,0 +1,153 @@
+package io.chora.jdbc.shared;
+
+import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.seam.SqlAction;
+import io.chora.jdbc.seam.SqliteConnection;
+import io.chora.sync.ApplyResult;
+import io.chora.sync.ChangeSet;
+import io.chora.sync.SyncEvent;
+import io.chora.sync.SyncResult;
+import io.chora.sync.VectorClock;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What both engines' connections share of {@link ChoraConnection}: the checks of its arguments, the
+ * rounds of {@link #syncWith}, and the record of peers and exchanges ({@link SyncHistory}). Each
+ * engine answers the rest: how it reads its changes, applies a set, and keeps a transaction.
+ */
+public abstract class ReplicaConnection extends SqliteConnection implements ChoraConnection {
+  /** Rounds of {@link #syncWith} at most; two settle every case the tests know. */
+  private static final int MAX_ROUNDS = 4;
+
+  protected ReplicaConnection(String url, String fileName, Properties properties)
+      throws SQLException {
+    super(url, fileName, properties);
+  }
+
+  /** {@link #changesSince(VectorClock)}, the clock checked. */
+  protected abstract ChangeSet readChanges(VectorClock peer) throws SQLException;
+
+  /** {@link #changesSince(VectorClock, OutputStream)}, the arguments checked. */
+  protected abstract int writeChanges(VectorClock peer, OutputStream out) throws SQLException;
+
+  /** Applies a set; {@code record}: with a line in the sync history (syncWith writes its own). */
+  protected abstract ApplyResult applySet(ChangeSet changes, boolean record) throws SQLException;
+
+  /** {@link #apply(InputStream)}, the stream checked; records the exchange. */
+  protected abstract ApplyResult applyStream(InputStream wire) throws SQLException;
+
+  /** Runs chora's own writes atomically, in a transaction of its own or inside the user's. */
+  protected abstract <T> T inWriteTransaction(SqlAction<T> work) throws SQLException;
+
+  /** Runs chora's own reads (capture left alone). */
+  protected abstract <T> T readingOwnState(SqlAction<T> work) throws SQLException;
+
+  /** Refuses a peer this replica cannot sync with (the other mode), by name. */
+  protected abstract void checkPeer(ChoraConnection peer) throws SQLException;
+
+  @Override
+  public final ChangeSet changesSince(VectorClock peer) throws SQLException {
+    if (peer == null) {
+      throw Refusals.missing("changesSince", "the peer's clock; pass new VectorClock() for all");
+    }
+    return readChanges(peer);
+  }
+
+  @Override
+  public final int changesSince(VectorClock peer, OutputStream out) throws SQLException {
+    if (peer == null || out == null) {
+      throw Refusals.missing("changesSince", "the peer's clock and a stream to write to");
+    }
+    return writeChanges(peer, out);
+  }
+
+  @Override
+  public final ApplyResult apply(ChangeSet changes) throws SQLException {
+    if (changes == null) {
+      throw Refusals.missing("apply", "a change set");
+    }
+    return applySet(changes, true);
+  }
+
+  @Override
+  public final ApplyResult apply(InputStream wire) throws SQLException {
+    if (wire == null) {
+      throw Refusals.missing("apply", "a stream to read the change set from");
+    }
+    return applyStream(wire);
+  }
+
+  /**
+   * Both directions, in rounds: a merge can commit new local transactions of its own (java mode: a
+   * row removed for a UNIQUE or FOREIGN KEY rule; native mode: cr-sqlite re-versions what it
+   * merged), which the other side then lacks. It ends when nothing comes back or the clocks agree.
+   */
+  @Override
+  public final SyncResult syncWith(ChoraConnection other) throws SQLException {
+    if (other == null) {
+      throw Refusals.missing("syncWith", "the other replica's connection");
+    }
+    ChoraConnection peer = other.unwrap(ChoraConnection.class);
+    checkPeer(peer);
+    if (siteId().equals(peer.siteId())) {
+      throw new SQLException(
+          "both connections are replica '" + siteId() + "': sync needs two different replicas");
+    }
+    ReplicaConnection same = peer instanceof ReplicaConnection r ? r : null;
+    int sent = 0;
+    int received = 0;
+    int conflictsThere = 0;
+    int conflictsHere = 0;
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      ChangeSet out = changesSince(peer.clock());
+      conflictsThere += (same != null ? same.applySet(out, false) : peer.apply(out)).conflicts();
+      sent += out.size();
+      ChangeSet in = peer.changesSince(clock());
+      conflictsHere += applySet(in, false).conflicts();
+      received += in.size();
+      if (in.isEmpty() || clock().equals(peer.clock())) {
+        break;
+      }
+    }
+    VectorClock mine = clock();
+    VectorClock theirs = peer.clock();
+    int s = sent;
+    int r = received;
+    int c = conflictsHere;
+    inWriteTransaction(() -> remember(peer.siteId(), theirs, s, r, c));
+    if (same != null) {
+      int c2 = conflictsThere;
+      same.inWriteTransaction(() -> same.remember(siteId(), mine, r, s, c2));
+    }
+    return new SyncResult(sent, received);
+  }
+
+  /** Records an exchange with {@code peer} and the clock it showed; in a write transaction. */
+  protected final Void remember(
+      String peer, VectorClock peerClock, int sent, int received, int conflicts)
+      throws SQLException {
+    if (!peer.equals(siteId())) { // a set this replica wrote itself, read back: not a peer
+      SyncHistory.recordPeer(this, peer, peerClock);
+      SyncHistory.recordExchange(this, peer, sent, received, conflicts);
+    }
+    return null;
+  }
+
+  @Override
+  public final Map<String, VectorClock> peerClocks() throws SQLException {
+    return readingOwnState(() -> SyncHistory.peers(this));
+  }
+
+  @Override
+  public final List<SyncEvent> syncHistory(int limit) throws SQLException {
+    if (limit < 0) {
+      throw new SQLException("syncHistory needs a limit of 0 or more, not " + limit);
+    }
+    return readingOwnState(() -> SyncHistory.recent(this, limit));
+  }
+}

@@ -1,0 +1,114 @@
+package io.chora.jdbc.shared;
+
+import io.chora.sync.SyncEvent;
+import io.chora.sync.VectorClock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What this replica knows of its peers: the newest clock each one showed ({@code chora_peers}), and
+ * the recent exchanges with them ({@code chora_syncs}, the newest {@value #KEPT} kept). Both are
+ * local: they are never sent, and a peer's clock only ever grows here, so a late delivery of an old
+ * set does not make a peer look behind.
+ */
+public final class SyncHistory {
+  static final int KEPT = 1000;
+
+  /** The tables' definitions, for every mode that keeps a history. */
+  public static final String[] TABLES = {
+    "CREATE TABLE IF NOT EXISTS chora_peers(site TEXT PRIMARY KEY, clock TEXT NOT NULL,"
+        + " at INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_syncs(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+        + " peer TEXT NOT NULL, sent INTEGER NOT NULL, received INTEGER NOT NULL,"
+        + " conflicts INTEGER NOT NULL)"
+  };
+
+  private SyncHistory() {}
+
+  /** Remembers {@code peer}'s clock, merged with what was known; call in a write transaction. */
+  public static void recordPeer(Connection conn, String peer, VectorClock clock)
+      throws SQLException {
+    VectorClock known = new VectorClock();
+    try (PreparedStatement st =
+        conn.prepareStatement("SELECT clock FROM chora_peers WHERE site = ?")) {
+      st.setString(1, peer);
+      try (ResultSet rs = st.executeQuery()) {
+        if (rs.next()) {
+          known = VectorClock.parse(rs.getString(1));
+        }
+      }
+    }
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO chora_peers(site, clock, at) VALUES (?,?,?)")) {
+      st.setString(1, peer);
+      st.setString(2, known.merge(clock).toString());
+      st.setLong(3, System.currentTimeMillis());
+      st.executeUpdate();
+    }
+  }
+
+  /** Adds an exchange to the history and forgets the oldest past {@value #KEPT}. */
+  public static void recordExchange(
+      Connection conn, String peer, int sent, int received, int conflicts) throws SQLException {
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "INSERT INTO chora_syncs(at, peer, sent, received, conflicts) VALUES (?,?,?,?,?)")) {
+      st.setLong(1, System.currentTimeMillis());
+      st.setString(2, peer);
+      st.setInt(3, sent);
+      st.setInt(4, received);
+      st.setInt(5, conflicts);
+      st.executeUpdate();
+    }
+    try (PreparedStatement st =
+        conn.prepareStatement("DELETE FROM chora_syncs WHERE id <= last_insert_rowid() - ?")) {
+      st.setInt(1, KEPT);
+      st.executeUpdate();
+    }
+  }
+
+  /** Each known peer's newest clock, by site. */
+  public static Map<String, VectorClock> peers(Connection conn) throws SQLException {
+    Map<String, VectorClock> peers = new LinkedHashMap<>();
+    try (PreparedStatement st =
+            conn.prepareStatement("SELECT site, clock FROM chora_peers ORDER BY site");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        peers.put(rs.getString(1), VectorClock.parse(rs.getString(2)));
+      }
+    }
+    return peers;
+  }
+
+  /** The newest {@code limit} exchanges, newest first. */
+  public static List<SyncEvent> recent(Connection conn, int limit) throws SQLException {
+    List<SyncEvent> events = new ArrayList<>();
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "SELECT id, at, peer, sent, received, conflicts FROM chora_syncs"
+                + " ORDER BY id DESC LIMIT ?")) {
+      st.setInt(1, limit);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          events.add(
+              new SyncEvent(
+                  rs.getLong(1),
+                  Instant.ofEpochMilli(rs.getLong(2)),
+                  rs.getString(3),
+                  rs.getInt(4),
+                  rs.getInt(5),
+                  rs.getInt(6)));
+        }
+      }
+    }
+    return events;
+  }
+}
