@@ -298,7 +298,7 @@ public final class LogConnection extends ReplicaConnection {
     if (listener == null) {
       throw new SQLException("addRemoteChangeListener needs a listener");
     }
-    checkOpen();
+    checkNotClosed();
     if (hub != null) {
       hub.addListener(listener);
     }

@@ -65,6 +65,11 @@ public abstract class SqliteConnection extends JDBC4Connection {
     return getDatabase().changes();
   }
 
+  /** Throws sqlite-jdbc's own error for a closed connection. */
+  protected final void checkNotClosed() throws SQLException {
+    checkOpen();
+  }
+
   /** A statement of sqlite-jdbc's own, not funnelled: for chora's SQL. */
   public final Statement plainStatement() {
     return new JDBC4Statement(this);
