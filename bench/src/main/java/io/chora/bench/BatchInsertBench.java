@@ -4,52 +4,21 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One transaction inserting 10,000 rows through a PreparedStatement batch. Each invocation starts
- * from an empty {@code item} table (DROP + CREATE, outside the measurement). Average time over many
- * invocations rather than a few single shots: WAL checkpoints land in some commits and not others,
- * and averaging spreads their cost the way a real workload pays it.
+ * One transaction inserting 10,000 rows through a PreparedStatement batch, in each {@code mode}.
+ * Each invocation starts from an empty {@code item} table (DROP + CREATE, outside the measurement).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class BatchInsertBench {
+public class BatchInsertBench extends ModeBench {
   static final int ROWS = 10_000;
-
-  @Param({"sqlite", "chora"})
-  public String driver;
-
-  private BenchDb db;
-
-  @Setup(Level.Trial)
-  public void open() throws SQLException {
-    db = BenchDb.open(driver);
-  }
 
   @Setup(Level.Invocation)
   public void emptyTable() throws SQLException {
     db.recreateItem();
-  }
-
-  @TearDown(Level.Trial)
-  public void close() throws SQLException {
-    db.close();
   }
 
   @Benchmark
@@ -58,10 +27,7 @@ public class BatchInsertBench {
     int inserted = 0;
     try (PreparedStatement ps = db.conn.prepareStatement(BenchDb.INSERT_ITEM)) {
       for (int i = 1; i <= ROWS; i++) {
-        ps.setLong(1, i);
-        ps.setString(2, "n" + i);
-        ps.setInt(3, i);
-        ps.setDouble(4, i * 0.5);
+        BenchDb.bindItem(ps, i);
         ps.addBatch();
       }
       for (int n : ps.executeBatch()) {

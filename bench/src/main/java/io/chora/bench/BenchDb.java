@@ -7,48 +7,125 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One benchmark trial's database: a fresh temporary file opened through {@code jdbc:sqlite:} or
- * {@code jdbc:chora:}, both set to {@code journal_mode=WAL} and {@code synchronous=NORMAL}.
+ * A benchmark's database, opened in one of the three modes the benchmarks compare: {@code sqlite}
+ * (plain sqlite-jdbc, the baseline), {@code java} (chora's default java mode, {@code jdbc:chora:})
+ * and {@code crsqlite} (chora's native mode, {@code chora.mode=crsqlite}). Every connection is
+ * checked to run {@code journal_mode=WAL} and {@code synchronous=NORMAL}, so that the modes differ
+ * only in what they do per statement, not in how durably SQLite writes.
  */
 final class BenchDb implements AutoCloseable {
+  /** The modes, as the benchmarks' {@code mode} parameter spells them. */
+  static final String SQLITE = "sqlite";
+
+  static final String JAVA = "java";
+  static final String CRSQLITE = "crsqlite";
+
+  /**
+   * The key is NOT NULL in every mode because cr-sqlite requires it; for SQLite it changes nothing
+   * (a rowid key is never NULL).
+   */
   static final String CREATE_ITEM =
-      "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER, price REAL)";
+      "CREATE TABLE item(id INTEGER PRIMARY KEY NOT NULL, name TEXT, qty INTEGER, price REAL)";
+
   static final String INSERT_ITEM = "INSERT INTO item(id, name, qty, price) VALUES (?, ?, ?, ?)";
+  private static final String OPTIONS = "journal_mode=WAL&synchronous=NORMAL";
 
   final Connection conn;
   private final Path dir;
+  private final List<Statement> statements = new ArrayList<>();
 
   private BenchDb(Path dir, Connection conn) {
     this.dir = dir;
     this.conn = conn;
   }
 
-  /** A chora replica {@code site} in {@code dir} with the item table, WAL, synchronous=NORMAL. */
-  static Connection replica(Path dir, String site) throws SQLException {
-    Connection conn =
-        DriverManager.getConnection(
-            "jdbc:chora:"
-                + dir.resolve(site + ".db")
-                + "?chora.site="
-                + site
-                + "&journal_mode=WAL&synchronous=NORMAL");
-    try (Statement st = conn.createStatement()) {
-      st.execute(CREATE_ITEM);
+  /** A fresh file in its own temporary folder, with the item table. */
+  static BenchDb open(String mode) throws SQLException {
+    Path dir = tempDir(mode);
+    try {
+      return new BenchDb(dir, replica(mode, dir, "bench"));
+    } catch (SQLException | RuntimeException e) {
+      deleteTree(dir);
+      throw e;
+    }
+  }
+
+  /**
+   * The database {@code name}.db in {@code dir}, with the item table. In java mode {@code name} is
+   * also the site id, which keeps change sets readable; native mode refuses {@code chora.site}
+   * (cr-sqlite picks its own).
+   */
+  static Connection replica(String mode, Path dir, String name) throws SQLException {
+    Path file = dir.resolve(name + ".db");
+    String url =
+        switch (mode) {
+          case SQLITE -> "jdbc:sqlite:" + file + "?" + OPTIONS;
+          case JAVA -> "jdbc:chora:" + file + "?chora.site=" + name + "&" + OPTIONS;
+          case CRSQLITE -> "jdbc:chora:" + file + "?chora.mode=crsqlite&" + OPTIONS;
+          default ->
+              throw new IllegalArgumentException("mode must be sqlite, java or crsqlite: " + mode);
+        };
+    Connection conn = DriverManager.getConnection(url);
+    try {
+      check(mode, conn);
+      try (Statement st = conn.createStatement()) {
+        st.execute(CREATE_ITEM);
+      }
+    } catch (SQLException | RuntimeException e) {
+      conn.close();
+      throw e;
     }
     return conn;
+  }
+
+  /** Makes sure DriverManager handed back the mode asked for, and that the URL's pragmas took. */
+  private static void check(String mode, Connection conn) throws SQLException {
+    String got = SQLITE;
+    if (conn instanceof ChoraConnection chora) {
+      got = chora.siteId().endsWith("@crsqlite") ? CRSQLITE : JAVA;
+    }
+    if (!got.equals(mode)) {
+      throw new IllegalStateException(
+          "asked for " + mode + " but got " + got + " (" + conn.getClass().getName() + ")");
+    }
+    expectPragma(conn, "journal_mode", "wal");
+    expectPragma(conn, "synchronous", "1"); // NORMAL
+  }
+
+  private static void expectPragma(Connection conn, String pragma, String expected)
+      throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
+      String actual = rs.next() ? rs.getString(1) : null;
+      if (!expected.equalsIgnoreCase(actual)) {
+        throw new IllegalStateException(
+            "PRAGMA " + pragma + " is " + actual + ", expected " + expected);
+      }
+    }
+  }
+
+  /** Binds item {@code id} the way the write benchmarks insert it: {@code n<id>}, id, id / 2. */
+  static void bindItem(PreparedStatement ps, long id) throws SQLException {
+    ps.setLong(1, id);
+    ps.setString(2, "n" + id);
+    ps.setLong(3, id);
+    ps.setDouble(4, id * 0.5);
   }
 
   /** Inserts items {@code from}.. in batched transactions of {@code perTx} rows. */
   static void fill(Connection conn, long from, long count, int perTx) throws SQLException {
     conn.setAutoCommit(false);
-    try (java.sql.PreparedStatement ps = conn.prepareStatement(INSERT_ITEM)) {
+    try (PreparedStatement ps = conn.prepareStatement(INSERT_ITEM)) {
       for (long id = from; id < from + count; id++) {
         ps.setLong(1, id);
         ps.setString(2, "item " + id);
@@ -67,94 +144,60 @@ final class BenchDb implements AutoCloseable {
     conn.setAutoCommit(true);
   }
 
-  /** Opens a fresh database file; {@code driver} is {@code sqlite} or {@code chora}. */
-  static BenchDb open(String driver) throws SQLException {
-    String prefix =
-        switch (driver) {
-          case "sqlite" -> "jdbc:sqlite:";
-          case "chora" -> "jdbc:chora:";
-          default ->
-              throw new IllegalArgumentException("driver must be sqlite or chora: " + driver);
-        };
-    Path dir;
+  /** How many rows {@code item} holds. */
+  static long count(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM item")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static Path tempDir(String mode) {
     try {
-      dir = Files.createTempDirectory("chora-bench-" + driver + "-");
+      return Files.createTempDirectory("chora-bench-" + mode + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String url = prefix + dir.resolve("bench.db").toAbsolutePath();
-    Connection conn = DriverManager.getConnection(url);
-    BenchDb db = new BenchDb(dir, conn);
-    try {
-      db.check(driver);
-      try (Statement st = conn.createStatement()) {
-        st.execute("PRAGMA journal_mode=WAL");
-        st.execute("PRAGMA synchronous=NORMAL");
-      }
-      db.expectPragma("journal_mode", "wal");
-      db.expectPragma("synchronous", "1"); // NORMAL
-      db.exec(CREATE_ITEM);
-    } catch (SQLException | RuntimeException e) {
-      db.close();
-      throw e;
-    }
-    return db;
   }
 
-  /** Makes sure DriverManager handed back the driver the benchmark asked for. */
-  private void check(String driver) {
-    boolean chora = conn instanceof ChoraConnection;
-    if (chora != driver.equals("chora")) {
-      throw new IllegalStateException(
-          "asked for " + driver + " but got " + conn.getClass().getName());
-    }
+  /** A statement kept for the whole trial; {@link #close} closes it before the connection. */
+  PreparedStatement prepare(String sql) throws SQLException {
+    PreparedStatement ps = conn.prepareStatement(sql);
+    statements.add(ps);
+    return ps;
   }
 
-  private void expectPragma(String pragma, String expected) throws SQLException {
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
-      String actual = rs.next() ? rs.getString(1) : null;
-      if (!expected.equalsIgnoreCase(actual)) {
-        throw new IllegalStateException(
-            "PRAGMA " + pragma + " is " + actual + ", expected " + expected);
-      }
-    }
-  }
-
-  void exec(String sql) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.executeUpdate(sql);
-    }
-  }
-
-  /** Drops and recreates {@code item}: an empty table without a DELETE (which chora would log). */
+  /** An empty item table, without a DELETE (which java mode would log and cr-sqlite record). */
   void recreateItem() throws SQLException {
-    exec("DROP TABLE item");
-    exec(CREATE_ITEM);
+    try (Statement st = conn.createStatement()) {
+      st.execute("DROP TABLE item");
+      st.execute(CREATE_ITEM);
+    }
   }
 
   @Override
   public void close() throws SQLException {
     try {
-      conn.close();
+      for (Statement st : statements) {
+        st.close();
+      }
     } finally {
-      deleteDir();
+      try {
+        conn.close();
+      } finally {
+        deleteTree(dir);
+      }
     }
   }
 
-  private void deleteDir() {
+  static void deleteTree(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(BenchDb::deleteQuietly);
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     } catch (IOException e) {
-      // a leftover temp directory is not worth failing a benchmark for
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // see deleteDir
+      // a leftover temp folder is not worth failing a benchmark for
     }
   }
 }

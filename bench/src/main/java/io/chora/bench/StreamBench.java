@@ -29,8 +29,8 @@ public final class StreamBench {
     int perTx = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     Path dir = Files.createTempDirectory("chora-stream-bench");
     Path wire = dir.resolve("set.json");
-    try (Connection source = BenchDb.replica(dir, "source");
-        Connection target = BenchDb.replica(dir, "target")) {
+    try (Connection source = BenchDb.replica(BenchDb.JAVA, dir, "source");
+        Connection target = BenchDb.replica(BenchDb.JAVA, dir, "target")) {
       HeapSampler heap = new HeapSampler();
       heap.start();
       long t0 = System.nanoTime();
@@ -46,7 +46,7 @@ public final class StreamBench {
         result = target.unwrap(ChoraConnection.class).apply(in);
       }
       long t3 = System.nanoTime();
-      long rows = count(target);
+      long rows = BenchDb.count(target);
       String sourceSum = checksum(source);
       String targetSum = checksum(target);
       System.out.printf(
@@ -73,14 +73,6 @@ public final class StreamBench {
         Files.deleteIfExists(dir.resolve(name));
       }
       Files.deleteIfExists(dir);
-    }
-  }
-
-  private static long count(Connection conn) throws Exception {
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM item")) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 

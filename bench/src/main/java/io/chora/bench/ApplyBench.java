@@ -6,7 +6,6 @@ import io.chora.sync.VectorClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,10 +22,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link MergeBench#applyFresh} in both modes: a change set of {@code rows} inserted rows applied
- * to an empty replica, one transaction. The {@code sqlite} baseline writes the same rows with plain
- * sqlite-jdbc in one batched transaction: what taking the data in costs without any merge. Rows per
- * second = rows / time (java mode sends a row as one change of 4 values, native mode as 3 cells).
+ * A change set of {@code rows} inserted rows (4 columns each), taken from one replica, applied to a
+ * fresh empty replica in one transaction. Apply has no plain-sqlite counterpart, so in mode {@code
+ * sqlite} the same rows are written with plain sqlite-jdbc in one batched transaction instead: what
+ * taking the data in costs without any merge. Rows per second = rows / time; java mode carries a
+ * row as one change of 4 values, native mode ({@code crsqlite}) as 3 cells. Single shots, as each
+ * needs a fresh receiver.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -34,9 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3)
 @Measurement(iterations = 8)
-public class ModesApplyBench {
-  @Param({"sqlite", "chora", "crsqlite"})
-  public String driver;
+public class ApplyBench {
+  @Param({BenchDb.SQLITE, BenchDb.JAVA, BenchDb.CRSQLITE})
+  public String mode;
 
   @Param({"20000"})
   public int rows;
@@ -48,26 +49,18 @@ public class ModesApplyBench {
 
   @Setup(Level.Trial)
   public void prepare() throws SQLException {
-    dir = ModeDb.tempDir(driver);
-    if (!driver.equals("sqlite")) {
-      try (Connection source = replica("source")) {
-        BenchDb.fill(source, 1, rows, rows);
+    dir = BenchDb.tempDir(mode);
+    if (!mode.equals(BenchDb.SQLITE)) {
+      try (Connection source = BenchDb.replica(mode, dir, "source")) {
+        BenchDb.fill(source, 1, rows, rows); // one transaction
         set = source.unwrap(ChoraConnection.class).changesSince(new VectorClock());
       }
     }
   }
 
-  private Connection replica(String name) throws SQLException {
-    Connection conn = ModeDb.connect(driver, dir.resolve(name + ".db"));
-    try (Statement st = conn.createStatement()) {
-      st.execute(ModeDb.CREATE_ITEM);
-    }
-    return conn;
-  }
-
   @Setup(Level.Invocation)
   public void freshReceiver() throws SQLException {
-    receiver = replica("r" + invocation++);
+    receiver = BenchDb.replica(mode, dir, "r" + invocation++);
   }
 
   @TearDown(Level.Invocation)
@@ -77,7 +70,7 @@ public class ModesApplyBench {
 
   @TearDown(Level.Trial)
   public void cleanUp() {
-    ModeDb.deleteTree(dir);
+    BenchDb.deleteTree(dir);
   }
 
   @Benchmark
