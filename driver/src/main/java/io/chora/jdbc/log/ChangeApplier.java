@@ -8,6 +8,7 @@ import io.chora.sync.ChangeSet;
 import io.chora.sync.ChangeSetReader;
 import io.chora.sync.Dot;
 import io.chora.sync.SqlValues;
+import io.chora.sync.Stamp;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.io.IOException;
@@ -280,8 +281,8 @@ final class ChangeApplier {
       Map<String, Object> winners = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : change.values().entrySet()) {
         String column = e.getKey();
-        MergeState.CellVersion mine = state.cell(id, stored, column, life);
-        boolean wins = beats(tx.hlc(), tx.dot(), mine.hlc(), mine.dot());
+        Stamp mine = state.cell(id, stored, column, life);
+        boolean wins = Stamp.of(tx).beats(mine);
         boolean concurrent = tx.deps().get(mine.dot().site()) < mine.dot().seq();
         Object localValue = current.get(column);
         boolean differ = !SqlValues.equal(localValue, e.getValue());
@@ -289,29 +290,11 @@ final class ChangeApplier {
           winners.put(column, e.getValue());
           state.putCell(id, stored, column, tx.dot(), tx.hlc());
           if (concurrent && differ) {
-            ledger.record(
-                table,
-                stored,
-                column,
-                e.getValue(),
-                tx.dot(),
-                tx.hlc(),
-                localValue,
-                mine.dot(),
-                mine.hlc());
+            ledger.record(table, stored, column, e.getValue(), Stamp.of(tx), localValue, mine);
             conflicts++;
           }
         } else if (concurrent && differ) {
-          ledger.record(
-              table,
-              stored,
-              column,
-              localValue,
-              mine.dot(),
-              mine.hlc(),
-              e.getValue(),
-              tx.dot(),
-              tx.hlc());
+          ledger.record(table, stored, column, localValue, mine, e.getValue(), Stamp.of(tx));
           conflicts++;
         }
       }
@@ -350,10 +333,6 @@ final class ChangeApplier {
           },
           false,
           () -> keeper.writer().insert(table, change.key(), change.values()));
-    }
-
-    private static boolean beats(long hlc, Dot dot, long otherHlc, Dot other) {
-      return hlc != otherHlc ? hlc > otherHlc : dot.site().compareTo(other.site()) > 0;
     }
   }
 }

@@ -5,6 +5,7 @@ import io.chora.jdbc.log.Constraints.Holder;
 import io.chora.sync.Conflict;
 import io.chora.sync.Dot;
 import io.chora.sync.SqlValues;
+import io.chora.sync.Stamp;
 import io.chora.sync.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -129,21 +130,21 @@ final class ConstraintKeeper implements AutoCloseable {
           throw e; // an index on an expression: not a case the rule covers
         }
         for (Holder holder : holders) {
-          Claim theirs = claim(id, table, holder.key(), holder.columns());
-          if (theirs.isOlderThan(tx.hlc(), tx.dot())) {
+          Stamp theirs = claim(id, table, holder.key(), holder.columns());
+          if (Stamp.of(tx).beats(theirs)) {
             if (exists) {
               delete(table, key);
             }
-            removed(id, stored, theirs, holder.columns(), row, tx.dot(), tx.hlc());
+            removed(id, stored, theirs, holder.columns(), row, Stamp.of(tx));
             return false;
           }
         }
         for (Holder holder : holders) {
-          Claim theirs = claim(id, table, holder.key(), holder.columns());
+          Stamp theirs = claim(id, table, holder.key(), holder.columns());
           Map<String, Object> values = rows.read(id, table, holder.key());
           delete(table, holder.key());
           Object theirKey = KeyCodec.encode(conn, holder.key());
-          removed(id, theirKey, Claim.of(tx), holder.columns(), values, theirs.dot(), theirs.hlc());
+          removed(id, theirKey, Stamp.of(tx), holder.columns(), values, theirs);
         }
       }
     }
@@ -308,7 +309,7 @@ final class ConstraintKeeper implements AutoCloseable {
       return;
     }
     MergeState.RowState life = state.row(id, stored);
-    Claim parent = parentDeletion(fk, values);
+    Stamp parent = parentDeletion(fk, values);
     delete(child, key);
     ledger.recordRow(
         Conflict.Kind.FOREIGN_KEY,
@@ -316,11 +317,9 @@ final class ConstraintKeeper implements AutoCloseable {
         stored,
         fk.describe(),
         null,
-        parent == null ? null : parent.dot(),
-        parent == null ? 0 : parent.hlc(),
+        parent,
         valueOf(fk.from(), values),
-        life == null ? local : life.dot(),
-        life == null ? 0 : life.hlc(),
+        life == null ? new Stamp(local, 0) : life.stamp(),
         values);
     conflicts++;
     state.deleted(id, stored, local, 0);
@@ -328,7 +327,7 @@ final class ConstraintKeeper implements AutoCloseable {
   }
 
   /** The deletion of the parent a row references, when the parent is a tracked row. */
-  private Claim parentDeletion(ForeignKey fk, Map<String, Object> child) throws SQLException {
+  private Stamp parentDeletion(ForeignKey fk, Map<String, Object> child) throws SQLException {
     Long parentId = ids.get(fk.parent());
     TableInfo parent = parentId == null ? null : tables.get(parentId);
     if (parent == null || !parent.keyColumns().equals(fk.to())) {
@@ -336,18 +335,12 @@ final class ConstraintKeeper implements AutoCloseable {
     }
     List<Object> key = fk.from().stream().map(child::get).toList();
     MergeState.RowState life = state.row(parentId, KeyCodec.encode(conn, key));
-    return life == null ? null : new Claim(life.dot(), life.hlc());
+    return life == null ? null : life.stamp();
   }
 
   /** Records a row removed for a UNIQUE value that {@code kept} holds. */
   private void removed(
-      long id,
-      Object stored,
-      Claim kept,
-      List<String> columns,
-      Map<String, Object> row,
-      Dot lostDot,
-      long lostHlc)
+      long id, Object stored, Stamp kept, List<String> columns, Map<String, Object> row, Stamp lost)
       throws SQLException {
     TableInfo table = tables.get(id);
     Object value = valueOf(columns, row);
@@ -357,11 +350,9 @@ final class ConstraintKeeper implements AutoCloseable {
         stored,
         "UNIQUE(" + String.join(", ", columns) + ")",
         value,
-        kept.dot(),
-        kept.hlc(),
+        kept,
         value,
-        lostDot,
-        lostHlc,
+        lost,
         row);
     conflicts++;
     state.deleted(id, stored, local, 0);
@@ -369,33 +360,21 @@ final class ConstraintKeeper implements AutoCloseable {
   }
 
   /** The newest write among a row's cells in {@code columns}: when it took those values. */
-  private Claim claim(long id, TableInfo table, List<Object> key, List<String> columns)
+  private Stamp claim(long id, TableInfo table, List<Object> key, List<String> columns)
       throws SQLException {
     Object stored = KeyCodec.encode(conn, key);
     MergeState.RowState life = state.row(id, stored);
     if (life == null) {
-      return new Claim(new Dot("", 0), 0); // predates tracking: the oldest claim of all
+      return Stamp.BASELINE; // predates tracking: the oldest claim of all
     }
-    Claim newest = null;
+    Stamp newest = null;
     for (String column : columns) {
-      MergeState.CellVersion v = state.cell(id, stored, column, life);
-      Claim c = new Claim(v.dot(), v.hlc());
-      if (newest == null || newest.isOlderThan(c.hlc(), c.dot())) {
+      Stamp c = state.cell(id, stored, column, life);
+      if (newest == null || c.beats(newest)) {
         newest = c;
       }
     }
     return newest;
-  }
-
-  /** When a row took a value: the writing transaction's HLC, then its site id, order claims. */
-  private record Claim(Dot dot, long hlc) {
-    static Claim of(Transaction tx) {
-      return new Claim(tx.dot(), tx.hlc());
-    }
-
-    boolean isOlderThan(long otherHlc, Dot other) {
-      return hlc != otherHlc ? hlc < otherHlc : dot.site().compareTo(other.site()) < 0;
-    }
   }
 
   private static Object valueOf(List<String> columns, Map<String, Object> row) {

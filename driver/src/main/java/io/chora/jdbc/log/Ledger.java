@@ -2,6 +2,7 @@ package io.chora.jdbc.log;
 
 import io.chora.sync.Conflict;
 import io.chora.sync.Dot;
+import io.chora.sync.Stamp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,51 +47,42 @@ final class Ledger implements AutoCloseable {
       Object storedKey,
       String column,
       Object kept,
-      Dot keptDot,
-      long keptHlc,
+      Stamp keptStamp,
       Object lost,
-      Dot lostDot,
-      long lostHlc)
+      Stamp lostStamp)
       throws SQLException {
     recordRow(
-        Conflict.Kind.CELL,
-        table,
-        storedKey,
-        column,
-        kept,
-        keptDot,
-        keptHlc,
-        lost,
-        lostDot,
-        lostHlc,
-        Map.of());
+        Conflict.Kind.CELL, table, storedKey, column, kept, keptStamp, lost, lostStamp, Map.of());
   }
 
-  /** A conflict of any kind; for a removed row, {@code row} holds all its values. */
+  /**
+   * A conflict of any kind; for a removed row, {@code row} holds all its values. {@code keptStamp}
+   * is null when the kept side's write is unknown (a parent deleted before chora saw it), or {@link
+   * Stamp#BASELINE} for a value from before chora tracked the table.
+   */
   void recordRow(
       Conflict.Kind kind,
       TableInfo table,
       Object storedKey,
       String column,
       Object kept,
-      Dot keptDot,
-      long keptHlc,
+      Stamp keptStamp,
       Object lost,
-      Dot lostDot,
-      long lostHlc,
+      Stamp lostStamp,
       Map<String, Object> row)
       throws SQLException {
     insert.setString(1, table.name());
     insert.setObject(2, storedKey);
     insert.setString(3, column);
     insert.setObject(4, kept);
+    Dot keptDot = keptStamp == null ? null : keptStamp.dot(); // null: unknown, or the baseline
     insert.setString(5, keptDot == null ? null : keptDot.site());
     insert.setObject(6, keptDot == null ? null : keptDot.seq());
-    insert.setLong(7, keptHlc);
+    insert.setLong(7, keptStamp == null ? 0 : keptStamp.hlc());
     insert.setObject(8, lost);
-    insert.setString(9, lostDot.site());
-    insert.setLong(10, lostDot.seq());
-    insert.setLong(11, lostHlc);
+    insert.setString(9, lostStamp.dot().site());
+    insert.setLong(10, lostStamp.dot().seq());
+    insert.setLong(11, lostStamp.hlc());
     insert.setString(12, kind.name());
     insert.executeUpdate();
     for (Map.Entry<String, Object> e : row.entrySet()) {

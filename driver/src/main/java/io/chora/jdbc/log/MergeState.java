@@ -1,6 +1,7 @@
 package io.chora.jdbc.log;
 
 import io.chora.sync.Dot;
+import io.chora.sync.Stamp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,10 +21,11 @@ import java.util.Map;
  */
 final class MergeState implements AutoCloseable {
   /** A row's causal length and the transaction that set it. */
-  record RowState(long cl, Dot dot, long hlc) {}
-
-  /** The transaction that last wrote a cell. */
-  record CellVersion(Dot dot, long hlc) {}
+  record RowState(long cl, Dot dot, long hlc) {
+    Stamp stamp() {
+      return new Stamp(dot, hlc);
+    }
+  }
 
   private final Connection conn;
   private final PreparedStatement readRow;
@@ -69,14 +71,14 @@ final class MergeState implements AutoCloseable {
   }
 
   /** The cell's last writer: its own entry, or else the insert that began the row's life. */
-  CellVersion cell(long table, Object key, String column, RowState life) throws SQLException {
+  Stamp cell(long table, Object key, String column, RowState life) throws SQLException {
     readCell.setLong(1, table);
     readCell.setObject(2, key);
     readCell.setString(3, column);
     try (ResultSet rs = readCell.executeQuery()) {
       return rs.next()
-          ? new CellVersion(new Dot(rs.getString(1), rs.getLong(2)), rs.getLong(3))
-          : new CellVersion(life.dot(), life.hlc());
+          ? new Stamp(new Dot(rs.getString(1), rs.getLong(2)), rs.getLong(3))
+          : life.stamp();
     }
   }
 
