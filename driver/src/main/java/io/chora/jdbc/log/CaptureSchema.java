@@ -109,9 +109,10 @@ final class CaptureSchema {
         + ", NEW.site,"
         + " coalesce(last.seq, (SELECT value FROM chora_meta WHERE key = 'local_seq'), 0) + 1,"
         // HLC: wall clock, but past the last local commit and every remote one applied here
-        + " max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16,"
-        + " coalesce(last.hlc, (SELECT value FROM chora_meta WHERE key = 'local_hlc'), 0) + 1,"
-        + " coalesce((SELECT value FROM chora_meta WHERE key = 'hlc'), 0) + 1)"
+        + " "
+        + NextHlcFunction.NAME
+        + "(max(coalesce(last.hlc, (SELECT value FROM chora_meta WHERE key = 'local_hlc'), 0),"
+        + " coalesce((SELECT value FROM chora_meta WHERE key = 'hlc'), 0)))"
         + " FROM (SELECT 1) LEFT JOIN ("
         + lastLocalSince("NEW.site")
         + ") AS last; END"
@@ -133,6 +134,8 @@ final class CaptureSchema {
       for (String ddl : SyncHistory.TABLES) {
         st.execute(ddl);
       }
+      // a marker trigger of an older chora (its HLC from SQL's own clock) is replaced
+      st.execute("DROP TRIGGER IF EXISTS chora_commit_marker");
       for (String ddl : MARKER) {
         st.execute(ddl);
       }
@@ -168,6 +171,17 @@ final class CaptureSchema {
     String site = meta(conn, "site");
     if (site == null || (requested != null && !requested.equals(site))) {
       return false;
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT 1 FROM main.sqlite_schema WHERE name = 'chora_commit_marker'"
+                    + " AND instr(sql, '"
+                    + NextHlcFunction.NAME
+                    + "(') > 0")) {
+      if (!rs.next()) {
+        return false; // an older marker trigger: create() replaces it
+      }
     }
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery(LOG_TAIL_OP)) {

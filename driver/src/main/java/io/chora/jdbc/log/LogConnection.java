@@ -47,6 +47,8 @@ public final class LogConnection extends ReplicaConnection {
     super(options.sqliteUrl, options.sqliteAddress, options.sqliteProperties);
     this.maxValueBytes = options.maxValueBytes;
     try {
+      // before open(), which may commit a marker (rows other programs wrote meanwhile)
+      org.sqlite.Function.create(this, NextHlcFunction.NAME, new NextHlcFunction(), 1, 0);
       this.site = open(options);
       // open() ran chora's statements; the connection reaches the application as fresh as a
       // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write

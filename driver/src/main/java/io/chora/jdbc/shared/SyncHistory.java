@@ -50,7 +50,7 @@ public final class SyncHistory {
             "INSERT OR REPLACE INTO chora_peers(site, clock, at) VALUES (?,?,?)")) {
       st.setString(1, peer);
       st.setString(2, known.merge(clock).toString());
-      st.setLong(3, System.currentTimeMillis());
+      st.setLong(3, WallClock.millis());
       st.executeUpdate();
     }
   }
@@ -61,7 +61,7 @@ public final class SyncHistory {
     try (PreparedStatement st =
         conn.prepareStatement(
             "INSERT INTO chora_syncs(at, peer, sent, received, conflicts) VALUES (?,?,?,?,?)")) {
-      st.setLong(1, System.currentTimeMillis());
+      st.setLong(1, WallClock.millis());
       st.setString(2, peer);
       st.setInt(3, sent);
       st.setInt(4, received);
