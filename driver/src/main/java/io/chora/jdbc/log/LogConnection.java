@@ -325,72 +325,12 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   public void restoreConflict(long id) throws SQLException {
-    inWriteTransaction(
-        () -> {
-          Conflict conflict = requireOpen(id);
-          TableInfo table =
-              tracked.get(this).values().stream()
-                  .filter(t -> t.name().equals(conflict.table()))
-                  .findFirst()
-                  .orElseThrow(
-                      () -> new SQLException("chora: table " + conflict.table() + " is gone"));
-          try (TableWriter writer = new TableWriter(this)) {
-            if (conflict.kind() != Conflict.Kind.CELL) {
-              restoreRow(writer, table, conflict);
-            } else if (writer.update(
-                    table,
-                    conflict.key(),
-                    java.util.Collections.singletonMap(conflict.column(), conflict.lost()))
-                == 0) {
-              throw new SQLException(
-                  "chora: the row of conflict " + id + " no longer exists; nothing to restore");
-            }
-          }
-          Ledger.setStatus(this, id, Conflict.Status.RESTORED);
-          return null;
-        });
-  }
-
-  /** The conflict, still open; else an error saying what became of it. */
-  private Conflict requireOpen(long id) throws SQLException {
-    Conflict conflict = Ledger.get(this, id);
-    if (conflict.status() != Conflict.Status.OPEN) {
-      throw new SQLException(
-          "chora: conflict "
-              + id
-              + " is already "
-              + conflict.status().name().toLowerCase(java.util.Locale.ROOT));
-    }
-    return conflict;
-  }
-
-  /** Puts a row a merge removed back, as a new local insert that syncs like any other. */
-  private static void restoreRow(TableWriter writer, TableInfo table, Conflict conflict)
-      throws SQLException {
-    try {
-      writer.insert(table, conflict.key(), conflict.lostRow());
-    } catch (SQLException e) {
-      throw new SQLException(
-          "chora: conflict "
-              + conflict.id()
-              + " restores a removed row of "
-              + table.name()
-              + ", which SQLite refused (free the value or restore the parent first): "
-              + e.getMessage(),
-          e.getSQLState(),
-          e.getErrorCode(),
-          e);
-    }
+    inWriteTransaction(() -> LedgerActions.restore(this, tracked.get(this), id));
   }
 
   @Override
   public void dismissConflict(long id) throws SQLException {
-    inWriteTransaction(
-        () -> {
-          requireOpen(id);
-          Ledger.setStatus(this, id, Conflict.Status.DISMISSED);
-          return null;
-        });
+    inWriteTransaction(() -> LedgerActions.dismiss(this, id));
   }
 
   private CaptureSession requireCapture() throws SQLException {
