@@ -2,6 +2,7 @@ package io.chora.it;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.chora.jdbc.testing.SyncMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;

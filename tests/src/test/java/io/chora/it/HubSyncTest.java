@@ -1,14 +1,15 @@
 package io.chora.it;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.rows;
 import static io.chora.it.HubFixture.await;
 import static io.chora.it.HubFixture.sameRows;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.jdbc.HubStatus;
 import io.chora.jdbc.RemoteChanges;
+import io.chora.jdbc.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

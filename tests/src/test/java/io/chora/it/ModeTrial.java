@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.SyncMode;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.SyncResult;

@@ -1,6 +1,7 @@
 package io.chora.it;
 
 import io.chora.it.ConvergenceTest.Stats;
+import io.chora.jdbc.testing.Db;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

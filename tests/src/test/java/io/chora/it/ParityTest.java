@@ -3,6 +3,7 @@ package io.chora.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.chora.jdbc.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
