@@ -96,7 +96,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in-memory rollback journal (sqlite-jdbc options passed through the URL) to save I/O.
  *
  * <p>The other tests here are small deterministic cases of failures this test found (they fail
- * until those are fixed); earlier ones are in {@link RelayTest}.
+ * until those are fixed); earlier ones are in the driver's {@code
+ * io.chora.jdbc.log.merge.RelayTest}.
  */
 class ConvergenceTest {
   /** Pass-through sqlite-jdbc options: no fsync, rollback journal in memory. */

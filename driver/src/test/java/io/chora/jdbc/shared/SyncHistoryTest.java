@@ -1,4 +1,4 @@
-package io.chora.it;
+package io.chora.jdbc.shared;
 
 import static io.chora.jdbc.testing.Db.exec;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.chora.it;
+package io.chora.jdbc.log.merge;
 
 import static io.chora.jdbc.testing.Db.exec;
 import static java.nio.charset.StandardCharsets.UTF_8;

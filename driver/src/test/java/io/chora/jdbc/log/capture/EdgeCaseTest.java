@@ -1,4 +1,4 @@
-package io.chora.it;
+package io.chora.jdbc.log.capture;
 
 import static io.chora.jdbc.testing.Db.exec;
 import static io.chora.jdbc.testing.Db.seq;
