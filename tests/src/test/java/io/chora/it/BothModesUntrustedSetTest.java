@@ -3,6 +3,8 @@ package io.chora.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.SyncMode;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.Transaction;

@@ -1,15 +1,16 @@
 package io.chora.it;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.rows;
 import static io.chora.it.HubFixture.await;
 import static io.chora.it.HubFixture.sameRows;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chora.age.IdentityFile;
 import io.chora.age.RecipientsFile;
 import io.chora.age.X25519Identity;
 import io.chora.age.X25519Recipient;
+import io.chora.jdbc.testing.Db;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
 package io.chora.it;
 
-import static io.chora.it.Db.rows;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.jdbc.ChoraConnection;
 import io.chora.jdbc.ChoraDataSource;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.Change;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;

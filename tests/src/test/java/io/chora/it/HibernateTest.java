@@ -7,6 +7,7 @@ import io.chora.it.orm.Project;
 import io.chora.it.orm.Task;
 import io.chora.it.orm.Ticket;
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.Conflict;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;

@@ -1,8 +1,8 @@
 package io.chora.it;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.seq;
-import static io.chora.it.Db.transactions;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.seq;
+import static io.chora.jdbc.testing.Db.transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.chora.jdbc.ChoraConnection;
 import io.chora.jdbc.ChoraDataSource;
+import io.chora.jdbc.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

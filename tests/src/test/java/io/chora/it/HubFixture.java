@@ -1,7 +1,7 @@
 package io.chora.it;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.rows;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
 
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;

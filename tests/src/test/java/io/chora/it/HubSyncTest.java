@@ -1,19 +1,26 @@
 package io.chora.it;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.rows;
 import static io.chora.it.HubFixture.await;
 import static io.chora.it.HubFixture.sameRows;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chora.it.convergence.Feature;
+import io.chora.it.convergence.Schema;
+import io.chora.it.convergence.Stats;
+import io.chora.it.convergence.Workload;
 import io.chora.jdbc.HubStatus;
 import io.chora.jdbc.RemoteChanges;
+import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.SyncMode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -160,24 +167,18 @@ class HubSyncTest {
 
   @Test
   void threeReplicasWritingConcurrentlyConvergeThroughTheHub() throws Exception {
-    // the randomized suite's workload (ModeWorkload): inserts, re-inserts, upserts, REPLACE,
-    // many-row updates, deletes, batches, JDBC and SQL transactions with rollbacks and savepoints,
-    // written while the hub clients apply each other's changes underneath
+    // the randomized suite's workload over the writes both modes share: inserts, re-inserts,
+    // INSERT … SELECT, upserts, REPLACE, many-row updates, deletes, batches, JDBC and SQL
+    // transactions with rollbacks and savepoints, written while the hub clients apply each other's
+    // changes underneath
     Connection[] replicas = {replica("a"), replica("b"), replica("c")};
+    Set<Feature> features = Feature.common(SyncMode.values());
     long seed = System.nanoTime();
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-    List<String> trace = new java.util.ArrayList<>();
-    ModeWorkload[] work = new ModeWorkload[replicas.length];
-    for (int i = 0; i < replicas.length; i++) {
-      exec(replicas[i], ModeTrial.SCHEMA);
-      work[i] =
-          new ModeWorkload(
-              replicas[i],
-              "abc".substring(i, i + 1),
-              random.split(),
-              new ConvergenceTest.Stats(),
-              trace);
+    for (Connection c : replicas) {
+      exec(c, Schema.create(features));
     }
+    Workload work = new Workload(features, random.split(), new Stats(), what -> {}, replicas);
     await(
         "all connected",
         () -> {
@@ -192,7 +193,7 @@ class HubSyncTest {
     for (int step = 0; step < 120; step++) {
       int r = random.nextInt(replicas.length);
       try {
-        work[r].unit(1 + random.nextInt(4));
+        work.work(r, 1 + random.nextInt(4));
       } catch (org.sqlite.SQLiteException e) {
         // a deferred transaction (BEGIN, reads, then a write) that the hub client's apply got
         // ahead of fails at once with SQLITE_BUSY, as with any second writer: an app retries it
@@ -212,7 +213,7 @@ class HubSyncTest {
               && clock.equals(Db.of(replicas[2]).clock());
         });
     for (Connection c : replicas) {
-      for (String dump : ModeTrial.DUMP) {
+      for (String dump : Schema.dumps(features)) {
         assertThat(rows(c, dump)).as("seed " + seed).isEqualTo(rows(replicas[0], dump));
       }
     }

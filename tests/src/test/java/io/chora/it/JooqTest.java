@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,10 +1,12 @@
 package io.chora.it;
 
-import static io.chora.it.Db.exec;
+import static io.chora.jdbc.testing.Db.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.SyncMode;
 import io.chora.sync.ChangeSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +95,7 @@ final class ModePair implements AutoCloseable {
         .isInstanceOf(SQLException.class)
         .hasMessageContaining(problem);
     assertThat(dump()).as("%s (%s): logical dump of b.db", name, mode).isEqualTo(dump);
-    assertThat(UntrustedChangeSetTest.Replicas.difference(bytes, Files.readAllBytes(file)))
+    assertThat(Db.difference(bytes, Files.readAllBytes(file)))
         .as("%s (%s): bytes of b.db", name, mode)
         .isEqualTo("none");
     assertThat(Files.exists(file.resolveSibling("b.db-journal"))).as("a journal left").isFalse();
@@ -103,15 +105,14 @@ final class ModePair implements AutoCloseable {
   }
 
   void assertReceiverHasTheValidSet() throws SQLException {
-    assertThat(UntrustedChangeSetTest.Replicas.rows(b, "note"))
+    assertThat(Db.typedRows(b, "note"))
         .containsExactly(
             "integer:1|text:first, edited|integer:10",
             "integer:2|text:second|integer:2",
             "integer:100|text:own|integer:0");
-    assertThat(UntrustedChangeSetTest.Replicas.rows(b, "typed"))
+    assertThat(Db.typedRows(b, "typed"))
         .containsExactly("integer:1|integer:42|text:text|blob:00ff|real:1.5");
-    assertThat(UntrustedChangeSetTest.Replicas.rows(b, "pair"))
-        .containsExactly("text:k|integer:7|text:v");
+    assertThat(Db.typedRows(b, "pair")).containsExactly("text:k|integer:7|text:v");
   }
 
   /** Every table of b.db, chora's and cr-sqlite's too, read through a plain connection. */
@@ -132,7 +133,7 @@ final class ModePair implements AutoCloseable {
         }
       }
       for (String table : tables) {
-        for (String row : UntrustedChangeSetTest.Replicas.rows(plain, table)) {
+        for (String row : Db.typedRows(plain, table)) {
           dump.add(table + " " + row);
         }
       }

@@ -1,5 +1,6 @@
 package io.chora.it;
 
+import io.chora.jdbc.testing.Db;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

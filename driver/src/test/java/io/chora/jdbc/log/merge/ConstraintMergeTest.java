@@ -1,10 +1,11 @@
-package io.chora.it;
+package io.chora.jdbc.log.merge;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.rows;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.Conflict;
 import java.nio.file.Path;
 import java.sql.Connection;

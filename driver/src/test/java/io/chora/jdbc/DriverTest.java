@@ -1,12 +1,10 @@
-package io.chora.it;
+package io.chora.jdbc;
 
-import static io.chora.it.Db.exec;
+import static io.chora.jdbc.testing.Db.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chora.jdbc.ChoraConnection;
-import io.chora.jdbc.ChoraDataSource;
-import io.chora.jdbc.ChoraDriver;
+import io.chora.jdbc.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;

@@ -1,10 +1,11 @@
-package io.chora.it;
+package io.chora.jdbc.shared;
 
-import static io.chora.it.Db.exec;
+import static io.chora.jdbc.testing.Db.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.SyncEvent;
 import io.chora.sync.VectorClock;

@@ -1,11 +1,12 @@
-package io.chora.it;
+package io.chora.jdbc.log.capture;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.seq;
-import static io.chora.it.Db.transactions;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.seq;
+import static io.chora.jdbc.testing.Db.transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chora.jdbc.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.chora.it;
+package io.chora.jdbc.log.merge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,12 @@
-package io.chora.it;
+package io.chora.jdbc.log.merge;
 
-import static io.chora.it.Db.exec;
+import static io.chora.jdbc.testing.Db.exec;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import java.io.ByteArrayInputStream;
@@ -16,8 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -277,7 +276,7 @@ class UntrustedChangeSetTest {
           .hasMessageContaining(problem);
       Snapshot after = snapshot();
       assertThat(after.dump()).as("%s: logical dump of b.db", name).isEqualTo(before.dump());
-      assertThat(difference(before.file(), after.file()))
+      assertThat(Db.difference(before.file(), after.file()))
           .as("%s: bytes of b.db", name)
           .isEqualTo("none");
       assertThat(after.sidecars())
@@ -289,14 +288,14 @@ class UntrustedChangeSetTest {
     }
 
     void assertReceiverHasTheValidSet() throws SQLException {
-      assertThat(rows(b, "note"))
+      assertThat(Db.typedRows(b, "note"))
           .containsExactly(
               "integer:1|text:first, edited|integer:10",
               "integer:2|text:second|integer:2",
               "integer:100|text:own|integer:0");
-      assertThat(rows(b, "typed"))
+      assertThat(Db.typedRows(b, "typed"))
           .containsExactly("integer:1|integer:42|text:text|blob:00ff|real:1.5");
-      assertThat(rows(b, "pair")).containsExactly("text:k|integer:7|text:v");
+      assertThat(Db.typedRows(b, "pair")).containsExactly("text:k|integer:7|text:v");
     }
 
     /** The database as far as it can be seen: a logical dump and the main file's bytes. */
@@ -321,7 +320,7 @@ class UntrustedChangeSetTest {
           }
         }
         for (String table : tables) {
-          for (String row : rows(plain, table)) {
+          for (String row : Db.typedRows(plain, table)) {
             dump.add(table + " " + row);
           }
         }
@@ -335,55 +334,6 @@ class UntrustedChangeSetTest {
         }
       }
       return new Snapshot(dump, Files.readAllBytes(file), sidecars);
-    }
-
-    /** Where two files' bytes first differ, or "none". */
-    static String difference(byte[] x, byte[] y) {
-      int at = Arrays.mismatch(x, y);
-      return at < 0
-          ? "none"
-          : "first at offset " + at + " of " + x.length + " vs " + y.length + " bytes";
-    }
-
-    /** Every row of {@code table}, each cell as storage class and value, ordered by all columns. */
-    static List<String> rows(Connection conn, String table) throws SQLException {
-      List<String> rows = new ArrayList<>();
-      String quoted = '"' + table.replace("\"", "\"\"") + '"';
-      try (Statement st = conn.createStatement();
-          ResultSet rs = st.executeQuery("SELECT * FROM " + quoted + " LIMIT 0")) {
-        int columns = rs.getMetaData().getColumnCount();
-        StringBuilder order = new StringBuilder();
-        for (int i = 1; i <= columns; i++) {
-          order.append(i == 1 ? "" : ", ").append(i);
-        }
-        try (Statement all = conn.createStatement();
-            ResultSet r = all.executeQuery("SELECT * FROM " + quoted + " ORDER BY " + order)) {
-          while (r.next()) {
-            StringBuilder row = new StringBuilder();
-            for (int i = 1; i <= columns; i++) {
-              row.append(i == 1 ? "" : "|").append(cell(r.getObject(i)));
-            }
-            rows.add(row.toString());
-          }
-        }
-      }
-      return rows;
-    }
-
-    private static String cell(Object value) {
-      if (value == null) {
-        return "null";
-      }
-      if (value instanceof byte[] bytes) {
-        return "blob:" + HexFormat.of().formatHex(bytes);
-      }
-      if (value instanceof Double d) {
-        return "real:" + d; // Double.toString round-trips exactly
-      }
-      if (value instanceof Number) {
-        return "integer:" + value;
-      }
-      return "text:" + value;
     }
 
     @Override

@@ -1,11 +1,9 @@
-package io.chora.it;
+package io.chora.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chora.jdbc.ChangeTracker;
-import io.chora.jdbc.ChangeType;
-import io.chora.jdbc.DatabaseMerger;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.SyncResult;
 import io.chora.sync.VectorClock;
 import java.nio.file.Path;

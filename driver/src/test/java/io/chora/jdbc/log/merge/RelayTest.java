@@ -1,9 +1,10 @@
-package io.chora.it;
+package io.chora.jdbc.log.merge;
 
-import static io.chora.it.Db.rows;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.SyncResult;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.chora.it;
+package io.chora.jdbc.testing;
 
 import io.chora.jdbc.ChoraConnection;
 import java.nio.file.Path;
@@ -10,43 +10,43 @@ import java.sql.SQLException;
  * The two engines behind {@code jdbc:chora:}, for tests that hold both to one contract: how to open
  * a replica in each, and the few words in which their refusals differ.
  */
-enum SyncMode {
+public enum SyncMode {
   /** Triggers and a change log (the default); the replica's name is its site id. */
   JAVA {
     @Override
-    String option(String name) {
+    public String option(String name) {
       return "chora.site=" + name;
     }
 
     @Override
-    String aheadRefusal() {
+    public String aheadRefusal() {
       return "seq gap";
     }
   },
   /** cr-sqlite's CRRs ({@code chora.mode=crsqlite}); cr-sqlite makes the site ids. */
   CRSQLITE {
     @Override
-    String option(String name) {
+    public String option(String name) {
       return "chora.mode=crsqlite";
     }
 
     @Override
-    String aheadRefusal() {
+    public String aheadRefusal() {
       return "more than is known";
     }
   };
 
   /** The chora option that opens replica {@code name} in this mode. */
-  abstract String option(String name);
+  public abstract String option(String name);
 
   /** What a replica says when a set continues past what it holds (one sent earlier is lost). */
-  abstract String aheadRefusal();
+  public abstract String aheadRefusal();
 
   /**
    * Opens replica {@code name} in {@code dir} ({@code name.db}); {@code query} adds options such as
    * {@code chora.tables=...} or sqlite-jdbc's.
    */
-  Connection open(Path dir, String name, String... query) throws SQLException {
+  public Connection open(Path dir, String name, String... query) throws SQLException {
     StringBuilder url = new StringBuilder("jdbc:chora:").append(dir.resolve(name + ".db"));
     url.append('?').append(option(name));
     for (String q : query) {
@@ -55,7 +55,7 @@ enum SyncMode {
     return DriverManager.getConnection(url.toString());
   }
 
-  static ChoraConnection chora(Connection c) throws SQLException {
+  public static ChoraConnection chora(Connection c) throws SQLException {
     return c.unwrap(ChoraConnection.class);
   }
 }

@@ -1,9 +1,10 @@
-package io.chora.it;
+package io.chora.jdbc.log;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.rows;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import java.io.ByteArrayInputStream;

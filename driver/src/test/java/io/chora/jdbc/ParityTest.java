@@ -1,8 +1,9 @@
-package io.chora.it;
+package io.chora.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.chora.jdbc.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,12 +1,14 @@
-package io.chora.it;
+package io.chora.jdbc.crsqlite;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.rows;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.crsqlite.CrSqlite;
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.SyncMode;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.VectorClock;
 import java.io.ByteArrayInputStream;

@@ -1,11 +1,12 @@
-package io.chora.it;
+package io.chora.jdbc.log.merge;
 
-import static io.chora.it.Db.exec;
-import static io.chora.it.Db.seq;
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.seq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.Conflict;

@@ -1,0 +1,167 @@
+package io.chora.it.convergence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chora.jdbc.testing.Db;
+import io.chora.sync.Change;
+import io.chora.sync.ChangeSet;
+import io.chora.sync.Conflict;
+import io.chora.sync.Dot;
+import io.chora.sync.Hlc;
+import io.chora.sync.SyncResult;
+import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The end of a trial: every pair syncs until the clocks agree (one pass must do, plus one for each
+ * wave of rows a merge removed for a constraint, which commits the removal as a new local
+ * transaction), then all rows and clocks must be equal, a last {@code syncWith} must move nothing
+ * in either direction, a full set sent again (as objects and as JSON) applies nothing, and {@code
+ * PRAGMA foreign_key_check} is clean. With {@link Feature#HLC_MERGE_RULE} the rows of {@code item}
+ * and {@code tag} must then be what the {@link Model} makes of every committed transaction, and the
+ * model must give the same in a shuffled order.
+ */
+final class EndChecks {
+  private final Trial trial;
+  private final Replicas replicas;
+
+  EndChecks(Trial trial) {
+    this.trial = trial;
+    this.replicas = trial.replicas;
+  }
+
+  void converge() throws SQLException {
+    int passes = Feature.mergesRemoveRows(trial.features) ? 8 : 4;
+    for (int pass = 0; !replicas.sameClocks(); pass++) {
+      assertThat(pass)
+          .as(trial.ctx("passes of syncWith over all pairs before clocks agree"))
+          .isLessThan(passes);
+      for (int[] p : trial.pairs()) {
+        trial.network.syncOnly(p[0], p[1]); // rows are compared below
+      }
+      trial.stats.add("final passes over all pairs");
+    }
+    List<String> rows0 = replicas.dump(0);
+    VectorClock clock0 = replicas.clock(0);
+    for (int i = 1; i < trial.n; i++) {
+      assertThat(replicas.dump(i))
+          .as(trial.ctx("rows of r" + i + " vs r0"))
+          .containsExactlyElementsOf(rows0);
+      assertThat(replicas.clock(i)).as(trial.ctx("clock of r" + i + " vs r0")).isEqualTo(clock0);
+    }
+    int[] p = trial.pairs().get(0);
+    assertThat(trial.network.syncOnly(p[0], p[1]))
+        .as(trial.ctx("syncWith r" + p[0] + " <-> r" + p[1] + " once converged"))
+        .isEqualTo(new SyncResult(0, 0));
+    resentSetsApplyNothing(rows0, clock0);
+    for (int i = 0; i < trial.n; i++) {
+      assertThat(
+              Db.rows(replicas.connections()[i], "SELECT count(*) FROM pragma_foreign_key_check"))
+          .as(trial.ctx("foreign_key_check on r" + i))
+          .containsExactly("0");
+      for (Conflict c : replicas.chora(i).conflicts()) {
+        trial.stats.add("ledger " + c.kind().name().toLowerCase(Locale.ROOT));
+      }
+    }
+    if (trial.features.contains(Feature.HLC_MERGE_RULE)) {
+      checkModel(rows0);
+    }
+  }
+
+  /** Everything r0 holds, sent to r1 again as JSON and as objects: applies nothing. */
+  private void resentSetsApplyNothing(List<String> rows0, VectorClock clock0) throws SQLException {
+    ChangeSet everything = replicas.chora(0).changesSince(new VectorClock());
+    byte[] json = everything.toJson().getBytes(StandardCharsets.UTF_8);
+    assertThat(replicas.chora(1).apply(new ByteArrayInputStream(json)).applied())
+        .as(trial.ctx("transactions applied by a re-sent full set, as JSON"))
+        .isZero();
+    assertThat(replicas.chora(1).apply(everything).applied())
+        .as(trial.ctx("a re-sent full set"))
+        .isZero();
+    assertThat(replicas.dump(1)).as(trial.ctx("rows of r1 after re-sent sets")).isEqualTo(rows0);
+    assertThat(replicas.clock(1)).as(trial.ctx("clock of r1 after re-sent sets")).isEqualTo(clock0);
+  }
+
+  /**
+   * The converged rows of {@code item} and {@code tag} must be the {@link Model}'s fold of every
+   * committed transaction; a shuffled fold must give the same (which checks the model).
+   */
+  private void checkModel(List<String> rows) throws SQLException {
+    List<Transaction> committed = trial.recorder.committed;
+    Model model = new Model();
+    committed.forEach(model::fold);
+    List<Transaction> shuffled = new ArrayList<>(committed);
+    trial.shuffle(shuffled);
+    Model other = new Model();
+    shuffled.forEach(other::fold);
+    assertThat(other.state())
+        .as(trial.ctx("the reference model, folded in another order"))
+        .containsExactlyElementsOf(model.state());
+    Connection modelDb = trial.modelDb;
+    List<String> expected = model.dump(modelDb);
+    List<String> actual =
+        rows.stream().filter(row -> row.startsWith("item|") || row.startsWith("tag|")).toList();
+    if (!actual.equals(expected)) {
+      trial.trace(disagreement(expected, actual, committed));
+    }
+    assertThat(actual)
+        .as(trial.ctx("rows of item and tag vs the reference model"))
+        .containsExactlyElementsOf(expected);
+  }
+
+  /**
+   * The rows where the model and the replicas differ, every recorded change to those rows, and
+   * those of transactions the replicas hold but no unit of work committed (as r0 sends them now).
+   */
+  private String disagreement(
+      List<String> expected, List<String> actual, List<Transaction> committed) throws SQLException {
+    Set<String> rows = new HashSet<>();
+    for (String row : Stream.concat(expected.stream(), actual.stream()).toList()) {
+      if (expected.contains(row) != actual.contains(row)) {
+        String[] cells = row.split("\\|");
+        rows.add(String.join("|", Arrays.copyOf(cells, row.startsWith("item|") ? 2 : 3)));
+      }
+    }
+    StringBuilder sb = new StringBuilder("-- the model disagrees");
+    sb.append("\nmodel:    ").append(expected).append("\nreplicas: ").append(actual);
+    sb.append("\nrecorded changes of the differing rows, in commit order per replica:");
+    changesOf(rows, committed, sb);
+    Set<Dot> recorded = committed.stream().map(Transaction::dot).collect(Collectors.toSet());
+    List<Transaction> unrecorded =
+        replicas.chora(0).changesSince(new VectorClock()).transactions().stream()
+            .filter(t -> !recorded.contains(t.dot()))
+            .toList();
+    sb.append("\nnot recorded: ").append(unrecorded.stream().map(Transaction::dot).toList());
+    sb.append(", their changes of the differing rows:");
+    changesOf(rows, unrecorded, sb);
+    return sb.toString();
+  }
+
+  private static void changesOf(Set<String> rows, List<Transaction> from, StringBuilder sb) {
+    for (Transaction t : from) {
+      for (Change c : t.changes()) {
+        String key =
+            c.key().stream()
+                .map(k -> k instanceof String str ? "'" + str + "'" : String.valueOf(k))
+                .collect(Collectors.joining("|"));
+        if (rows.contains(c.table() + "|" + key)) {
+          sb.append("\n  ").append(t.dot()).append(" hlc ").append(t.hlc());
+          sb.append(" (").append(Hlc.format(t.hlc())).append(") cl ").append(c.causalLength());
+          sb.append(": ").append(c);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.chora.it.convergence;
+
+import io.chora.jdbc.testing.SyncMode;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What a workload may use beyond the tables {@code item} and {@code tag} and the writes every mode
+ * takes, and which {@link SyncMode} supports what: the one place that knows that native mode
+ * (cr-sqlite) refuses UNIQUE columns, foreign keys, key changes and nullable key columns, and
+ * merges by its own rule.
+ */
+public enum Feature {
+  /** Key columns declared without NOT NULL (cr-sqlite wants NOT NULL on every key column). */
+  NULLABLE_KEYS,
+  /** UPDATEs that change a primary key, single or composite (native mode refuses them). */
+  KEY_CHANGES,
+  /**
+   * Tables {@code parent}, {@code child} (ON DELETE CASCADE) and {@code visit} (a plain reference),
+   * with {@code PRAGMA foreign_keys=ON}: merges meet children of deleted parents.
+   */
+  FOREIGN_KEYS,
+  /** Table {@code person}, whose UNIQUE email concurrent writes claim. */
+  UNIQUE_COLUMNS,
+  /**
+   * The merge rule the reference {@link Model} folds: causal lengths, then per cell the last writer
+   * by (HLC, site id). Java mode's; cr-sqlite orders cells by its column versions instead.
+   */
+  HLC_MERGE_RULE;
+
+  /** Everything {@code mode} supports. */
+  public static Set<Feature> of(SyncMode mode) {
+    return switch (mode) {
+      case JAVA -> EnumSet.allOf(Feature.class);
+      case CRSQLITE -> EnumSet.noneOf(Feature.class);
+    };
+  }
+
+  /** What all of {@code modes} support, for a workload they all run. */
+  public static Set<Feature> common(SyncMode... modes) {
+    Set<Feature> common = EnumSet.allOf(Feature.class);
+    for (SyncMode mode : modes) {
+      common.retainAll(of(mode));
+    }
+    return common;
+  }
+
+  /** Whether merges remove rows for a constraint, as new local transactions that must spread. */
+  static boolean mergesRemoveRows(Set<Feature> features) {
+    return features.contains(FOREIGN_KEYS) || features.contains(UNIQUE_COLUMNS);
+  }
+}

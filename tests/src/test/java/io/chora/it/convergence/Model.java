@@ -1,0 +1,116 @@
+package io.chora.it.convergence;
+
+import io.chora.jdbc.testing.Db;
+import io.chora.sync.Change;
+import io.chora.sync.Transaction;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The reference model of merging, written from the rules and not from the driver: it folds the
+ * changes of {@code item} and {@code tag} of committed transactions, in any order, into rows.
+ *
+ * <ul>
+ *   <li>Each row (table and key) keeps the highest causal length any change gave it; a change with
+ *       a lower one is ignored.
+ *   <li>A higher causal length begins a new life and forgets the cells of the old one; an odd one
+ *       is alive and takes its cells from the change (all columns for an insert), an even one is
+ *       deleted.
+ *   <li>A change with the row's causal length, alive, writes its cells, and each cell keeps the
+ *       value of its last writer by (HLC, then site id): the greater wins. An equal even causal
+ *       length stays deleted.
+ *   <li>A row exists iff its causal length is odd; its columns are its key and the cells of its
+ *       life (NULL for a column no change of that life wrote).
+ * </ul>
+ *
+ * This is java mode's rule ({@link Feature#HLC_MERGE_RULE}).
+ */
+final class Model {
+  /** The checked tables' columns, key columns first. */
+  private static final Map<String, List<String>> COLUMNS =
+      Map.of("item", List.of("id", "name", "qty"), "tag", List.of("item", "label", "weight"));
+
+  /** A cell's value and the transaction that wrote it. */
+  private record Cell(Object value, long hlc, String site) {
+    boolean notOlderThan(Cell other) {
+      return hlc != other.hlc ? hlc > other.hlc : site.compareTo(other.site) >= 0;
+    }
+  }
+
+  /** A row's causal length and the cells written in its current life. */
+  private static final class Row {
+    long cl;
+    final Map<String, Cell> cells = new TreeMap<>();
+  }
+
+  /** Table and key values (integers as Long), then the row. */
+  private final Map<List<Object>, Row> rows = new HashMap<>();
+
+  void fold(Transaction t) {
+    for (Change c : t.changes()) {
+      if (!COLUMNS.containsKey(c.table())) {
+        continue;
+      }
+      List<Object> id = new ArrayList<>(List.of(c.table()));
+      c.key().forEach(k -> id.add(k instanceof Integer i ? (Object) (long) i : k));
+      Row row = rows.computeIfAbsent(id, x -> new Row());
+      if (c.causalLength() < row.cl) {
+        continue; // a change to an older life
+      }
+      if (c.causalLength() > row.cl) {
+        row.cl = c.causalLength(); // a new life
+        row.cells.clear();
+      }
+      if (row.cl % 2 == 0) {
+        continue; // deleted
+      }
+      for (Map.Entry<String, Object> e : c.values().entrySet()) {
+        Cell cell = new Cell(e.getValue(), t.hlc(), t.dot().site());
+        Cell old = row.cells.get(e.getKey());
+        if (old == null || cell.notOlderThan(old)) {
+          row.cells.put(e.getKey(), cell); // an equal writer is the same transaction, later
+        }
+      }
+    }
+  }
+
+  /** Every row the model knows, dead ones too, with its writers: equal for equal models. */
+  List<String> state() {
+    return rows.entrySet().stream()
+        .map(e -> e.getKey() + " cl " + e.getValue().cl + " " + e.getValue().cells)
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * The living rows, dumped as a replica's {@code item} and {@code tag} are: written into {@code
+   * db}, which has the tables ({@link Schema#modelTables}), so that SQLite renders the values.
+   */
+  List<String> dump(Connection db) throws SQLException {
+    Db.exec(db, "DELETE FROM item", "DELETE FROM tag");
+    for (Map.Entry<List<Object>, Row> e : rows.entrySet()) {
+      List<Object> id = e.getKey();
+      List<String> columns = COLUMNS.get((String) id.get(0));
+      if (e.getValue().cl % 2 == 0) {
+        continue;
+      }
+      String sql =
+          "INSERT INTO " + id.get(0) + " VALUES (?" + ", ?".repeat(columns.size() - 1) + ")";
+      try (PreparedStatement ps = db.prepareStatement(sql)) {
+        for (int i = 0; i < columns.size(); i++) {
+          Cell cell = e.getValue().cells.get(columns.get(i));
+          Object value = i + 1 < id.size() ? id.get(i + 1) : cell == null ? null : cell.value();
+          ps.setObject(i + 1, value); // a column no change of this life wrote is NULL
+        }
+        ps.executeUpdate();
+      }
+    }
+    return Schema.dump(db, Schema.modelDumps());
+  }
+}

@@ -1,0 +1,117 @@
+package io.chora.it.convergence;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The tables of a workload with some {@link Feature features}, and how a replica's rows are dumped
+ * to compare replicas: every row of every table over four columns, each as {@code t|a|b|c} with
+ * SQL-quoted values.
+ */
+public final class Schema {
+  private Schema() {}
+
+  /** A table the {@link Model} checks: with nullable key columns, with NOT NULL ones, its dump. */
+  private record Table(String create, String createNotNullKeys, String dump) {}
+
+  /** A statement that may write to a table the {@link Model} checks. */
+  private static final Pattern MODELED = Pattern.compile("\\b(item|tag)\\b");
+
+  private static final Table ITEM =
+      new Table(
+          "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER)",
+          "CREATE TABLE item(id INTEGER PRIMARY KEY NOT NULL, name TEXT, qty INTEGER)",
+          "SELECT 'item', quote(id), quote(name), quote(qty) FROM item ORDER BY id");
+  private static final Table TAG =
+      new Table(
+          "CREATE TABLE tag(item INTEGER, label TEXT, weight REAL, PRIMARY KEY (item, label))",
+          "CREATE TABLE tag(item INTEGER NOT NULL, label TEXT NOT NULL, weight REAL,"
+              + " PRIMARY KEY (item, label))",
+          "SELECT 'tag', quote(item), quote(label), quote(weight) FROM tag ORDER BY item, label");
+
+  private static final String[] FOREIGN_KEYS = {
+    "CREATE TABLE parent(id INTEGER PRIMARY KEY, name TEXT)",
+    "CREATE TABLE child(id INTEGER PRIMARY KEY,"
+        + " parent INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE, note TEXT)",
+    "CREATE TABLE visit(id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id), note TEXT)"
+  };
+  private static final String[] FOREIGN_KEY_DUMPS = {
+    "SELECT 'parent', quote(id), quote(name), '' FROM parent ORDER BY id",
+    "SELECT 'child', quote(id), quote(parent), quote(note) FROM child ORDER BY id",
+    "SELECT 'visit', quote(id), quote(parent), quote(note) FROM visit ORDER BY id"
+  };
+  private static final String PERSON =
+      "CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT UNIQUE, name TEXT)";
+  private static final String PERSON_DUMP =
+      "SELECT 'person', quote(id), quote(email), quote(name) FROM person ORDER BY id";
+
+  /** The CREATE TABLE statements of a workload with {@code features}. */
+  public static String[] create(Set<Feature> features) {
+    boolean nullable = features.contains(Feature.NULLABLE_KEYS);
+    List<String> sql = new ArrayList<>();
+    for (Table t : List.of(ITEM, TAG)) {
+      sql.add(nullable ? t.create() : t.createNotNullKeys());
+    }
+    if (features.contains(Feature.FOREIGN_KEYS)) {
+      sql.addAll(List.of(FOREIGN_KEYS));
+    }
+    if (features.contains(Feature.UNIQUE_COLUMNS)) {
+      sql.add(PERSON);
+    }
+    return sql.toArray(String[]::new);
+  }
+
+  /** The tables {@code item} and {@code tag} as the {@link Model} renders them. */
+  static String[] modelTables() {
+    return new String[] {ITEM.create(), TAG.create()};
+  }
+
+  static String[] modelDumps() {
+    return new String[] {ITEM.dump(), TAG.dump()};
+  }
+
+  /** The queries that dump every table of a workload with {@code features}, in table order. */
+  public static String[] dumps(Set<Feature> features) {
+    List<String> sql = new ArrayList<>(List.of(modelDumps()));
+    if (features.contains(Feature.FOREIGN_KEYS)) {
+      sql.addAll(List.of(FOREIGN_KEY_DUMPS));
+    }
+    if (features.contains(Feature.UNIQUE_COLUMNS)) {
+      sql.add(PERSON_DUMP);
+    }
+    return sql.toArray(String[]::new);
+  }
+
+  /** Whether a statement may write to a table the {@link Model} checks. */
+  static boolean modeled(String sql) {
+    return MODELED.matcher(sql).find();
+  }
+
+  /** The rows of these queries over four columns, each as {@code a|b|c|d}. */
+  static List<String> dump(Connection c, String... queries) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      for (String sql : queries) {
+        try (ResultSet rs = st.executeQuery(sql)) {
+          while (rs.next()) {
+            rows.add(
+                rs.getString(1)
+                    + "|"
+                    + rs.getString(2)
+                    + "|"
+                    + rs.getString(3)
+                    + "|"
+                    + rs.getString(4));
+          }
+        }
+      }
+    }
+    return rows;
+  }
+}
