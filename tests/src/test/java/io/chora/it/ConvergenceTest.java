@@ -51,9 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with it later choices) may differ between runs.
  *
  * <p>The other tests here are small deterministic cases of failures this test found (they fail
- * until those are fixed); earlier ones are in the driver's {@code
- * io.chora.jdbc.log.merge.RelayTest}. The same harness runs both modes over the writes they share
- * in {@link BothModesConvergenceTest}.
+ * until those are fixed); earlier ones are in the driver's {@code io.chora.jdbc.log.RelayTest}. The
+ * same harness runs both modes over the writes they share in {@link BothModesConvergenceTest}.
  */
 class ConvergenceTest {
   @TempDir Path dir;

@@ -1,4 +1,4 @@
-package io.chora.jdbc.log.merge;
+package io.chora.jdbc.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.chora.jdbc.log.merge;
+package io.chora.jdbc.log;
 
 import static io.chora.jdbc.testing.Db.exec;
 import static io.chora.jdbc.testing.Db.rows;
