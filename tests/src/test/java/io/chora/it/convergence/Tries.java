@@ -2,6 +2,7 @@ package io.chora.it.convergence;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.chora.jdbc.shared.WallClock;
 import io.chora.jdbc.testing.Db;
 import io.chora.jdbc.testing.SyncMode;
 import java.io.IOException;
@@ -29,10 +30,9 @@ import java.util.stream.Stream;
  * -DP.tries=N} tries (else the test's default) from seed {@code -DP.base=N} (default 1), or {@code
  * -DP.seed=N} to replay one.
  *
- * <p>Replays repeat the same random choices, but HLC timestamps come from the wall clock, so which
- * of two concurrent writes wins (and with it later choices) may differ between runs. A clock for
- * bit for bit replays would be installed in {@link #one}, before the trial opens its replicas
- * (which all open in {@link Replicas#open}).
+ * <p>Each try runs on its own {@link SteppingClock}, installed before the trial opens its replicas
+ * (which all open in {@link Replicas#open}): HLCs, and with them which of two concurrent writes
+ * wins, depend on the seed alone, so a replay repeats the try bit for bit ({@link #keep}).
  */
 public final class Tries {
   private final SyncMode mode;
@@ -134,10 +134,31 @@ public final class Tries {
   }
 
   /**
-   * One try, in its own folder. A clock for bit-for-bit replays (HLCs from the seed, not the wall
-   * clock) would be installed here, before the trial opens its replicas in {@link Replicas#open}.
+   * Runs the try of {@code seed} in {@code folder} and leaves its replica files there, closed, for
+   * a caller to compare; fails as {@link #run} does.
    */
+  public void keep(long seed, Path folder) throws IOException, SQLException {
+    Path template = folder.resolve("template.db");
+    try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + template)) {
+      Db.exec(plain, Schema.create(features));
+    }
+    try (Connection modelDb =
+        features.contains(Feature.HLC_MERGE_RULE)
+            ? DriverManager.getConnection("jdbc:sqlite::memory:")
+            : null) {
+      if (modelDb != null) {
+        Db.exec(modelDb, Schema.modelTables());
+      }
+      one(seed, folder, template, modelDb);
+    }
+    if (!failed.isEmpty()) {
+      fail("seed " + seed + " failed: " + first);
+    }
+  }
+
+  /** One try, in its own folder, on its own {@link SteppingClock}. */
   private void one(long seed, Path folder, Path template, Connection modelDb) {
+    WallClock.use(new SteppingClock());
     try (Trial trial = new Trial(mode, features, seed, folder, template, stats, modelDb)) {
       try {
         trial.run();
@@ -150,6 +171,8 @@ public final class Tries {
       }
     } catch (SQLException | IOException e) {
       failed.add(seed + " (could not open or close the replicas: " + e + ")");
+    } finally {
+      WallClock.reset();
     }
   }
 
