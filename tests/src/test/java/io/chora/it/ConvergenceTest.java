@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * may delete any of them while others add {@code child} rows (ON DELETE CASCADE) or {@code visit}
  * rows (a plain reference) under them, so merges meet children of deleted parents. {@code person}
  * has a UNIQUE email drawn from four values, so concurrent inserts, updates and REPLACEs claim the
- * same email. Merges settle both by the rule in README (older claim keeps a unique value, a
- * deletion wins over a reference), which commits removals as new local transactions: the end allows
- * a few passes for those to spread.
+ * same email. Merges settle both by the rule in docs/merge-rules.md (older claim keeps a unique
+ * value, a deletion wins over a reference), which commits removals as new local transactions: the
+ * end allows a few passes for those to spread.
  *
  * <p>Runs 1000 tries by default (CI): about 65 s on 2 cores (the model's records add about a
  * sixth). More tries: {@code -Dchora.convergence.tries=100000} (about 65 ms a try); other seeds:

@@ -41,7 +41,7 @@ class FlywayTest {
     return "jdbc:chora:" + dir.resolve(site + ".db") + "?chora.site=" + site;
   }
 
-  /** As the README shows it. */
+  /** As docs/integrations.md shows it. */
   private static MigrateResult migrate(String url, String target) {
     return Flyway.configure()
         .dataSource(new ChoraDataSource(url))

@@ -66,7 +66,7 @@ class HibernateTest {
     return factory;
   }
 
-  /** One replica, configured as the README shows it. */
+  /** One replica, configured as docs/integrations.md shows it. */
   private HibernatePersistenceConfiguration configuration(String file, String site) {
     return new HibernatePersistenceConfiguration("app")
         .managedClasses(Project.class, Task.class, Ticket.class)

@@ -3,9 +3,9 @@ package io.chora.ui;
 import java.sql.SQLException;
 
 /**
- * A day in the life of three replicas, for the README screenshot: a few offline edits of the same
- * notes, a tag renamed twice, the same e-mail address claimed on two devices, and local writes the
- * peers have not seen yet. Leaves four open conflicts on the laptop.
+ * A day in the life of three replicas, for the screenshot in docs/conflict-page.md: a few offline
+ * edits of the same notes, a tag renamed twice, the same e-mail address claimed on two devices, and
+ * local writes the peers have not seen yet. Leaves four open conflicts on the laptop.
  */
 final class DocsScenario {
   private DocsScenario() {}
