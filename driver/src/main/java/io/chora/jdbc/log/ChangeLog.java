@@ -1,5 +1,6 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.shared.Refusals;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.ChangeSetWriter;
 import io.chora.sync.Dot;
@@ -105,8 +106,7 @@ final class ChangeLog {
       writer[0].close();
       return written[0];
     } catch (IOException e) {
-      throw new SQLException(
-          "chora: could not write the change set: " + e.getMessage(), "08000", e);
+      throw Refusals.unwritable(e);
     }
   }
 

@@ -298,7 +298,7 @@ public final class LogConnection extends ReplicaConnection {
   @Override
   public void addRemoteChangeListener(RemoteChangeListener listener) throws SQLException {
     if (listener == null) {
-      throw new SQLException("addRemoteChangeListener needs a listener");
+      throw Refusals.missing("addRemoteChangeListener", "a listener");
     }
     checkNotClosed();
     if (hub != null) {

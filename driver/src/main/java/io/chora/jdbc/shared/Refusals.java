@@ -24,7 +24,7 @@ public final class Refusals {
 
   /** Writing a change set to the caller's stream failed. */
   public static SQLException unwritable(IOException e) {
-    return new SQLException("chora: could not write the change set: " + e, "08000", e);
+    return new SQLException("chora: could not write the change set: " + e.getMessage(), "08000", e);
   }
 
   /** A set, or a peer, from a replica of the other mode: the modes resolve writes differently. */
