@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       LogCommand.class,
       SyncCommand.class,
+      CloneCommand.class,
       ConflictsCommand.class,
       ExportCommand.class,
       ImportCommand.class,

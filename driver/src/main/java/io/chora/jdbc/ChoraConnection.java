@@ -96,4 +96,16 @@ public interface ChoraConnection extends Connection {
 
   /** Marks a conflict as seen; its lost value stays lost. */
   void dismissConflict(long id) throws SQLException;
+
+  /**
+   * Makes a new replica at {@code target} (a file that must not exist yet) from a consistent
+   * snapshot of this one, which may be in use meanwhile: all of its rows and history, under a new
+   * site id ({@code site}, or a random one when null). The clone syncs with this replica and every
+   * other at once, with nothing to send. This, or a fresh file that syncs or joins a hub, is how a
+   * replica is made; a plain file copy works too (chora gives the copy a site of its own on open)
+   * but copies a file that may be in the middle of a write. Needs autocommit, outside a
+   * transaction. Returns the clone's site id. Java mode only: native mode cannot give a copy of a
+   * cr-sqlite database a new site id.
+   */
+  String cloneTo(java.nio.file.Path target, String site) throws SQLException;
 }

@@ -155,9 +155,9 @@ class SeedApiTest {
       assertThat(stored.siteId()).isEqualTo("site-a");
       assertThat(stored.get("mine")).contains("3");
     }
-    assertThatThrownBy(() -> tracker("a.db", "site-z"))
+    assertThatThrownBy(() -> tracker("a.db", "site-b")) // wrote here already, through the merge
         .isInstanceOf(SQLException.class)
-        .hasMessageContaining("site-a");
+        .hasMessageContaining("'site-b' already wrote");
   }
 
   @Test

@@ -252,6 +252,14 @@ final class NativeConnection extends ReplicaConnection {
   }
 
   @Override
+  public String cloneTo(java.nio.file.Path target, String site) throws SQLException {
+    throw new SQLFeatureNotSupportedException(
+        "chora (crsqlite mode) cannot clone: a copy of a cr-sqlite database keeps its site id,"
+            + " and cr-sqlite 0.16 gives no safe way to change it; make a new native replica from"
+            + " an empty file with the same tables and syncWith this one");
+  }
+
+  @Override
   public void dismissConflict(long id) throws SQLException {
     throw new SQLException(NO_LEDGER + "; there is no conflict " + id);
   }

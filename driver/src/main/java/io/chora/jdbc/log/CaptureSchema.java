@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.UUID;
 
 /**
  * The tables chora keeps inside the user's database file, and the per-connection commit marker.
@@ -154,10 +153,10 @@ final class CaptureSchema {
   }
 
   /**
-   * True when chora's tables exist, a site id is stored (matching {@code requested}, if given) and
-   * every logged row is committed under a marker: then opening needs no write.
+   * True when chora's tables and triggers exist as this version makes them and every logged row is
+   * committed under a marker; with {@link SiteIdentity#holds} opening needs no write.
    */
-  static boolean isReady(Connection conn, String requested) throws SQLException {
+  static boolean isReady(Connection conn) throws SQLException {
     try (Statement st = conn.createStatement();
         ResultSet rs =
             st.executeQuery(
@@ -167,10 +166,6 @@ final class CaptureSchema {
       if (!rs.next() || rs.getInt(1) != OBJECTS.size()) {
         return false;
       }
-    }
-    String site = meta(conn, "site");
-    if (site == null || (requested != null && !requested.equals(site))) {
-      return false;
     }
     try (Statement st = conn.createStatement();
         ResultSet rs =
@@ -205,26 +200,13 @@ final class CaptureSchema {
     }
   }
 
-  /**
-   * The database's site id: the stored one, else {@code requested}, else a new random one; stored
-   * on first use. Call inside a write transaction.
-   */
-  static String siteId(Connection conn, String requested) throws SQLException {
-    String stored = meta(conn, "site");
-    if (stored != null) {
-      if (requested != null && !requested.equals(stored)) {
-        throw new SQLException(
-            "this database is replica '"
-                + stored
-                + "' but chora.site asks for '"
-                + requested
-                + "'; a site id is fixed on first open (leave chora.site out, or open a new file)");
-      }
-      return stored;
+  /** Whether chora ever set this file up: its settings table exists. */
+  static boolean exists(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT 1 FROM main.sqlite_schema WHERE name = 'chora_meta'")) {
+      return rs.next();
     }
-    String site = requested != null ? requested : UUID.randomUUID().toString();
-    setMeta(conn, "site", site);
-    return site;
   }
 
   static String meta(Connection conn, String key) throws SQLException {

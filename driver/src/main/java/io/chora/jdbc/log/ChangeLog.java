@@ -154,7 +154,7 @@ final class ChangeLog {
           Dot dot = new Dot(rs.getString(6), rs.getLong(7));
           String deps = rs.getString(9);
           VectorClock depsOf =
-              deps != null ? VectorClock.parse(deps) : seen.with(site, dot.seq() - 1);
+              deps != null ? VectorClock.parse(deps) : seen.with(dot.site(), dot.seq() - 1);
           if (dot.seq() > peer.get(dot.site())) {
             sink.accept(assembler.assemble(new LoggedTx(dot, rs.getLong(8), depsOf, group)));
           }

@@ -75,20 +75,26 @@ public final class LogConnection extends ReplicaConnection {
    */
   private String open(ChoraOptions options) throws SQLException {
     try (Statement st = plainStatement()) {
+      boolean schemaReady;
       st.execute("BEGIN");
       try {
-        if (CaptureSchema.isReady(this, options.site)
-            && TriggerSync.isCurrent(this, options.tables)) {
-          return CaptureSchema.siteId(this, options.site);
+        schemaReady = CaptureSchema.isReady(this) && TriggerSync.isCurrent(this, options.tables);
+        if (schemaReady && SiteIdentity.holds(this, options.site)) {
+          return CaptureSchema.meta(this, SiteIdentity.SITE);
         }
       } finally {
         st.execute("COMMIT");
       }
       try {
         st.execute("BEGIN IMMEDIATE");
+        boolean firstOpen = !CaptureSchema.exists(this);
         CaptureSchema.create(this);
-        String siteId = CaptureSchema.siteId(this, options.site);
-        TriggerSync.sync(this, options.tables, options.sqliteAddress);
+        String siteId = SiteIdentity.decide(this, options.site, options.sqliteAddress);
+        Map<Long, TableInfo> tracked =
+            TriggerSync.sync(this, options.tables, options.sqliteAddress);
+        if (firstOpen) {
+          Baseline.commit(this, tracked); // rows the file held before chora: a shared baseline
+        }
         try (SteppedStatement mark = new SteppedStatement(this, CaptureSchema.markCommit(siteId))) {
           mark.run(); // rows logged while chora was away become a local commit
         }
@@ -96,6 +102,11 @@ public final class LogConnection extends ReplicaConnection {
         return siteId;
       } catch (SQLException | RuntimeException e) {
         rollback(st);
+        if (isReadOnlyError(e) && schemaReady) {
+          // a read-only open of a replica that was copied or asked for another chora.site: it
+          // cannot write under any site, so which one waits for a writing open
+          return CaptureSchema.meta(this, SiteIdentity.SITE);
+        }
         if (isReadOnlyError(e)) {
           LOG.log(
               System.Logger.Level.WARNING,
@@ -326,6 +337,11 @@ public final class LogConnection extends ReplicaConnection {
   @Override
   public void restoreConflict(long id) throws SQLException {
     inWriteTransaction(() -> LedgerActions.restore(this, tracked.get(this), id));
+  }
+
+  @Override
+  public String cloneTo(java.nio.file.Path target, String site) throws SQLException {
+    return Cloning.cloneTo(this, target, site, () -> inWriteTransaction(() -> null));
   }
 
   @Override

@@ -46,10 +46,22 @@ class ClockTest {
       exec(c, "INSERT INTO t VALUES (3, 'z')");
       assertThat(cc.clock().get("laptop-1")).isEqualTo(3);
     }
-    assertThatThrownBy(() -> Db.chora(dir, "a.db", "chora.site=other"))
+    // another chora.site names the site of future writes; laptop-1's history stays
+    try (Connection c = Db.chora(dir, "a.db", "chora.site=laptop-2")) {
+      ChoraConnection cc = Db.of(c);
+      assertThat(cc.siteId()).isEqualTo("laptop-2");
+      exec(c, "INSERT INTO t VALUES (4, 'w')");
+      assertThat(cc.clock()).isEqualTo(new VectorClock().with("laptop-1", 3).with("laptop-2", 1));
+      assertThat(cc.changesSince(new VectorClock()).size()).isEqualTo(4);
+    }
+    try (Connection c = Db.chora(dir, "a.db")) {
+      assertThat(Db.of(c).siteId()).isEqualTo("laptop-2");
+    }
+    // but not a name that already wrote here: two histories under one id
+    assertThatThrownBy(() -> Db.chora(dir, "a.db", "chora.site=laptop-1"))
         .isInstanceOf(SQLException.class)
-        .hasMessageContaining("laptop-1")
-        .hasMessageContaining("other");
+        .hasMessageContaining("chora.site 'laptop-1' already wrote transactions")
+        .hasMessageContaining("laptop-1:3");
   }
 
   @Test
