@@ -144,6 +144,28 @@ class CliIT {
   }
 
   @Test
+  void cloneMakesAReplicaThatSyncsWithNothingToSend() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
+    Path clone = dir.resolve("phone.db");
+    Run run = ok("clone", a.toString(), clone.toString(), "--site", "phone");
+    assertThat(run.out()).contains("to " + clone).contains("replica 'phone'");
+    assertThat(rows(clone)).isEqualTo(rows(a));
+    JsonNode quiet = JSON.readTree(ok("sync", a.toString(), clone.toString(), "--json").out());
+    assertThat(quiet.get("changesSent").asInt()).isZero();
+    assertThat(quiet.get("changesReceived").asInt()).isZero();
+    assertThat(quiet.get("b").get("site").asText()).isEqualTo("phone");
+
+    Run exists = chora("clone", a.toString(), clone.toString());
+    assertThat(exists.exit()).isEqualTo(ExitCode.FAILED);
+    assertThat(exists.err()).contains("exists").contains("never overwrites");
+    Run sameSite =
+        chora("clone", a.toString(), dir.resolve("p2.db").toString(), "--site", "laptop");
+    assertThat(sameSite.exit()).isEqualTo(ExitCode.FAILED);
+    assertThat(sameSite.err()).contains("already wrote transactions");
+    assertThat(Files.exists(dir.resolve("p2.db"))).isFalse();
+  }
+
+  @Test
   void aLargeSyncDrawsAProgressBar() throws Exception {
     Path a =
         replica(
