@@ -4,7 +4,9 @@ import java.util.Map;
 
 /** A message from a client, checked against the protocol by {@link ClientMessages}. */
 sealed interface ClientMessage {
-  record Hello(String site, Map<String, Long> clock) implements ClientMessage {}
+  /** {@code former}: sites the client's replica wrote as before, whose history it may push. */
+  record Hello(String site, Map<String, Long> clock, java.util.Set<String> former)
+      implements ClientMessage {}
 
   /**
    * @param deps the envelope's dependencies without its origin (whose {@code first - 1} is implied)

@@ -72,8 +72,30 @@ final class ClientMessages {
       throw new ProtocolViolation(
           "unsupported version " + version + ", this hub speaks " + PROTOCOL_VERSION);
     }
-    return new ClientMessage.Hello(site(message, "site"), clock(message, "clock"));
+    return new ClientMessage.Hello(site(message, "site"), clock(message, "clock"), former(message));
   }
+
+  /** The optional {@code former} array: at most {@value #MAX_FORMER} distinct valid site ids. */
+  private static java.util.Set<String> former(JsonNode message) throws ProtocolViolation {
+    JsonNode value = message.get("former");
+    if (value == null) {
+      return java.util.Set.of();
+    }
+    if (!value.isArray() || value.size() > MAX_FORMER) {
+      throw new ProtocolViolation("former must be an array of at most " + MAX_FORMER + " site ids");
+    }
+    java.util.Set<String> sites = new java.util.LinkedHashSet<>();
+    for (JsonNode site : value) {
+      if (!site.isTextual() || !Clocks.isValidSite(site.asText())) {
+        throw new ProtocolViolation("former holds an invalid site id");
+      }
+      sites.add(site.asText());
+    }
+    return java.util.Set.copyOf(sites);
+  }
+
+  /** How many former sites a hello may name: a replica changes site on copies, rarely. */
+  static final int MAX_FORMER = 64;
 
   private static ClientMessage.Push push(JsonNode message) throws ProtocolViolation {
     String origin = site(message, "origin");

@@ -32,6 +32,10 @@ final class HubConnection {
   private final long connectedAt;
   private final Map<String, Long> held = new ConcurrentHashMap<>();
   private volatile String site; // null until hello
+
+  /** Sites this client's replica wrote as before (a copied file goes on under a new site). */
+  private java.util.Set<String> former = java.util.Set.of();
+
   private volatile long lastHeardAt;
   private volatile long lastPingAt;
   private volatile long closeRequestedAt; // 0 while open
@@ -76,12 +80,13 @@ final class HubConnection {
       }
       held.putAll(hello.clock());
       site = hello.site();
+      former = hello.former();
       workspace.hello(this);
     } else if (message instanceof ClientMessage.Push push) {
       if (site == null) {
         throw new ProtocolViolation("push before hello");
       }
-      if (!push.envelope().origin().equals(site)) {
+      if (!push.envelope().origin().equals(site) && !former.contains(push.envelope().origin())) {
         throw new ProtocolViolation("push for another site");
       }
       if (!pushRate.tryAcquire(System.nanoTime())) {

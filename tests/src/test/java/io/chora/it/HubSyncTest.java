@@ -77,6 +77,29 @@ class HubSyncTest {
   }
 
   @Test
+  void aReplicaCopiedToANewDevicePushesTheHistoryItInheritedAsWellAsItsOwn() throws Exception {
+    Path old = dir.resolve("old-laptop.db"); // written offline, never on the hub
+    try (Connection c = DriverManager.getConnection("jdbc:chora:" + old + "?chora.site=laptop")) {
+      exec(
+          c,
+          "CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)",
+          "INSERT INTO note VALUES (1, 'written on the old laptop')");
+    }
+    java.nio.file.Files.move(old, dir.resolve("new-laptop.db")); // to the new device
+    java.nio.file.Files.copy(dir.resolve("new-laptop.db"), dir.resolve("spare.db"));
+    Connection phone = replica("phone");
+    Connection copy = replica("spare"); // the copy goes on as 'spare', laptop's history with it
+    exec(copy, "INSERT INTO note VALUES (2, 'written on the copy')");
+    await(
+        "the phone holds what laptop and spare wrote",
+        () -> rows(phone, "SELECT * FROM note ORDER BY id").size() == 2);
+    assertThat(rows(phone, "SELECT * FROM note ORDER BY id"))
+        .containsExactly("1|written on the old laptop", "2|written on the copy");
+    assertThat(Db.of(phone).clock()).isEqualTo(Db.of(copy).clock());
+    assertThat(Db.of(phone).clock().get("laptop")).isEqualTo(1);
+  }
+
+  @Test
   void aDeviceThatWasOfflineCatchesUpOnReconnect() throws Exception {
     Connection laptop = replica("laptop");
     Connection phone = replica("phone");

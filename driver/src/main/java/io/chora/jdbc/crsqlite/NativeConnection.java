@@ -219,6 +219,12 @@ final class NativeConnection extends ReplicaConnection {
     return inTransaction("BEGIN IMMEDIATE", work);
   }
 
+  /** None: a native replica keeps its site id (see {@link #cloneTo}). */
+  @Override
+  public List<String> formerSiteIds() {
+    return List.of();
+  }
+
   @Override
   protected <T> T readingOwnState(SqlAction<T> work) throws SQLException {
     return work.run();

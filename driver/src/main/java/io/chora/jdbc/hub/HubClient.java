@@ -6,6 +6,7 @@ import io.chora.jdbc.RemoteChangeListener;
 import io.chora.jdbc.RemoteChanges;
 import io.chora.jdbc.hub.HubProtocol.Envelope;
 import io.chora.jdbc.hub.HubProtocol.Message;
+import io.chora.jdbc.shared.ReplicaConnection;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
@@ -67,6 +68,10 @@ final class HubClient {
   private HttpClient http;
   private ChoraConnection own;
   private String site;
+
+  /** Sites this file wrote as before {@link #site}: their history is pushed too. */
+  private List<String> former = List.of();
+
   private WebSocket socket;
   private int generation;
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
@@ -185,6 +190,7 @@ final class HubClient {
       if (own == null) {
         own = opener.open();
         site = own.siteId();
+        former = own instanceof ReplicaConnection r ? r.formerSiteIds() : List.of();
       }
       if (http == null) {
         http =
@@ -224,7 +230,7 @@ final class HubClient {
     sending = CompletableFuture.completedFuture(null); // a send stuck on a dead socket stays there
     lastHeard = System.nanoTime();
     try {
-      send(HubProtocol.hello(site, own.clock()));
+      send(HubProtocol.hello(site, own.clock(), former));
     } catch (SQLException e) {
       failed("cannot read this replica's clock: " + e.getMessage());
     }
@@ -446,9 +452,16 @@ final class HubClient {
       return;
     }
     VectorClock mine = own.clock();
-    long acked = hubClock.get(site);
-    acknowledged = acked;
-    if (!connected || inFlight != null || mine.get(site) <= acked) {
+    acknowledged = hubClock.get(site);
+    String origin = site;
+    for (String earlier : former) { // history this file wrote under a former site goes first
+      if (mine.get(earlier) > hubClock.get(earlier)) {
+        origin = earlier;
+        break;
+      }
+    }
+    long acked = hubClock.get(origin);
+    if (!connected || inFlight != null || mine.get(origin) <= acked) {
       return;
     }
     long wait = lastPush + PUSH_INTERVAL_NANOS - System.nanoTime();
@@ -464,15 +477,15 @@ final class HubClient {
       }
       return;
     }
-    // the peer "has" every other site's transactions this replica has: only our own are exported
+    // the peer "has" every other site's transactions this replica has: only origin's are exported
     Map<String, Long> hubHas = new TreeMap<>(mine.entries());
-    hubHas.put(site, acked);
+    hubHas.put(origin, acked);
     VectorClock peer = VectorClock.of(hubHas);
     ChangeSet set = own.changesSince(peer);
     if (set.isEmpty()) {
       return;
     }
-    Envelope envelope = envelope(set);
+    Envelope envelope = envelope(origin, set);
     String message = HubProtocol.push(envelope);
     if (message.length() > MAX_ENVELOPE_BYTES * 4 / 3 + 1024) {
       lastError =
@@ -486,8 +499,8 @@ final class HubClient {
     send(message);
   }
 
-  /** The set's own transactions as one envelope, its header clock narrowed to its dependencies. */
-  private Envelope envelope(ChangeSet set) throws SQLException {
+  /** The set's transactions of {@code origin} as one envelope, its clock narrowed to their deps. */
+  private Envelope envelope(String origin, ChangeSet set) throws SQLException {
     long first = Long.MAX_VALUE;
     long last = 0;
     VectorClock deps = new VectorClock();
@@ -497,11 +510,11 @@ final class HubClient {
       deps = deps.merge(tx.deps());
     }
     Map<String, Long> others = new TreeMap<>(deps.entries());
-    others.remove(site);
+    others.remove(origin);
     VectorClock needs = VectorClock.of(others);
-    ChangeSet narrowed = new ChangeSet(site, needs.with(site, last), set.transactions());
+    ChangeSet narrowed = new ChangeSet(origin, needs.with(origin, last), set.transactions());
     try {
-      return new Envelope(site, first, last, needs, cipher.seal(narrowed.toJson()));
+      return new Envelope(origin, first, last, needs, cipher.seal(narrowed.toJson()));
     } catch (java.io.IOException e) {
       throw new SQLException("cannot encrypt changes for the hub: " + e.getMessage(), e);
     }

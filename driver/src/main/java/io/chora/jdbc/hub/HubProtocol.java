@@ -26,13 +26,20 @@ final class HubProtocol {
   /** One envelope: a run of an origin's transactions, applied together (see the protocol). */
   record Envelope(String origin, long first, long last, VectorClock deps, String payload) {}
 
-  static String hello(String site, VectorClock clock) {
+  static String hello(String site, VectorClock clock, java.util.List<String> former) {
     return write(
         g -> {
           g.writeStringField("type", "hello");
           g.writeNumberField("version", VERSION);
           g.writeStringField("site", site);
           writeClock(g, "clock", clock);
+          if (!former.isEmpty()) {
+            g.writeArrayFieldStart("former");
+            for (String s : former) {
+              g.writeString(s);
+            }
+            g.writeEndArray();
+          }
         });
   }
 

@@ -302,6 +302,11 @@ public final class LogConnection extends ReplicaConnection {
   }
 
   @Override
+  public List<String> formerSiteIds() throws SQLException {
+    return readingOwnState(() -> SiteIdentity.formerSites(this));
+  }
+
+  @Override
   protected <T> T readingOwnState(SqlAction<T> work) throws SQLException {
     return requireCapture().internal(work);
   }

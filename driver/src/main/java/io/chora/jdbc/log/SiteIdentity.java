@@ -25,6 +25,7 @@ final class SiteIdentity {
   private static final System.Logger LOG = System.getLogger("io.chora.jdbc");
   static final String SITE = "site";
   static final String FILE = "file";
+  static final String FORMER = "former_sites";
 
   private SiteIdentity() {}
 
@@ -122,11 +123,24 @@ final class SiteIdentity {
       }
     }
     long hlc = Math.max(head[1], metaLong(conn, "local_hlc"));
+    java.util.List<String> former = new java.util.ArrayList<>(formerSites(conn));
+    if (head[0] > 0 && !former.contains(old)) {
+      former.add(old); // its history may exist nowhere else yet: the hub client pushes it too
+      CaptureSchema.setMeta(conn, FORMER, String.join(",", former));
+    }
     CaptureSchema.setMeta(conn, SITE, next);
     CaptureSchema.setMeta(conn, "local_seq", 0L);
     CaptureSchema.setMeta(conn, "local_hlc", hlc);
     CaptureSchema.setMeta(conn, "applied_upto", CaptureSchema.lastLogId(conn));
     return next;
+  }
+
+  /** The sites this file wrote as before its current one, oldest first. */
+  static java.util.List<String> formerSites(Connection conn) throws SQLException {
+    String list = CaptureSchema.meta(conn, FORMER);
+    return list == null || list.isEmpty()
+        ? java.util.List.of()
+        : java.util.List.of(list.split(","));
   }
 
   private static long metaLong(Connection conn, String key) throws SQLException {

@@ -50,6 +50,12 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
   /** Refuses a peer this replica cannot sync with (the other mode), by name. */
   protected abstract void checkPeer(ChoraConnection peer) throws SQLException;
 
+  /**
+   * The sites this file wrote as before {@link #siteId()} (a copied file goes on under a new one):
+   * their transactions may exist nowhere else, so the hub client pushes them too. Not public API.
+   */
+  public abstract List<String> formerSiteIds() throws SQLException;
+
   @Override
   public final ChangeSet changesSince(VectorClock peer) throws SQLException {
     if (peer == null) {

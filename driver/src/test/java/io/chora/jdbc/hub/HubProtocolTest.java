@@ -19,7 +19,9 @@ class HubProtocolTest {
 
   @Test
   void helloCarriesSiteVersionAndClock() {
-    Message m = HubProtocol.read(HubProtocol.hello("laptop", VectorClock.parse("{laptop=4}")));
+    Message m =
+        HubProtocol.read(
+            HubProtocol.hello("laptop", VectorClock.parse("{laptop=4}"), java.util.List.of()));
     assertThat(m.text("site")).isEqualTo("laptop");
     assertThat(m.number("version")).isEqualTo(1);
     assertThat(m.clock("clock")).isEqualTo(VectorClock.parse("{laptop=4}"));
