@@ -20,14 +20,33 @@ public final class ChangeSet {
   private final String site;
   private final VectorClock clock;
   private final List<Transaction> transactions;
+  private final java.util.Map<String, Head> heads;
 
   public ChangeSet(String site, VectorClock clock, List<Transaction> transactions) {
+    this(site, clock, transactions, java.util.Map.of());
+  }
+
+  /**
+   * A set with {@code heads}: per site, the sender's transaction at the receiver's clock, so that
+   * the receiver can tell a fork even when the set carries nothing else.
+   */
+  public ChangeSet(
+      String site,
+      VectorClock clock,
+      List<Transaction> transactions,
+      java.util.Map<String, Head> heads) {
     if (site == null || site.isEmpty()) {
       throw new IllegalArgumentException("a change set needs the sender's site id");
     }
     this.site = site;
     this.clock = clock;
     this.transactions = List.copyOf(transactions);
+    this.heads = java.util.Map.copyOf(heads);
+  }
+
+  /** Per site, the seq and nonce of the sender's transaction at the receiver's clock. */
+  public java.util.Map<String, Head> heads() {
+    return heads;
   }
 
   /** The site that produced this change set. */
@@ -59,7 +78,7 @@ public final class ChangeSet {
 
   /** Streams this set as JSON to {@code out}; the stream is left open. */
   public void writeTo(OutputStream out) throws IOException {
-    try (ChangeSetWriter writer = new ChangeSetWriter(out, site, clock)) {
+    try (ChangeSetWriter writer = new ChangeSetWriter(out, site, clock, heads)) {
       for (Transaction t : transactions) {
         writer.write(t);
       }
@@ -73,7 +92,7 @@ public final class ChangeSet {
       while (reader.hasNext()) {
         read.add(reader.next());
       }
-      return new ChangeSet(reader.site(), reader.clock(), read);
+      return new ChangeSet(reader.site(), reader.clock(), read, reader.heads());
     }
   }
 

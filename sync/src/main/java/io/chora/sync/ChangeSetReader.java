@@ -22,6 +22,7 @@ public final class ChangeSetReader implements AutoCloseable {
   private final JsonParser json;
   private String site;
   private VectorClock clock;
+  private Map<String, Head> heads = Map.of();
   private boolean inTransactions;
   private boolean done;
 
@@ -41,6 +42,11 @@ public final class ChangeSetReader implements AutoCloseable {
   }
 
   /** The sender's clock from the header. */
+  /** The header's heads (see {@link ChangeSet#heads()}); empty when it has none. */
+  public Map<String, Head> heads() {
+    return heads;
+  }
+
   public VectorClock clock() {
     return clock;
   }
@@ -102,15 +108,20 @@ public final class ChangeSetReader implements AutoCloseable {
         }
         case "site" -> site = text();
         case "clock" -> clock = readClock();
+        case "heads" -> heads = readHeads();
         case "transactions" -> {
           if (!ChangeSetWriter.FORMAT.equals(format)) {
             throw fail("not a chora change set (format is " + format + ")");
           }
-          if (version == null || version != ChangeSetWriter.VERSION) {
+          if (version == null
+              || version < ChangeSetWriter.OLDEST_VERSION
+              || version > ChangeSetWriter.VERSION) {
             throw fail(
                 "unsupported change set version "
                     + version
-                    + "; this chora reads version "
+                    + "; this chora reads versions "
+                    + ChangeSetWriter.OLDEST_VERSION
+                    + " to "
                     + ChangeSetWriter.VERSION);
           }
           if (site == null || site.isEmpty() || clock == null) {
@@ -140,18 +151,40 @@ public final class ChangeSetReader implements AutoCloseable {
     }
   }
 
+  /** {@code {"site":[seq, nonce], ...}}. */
+  private Map<String, Head> readHeads() throws IOException {
+    expect(json.nextToken(), JsonToken.START_OBJECT, "a heads object");
+    Map<String, Head> read = new TreeMap<>();
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
+      expect(t, JsonToken.FIELD_NAME, "a site id");
+      String headSite = json.currentName();
+      expect(json.nextToken(), JsonToken.START_ARRAY, "a [seq, nonce] array");
+      expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer seq");
+      long seq = json.getLongValue();
+      expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer nonce");
+      long nonce = json.getLongValue();
+      expect(json.nextToken(), JsonToken.END_ARRAY, "the end of a [seq, nonce] array");
+      if (seq < 1 || read.put(headSite, new Head(seq, nonce)) != null) {
+        throw fail("bad head for '" + headSite + "'");
+      }
+    }
+    return Map.copyOf(read);
+  }
+
   private Transaction readTransaction() throws IOException {
     String txSite = null;
     Long seq = null;
     Long hlc = null;
     VectorClock deps = null;
     List<Change> changes = null;
+    long nonce = 0;
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a transaction field");
       switch (json.currentName()) {
         case "site" -> txSite = text();
         case "seq" -> seq = integer();
         case "hlc" -> hlc = integer();
+        case "nonce" -> nonce = integer();
         case "deps" -> deps = readClock();
         case "changes" -> changes = readChanges();
         default -> throw fail("unknown transaction field '" + json.currentName() + "'");
@@ -160,7 +193,7 @@ public final class ChangeSetReader implements AutoCloseable {
     if (txSite == null || seq == null || hlc == null || deps == null || changes == null) {
       throw fail("a transaction needs site, seq, hlc, deps and changes");
     }
-    return new Transaction(new Dot(txSite, seq), hlc, deps, changes);
+    return new Transaction(new Dot(txSite, seq), hlc, deps, changes, nonce);
   }
 
   private List<Change> readChanges() throws IOException {

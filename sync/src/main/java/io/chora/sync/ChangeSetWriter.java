@@ -10,11 +10,12 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * Writes a change set as JSON one transaction at a time. Format version 1:
+ * Writes a change set as JSON one transaction at a time. Format version 2 (version 1 lacked {@code
+ * heads} and {@code nonce}; readers take both):
  *
  * <pre>
- * {"format":"chora.changeset","version":1,"site":"a","clock":{"a":2},
- *  "transactions":[{"site":"a","seq":2,"hlc":113...,"deps":{"a":1},"changes":[
+ * {"format":"chora.changeset","version":2,"site":"a","clock":{"a":2},"heads":{"a":[1,-8120…]},
+ *  "transactions":[{"site":"a","seq":2,"hlc":113...,"nonce":5532…,"deps":{"a":1},"changes":[
  *    {"table":"item","key":[7],"kind":"insert","cl":1,"values":{"id":7,"data":{"blob":"AP8="}}}]}]}
  * </pre>
  *
@@ -23,7 +24,11 @@ import java.util.Map;
  */
 public final class ChangeSetWriter implements AutoCloseable {
   static final String FORMAT = "chora.changeset";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  /** The oldest version readers still take. */
+  static final int OLDEST_VERSION = 1;
+
   // no cap on string length: a BLOB's base64 or a TEXT may exceed Jackson's default of 20M chars
   static final JsonFactory JSON =
       JsonFactory.builder()
@@ -34,6 +39,12 @@ public final class ChangeSetWriter implements AutoCloseable {
   private final JsonGenerator json;
 
   public ChangeSetWriter(OutputStream out, String site, VectorClock clock) throws IOException {
+    this(out, site, clock, Map.of());
+  }
+
+  /** A writer whose header carries {@code heads} (see {@link ChangeSet#heads()}). */
+  public ChangeSetWriter(OutputStream out, String site, VectorClock clock, Map<String, Head> heads)
+      throws IOException {
     json = JSON.createGenerator(out, JsonEncoding.UTF8);
     json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     json.writeStartObject();
@@ -42,6 +53,16 @@ public final class ChangeSetWriter implements AutoCloseable {
     json.writeStringField("site", site);
     json.writeFieldName("clock");
     writeClock(clock);
+    if (!heads.isEmpty()) {
+      json.writeObjectFieldStart("heads");
+      for (Map.Entry<String, Head> e : new java.util.TreeMap<>(heads).entrySet()) {
+        json.writeArrayFieldStart(e.getKey());
+        json.writeNumber(e.getValue().seq());
+        json.writeNumber(e.getValue().nonce());
+        json.writeEndArray();
+      }
+      json.writeEndObject();
+    }
     json.writeArrayFieldStart("transactions");
   }
 
@@ -58,6 +79,9 @@ public final class ChangeSetWriter implements AutoCloseable {
     json.writeStringField("site", tx.dot().site());
     json.writeNumberField("seq", tx.dot().seq());
     json.writeNumberField("hlc", tx.hlc());
+    if (tx.nonce() != 0) {
+      json.writeNumberField("nonce", tx.nonce());
+    }
     json.writeFieldName("deps");
     writeClock(tx.deps());
     json.writeArrayFieldStart("changes");

@@ -5,9 +5,11 @@ import java.util.List;
 /**
  * The changes of one committed transaction, under its origin dot, its hybrid logical clock
  * timestamp ({@link Hlc}) and its dependencies: the origin's clock just before it committed. Two
- * writes are concurrent when neither transaction's dependencies cover the other's dot.
+ * writes are concurrent when neither transaction's dependencies cover the other's dot. {@code
+ * nonce} is a random number drawn when it committed (0: unknown, from an older replica): two
+ * transactions under one dot with different nonces are two histories under one site id, a fork.
  */
-public record Transaction(Dot dot, long hlc, VectorClock deps, List<Change> changes) {
+public record Transaction(Dot dot, long hlc, VectorClock deps, List<Change> changes, long nonce) {
   public Transaction {
     if (dot == null) {
       throw new IllegalArgumentException("a transaction needs a dot");
@@ -20,6 +22,11 @@ public record Transaction(Dot dot, long hlc, VectorClock deps, List<Change> chan
           "transaction " + dot + " cannot depend on itself or later: deps " + deps);
     }
     changes = List.copyOf(changes);
+  }
+
+  /** A transaction without a known nonce. */
+  public Transaction(Dot dot, long hlc, VectorClock deps, List<Change> changes) {
+    this(dot, hlc, deps, changes, 0);
   }
 
   /** A transaction whose only dependency is its own site's previous one. */

@@ -113,6 +113,23 @@ class ChangeSetCodecTest {
   }
 
   @Test
+  void headsAndNoncesRoundTripAndVersionOneSetsStillRead() {
+    Transaction tx =
+        new Transaction(new Dot("a", 2), 77, clock("{a=1}"), List.of(delete("item", key(8L))), -42);
+    ChangeSet set =
+        new ChangeSet("a", clock("{a=2, b=1}"), List.of(tx), java.util.Map.of("b", new Head(1, 9)));
+    ChangeSet back = ChangeSet.fromJson(set.toJson());
+    assertThat(back.heads()).containsExactly(java.util.Map.entry("b", new Head(1, 9)));
+    assertThat(back.transactions().get(0).nonce()).isEqualTo(-42);
+    String v1 =
+        "{\"format\":\"chora.changeset\",\"version\":1,\"site\":\"a\",\"clock\":{\"a\":1},"
+            + "\"transactions\":[{\"site\":\"a\",\"seq\":1,\"hlc\":5,\"deps\":{},\"changes\":[]}]}";
+    ChangeSet old = ChangeSet.fromJson(v1);
+    assertThat(old.heads()).isEmpty();
+    assertThat(old.transactions().get(0).nonce()).as("unknown").isZero();
+  }
+
+  @Test
   void writesTheDocumentedWireFormat() {
     long hlc = Hlc.fromMillis(1_700_000_000_000L);
     Change ins =
@@ -130,7 +147,7 @@ class ChangeSetCodecTest {
 
     assertThat(set.toJson())
         .isEqualTo(
-            "{\"format\":\"chora.changeset\",\"version\":1,\"site\":\"a\",\"clock\":{\"a\":2,\"b\":1},"
+            "{\"format\":\"chora.changeset\",\"version\":2,\"site\":\"a\",\"clock\":{\"a\":2,\"b\":1},"
                 + "\"transactions\":[{\"site\":\"a\",\"seq\":2,\"hlc\":"
                 + hlc
                 + ",\"deps\":{\"a\":1},\"changes\":["

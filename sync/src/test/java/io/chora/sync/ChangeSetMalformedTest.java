@@ -60,9 +60,21 @@ class ChangeSetMalformedTest {
             withHeader("{'version':1,'site':'a','clock':{}"),
             "not a chora change set (format is null)"),
         arguments(
-            "version 2",
-            withHeader("{" + hdr.replace("1", "2") + ",'site':'a','clock':{}"),
-            "unsupported change set version 2; this chora reads version 1"),
+            "version 3",
+            withHeader("{" + hdr.replace("1", "3") + ",'site':'a','clock':{}"),
+            "unsupported change set version 3; this chora reads versions 1 to 2"),
+        arguments(
+            "version 0",
+            withHeader("{" + hdr.replace("1", "0") + ",'site':'a','clock':{}"),
+            "unsupported change set version 0"),
+        arguments(
+            "a head that is not [seq, nonce]",
+            withHeader("{" + hdr + ",'site':'a','clock':{},'heads':{'a':[1]}"),
+            "expected an integer nonce"),
+        arguments(
+            "a head at seq 0",
+            withHeader("{" + hdr + ",'site':'a','clock':{},'heads':{'a':[0,5]}"),
+            "bad head for 'a'"),
         arguments(
             "missing version",
             withHeader("{'format':'chora.changeset','site':'a','clock':{}"),

@@ -35,13 +35,15 @@ final class Baseline {
     if (!CaptureSchema.openTransactionLogged(conn)) {
       return; // an empty database: no baseline
     }
-    String site = SITE_PREFIX + digest(conn, tracked);
+    String digest = digest(conn, tracked);
+    String site = SITE_PREFIX + digest;
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "INSERT INTO chora_log(op, site, seq, hlc, deps) VALUES ("
+            "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
                 + LogOp.COMMIT
-                + ", ?, 1, 0, '{}')")) {
+                + ", ?, 1, 0, '{}', ?)")) {
       ps.setString(1, site);
+      ps.setLong(2, Long.parseUnsignedLong(digest.substring(0, 16), 16)); // the same on every copy
       ps.executeUpdate();
     }
     try (PreparedStatement ps =

@@ -27,7 +27,7 @@ final class CaptureSchema {
     "CREATE TABLE IF NOT EXISTS chora_tables(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     // pk has no declared type on purpose: no affinity, so keys keep their exact storage class
     "CREATE TABLE IF NOT EXISTS chora_log(id INTEGER PRIMARY KEY, tbl INTEGER, op INTEGER NOT"
-        + " NULL, pk, cols INTEGER, site TEXT, seq INTEGER, hlc INTEGER, deps TEXT)",
+        + " NULL, pk, cols INTEGER, site TEXT, seq INTEGER, hlc INTEGER, deps TEXT, nonce INTEGER)",
     // merge state (see MergeState): remote heads, row lives and cell versions, the ledger
     "CREATE TABLE IF NOT EXISTS chora_clock(site TEXT PRIMARY KEY, seq INTEGER NOT NULL)"
         + " WITHOUT ROWID",
@@ -103,7 +103,7 @@ final class CaptureSchema {
         + LOG_TAIL_OP
         + ") <> "
         + LogOp.COMMIT
-        + " BEGIN INSERT INTO chora_log(op, site, seq, hlc) SELECT "
+        + " BEGIN INSERT INTO chora_log(op, site, seq, hlc, nonce) SELECT "
         + LogOp.COMMIT
         + ", NEW.site,"
         + " coalesce(last.seq, (SELECT value FROM chora_meta WHERE key = 'local_seq'), 0) + 1,"
@@ -111,7 +111,11 @@ final class CaptureSchema {
         + " "
         + NextHlcFunction.NAME
         + "(max(coalesce(last.hlc, (SELECT value FROM chora_meta WHERE key = 'local_hlc'), 0),"
-        + " coalesce((SELECT value FROM chora_meta WHERE key = 'hlc'), 0)))"
+        + " coalesce((SELECT value FROM chora_meta WHERE key = 'hlc'), 0))),"
+        // the nonce tells two histories under one dot apart (see ForkCheck)
+        + " "
+        + NonceFunction.NAME
+        + "()"
         + " FROM (SELECT 1) LEFT JOIN ("
         + lastLocalSince("NEW.site")
         + ") AS last; END"
@@ -133,7 +137,15 @@ final class CaptureSchema {
       for (String ddl : SyncHistory.TABLES) {
         st.execute(ddl);
       }
-      // a marker trigger of an older chora (its HLC from SQL's own clock) is replaced
+      boolean hasNonce = false; // a log made before transactions had nonces
+      try (ResultSet rs =
+          st.executeQuery("SELECT 1 FROM pragma_table_info('chora_log') WHERE name = 'nonce'")) {
+        hasNonce = rs.next();
+      }
+      if (!hasNonce) {
+        st.execute("ALTER TABLE chora_log ADD COLUMN nonce INTEGER");
+      }
+      // a marker trigger of an older chora (its HLC from SQL's own clock, no nonce) is replaced
       st.execute("DROP TRIGGER IF EXISTS chora_commit_marker");
       for (String ddl : MARKER) {
         st.execute(ddl);
@@ -173,6 +185,8 @@ final class CaptureSchema {
                 "SELECT 1 FROM main.sqlite_schema WHERE name = 'chora_commit_marker'"
                     + " AND instr(sql, '"
                     + NextHlcFunction.NAME
+                    + "(') > 0 AND instr(sql, '"
+                    + NonceFunction.NAME
                     + "(') > 0")) {
       if (!rs.next()) {
         return false; // an older marker trigger: create() replaces it

@@ -46,6 +46,7 @@ final class ChangeApplier {
 
   /** Applies a set held in memory, checked whole before anything is written. */
   ApplyResult apply(ChangeSet set) throws SQLException {
+    ForkCheck.check(conn, set.site(), set.heads());
     if (set.isEmpty()) {
       new ChangeSetValidator(site, tables, maxValueBytes)
           .check(set, new ChangeLog(conn, site).clock());
@@ -66,6 +67,7 @@ final class ChangeApplier {
    * which the caller's transaction then rolls back whole.
    */
   ApplyResult apply(ChangeSetReader reader) throws SQLException {
+    ForkCheck.check(conn, reader.site(), reader.heads());
     return apply(
         (validator, clock) -> validator.begin(reader.site(), reader.clock(), clock),
         () -> {
@@ -114,9 +116,9 @@ final class ChangeApplier {
         Ledger ledger = new Ledger(conn);
         PreparedStatement marker =
             conn.prepareStatement(
-                "INSERT INTO chora_log(op, site, seq, hlc, deps) VALUES ("
+                "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
                     + LogOp.COMMIT
-                    + ", ?, ?, ?, ?)");
+                    + ", ?, ?, ?, ?, ?)");
         PreparedStatement head =
             conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)");
         PreparedStatement dropTriggerRows =
@@ -165,6 +167,7 @@ final class ChangeApplier {
         marker.setLong(2, dot.seq());
         marker.setLong(3, tx.hlc());
         marker.setString(4, tx.deps().toString());
+        marker.setObject(5, tx.nonce() == 0 ? null : tx.nonce());
         marker.executeUpdate();
         head.setString(1, dot.site());
         head.setLong(2, dot.seq());

@@ -42,7 +42,8 @@ final class ChangeAssembler {
         changes.add(change);
       }
     }
-    return new Transaction(tx.dot(), tx.hlc(), tx.deps(), foldUpdates(withoutInserted(changes)));
+    return new Transaction(
+        tx.dot(), tx.hlc(), tx.deps(), foldUpdates(withoutInserted(changes)), tx.nonce());
   }
 
   /**

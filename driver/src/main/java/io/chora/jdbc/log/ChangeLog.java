@@ -80,7 +80,7 @@ final class ChangeLog {
     List<Transaction> txs = new ArrayList<>();
     try {
       VectorClock clock = stream(peer, tables, c -> {}, txs::add);
-      return new ChangeSet(site, clock, txs);
+      return new ChangeSet(site, clock, txs, ForkCheck.heads(conn, clock, peer));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a list takes no I/O
     }
@@ -98,7 +98,8 @@ final class ChangeLog {
       stream(
           peer,
           tables,
-          clock -> writer[0] = new ChangeSetWriter(out, site, clock),
+          clock ->
+              writer[0] = new ChangeSetWriter(out, site, clock, ForkCheck.heads(conn, clock, peer)),
           tx -> {
             writer[0].write(tx);
             written[0]++;
@@ -112,7 +113,7 @@ final class ChangeLog {
 
   /** Receives the sender's clock before any transaction of a streamed set. */
   interface ClockSink {
-    void accept(VectorClock clock) throws IOException;
+    void accept(VectorClock clock) throws IOException, SQLException;
   }
 
   /** Receives the transactions of a streamed set, one at a time, in commit order. */
@@ -139,7 +140,7 @@ final class ChangeLog {
         MergeState state = new MergeState(conn);
         PreparedStatement ps =
             conn.prepareStatement(
-                "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps FROM chora_log WHERE id > ?"
+                "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps, nonce FROM chora_log WHERE id > ?"
                     + " ORDER BY id")) {
       ChangeAssembler assembler = new ChangeAssembler(tables, rows, state);
       ps.setLong(1, start);
@@ -156,7 +157,9 @@ final class ChangeLog {
           VectorClock depsOf =
               deps != null ? VectorClock.parse(deps) : seen.with(dot.site(), dot.seq() - 1);
           if (dot.seq() > peer.get(dot.site())) {
-            sink.accept(assembler.assemble(new LoggedTx(dot, rs.getLong(8), depsOf, group)));
+            sink.accept(
+                assembler.assemble(
+                    new LoggedTx(dot, rs.getLong(8), depsOf, group, rs.getLong(10))));
           }
           seen = seen.with(dot.site(), Math.max(dot.seq(), seen.get(dot.site())));
           group = new ArrayList<>();
@@ -247,5 +250,5 @@ final class ChangeLog {
   record LoggedRow(long table, int op, Object key, long mask) {}
 
   /** The log rows of one committed transaction. */
-  record LoggedTx(Dot dot, long hlc, VectorClock deps, List<LoggedRow> rows) {}
+  record LoggedTx(Dot dot, long hlc, VectorClock deps, List<LoggedRow> rows, long nonce) {}
 }

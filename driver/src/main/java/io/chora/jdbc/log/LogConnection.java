@@ -49,6 +49,7 @@ public final class LogConnection extends ReplicaConnection {
     try {
       // before open(), which may commit a marker (rows other programs wrote meanwhile)
       org.sqlite.Function.create(this, NextHlcFunction.NAME, new NextHlcFunction(), 1, 0);
+      org.sqlite.Function.create(this, NonceFunction.NAME, new NonceFunction(), 0, 0);
       this.site = open(options);
       // open() ran chora's statements; the connection reaches the application as fresh as a
       // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write
@@ -251,7 +252,9 @@ public final class LogConnection extends ReplicaConnection {
   protected ChangeSet readChanges(VectorClock peer) throws SQLException {
     VectorClock mine = clock();
     if (mine.isCoveredBy(peer) && !pendingLogRows()) {
-      return new ChangeSet(site, mine, List.of()); // nothing to send: no write lock, no fold
+      // nothing to send: no write lock, no fold; the heads still let the peer tell a fork
+      return requireCapture()
+          .internal(() -> new ChangeSet(site, mine, List.of(), ForkCheck.heads(this, mine, peer)));
     }
     return inWriteTransaction(
         () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this)));

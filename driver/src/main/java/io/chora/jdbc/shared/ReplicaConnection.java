@@ -102,7 +102,12 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     checkPeer(peer);
     if (siteId().equals(peer.siteId())) {
       throw new SQLException(
-          "both connections are replica '" + siteId() + "': sync needs two different replicas");
+          "both connections are replica '"
+              + siteId()
+              + "': sync needs two different replicas (two files that both write as '"
+              + siteId()
+              + "' are two histories under one site id, a fork: give each device its own"
+              + " chora.site, see docs/replicas.md)");
     }
     ReplicaConnection same = peer instanceof ReplicaConnection r ? r : null;
     int sent = 0;

@@ -211,24 +211,24 @@ class UntrustedChangeSetObjectsTest {
         t -> {
           List<Change> changes = new ArrayList<>(t.changes());
           changes.set(0, mutation.apply(changes.get(0)));
-          return new Transaction(t.dot(), t.hlc(), t.deps(), changes);
+          return new Transaction(t.dot(), t.hlc(), t.deps(), changes, t.nonce());
         });
   }
 
   private static ChangeSet transaction(ChangeSet set, int tx, UnaryOperator<Transaction> mutation) {
     List<Transaction> txs = new ArrayList<>(set.transactions());
     txs.set(tx, mutation.apply(txs.get(tx)));
-    return new ChangeSet(set.site(), set.clock(), txs);
+    return new ChangeSet(set.site(), set.clock(), txs, set.heads());
   }
 
   private static ChangeSet without(ChangeSet set, int tx) {
     List<Transaction> txs = new ArrayList<>(set.transactions());
     txs.remove(tx);
-    return new ChangeSet(set.site(), set.clock(), txs);
+    return new ChangeSet(set.site(), set.clock(), txs, set.heads());
   }
 
   private static Transaction retag(Transaction tx, Dot dot, Map<String, Long> deps) {
-    return new Transaction(dot, tx.hlc(), VectorClock.of(deps), tx.changes());
+    return new Transaction(dot, tx.hlc(), VectorClock.of(deps), tx.changes(), tx.nonce());
   }
 
   private static Change withKey(Change c, Object... key) {

@@ -77,10 +77,10 @@ class UntrustedChangeSetTest {
             j -> j.substring(0, j.length() - 2),
             "Unexpected end-of-input"),
         bad("trailing content", j -> j + "{}", "trailing content after the change set"),
-        bad("unknown format version", j -> edit(j, "\"version\":1", "\"version\":2"), "version 2"),
+        bad("unknown format version", j -> edit(j, "\"version\":2", "\"version\":3"), "version 3"),
         bad(
             "version as text",
-            j -> edit(j, "\"version\":1", "\"version\":\"1\""),
+            j -> edit(j, "\"version\":2", "\"version\":\"2\""),
             "expected an integer version"),
         bad(
             "wrong format name",

@@ -2,6 +2,7 @@ package io.chora.it.convergence;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.chora.jdbc.shared.Nonces;
 import io.chora.jdbc.shared.WallClock;
 import io.chora.jdbc.testing.Db;
 import io.chora.jdbc.testing.SyncMode;
@@ -159,6 +160,8 @@ public final class Tries {
   /** One try, in its own folder, on its own {@link SteppingClock}. */
   private void one(long seed, Path folder, Path template, Connection modelDb) {
     WallClock.use(new SteppingClock());
+    java.util.Random nonces = new java.util.Random(seed); // nonces from the seed too
+    Nonces.use(nonces::nextLong);
     try (Trial trial = new Trial(mode, features, seed, folder, template, stats, modelDb)) {
       try {
         trial.run();
@@ -173,6 +176,7 @@ public final class Tries {
       failed.add(seed + " (could not open or close the replicas: " + e + ")");
     } finally {
       WallClock.reset();
+      Nonces.reset();
     }
   }
 
