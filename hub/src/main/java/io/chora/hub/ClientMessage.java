@@ -5,7 +5,8 @@ import java.util.Map;
 /** A message from a client, checked against the protocol by {@link ClientMessages}. */
 sealed interface ClientMessage {
   /** {@code former}: sites the client's replica wrote as before, whose history it may push. */
-  record Hello(String site, Map<String, Long> clock, java.util.Set<String> former)
+  record Hello(
+      String site, Map<String, Long> clock, java.util.Set<String> former, Map<String, long[]> heads)
       implements ClientMessage {}
 
   /**

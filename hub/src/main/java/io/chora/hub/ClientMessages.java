@@ -72,7 +72,8 @@ final class ClientMessages {
       throw new ProtocolViolation(
           "unsupported version " + version + ", this hub speaks " + PROTOCOL_VERSION);
     }
-    return new ClientMessage.Hello(site(message, "site"), clock(message, "clock"), former(message));
+    return new ClientMessage.Hello(
+        site(message, "site"), clock(message, "clock"), former(message), heads(message));
   }
 
   /** The optional {@code former} array: at most {@value #MAX_FORMER} distinct valid site ids. */
@@ -94,6 +95,34 @@ final class ClientMessages {
     return java.util.Set.copyOf(sites);
   }
 
+  /** The optional {@code heads}: site to {@code [seq, nonce]}, at most {@value #MAX_FORMER} + 1. */
+  private static Map<String, long[]> heads(JsonNode message) throws ProtocolViolation {
+    JsonNode value = message.get("heads");
+    if (value == null) {
+      return Map.of();
+    }
+    if (!value.isObject() || value.size() > MAX_FORMER + 1) {
+      throw new ProtocolViolation("heads must be an object of at most " + (MAX_FORMER + 1));
+    }
+    Map<String, long[]> heads = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode pair = e.getValue();
+      if (!Clocks.isValidSite(e.getKey())
+          || !pair.isArray()
+          || pair.size() != 2
+          || !pair.get(0).isIntegralNumber()
+          || !pair.get(1).isIntegralNumber()
+          || !pair.get(0).canConvertToLong()
+          || !pair.get(1).canConvertToLong()
+          || pair.get(0).asLong() < 1) {
+        throw new ProtocolViolation("heads must map site ids to [seq, nonce]");
+      }
+      heads.put(e.getKey(), new long[] {pair.get(0).asLong(), pair.get(1).asLong()});
+    }
+    return Map.copyOf(heads);
+  }
+
   /** How many former sites a hello may name: a replica changes site on copies, rarely. */
   static final int MAX_FORMER = 64;
 
@@ -108,8 +137,29 @@ final class ClientMessages {
     deps.remove(origin); // first - 1 is implied, and contiguity already checks it
     String payload = string(message, "payload");
     checkBase64(payload);
-    Envelope envelope = new Envelope(origin, first, last, Frames.clock(deps), payload);
+    Envelope envelope =
+        new Envelope(
+            origin, first, last, Frames.clock(deps), payload, nonces(message, first, last));
     return new ClientMessage.Push(envelope, Collections.unmodifiableMap(deps));
+  }
+
+  /** The optional {@code nonces}: one integer per transaction of the envelope, or null. */
+  private static long[] nonces(JsonNode message, long first, long last) throws ProtocolViolation {
+    JsonNode value = message.get("nonces");
+    if (value == null) {
+      return null;
+    }
+    if (!value.isArray() || value.size() != last - first + 1) {
+      throw new ProtocolViolation("nonces must hold one integer per transaction");
+    }
+    long[] nonces = new long[value.size()];
+    for (int i = 0; i < nonces.length; i++) {
+      if (!value.get(i).canConvertToLong() || !value.get(i).isIntegralNumber()) {
+        throw new ProtocolViolation("nonces must hold one integer per transaction");
+      }
+      nonces[i] = value.get(i).asLong();
+    }
+    return nonces;
   }
 
   private static JsonNode field(JsonNode message, String name) throws ProtocolViolation {

@@ -6,5 +6,8 @@ package io.chora.hub;
  * @param depsJson the dependency clock as a JSON object, kept as text: the hub checks it once on
  *     push and afterwards only copies it
  * @param payload base64 of what receivers apply; never decoded by the hub
+ * @param nonces each transaction's nonce, first to last, or null when the client sent none: two
+ *     envelopes of one origin whose nonces differ at a seq are two histories under one site id
  */
-record Envelope(String origin, long first, long last, String depsJson, String payload) {}
+record Envelope(
+    String origin, long first, long last, String depsJson, String payload, long[] nonces) {}

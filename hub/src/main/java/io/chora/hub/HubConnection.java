@@ -78,6 +78,16 @@ final class HubConnection {
       if (site != null) {
         throw new ProtocolViolation("second hello");
       }
+      for (Map.Entry<String, long[]> head : hello.heads().entrySet()) {
+        if (workspace.differsAt(head.getKey(), head.getValue()[0], head.getValue()[1])) {
+          throw new ProtocolViolation(
+              "fork: the hub holds another "
+                  + head.getKey()
+                  + ":"
+                  + head.getValue()[0]
+                  + "; two files write as one site (docs/replicas.md)");
+        }
+      }
       held.putAll(hello.clock());
       site = hello.site();
       former = hello.former();

@@ -78,6 +78,16 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Answers a hello: the welcome now, then the client's catch-up on the store threads. */
+  /** Whether the log holds {@code origin}'s transaction {@code seq} with another nonce. */
+  boolean differsAt(String origin, long seq, long nonce) {
+    try {
+      return store.differsAt(origin, seq, nonce);
+    } catch (SQLException e) {
+      LOG.error("workspace {}: could not read stored nonces", name, e);
+      return false;
+    }
+  }
+
   void hello(HubConnection connection) {
     Map<String, Long> hubClock;
     long lastId;
@@ -150,7 +160,8 @@ final class Workspace implements AutoCloseable {
     List<PendingPush> admitted = new ArrayList<>();
     for (PendingPush push : batch) {
       Envelope envelope = push.push().envelope();
-      Admission.Decision decision = Admission.decide(held, envelope, push.push().deps());
+      Admission.Decision decision =
+          forkOr(Admission.decide(held, envelope, push.push().deps()), envelope);
       decisions.add(decision);
       if (decision.kind() == Admission.Kind.STORE) {
         held.put(envelope.origin(), envelope.last());
@@ -180,6 +191,33 @@ final class Workspace implements AutoCloseable {
     }
     relay(admitted, arrivalIds);
     storedRate.record(admitted.size(), System.currentTimeMillis());
+  }
+
+  /**
+   * A push of transactions the hub already holds (a duplicate, or an overlap) whose nonces differ
+   * from the stored ones is another history under the same site id: refused by name.
+   */
+  private Admission.Decision forkOr(Admission.Decision decision, Envelope envelope) {
+    if (decision.kind() == Admission.Kind.STORE) {
+      return decision;
+    }
+    long seq;
+    try {
+      seq = store.forkedAt(envelope);
+    } catch (SQLException e) {
+      LOG.error("workspace {}: could not read stored nonces", name, e);
+      return decision;
+    }
+    return seq == 0
+        ? decision
+        : Admission.Decision.refuse(
+            "fork: the hub holds another transaction "
+                + envelope.origin()
+                + ":"
+                + seq
+                + " than this replica; two files write as site '"
+                + envelope.origin()
+                + "' (see docs/replicas.md)");
   }
 
   private static List<Envelope> envelopesOf(List<PendingPush> pushes) {

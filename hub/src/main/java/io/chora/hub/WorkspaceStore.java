@@ -49,7 +49,8 @@ final class WorkspaceStore implements AutoCloseable {
     this.reader = reader;
     this.insertEnvelope =
         writer.prepareStatement(
-            "INSERT INTO envelope(origin, first, last, deps, payload) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO envelope(origin, first, last, deps, payload, nonces)"
+                + " VALUES (?, ?, ?, ?, ?, ?)"
                 + " RETURNING id");
     this.upsertClock =
         writer.prepareStatement(
@@ -86,7 +87,16 @@ final class WorkspaceStore implements AutoCloseable {
               + " first INTEGER NOT NULL,"
               + " last INTEGER NOT NULL,"
               + " deps TEXT NOT NULL,"
-              + " payload TEXT NOT NULL)");
+              + " payload TEXT NOT NULL,"
+              + " nonces TEXT)");
+      // a log made before envelopes had nonces
+      try (ResultSet rs =
+          statement.executeQuery(
+              "SELECT 1 FROM pragma_table_info('envelope') WHERE name = 'nonces'")) {
+        if (!rs.next()) {
+          statement.executeUpdate("ALTER TABLE envelope ADD COLUMN nonces TEXT");
+        }
+      }
       // an origin's envelopes are contiguous and disjoint, so (origin, last) is unique; the index
       // also finds where a client's catch-up starts
       statement.executeUpdate(
@@ -137,6 +147,55 @@ final class WorkspaceStore implements AutoCloseable {
    *
    * @return the arrival id of each envelope
    */
+  /**
+   * The first seq of {@code pushed} that the stored envelopes of its origin hold with another nonce
+   * (a fork), or 0. Reads on the writer's connection, which decides pushes.
+   */
+  long forkedAt(Envelope pushed) throws SQLException {
+    if (pushed.nonces() == null) {
+      return 0;
+    }
+    try (PreparedStatement ps =
+        writer.prepareStatement(
+            "SELECT first, nonces FROM envelope WHERE origin = ? AND last >= ? AND first <= ?"
+                + " ORDER BY last")) {
+      ps.setString(1, pushed.origin());
+      ps.setLong(2, pushed.first());
+      ps.setLong(3, pushed.last());
+      try (ResultSet rows = ps.executeQuery()) {
+        while (rows.next()) {
+          long seq =
+              Nonces.firstDifference(pushed, rows.getLong(1), Nonces.parse(rows.getString(2)));
+          if (seq != 0) {
+            return seq;
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Whether the stored envelope holding {@code origin}'s {@code seq} names another nonce. */
+  boolean differsAt(String origin, long seq, long nonce) throws SQLException {
+    synchronized (reader) {
+      try (PreparedStatement ps =
+          reader.prepareStatement(
+              "SELECT first, nonces FROM envelope WHERE origin = ? AND last >= ? AND first <= ?"
+                  + " ORDER BY last LIMIT 1")) {
+        ps.setString(1, origin);
+        ps.setLong(2, seq);
+        ps.setLong(3, seq);
+        try (ResultSet rows = ps.executeQuery()) {
+          if (!rows.next()) {
+            return false;
+          }
+          long[] stored = Nonces.parse(rows.getString(2));
+          return stored != null && stored[(int) (seq - rows.getLong(1))] != nonce;
+        }
+      }
+    }
+  }
+
   long[] append(List<Envelope> envelopes) throws SQLException {
     long[] ids = new long[envelopes.size()];
     Map<String, Long> advanced = new HashMap<>();
@@ -148,6 +207,7 @@ final class WorkspaceStore implements AutoCloseable {
         insertEnvelope.setLong(3, envelope.last());
         insertEnvelope.setString(4, envelope.depsJson());
         insertEnvelope.setString(5, envelope.payload());
+        insertEnvelope.setString(6, Nonces.format(envelope.nonces()));
         try (ResultSet id = insertEnvelope.executeQuery()) {
           id.next();
           ids[i] = id.getLong(1);
@@ -232,7 +292,8 @@ final class WorkspaceStore implements AutoCloseable {
               continue;
             }
             Envelope envelope =
-                new Envelope(origin, rows.getLong(3), last, rows.getString(5), rows.getString(6));
+                new Envelope(
+                    origin, rows.getLong(3), last, rows.getString(5), rows.getString(6), null);
             bytes += envelope.payload().length();
             lacking.add(new Stored(lastReadId, envelope));
           }

@@ -100,6 +100,27 @@ class HubSyncTest {
   }
 
   @Test
+  void twoFilesWritingAsOneSiteAreRefusedByTheHubByName() throws Exception {
+    Connection first = replica("x");
+    exec(first, "INSERT INTO note VALUES (1, 'in the first file')");
+    await(
+        "the first file's push stored", () -> Db.of(first).hubStatus().pendingTransactions() == 0);
+    String url = hubs.url("x", HubFixture.TOKEN, "");
+    String other = url.replace(dir.resolve("x.db").toString(), dir.resolve("x-too.db").toString());
+    try (Connection second = DriverManager.getConnection(other)) { // one chora.site, two files
+      exec(second, "CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)");
+      exec(second, "INSERT INTO note VALUES (2, 'in the second file')");
+      await(
+          "the hub refuses the second file's x:1",
+          () -> String.valueOf(Db.of(second).hubStatus().lastError()).contains("fork"));
+      HubStatus status = Db.of(second).hubStatus();
+      assertThat(status.lastError()).contains("fork").contains("x:1").contains("two files");
+      assertThat(status.pendingTransactions()).as("not reported as synced").isEqualTo(1);
+      assertThat(rows(first, "SELECT * FROM note")).containsExactly("1|in the first file");
+    }
+  }
+
+  @Test
   void aDeviceThatWasOfflineCatchesUpOnReconnect() throws Exception {
     Connection laptop = replica("laptop");
     Connection phone = replica("phone");

@@ -219,6 +219,12 @@ final class NativeConnection extends ReplicaConnection {
     return inTransaction("BEGIN IMMEDIATE", work);
   }
 
+  /** None: native mode's transactions carry no nonces. */
+  @Override
+  public java.util.Map<String, io.chora.sync.Head> ownHeads() {
+    return java.util.Map.of();
+  }
+
   /** None: a native replica keeps its site id (see {@link #cloneTo}). */
   @Override
   public List<String> formerSiteIds() {

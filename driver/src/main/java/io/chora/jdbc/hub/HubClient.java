@@ -230,7 +230,12 @@ final class HubClient {
     sending = CompletableFuture.completedFuture(null); // a send stuck on a dead socket stays there
     lastHeard = System.nanoTime();
     try {
-      send(HubProtocol.hello(site, own.clock(), former));
+      send(
+          HubProtocol.hello(
+              site,
+              own.clock(),
+              former,
+              own instanceof ReplicaConnection r ? r.ownHeads() : Map.of()));
     } catch (SQLException e) {
       failed("cannot read this replica's clock: " + e.getMessage());
     }
@@ -514,7 +519,17 @@ final class HubClient {
     VectorClock needs = VectorClock.of(others);
     ChangeSet narrowed = new ChangeSet(origin, needs.with(origin, last), set.transactions());
     try {
-      return new Envelope(origin, first, last, needs, cipher.seal(narrowed.toJson()));
+      List<Long> nonces = new ArrayList<>();
+      for (Transaction tx : set.transactions()) {
+        nonces.add(tx.nonce());
+      }
+      return new Envelope(
+          origin,
+          first,
+          last,
+          needs,
+          cipher.seal(narrowed.toJson()),
+          nonces.contains(0L) ? List.of() : nonces);
     } catch (java.io.IOException e) {
       throw new SQLException("cannot encrypt changes for the hub: " + e.getMessage(), e);
     }

@@ -24,9 +24,28 @@ final class HubProtocol {
   private HubProtocol() {}
 
   /** One envelope: a run of an origin's transactions, applied together (see the protocol). */
-  record Envelope(String origin, long first, long last, VectorClock deps, String payload) {}
+  /**
+   * One envelope: a run of an origin's transactions, applied together (see the protocol). {@code
+   * nonces}: each transaction's nonce, first to last, which the hub compares with what it stores to
+   * refuse a fork; empty when unknown (and in envelopes the hub relays).
+   */
+  record Envelope(
+      String origin,
+      long first,
+      long last,
+      VectorClock deps,
+      String payload,
+      java.util.List<Long> nonces) {}
 
   static String hello(String site, VectorClock clock, java.util.List<String> former) {
+    return hello(site, clock, former, java.util.Map.of());
+  }
+
+  static String hello(
+      String site,
+      VectorClock clock,
+      java.util.List<String> former,
+      java.util.Map<String, io.chora.sync.Head> heads) {
     return write(
         g -> {
           g.writeStringField("type", "hello");
@@ -40,6 +59,16 @@ final class HubProtocol {
             }
             g.writeEndArray();
           }
+          if (!heads.isEmpty()) {
+            g.writeObjectFieldStart("heads");
+            for (var e : new java.util.TreeMap<>(heads).entrySet()) {
+              g.writeArrayFieldStart(e.getKey());
+              g.writeNumber(e.getValue().seq());
+              g.writeNumber(e.getValue().nonce());
+              g.writeEndArray();
+            }
+            g.writeEndObject();
+          }
         });
   }
 
@@ -52,6 +81,13 @@ final class HubProtocol {
           g.writeNumberField("last", e.last());
           writeClock(g, "deps", e.deps());
           g.writeStringField("payload", e.payload());
+          if (!e.nonces().isEmpty()) {
+            g.writeArrayFieldStart("nonces");
+            for (long n : e.nonces()) {
+              g.writeNumber(n);
+            }
+            g.writeEndArray();
+          }
         });
   }
 
@@ -95,7 +131,12 @@ final class HubProtocol {
 
     Envelope envelope() {
       return new Envelope(
-          text("origin"), number("first"), number("last"), clock("deps"), text("payload"));
+          text("origin"),
+          number("first"),
+          number("last"),
+          clock("deps"),
+          text("payload"),
+          java.util.List.of());
     }
   }
 

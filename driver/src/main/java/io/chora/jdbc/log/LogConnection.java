@@ -305,6 +305,20 @@ public final class LogConnection extends ReplicaConnection {
   }
 
   @Override
+  public Map<String, io.chora.sync.Head> ownHeads() throws SQLException {
+    return readingOwnState(
+        () -> {
+          VectorClock mine = clock();
+          Map<String, Long> own = new java.util.HashMap<>();
+          for (String s : SiteIdentity.formerSites(this)) {
+            own.put(s, mine.get(s));
+          }
+          own.put(site, mine.get(site));
+          return ForkCheck.heads(this, mine, VectorClock.of(own));
+        });
+  }
+
+  @Override
   public List<String> formerSiteIds() throws SQLException {
     return readingOwnState(() -> SiteIdentity.formerSites(this));
   }

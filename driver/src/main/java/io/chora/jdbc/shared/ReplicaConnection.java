@@ -56,6 +56,12 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
    */
   public abstract List<String> formerSiteIds() throws SQLException;
 
+  /**
+   * The nonce of this replica's latest transaction under its site and each former one (those it
+   * knows a nonce for), so that a hub can tell a fork at hello. Not public API.
+   */
+  public abstract Map<String, io.chora.sync.Head> ownHeads() throws SQLException;
+
   @Override
   public final ChangeSet changesSince(VectorClock peer) throws SQLException {
     if (peer == null) {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class HubProtocolTest {
   @Test
   void pushAndEnvelopeCarryTheSameFields() {
-    Envelope e = new Envelope("a", 3, 5, VectorClock.parse("{b=2, c=7}"), "cGF5bG9hZA==");
+    Envelope e =
+        new Envelope(
+            "a", 3, 5, VectorClock.parse("{b=2, c=7}"), "cGF5bG9hZA==", java.util.List.of());
     Message m = HubProtocol.read(HubProtocol.push(e).replace("\"push\"", "\"envelope\""));
     assertThat(m.type()).isEqualTo("envelope");
     assertThat(m.envelope()).isEqualTo(e);
