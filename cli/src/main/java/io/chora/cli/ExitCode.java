@@ -10,5 +10,8 @@ final class ExitCode {
   /** An SQLite file that is not a chora replica (yet), given to a command that only looks. */
   static final int NOT_A_REPLICA = 4;
 
+  /** A sync through a hub did not finish in time; what arrived is kept, whole transactions. */
+  static final int TIMED_OUT = 5;
+
   private ExitCode() {}
 }

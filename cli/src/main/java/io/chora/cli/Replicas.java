@@ -26,8 +26,13 @@ final class Replicas {
    * database made from a typo.
    */
   static ChoraConnection open(Path db) throws SQLException {
+    return open(db, new java.util.Properties());
+  }
+
+  /** {@link #open(Path)} with chora options (e.g. {@code chora.hub}) as connection properties. */
+  static ChoraConnection open(Path db, java.util.Properties options) throws SQLException {
     check(db);
-    Connection conn = DriverManager.getConnection("jdbc:chora:" + db.toAbsolutePath());
+    Connection conn = DriverManager.getConnection("jdbc:chora:" + db.toAbsolutePath(), options);
     return conn.unwrap(ChoraConnection.class);
   }
 

@@ -473,6 +473,75 @@ class CliIT {
   }
 
   @Test
+  void syncThroughAHubBothWaysWithExitCodes() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
+    Path b = replica("phone", "INSERT INTO note VALUES (2, 'from phone')");
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    Path wrong = Files.writeString(dir.resolve("wrong.token"), "not-the-team-token\n");
+    Process hub =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ChoraProcess.JAR.toString(),
+                "hub",
+                "--port",
+                "0",
+                "--data",
+                dir.resolve("hub").toString(),
+                "--token",
+                "team=team-token-0123456789")
+            .redirectErrorStream(true)
+            .start();
+    String endpoint;
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = lines.readLine();
+      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
+      endpoint = line.substring(line.indexOf("ws://")).strip();
+      String team = endpoint + "/team";
+
+      Run first = ok("sync", a.toString(), team, "--token-file", token.toString());
+      assertThat(first.out())
+          .contains("Synced laptop.db through " + team + ": received 0 transactions")
+          .contains("the hub holds all 1 of laptop's");
+      Run second = ok("sync", b.toString(), team, "--token-file", token.toString(), "--json");
+      JsonNode json = JSON.readTree(second.out());
+      assertThat(json.get("transactionsReceived").asLong()).isEqualTo(1);
+      assertThat(json.get("clock").get("laptop").asLong()).isEqualTo(1);
+      assertThat(ok("sync", a.toString(), team, "--token-file", token.toString()).out())
+          .contains("received 1 transaction;");
+      assertThat(rows(a)).containsExactly("1|from laptop", "2|from phone").isEqualTo(rows(b));
+
+      String before = sha256(b);
+      Run refused = chora("sync", b.toString(), team, "--token-file", wrong.toString());
+      assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(refused.err())
+          .startsWith("chora sync: ")
+          .contains("HTTP 401")
+          .contains("wrong chora.hub.token, or no such workspace")
+          .contains("check the token file");
+      Run nowhere =
+          chora("sync", b.toString(), endpoint + "/nope", "--token-file", token.toString());
+      assertThat(nowhere.exit()).as(nowhere.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(nowhere.err()).contains("HTTP 401");
+      assertThat(sha256(b)).isEqualTo(before);
+
+      Run noToken = chora("sync", b.toString(), team);
+      assertThat(noToken.exit()).isEqualTo(ExitCode.USAGE);
+      assertThat(noToken.err()).contains("--token-file");
+      assertThat(chora("sync", b.toString(), "ws://127.0.0.1:1/no/such").exit())
+          .isEqualTo(ExitCode.USAGE);
+    } finally {
+      hub.destroy();
+      assertThat(hub.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    Run stopped = chora("sync", a.toString(), endpoint + "/team", "--token-file", token.toString());
+    assertThat(stopped.exit()).as(stopped.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(stopped.err()).contains("cannot reach the hub").contains("is the hub running");
+  }
+
+  @Test
   void hubRelaysLiveBetweenTwoReplicas() throws Exception {
     Process hub =
         new ProcessBuilder(
