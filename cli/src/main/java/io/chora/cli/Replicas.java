@@ -53,9 +53,19 @@ final class Replicas {
               "chora's commands read java-mode replicas; open it with chora.mode=crsqlite");
       case JAVA -> {}
     }
-    ChoraConnection replica =
-        DriverManager.getConnection("jdbc:chora:" + file + "?open_mode=1")
-            .unwrap(ChoraConnection.class);
+    // the driver would warn that capture is off when it cannot start without a write: this
+    // command says so itself, below
+    java.util.logging.Logger driverLog = java.util.logging.Logger.getLogger("io.chora.jdbc");
+    java.util.logging.Level level = driverLog.getLevel();
+    driverLog.setLevel(java.util.logging.Level.SEVERE);
+    ChoraConnection replica;
+    try {
+      replica =
+          DriverManager.getConnection("jdbc:chora:" + file + "?open_mode=1")
+              .unwrap(ChoraConnection.class);
+    } finally {
+      driverLog.setLevel(level);
+    }
     if (replica.siteId() == null) { // capture could not start without writing
       replica.close();
       throw new CliException(

@@ -355,6 +355,20 @@ class CliIT {
           .contains("jdbc:chora:" + plain + "?chora.site=NAME");
     }
     assertThat(sha256(plain)).isEqualTo(plainBefore);
+
+    // a replica another program wrote to (its rows logged, not yet taken in): looking refuses
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + a);
+        Statement st = other.createStatement()) {
+      st.execute("INSERT INTO note VALUES (9, 'by another program')");
+    }
+    String written = sha256(a);
+    Run pending = chora("status", a.toString());
+    assertThat(pending.exit()).as(pending.toString()).isEqualTo(ExitCode.NOT_A_REPLICA);
+    assertThat(pending.err())
+        .startsWith("chora status: " + a + " has writes chora has not taken in yet")
+        .contains("chora import, chora sync")
+        .doesNotContain("capture is off"); // the driver's own warning: chora's words suffice
+    assertThat(sha256(a)).isEqualTo(written);
     // so the app's own first open still chooses the site id
     try (Connection app = DriverManager.getConnection("jdbc:chora:" + plain + "?chora.site=desk")) {
       assertThat(app.unwrap(io.chora.jdbc.ChoraConnection.class).siteId()).isEqualTo("desk");
