@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * The {@code chora} command: look into replicas and sync them without writing code. Exit codes:
  * {@value ExitCode#OK} done, {@value ExitCode#FAILED} the operation failed (the database refused
  * it; nothing was changed), {@value ExitCode#USAGE} bad arguments, {@value ExitCode#NO_DATABASE} a
- * database file is missing or is not an SQLite database.
+ * database file is missing or is not an SQLite database, {@value ExitCode#NOT_A_REPLICA} a command
+ * that only looks was given an SQLite file that is not a chora replica yet.
  */
 @Command(
     name = "chora",
@@ -35,7 +36,8 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Exit codes: 0 done, 1 the operation failed (nothing changed), 2 bad arguments,",
-      "3 a database file is missing or not an SQLite database."
+      "3 a database file is missing or not an SQLite database, 4 an SQLite file that is not",
+      "a chora replica yet (commands that only look never make one)."
     })
 public final class Chora implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -48,6 +50,10 @@ public final class Chora implements Runnable {
   }
 
   public static void main(String[] args) {
+    // the driver's warnings (e.g. a hub that refuses the token) as one line each on stderr
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "chora: %4$s: %5$s%6$s%n");
+    }
     System.exit(run(args, System.out, System.err));
   }
 

@@ -49,7 +49,7 @@ final class ConflictsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (ChoraConnection replica = Replicas.open(db)) {
+    try (ChoraConnection replica = action == null ? Replicas.read(db) : Replicas.open(db)) {
       if (action != null) {
         long id = action.restore != null ? action.restore : action.dismiss;
         requireOpen(replica, id);

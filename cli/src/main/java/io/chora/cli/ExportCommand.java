@@ -62,7 +62,7 @@ final class ExportCommand implements Callable<Integer> {
     if (armor && to.isEmpty()) {
       throw new CliException(ExitCode.USAGE, "--armor applies to encrypted exports only");
     }
-    try (ChoraConnection replica = Replicas.open(db)) {
+    try (ChoraConnection replica = Replicas.read(db)) {
       int transactions;
       if (output == null) {
         OutputStream stdout =

@@ -50,7 +50,7 @@ final class LogCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (ChoraConnection replica = Replicas.open(db)) {
+    try (ChoraConnection replica = Replicas.read(db)) {
       List<String> tracked = replica.trackedTables();
       for (String table : tables) {
         if (!tracked.contains(table)) {

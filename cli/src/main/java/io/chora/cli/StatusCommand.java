@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ChoraConnection replica = Replicas.open(db)) {
+    try (ChoraConnection replica = Replicas.read(db)) {
       VectorClock clock = replica.clock();
       int conflicts = replica.conflicts().size();
       Map<String, SyncEvent> lastExchange = new LinkedHashMap<>();

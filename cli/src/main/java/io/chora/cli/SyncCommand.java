@@ -15,14 +15,34 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "sync",
-    description =
-        "Sync two replicas both ways: each gets what it lacks from the other, and both end equal.")
+    description = {
+      "Sync two replicas both ways: each gets what it lacks from the other, and both end equal.",
+      "With ws://HOST:PORT/WORKSPACE (and --token-file) instead of DB_B: sync DB_A once through"
+          + " that hub: push what the hub lacks, take what the file lacks."
+    })
 final class SyncCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DB_A", description = "one replica's SQLite file")
   Path a;
 
-  @Parameters(index = "1", paramLabel = "DB_B", description = "the other replica's SQLite file")
-  Path b;
+  @Parameters(
+      index = "1",
+      paramLabel = "DB_B",
+      description = "the other replica's SQLite file, or a hub: ws://HOST:PORT/WORKSPACE")
+  String target;
+
+  private Path b;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "F",
+      description = "with a hub: the file holding the workspace's token")
+  Path tokenFile;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description = "with a hub: give up after this long (default 60)")
+  long timeoutSeconds = 60;
 
   @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
@@ -37,6 +57,24 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (HubSync.isHub(target)) {
+      if (timeoutSeconds <= 0) {
+        throw new CliException(ExitCode.USAGE, "--timeout must be a positive number of seconds");
+      }
+      return HubSync.run(
+          a,
+          target,
+          tokenFile,
+          java.time.Duration.ofSeconds(timeoutSeconds),
+          json,
+          spec.commandLine().getOut());
+    }
+    if (tokenFile != null) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "--token-file applies to a sync through a hub (ws://HOST:PORT/WORKSPACE)");
+    }
+    b = Path.of(target);
     if (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b)) {
       throw new CliException(ExitCode.USAGE, a + " and " + b + " are the same file");
     }

@@ -39,7 +39,7 @@ final class UiCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Replicas.open(db).close(); // the same checks and errors as every command, before serving
+    Replicas.read(db).close(); // the same checks and errors as every command, before serving
     ConflictUi ui;
     try {
       UiOptions options = UiOptions.defaults().withHost(host).withPort(port);

@@ -293,6 +293,110 @@ class CliIT {
     assertThat(ok("--version").out()).startsWith("chora 0.1.0");
   }
 
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  /** Runs {@code chora ui DB}, asks its API for the status and the conflicts, and stops it. */
+  private static void lookThroughTheUi(Path db) throws Exception {
+    Process ui =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ChoraProcess.JAR.toString(),
+                "ui",
+                db.toString())
+            .redirectErrorStream(true)
+            .start();
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(ui.getInputStream(), StandardCharsets.UTF_8))) {
+      String first = lines.readLine();
+      assertThat(first).as("first line").contains("http://127.0.0.1:");
+      String url = first.substring(first.indexOf("http://")).strip();
+      var http = java.net.http.HttpClient.newHttpClient();
+      for (String api : List.of("api/status", "api/conflicts")) {
+        var answer =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + api))
+                    .timeout(java.time.Duration.ofSeconds(20))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(api + ": " + answer.body()).isEqualTo(200);
+      }
+    } finally {
+      ui.destroy();
+      assertThat(ui.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void commandsThatOnlyLookNeverChangeAFile() throws Exception {
+    // a replica with a peer, an open conflict, and local writes a sync has not folded yet
+    Path a = replica("laptop", "PRAGMA journal_mode=WAL", "INSERT INTO note VALUES (1, 'base')");
+    Path b = replica("phone");
+    ok("sync", a.toString(), b.toString());
+    replica("laptop", "UPDATE note SET title = 'laptop says' WHERE id = 1");
+    Thread.sleep(5);
+    replica("phone", "UPDATE note SET title = 'phone says' WHERE id = 1");
+    ok("sync", a.toString(), b.toString());
+    replica("laptop", "DELETE FROM note WHERE id = 1", "INSERT INTO note VALUES (1, 'again')");
+
+    String before = sha256(a);
+    Path out = dir.resolve("out.json");
+    ok("status", a.toString());
+    ok("status", a.toString(), "--json");
+    ok("log", a.toString());
+    ok("log", a.toString(), "--json", "--since", "laptop=1");
+    ok("conflicts", a.toString());
+    ok("conflicts", a.toString(), "--json");
+    ok("export", a.toString(), "-o", out.toString());
+    ok("export", a.toString(), "--since", "laptop=2,phone=1");
+    lookThroughTheUi(a);
+    assertThat(sha256(a)).isEqualTo(before);
+    // what the read-only export held is what a writing command sends
+    Path c = replica("tablet");
+    ok("import", c.toString(), out.toString());
+    assertThat(rows(c)).isEqualTo(rows(a)).containsExactly("1|again");
+
+    // a plain SQLite file: every look says it is not a replica yet, and how to make it one
+    Path plain = dir.resolve("plain.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + plain);
+        Statement st = conn.createStatement()) {
+      st.execute("CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)");
+      st.execute("INSERT INTO note VALUES (1, 'plain')");
+    }
+    String plainBefore = sha256(plain);
+    for (String command : List.of("status", "log", "conflicts", "export", "ui")) {
+      Run run = chora(command, plain.toString());
+      assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.NOT_A_REPLICA);
+      assertThat(run.err())
+          .startsWith("chora " + command + ": " + plain + " is not a chora replica yet")
+          .contains("jdbc:chora:" + plain + "?chora.site=NAME");
+    }
+    assertThat(sha256(plain)).isEqualTo(plainBefore);
+
+    // a replica another program wrote to (its rows logged, not yet taken in): looking refuses
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + a);
+        Statement st = other.createStatement()) {
+      st.execute("INSERT INTO note VALUES (9, 'by another program')");
+    }
+    String written = sha256(a);
+    Run pending = chora("status", a.toString());
+    assertThat(pending.exit()).as(pending.toString()).isEqualTo(ExitCode.NOT_A_REPLICA);
+    assertThat(pending.err())
+        .startsWith("chora status: " + a + " has writes chora has not taken in yet")
+        .contains("chora import, chora sync")
+        .doesNotContain("capture is off"); // the driver's own warning: chora's words suffice
+    assertThat(sha256(a)).isEqualTo(written);
+    // so the app's own first open still chooses the site id
+    try (Connection app = DriverManager.getConnection("jdbc:chora:" + plain + "?chora.site=desk")) {
+      assertThat(app.unwrap(io.chora.jdbc.ChoraConnection.class).siteId()).isEqualTo("desk");
+    }
+  }
+
   @Test
   void theLauncherScriptRunsTheJar() throws Exception {
     Path script = Path.of("..", "chora").toAbsolutePath().normalize();
@@ -402,6 +506,75 @@ class CliIT {
     assertThat(encrypt.exit()).as(encrypt.toString()).isZero();
     ok("import", b.toString(), byAge.toString(), "-i", key.toString());
     assertThat(rows(b)).containsExactly("1|sealed", "2|by age");
+  }
+
+  @Test
+  void syncThroughAHubBothWaysWithExitCodes() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
+    Path b = replica("phone", "INSERT INTO note VALUES (2, 'from phone')");
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    Path wrong = Files.writeString(dir.resolve("wrong.token"), "not-the-team-token\n");
+    Process hub =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ChoraProcess.JAR.toString(),
+                "hub",
+                "--port",
+                "0",
+                "--data",
+                dir.resolve("hub").toString(),
+                "--token",
+                "team=team-token-0123456789")
+            .redirectErrorStream(true)
+            .start();
+    String endpoint;
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = lines.readLine();
+      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
+      endpoint = line.substring(line.indexOf("ws://")).strip();
+      String team = endpoint + "/team";
+
+      Run first = ok("sync", a.toString(), team, "--token-file", token.toString());
+      assertThat(first.out())
+          .contains("Synced laptop.db through " + team + ": received 0 transactions")
+          .contains("the hub holds all 1 of laptop's");
+      Run second = ok("sync", b.toString(), team, "--token-file", token.toString(), "--json");
+      JsonNode json = JSON.readTree(second.out());
+      assertThat(json.get("transactionsReceived").asLong()).isEqualTo(1);
+      assertThat(json.get("clock").get("laptop").asLong()).isEqualTo(1);
+      assertThat(ok("sync", a.toString(), team, "--token-file", token.toString()).out())
+          .contains("received 1 transaction;");
+      assertThat(rows(a)).containsExactly("1|from laptop", "2|from phone").isEqualTo(rows(b));
+
+      String before = sha256(b);
+      Run refused = chora("sync", b.toString(), team, "--token-file", wrong.toString());
+      assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(refused.err())
+          .startsWith("chora sync: ")
+          .contains("HTTP 401")
+          .contains("wrong chora.hub.token, or no such workspace")
+          .contains("check the token file");
+      Run nowhere =
+          chora("sync", b.toString(), endpoint + "/nope", "--token-file", token.toString());
+      assertThat(nowhere.exit()).as(nowhere.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(nowhere.err()).contains("HTTP 401");
+      assertThat(sha256(b)).isEqualTo(before);
+
+      Run noToken = chora("sync", b.toString(), team);
+      assertThat(noToken.exit()).isEqualTo(ExitCode.USAGE);
+      assertThat(noToken.err()).contains("--token-file");
+      assertThat(chora("sync", b.toString(), "ws://127.0.0.1:1/no/such").exit())
+          .isEqualTo(ExitCode.USAGE);
+    } finally {
+      hub.destroy();
+      assertThat(hub.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    Run stopped = chora("sync", a.toString(), endpoint + "/team", "--token-file", token.toString());
+    assertThat(stopped.exit()).as(stopped.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(stopped.err()).contains("cannot reach the hub").contains("is the hub running");
   }
 
   @Test

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * <p>Either run it on its own server ({@link #start}, what {@code chora ui app.db} does) or add it
  * to an application's Javalin ({@link #mount}). Either way each request opens its own connection
  * and closes it before answering, so the page can stay open on a database the application keeps
- * writing to.
+ * writing to. On its own server the page reads the file read-only, so looking never writes it.
  */
 public final class ConflictUi implements AutoCloseable {
   private static final String CHORA_URL_PREFIX = "jdbc:chora:";
@@ -51,9 +51,19 @@ public final class ConflictUi implements AutoCloseable {
               + " without a token: anyone who can reach it could read and change the data."
               + " Set UiOptions.withToken(UiOptions.randomToken()) or bind to 127.0.0.1");
     }
-    ReplicaConnections connections = () -> DriverManager.getConnection(jdbcUrl);
-    try (Connection first = connections.open()) {
-      first.unwrap(ChoraConnection.class).siteId(); // fail now, not on first visit
+    // the page's reads open the file read-only, so showing it never writes; restore and dismiss
+    // open it read-write
+    String readOnlyUrl = jdbcUrl + (jdbcUrl.indexOf('?') < 0 ? "?" : "&") + "open_mode=1";
+    ReplicaConnections reads = () -> DriverManager.getConnection(readOnlyUrl);
+    ReplicaConnections writes = () -> DriverManager.getConnection(jdbcUrl);
+    try (Connection first = reads.open()) { // fail now, not on first visit
+      if (first.unwrap(ChoraConnection.class).siteId() == null) {
+        throw new SQLException(
+            "chora: "
+                + jdbcUrl
+                + " is not a chora replica yet (or has writes chora has not taken in): open it"
+                + " read-write through jdbc:chora: once, then start the page");
+      }
     }
     // without a token the page is safe only if nothing but this machine can name it
     AccessGuard guard = new AccessGuard(options.token(), options.token() == null, "/");
@@ -64,7 +74,8 @@ public final class ConflictUi implements AutoCloseable {
               config.startup.showOldJavalinVersionWarning = false;
               config.jetty.host = options.host();
               config.jetty.port = options.port();
-              UiRoutes.register(config, "", connections, guard, options.pollInterval().toMillis());
+              UiRoutes.register(
+                  config, "", reads, writes, guard, options.pollInterval().toMillis());
             });
     app.start();
     return new ConflictUi(app, address(options, app.port()));
@@ -94,7 +105,8 @@ public final class ConflictUi implements AutoCloseable {
       JavalinConfig config, String pathPrefix, ReplicaConnections connections, UiOptions options) {
     String prefix = normalizePrefix(pathPrefix);
     AccessGuard guard = new AccessGuard(options.token(), false, prefix + "/");
-    UiRoutes.register(config, prefix, connections, guard, options.pollInterval().toMillis());
+    UiRoutes.register(
+        config, prefix, connections, connections, guard, options.pollInterval().toMillis());
   }
 
   /** The port the server listens on (useful with port 0). */

@@ -23,25 +23,33 @@ final class UiRoutes {
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
           + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-  private final ReplicaConnections connections;
+  private final ReplicaConnections reads;
+  private final ReplicaConnections writes;
   private final AccessGuard guard;
   private final PageAssets assets = new PageAssets();
   private final long pollMillis;
 
-  private UiRoutes(ReplicaConnections connections, AccessGuard guard, long pollMillis) {
-    this.connections = connections;
+  private UiRoutes(
+      ReplicaConnections reads, ReplicaConnections writes, AccessGuard guard, long pollMillis) {
+    this.reads = reads;
+    this.writes = writes;
     this.guard = guard;
     this.pollMillis = pollMillis;
   }
 
-  /** Adds the routes; {@code prefix} is "" or a path like "/conflicts" without a final slash. */
+  /**
+   * Adds the routes; {@code prefix} is "" or a path like "/conflicts" without a final slash. Reads
+   * open {@code reads} (read-only where the page runs on its own), restore and dismiss {@code
+   * writes}.
+   */
   static void register(
       JavalinConfig config,
       String prefix,
-      ReplicaConnections connections,
+      ReplicaConnections reads,
+      ReplicaConnections writes,
       AccessGuard guard,
       long pollMillis) {
-    UiRoutes ui = new UiRoutes(connections, guard, pollMillis);
+    UiRoutes ui = new UiRoutes(reads, writes, guard, pollMillis);
     var routes = config.routes;
     routes.get(prefix.isEmpty() ? "/" : prefix, ui::page);
     if (!prefix.isEmpty() && !config.router.ignoreTrailingSlashes) {
@@ -103,6 +111,7 @@ final class UiRoutes {
   private Handler reading(ApiCall call) {
     return api(
         guard::checkRead,
+        reads,
         (ctx, chora) -> {
           chora.setAutoCommit(false);
           try {
@@ -115,10 +124,10 @@ final class UiRoutes {
 
   /** A change: the driver runs it in its own write transaction. */
   private Handler changing(ApiCall call) {
-    return api(guard::checkWrite, call);
+    return api(guard::checkWrite, writes, call);
   }
 
-  private Handler api(Consumer<Context> check, ApiCall call) {
+  private Handler api(Consumer<Context> check, ReplicaConnections connections, ApiCall call) {
     return ctx -> {
       securityHeaders(ctx);
       ctx.header("Cache-Control", "no-store");

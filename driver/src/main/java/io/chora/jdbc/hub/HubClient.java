@@ -85,6 +85,22 @@ final class HubClient {
   private long lastHeard;
   private long lastPing;
   private boolean closed;
+  // what was last logged as a WARNING, so a retry that meets the same trouble stays quiet
+  private Trouble warned;
+  private int refusedPushes;
+
+  /**
+   * The kinds of trouble a user must hear of, each logged at WARNING once when it begins (not at
+   * every retry) and at INFO when it ends.
+   */
+  private enum Trouble {
+    REFUSED, // the hub answered the upgrade with an error: a wrong token, no such workspace
+    UNREACHABLE, // no connection, or it dropped or went silent
+    DROPPED, // the hub closed the connection
+    PUSH_REFUSED, // nacked pushes, again after a retry
+    TOO_LARGE, // the unsent transactions do not fit an envelope
+    LOCAL // this side: the database, an unreadable message, a failed apply
+  }
 
   // read by other threads for hubStatus()
   private volatile boolean connected;
@@ -200,7 +216,7 @@ final class HubClient {
                 .build();
       }
     } catch (SQLException | RuntimeException e) {
-      failed("cannot open " + address.database() + ": " + e.getMessage());
+      failed(Trouble.LOCAL, "cannot open " + address.database() + ": " + e.getMessage());
       return;
     }
     int attempt = ++generation;
@@ -218,6 +234,7 @@ final class HubClient {
                         }
                       } else if (error != null) {
                         failed(
+                            trouble(error),
                             "cannot reach the hub at " + address.endpoint() + ": " + cause(error));
                       } else {
                         opened(ws);
@@ -237,13 +254,14 @@ final class HubClient {
               former,
               own instanceof ReplicaConnection r ? r.ownHeads() : Map.of()));
     } catch (SQLException e) {
-      failed("cannot read this replica's clock: " + e.getMessage());
+      failed(Trouble.LOCAL, "cannot read this replica's clock: " + e.getMessage());
     }
   }
 
   /** Drops the connection (if any) and tries again after a jittered, growing delay. */
-  private void failed(String problem) {
+  private void failed(Trouble trouble, String problem) {
     lastError = problem;
+    warn(trouble, problem);
     connected = false;
     caughtUp = false;
     inFlight = null;
@@ -269,7 +287,7 @@ final class HubClient {
     if (socket != null) {
       long now = System.nanoTime();
       if (now - lastHeard > SILENCE_LIMIT.toNanos()) {
-        failed("the hub went silent");
+        failed(Trouble.UNREACHABLE, "the hub at " + address.endpoint() + " went silent");
         return;
       }
       if (now - lastPing > HEARTBEAT.toNanos()) {
@@ -315,7 +333,16 @@ final class HubClient {
       onWorker(
           () -> {
             if (attempt == generation) {
-              failed("the hub closed the connection (" + code + " " + reason + ")");
+              // going away (a hub shutting down) is the start of a hub that cannot be reached
+              failed(
+                  code == 1001 || code == 1006 ? Trouble.UNREACHABLE : Trouble.DROPPED,
+                  "the hub at "
+                      + address.endpoint()
+                      + " closed the connection ("
+                      + code
+                      + " "
+                      + reason
+                      + ")");
             }
           });
       return null;
@@ -326,7 +353,9 @@ final class HubClient {
       onWorker(
           () -> {
             if (attempt == generation) {
-              failed("connection to the hub failed: " + cause(error));
+              failed(
+                  Trouble.UNREACHABLE,
+                  "connection to the hub at " + address.endpoint() + " failed: " + cause(error));
             }
           });
     }
@@ -350,21 +379,22 @@ final class HubClient {
         default -> LOG.log(System.Logger.Level.DEBUG, "chora hub: ignored {0}", m.type());
       }
     } catch (IllegalArgumentException e) {
-      failed("the hub sent a message this client cannot read: " + e.getMessage());
+      failed(Trouble.LOCAL, "the hub sent a message this client cannot read: " + e.getMessage());
     } catch (SQLException e) {
-      failed("applying changes from the hub failed: " + e.getMessage());
+      failed(Trouble.LOCAL, "applying changes from the hub failed: " + e.getMessage());
     }
   }
 
   private void welcome(Message m) throws SQLException {
     if (m.number("version") != HubProtocol.VERSION) {
-      failed("the hub speaks protocol version " + m.number("version"));
+      failed(Trouble.REFUSED, "the hub speaks protocol version " + m.number("version"));
       return;
     }
     hubClock = m.clock("hubClock");
     connected = true;
     failures = 0;
     lastError = null;
+    recovered("connected to the hub at " + address.endpoint());
     pushIfNeeded();
   }
 
@@ -401,6 +431,10 @@ final class HubClient {
     if (inFlight != null && origin.equals(inFlight.origin()) && last >= inFlight.last()) {
       inFlight = null;
       lastExchange = Instant.now();
+      refusedPushes = 0;
+      if (warned == Trouble.PUSH_REFUSED || warned == Trouble.TOO_LARGE) {
+        recovered("the hub at " + address.endpoint() + " took this replica's pushes again");
+      }
     }
     pushIfNeeded();
   }
@@ -408,6 +442,11 @@ final class HubClient {
   private void nacked(String reason) {
     inFlight = null;
     lastError = "the hub refused a push: " + reason;
+    // most nacks pass by themselves (the push came before its dependencies): loud only if the
+    // retry is refused too
+    if (++refusedPushes >= 2) {
+      warn(Trouble.PUSH_REFUSED, "the hub at " + address.endpoint() + " refused a push: " + reason);
+    }
     // most often its dependencies have not reached the hub yet: try again a little later
     later(this::pushQuietly, 1000);
   }
@@ -497,6 +536,7 @@ final class HubClient {
           "this replica's unsent transactions make an envelope of "
               + message.length()
               + " bytes, over the hub's frame limit";
+      warn(Trouble.TOO_LARGE, lastError);
       return;
     }
     inFlight = envelope;
@@ -537,6 +577,43 @@ final class HubClient {
 
   // ---- helpers ---------------------------------------------------------------------------
 
+  /** Logs {@code problem} at WARNING if it is a new kind of trouble, else at DEBUG. */
+  private void warn(Trouble trouble, String problem) {
+    if (closed) {
+      return;
+    }
+    if (trouble == warned) {
+      LOG.log(System.Logger.Level.DEBUG, "chora hub: {0}: {1}", address.database(), problem);
+      return;
+    }
+    warned = trouble;
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "chora hub: {0}: {1} (retrying; no more warnings until this changes)",
+        address.database(),
+        problem);
+  }
+
+  /** The trouble last warned of is over. */
+  private void recovered(String what) {
+    if (warned != null) {
+      warned = null;
+      LOG.log(System.Logger.Level.INFO, "chora hub: {0}: {1}", address.database(), what);
+    }
+  }
+
+  private static Trouble trouble(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null
+        && (t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)) {
+      t = t.getCause();
+    }
+    return t instanceof java.net.http.WebSocketHandshakeException
+        ? Trouble.REFUSED
+        : Trouble.UNREACHABLE;
+  }
+
   private void tell(String origin, ChangeSet set) {
     if (listeners.isEmpty()) {
       return;
@@ -573,7 +650,8 @@ final class HubClient {
                     onWorker(
                         () -> {
                           if (socket == ws) {
-                            failed("sending to the hub failed: " + cause(error));
+                            failed(
+                                Trouble.UNREACHABLE, "sending to the hub failed: " + cause(error));
                           }
                         });
                   }

@@ -256,14 +256,31 @@ public final class LogConnection extends ReplicaConnection {
       return requireCapture()
           .internal(() -> new ChangeSet(site, mine, List.of(), ForkCheck.heads(this, mine, peer)));
     }
-    return inWriteTransaction(
-        () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this)));
+    return inReadTransaction(() -> new ChangeLog(this, site).changesSince(peer, tracked.get(this)));
   }
 
   @Override
   protected int writeChanges(VectorClock peer, OutputStream out) throws SQLException {
-    return inWriteTransaction(
+    return inReadTransaction(
         () -> new ChangeLog(this, site).writeChangesSince(peer, tracked.get(this), out));
+  }
+
+  /**
+   * Reading a change set: in a write transaction (which first adopts rows other programs logged) on
+   * a read-write connection; on a read-only one in a read transaction that writes nothing to the
+   * file ({@link ReadOnlyReads}), without those rows.
+   */
+  private <T> T inReadTransaction(SqlAction<T> work) throws SQLException {
+    if (!isReadOnly()) {
+      return inWriteTransaction(work);
+    }
+    return requireCapture()
+        .internal(
+            () -> {
+              try (Statement st = plainStatement()) {
+                return ReadOnlyReads.run(st, work);
+              }
+            });
   }
 
   @Override
