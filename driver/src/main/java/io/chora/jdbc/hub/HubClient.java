@@ -41,8 +41,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class HubClient {
   private static final System.Logger LOG = System.getLogger("io.chora.jdbc.hub");
-  private static final Duration HEARTBEAT = Duration.ofSeconds(20);
-  private static final Duration SILENCE_LIMIT = Duration.ofSeconds(60);
+  // a hub that stops without closing its sockets (an embedded one, a frozen host) answers no
+  // pings: heard of within SILENCE_LIMIT, and pings often enough that a live one always is
+  private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+  private static final Duration SILENCE_LIMIT = Duration.ofSeconds(20);
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final int MAX_ENVELOPE_BYTES = 12 << 20; // base64 of it stays under 16 MiB
   // the hub closes connections that push more than 200 times a second: at most one push per
@@ -315,14 +317,17 @@ final class HubClient {
             if (attempt != generation) {
               return;
             }
-            partial.append(part);
-            if (last) {
-              String text = partial.toString();
-              partial.setLength(0);
-              handle(text);
-            }
-            if (socket == ws) {
-              ws.request(1); // the next message only once this one is handled
+            try {
+              partial.append(part);
+              if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                handle(text);
+              }
+            } finally {
+              if (socket == ws) {
+                ws.request(1); // the next message (or the close) only once this one is handled
+              }
             }
           });
       return null;
