@@ -165,7 +165,8 @@ final class WorkspaceStore implements AutoCloseable {
       try (ResultSet rows = ps.executeQuery()) {
         while (rows.next()) {
           long seq =
-              Nonces.firstDifference(pushed, rows.getLong(1), Nonces.parse(rows.getString(2)));
+              NonceLists.firstDifference(
+                  pushed, rows.getLong(1), NonceLists.parse(rows.getString(2)));
           if (seq != 0) {
             return seq;
           }
@@ -189,7 +190,7 @@ final class WorkspaceStore implements AutoCloseable {
           if (!rows.next()) {
             return false;
           }
-          long[] stored = Nonces.parse(rows.getString(2));
+          long[] stored = NonceLists.parse(rows.getString(2));
           return stored != null && stored[(int) (seq - rows.getLong(1))] != nonce;
         }
       }
@@ -207,7 +208,7 @@ final class WorkspaceStore implements AutoCloseable {
         insertEnvelope.setLong(3, envelope.last());
         insertEnvelope.setString(4, envelope.depsJson());
         insertEnvelope.setString(5, envelope.payload());
-        insertEnvelope.setString(6, Nonces.format(envelope.nonces()));
+        insertEnvelope.setString(6, NonceLists.format(envelope.nonces()));
         try (ResultSet id = insertEnvelope.executeQuery()) {
           id.next();
           ids[i] = id.getLong(1);

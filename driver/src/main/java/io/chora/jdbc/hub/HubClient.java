@@ -530,7 +530,8 @@ final class HubClient {
     Map<String, Long> hubHas = new TreeMap<>(mine.entries());
     hubHas.put(origin, acked);
     VectorClock peer = VectorClock.of(hubHas);
-    ChangeSet set = own.changesSince(peer);
+    ChangeSet set =
+        own instanceof ReplicaConnection r ? r.transactionsSince(peer) : own.changesSince(peer);
     if (set.isEmpty()) {
       return;
     }

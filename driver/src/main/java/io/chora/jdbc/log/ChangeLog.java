@@ -76,11 +76,13 @@ final class ChangeLog {
    * the later one. First folds new local writes into the merge state, which the causal lengths come
    * from: call inside a write transaction.
    */
-  ChangeSet changesSince(VectorClock peer, Map<Long, TableInfo> tables) throws SQLException {
+  ChangeSet changesSince(VectorClock peer, Map<Long, TableInfo> tables, boolean withHeads)
+      throws SQLException {
     List<Transaction> txs = new ArrayList<>();
     try {
       VectorClock clock = stream(peer, tables, c -> {}, txs::add);
-      return new ChangeSet(site, clock, txs, ForkCheck.heads(conn, clock, peer));
+      return new ChangeSet(
+          site, clock, txs, withHeads ? ForkCheck.heads(conn, clock, peer) : Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a list takes no I/O
     }

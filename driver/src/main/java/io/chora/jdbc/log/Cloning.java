@@ -23,12 +23,7 @@ final class Cloning {
     if (target == null) {
       throw new SQLException("cloneTo needs the path of the new replica");
     }
-    if (site != null && !SiteIds.isJavaSite(site)) {
-      throw new SQLException(
-          "chora.site must be 1-64 characters of letters, digits, '.', '_', ':' or '-': '"
-              + site
-              + "'");
-    }
+    SiteIds.checkOption(site);
     if (site != null && (site.equals(source.siteId()) || source.clock().get(site) > 0)) {
       throw new SQLException(
           "chora: cannot clone as '"

@@ -256,7 +256,17 @@ public final class LogConnection extends ReplicaConnection {
       return requireCapture()
           .internal(() -> new ChangeSet(site, mine, List.of(), ForkCheck.heads(this, mine, peer)));
     }
-    return inReadTransaction(() -> new ChangeLog(this, site).changesSince(peer, tracked.get(this)));
+    return inReadTransaction(
+        () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this), true));
+  }
+
+  @Override
+  public ChangeSet transactionsSince(VectorClock peer) throws SQLException {
+    if (peer == null) {
+      return changesSince(null); // its refusal
+    }
+    return inReadTransaction(
+        () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this), false));
   }
 
   @Override

@@ -111,7 +111,7 @@ public final class ChoraOptions {
     return new ChoraOptions(
         address,
         passOn,
-        site(chora.getProperty(SITE)),
+        SiteIds.checkOption(chora.getProperty(SITE)),
         tables(chora.getProperty(TABLES)),
         maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)),
         HubAddress.parse(
@@ -134,16 +134,6 @@ public final class ChoraOptions {
 
   private static boolean isChoraKey(String key) {
     return key.toLowerCase(Locale.ROOT).startsWith("chora.");
-  }
-
-  private static String site(String site) throws SQLException {
-    if (site != null && !SiteIds.isJavaSite(site)) {
-      throw new SQLException(
-          "chora.site must be 1-64 characters of letters, digits, '.', '_', ':' or '-': '"
-              + site
-              + "'");
-    }
-    return site;
   }
 
   private static long maxValueBytes(String value) throws SQLException {

@@ -32,6 +32,15 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
   /** {@link #changesSince(VectorClock)}, the clock checked. */
   protected abstract ChangeSet readChanges(VectorClock peer) throws SQLException;
 
+  /**
+   * {@link #changesSince(VectorClock)} without heads, for a caller that forwards only the
+   * transactions (the hub client, whose hub keeps nonces of its own): the heads' log lookups would
+   * be work on every push. Not public API.
+   */
+  public ChangeSet transactionsSince(VectorClock peer) throws SQLException {
+    return changesSince(peer);
+  }
+
   /** {@link #changesSince(VectorClock, OutputStream)}, the arguments checked. */
   protected abstract int writeChanges(VectorClock peer, OutputStream out) throws SQLException;
 

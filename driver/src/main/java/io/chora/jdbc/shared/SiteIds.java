@@ -25,6 +25,17 @@ public final class SiteIds {
     return site != null && JAVA_SITE.matcher(site).matches();
   }
 
+  /** A site id the user asked for ({@code chora.site}, a clone's name), or null; else an error. */
+  public static String checkOption(String site) throws SQLException {
+    if (site != null && !isJavaSite(site)) {
+      throw new SQLException(
+          "chora.site must be 1-64 characters of letters, digits, '.', '_', ':' or '-': '"
+              + site
+              + "'");
+    }
+    return site;
+  }
+
   /** A java-mode site id from a change set ({@code what} names where it stood), or a refusal. */
   public static String checkJava(String site, String what) throws SQLException {
     if (!isJavaSite(site)) {

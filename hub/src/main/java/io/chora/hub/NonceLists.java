@@ -3,8 +3,8 @@ package io.chora.hub;
 import java.util.StringJoiner;
 
 /** Envelopes' transaction nonces as the store keeps them: {@code "n1,n2,…"}, or null. */
-final class Nonces {
-  private Nonces() {}
+final class NonceLists {
+  private NonceLists() {}
 
   static String format(long[] nonces) {
     if (nonces == null) {
