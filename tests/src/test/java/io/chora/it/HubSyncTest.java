@@ -240,8 +240,11 @@ class HubSyncTest {
         work.work(r, 1 + random.nextInt(4));
       } catch (org.sqlite.SQLiteException e) {
         // a deferred transaction (BEGIN, reads, then a write) that the hub client's apply got
-        // ahead of fails at once with SQLITE_BUSY, as with any second writer: an app retries it
-        if (!e.getMessage().contains("SQLITE_BUSY")) {
+        // ahead of fails at once with SQLITE_BUSY, as with any second writer: an app retries it;
+        // and a key the workload picked as absent can be inserted by an apply before the write
+        // runs, which SQLite then refuses, as it would for any concurrent writer of that key
+        if (!e.getMessage().contains("SQLITE_BUSY")
+            && !e.getMessage().contains("SQLITE_CONSTRAINT_PRIMARYKEY")) {
           throw e;
         }
         busy++;
