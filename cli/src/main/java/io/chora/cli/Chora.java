@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       LogCommand.class,
       SyncCommand.class,
       CloneCommand.class,
+      RepairForkCommand.class,
       ConflictsCommand.class,
       ExportCommand.class,
       ImportCommand.class,

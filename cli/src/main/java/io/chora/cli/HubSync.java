@@ -66,7 +66,14 @@ final class HubSync {
               status.lastError(),
               status.lastError().contains("401")
                   ? "check the token file and the workspace in " + hub + "; nothing was synced"
-                  : "is the hub running at " + hub + "? nothing was synced");
+                  : status.lastError().contains("fork:")
+                      ? "nothing was synced; keep both histories with chora repair-fork "
+                          + db
+                          + " --against "
+                          + hub
+                          + " --token-file "
+                          + tokenFile
+                      : "is the hub running at " + hub + "? nothing was synced");
         }
         if (settled(status) && settledAfterAWhile(replica)) {
           break;

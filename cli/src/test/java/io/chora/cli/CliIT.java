@@ -634,4 +634,76 @@ class CliIT {
     Run badToken = chora("hub", "--data", dir.toString(), "--token", "no-equals-sign");
     assertThat(badToken.exit()).isEqualTo(ExitCode.USAGE);
   }
+
+  /** A hub process on an ephemeral port of 127.0.0.1, its first line read; destroy it after. */
+  private record HubProcess(Process process, String endpoint) implements AutoCloseable {
+    static HubProcess start(Path data) throws Exception {
+      Process hub =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  ChoraProcess.JAR.toString(),
+                  "hub",
+                  "--port",
+                  "0",
+                  "--data",
+                  data.toString(),
+                  "--token",
+                  "team=team-token-0123456789")
+              .redirectErrorStream(true)
+              .start();
+      var lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
+      String line = lines.readLine();
+      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
+      return new HubProcess(hub, line.substring(line.indexOf("ws://")).strip());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      assertThat(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void aForkIsRefusedByNameAndRepairedAgainstAFileOrAHub() throws Exception {
+    // two files given one chora.site: each wrote its own x:1
+    Path a = replica("a", "INSERT INTO note VALUES (1, 'on a')");
+    Path b = dir.resolve("b.db");
+    Files.copy(replica("x0"), b); // an empty replica's copy, then both write as site 'x'
+    for (Path db : List.of(a, b)) {
+      try (Connection c = DriverManager.getConnection("jdbc:chora:" + db + "?chora.site=x");
+          Statement st = c.createStatement()) {
+        st.execute("INSERT INTO note VALUES (" + (db == a ? 11 : 12) + ", 'as x')");
+      }
+    }
+    String before = sha256(b);
+    Run refused = chora("sync", a.toString(), b.toString());
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(refused.err()).contains("fork").contains("x:1").contains("repair-fork");
+    assertThat(sha256(b)).isEqualTo(before);
+
+    Run repaired = ok("repair-fork", b.toString(), "--against", a.toString());
+    assertThat(repaired.out()).contains("moved b.db's side of the fork to site 'x.fork.");
+    ok("sync", a.toString(), b.toString());
+    assertThat(rows(a)).containsExactly("1|on a", "11|as x", "12|as x").isEqualTo(rows(b));
+
+    // through a hub: the hub took c's y:1, so d's y:1 is refused; d repairs against the hub
+    Path c = Files.move(replica("y", "INSERT INTO note VALUES (21, 'on c')"), dir.resolve("c.db"));
+    Path d = Files.move(replica("y", "INSERT INTO note VALUES (22, 'on d')"), dir.resolve("d.db"));
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    try (HubProcess hub = HubProcess.start(dir.resolve("hub"))) {
+      String team = hub.endpoint() + "/team";
+      ok("sync", c.toString(), team, "--token-file", token.toString());
+      Run forked = chora("sync", d.toString(), team, "--token-file", token.toString());
+      assertThat(forked.exit()).as(forked.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(forked.err()).contains("fork").contains("chora repair-fork");
+      ok("repair-fork", d.toString(), "--against", team, "--token-file", token.toString());
+      ok("sync", d.toString(), team, "--token-file", token.toString());
+      ok("sync", c.toString(), team, "--token-file", token.toString());
+      assertThat(rows(d)).contains("21|on c", "22|on d").isEqualTo(rows(c));
+    }
+  }
 }

@@ -108,4 +108,18 @@ public interface ChoraConnection extends Connection {
    * cr-sqlite database a new site id.
    */
   String cloneTo(java.nio.file.Path target, String site) throws SQLException;
+
+  /**
+   * Repairs a fork with {@code other}: two files that wrote as one site (a copy opened with the
+   * original's chora.site, a backup copied over the file, one chora.site on two machines) hold
+   * different transactions under the same dots, and sync refuses them by name. This replica's
+   * transactions of that site from the first differing dot on move to a new site ({@code newSite},
+   * or when null one named after the branch, {@code SITE.fork.<hex>}), unchanged otherwise; if the
+   * forked site is this file's own, its future writes go under the new site too. Afterwards the two
+   * sync like any replicas and both histories survive. A third replica that already received this
+   * side's forked transactions runs the same repair against {@code other}: it moves the same
+   * transactions to the same derived name. Refused, changing nothing, when there is no fork. Needs
+   * autocommit, outside a transaction. Returns the new site id. Java mode only.
+   */
+  String repairFork(ChoraConnection other, String newSite) throws SQLException;
 }

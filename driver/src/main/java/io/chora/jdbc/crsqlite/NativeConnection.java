@@ -272,6 +272,13 @@ final class NativeConnection extends ReplicaConnection {
   }
 
   @Override
+  public String repairFork(ChoraConnection other, String newSite) throws SQLException {
+    throw new SQLFeatureNotSupportedException(
+        "chora (crsqlite mode) cannot tell or repair a fork: cr-sqlite's changes carry no nonces"
+            + " and its site id cannot be changed; see docs/known-limits.md");
+  }
+
+  @Override
   public void dismissConflict(long id) throws SQLException {
     throw new SQLException(NO_LEDGER + "; there is no conflict " + id);
   }

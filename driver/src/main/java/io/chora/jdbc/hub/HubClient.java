@@ -347,7 +347,8 @@ final class HubClient {
                       + code
                       + " "
                       + reason
-                      + ")");
+                      + ")"
+                      + forkHint(reason));
             }
           });
       return null;
@@ -446,6 +447,7 @@ final class HubClient {
 
   private void nacked(String reason) {
     inFlight = null;
+    reason = reason + forkHint(reason);
     lastError = "the hub refused a push: " + reason;
     // most nacks pass by themselves (the push came before its dependencies): loud only if the
     // retry is refused too
@@ -498,6 +500,11 @@ final class HubClient {
   /** Sends the hub this replica's transactions it lacks, as one envelope; one at a time. */
   private void pushIfNeeded() throws SQLException {
     if (own == null) {
+      return;
+    }
+    String now = own.siteId();
+    if (!now.equals(site)) {
+      rejoin(now); // a fork repair or a new chora.site moved the file: hello again as that site
       return;
     }
     VectorClock mine = own.clock();
@@ -581,7 +588,39 @@ final class HubClient {
     }
   }
 
+  /** Reconnects under the file's new site, so the hub sees its hello, heads and former sites. */
+  private void rejoin(String now) throws SQLException {
+    LOG.log(
+        System.Logger.Level.INFO,
+        "chora hub: {0} now writes as ''{1}'' (was ''{2}''): reconnecting",
+        address.database(),
+        now,
+        site);
+    site = now;
+    former = own instanceof ReplicaConnection r ? r.formerSiteIds() : List.of();
+    connected = false;
+    caughtUp = false;
+    inFlight = null;
+    generation++;
+    if (socket != null) {
+      socket.abort();
+      socket = null;
+    }
+    later(this::connect, 1);
+  }
+
   // ---- helpers ---------------------------------------------------------------------------
+
+  /** What to run when the hub refused this file as a fork (its reasons start with "fork:"). */
+  private String forkHint(String reason) {
+    return reason == null || !reason.startsWith("fork:")
+        ? ""
+        : "; keep both histories: chora repair-fork "
+            + address.database()
+            + " --against "
+            + address.endpoint()
+            + " --token-file F, then this file syncs again";
+  }
 
   /** Logs {@code problem} at WARNING if it is a new kind of trouble, else at DEBUG. */
   private void warn(Trouble trouble, String problem) {

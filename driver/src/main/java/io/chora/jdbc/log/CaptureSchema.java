@@ -96,6 +96,9 @@ final class CaptureSchema {
   static final String LOG_TAIL_OP =
       "SELECT op FROM chora_log WHERE op <> " + LogOp.MAYBE_REPLACED + " ORDER BY id DESC LIMIT 1";
 
+  /** The site this file writes as; the marker trigger reads it at each commit. */
+  private static final String STORED_SITE = "(SELECT value FROM chora_meta WHERE key = 'site')";
+
   private static final String[] MARKER = {
     "CREATE VIEW IF NOT EXISTS chora_commit(site) AS SELECT NULL",
     "CREATE TRIGGER IF NOT EXISTS chora_commit_marker INSTEAD OF INSERT ON chora_commit"
@@ -105,7 +108,9 @@ final class CaptureSchema {
         + LogOp.COMMIT
         + " BEGIN INSERT INTO chora_log(op, site, seq, hlc, nonce) SELECT "
         + LogOp.COMMIT
-        + ", NEW.site,"
+        + ", "
+        + STORED_SITE
+        + ","
         + " coalesce(last.seq, (SELECT value FROM chora_meta WHERE key = 'local_seq'), 0) + 1,"
         // HLC: wall clock, but past the last local commit and every remote one applied here
         + " "
@@ -117,14 +122,17 @@ final class CaptureSchema {
         + NonceFunction.NAME
         + "()"
         + " FROM (SELECT 1) LEFT JOIN ("
-        + lastLocalSince("NEW.site")
+        + lastLocalSince(STORED_SITE)
         + ") AS last; END"
   };
 
   /** The statement that closes a transaction's log with a marker; a no-op when nothing logged. */
-  static String markCommit(String site) {
-    return "INSERT INTO chora_commit(site) VALUES (" + Sql.text(site) + ")";
-  }
+  /**
+   * Closes the open transaction's log with a marker of the site stored in chora_meta, not one a
+   * connection remembers: a fork repair (or a new chora.site) moves the file to another site while
+   * pooled connections stay open, and their next commit must not reuse the old site's dots.
+   */
+  static final String MARK_COMMIT = "INSERT INTO chora_commit(site) VALUES (NULL)";
 
   private CaptureSchema() {}
 
@@ -187,9 +195,9 @@ final class CaptureSchema {
                     + NextHlcFunction.NAME
                     + "(') > 0 AND instr(sql, '"
                     + NonceFunction.NAME
-                    + "(') > 0")) {
+                    + "(') > 0 AND instr(sql, 'NEW.site') = 0")) {
       if (!rs.next()) {
-        return false; // an older marker trigger: create() replaces it
+        return false; // an older marker trigger (one taking the connection's site): replaced
       }
     }
     try (Statement st = conn.createStatement();

@@ -33,7 +33,6 @@ import org.sqlite.SQLiteException;
  */
 final class CaptureSession implements StatementFunnel {
   private final LogConnection conn;
-  private final String site;
   private final Set<String> onlyTables;
   private final String label;
   private final SqlTransactions sqlTransaction = new SqlTransactions();
@@ -42,14 +41,11 @@ final class CaptureSession implements StatementFunnel {
   private boolean commitPending;
   private Statement cursorOwner;
   private long userChanges = -1;
-  private final String markCommit;
 
-  CaptureSession(LogConnection conn, String site, Set<String> onlyTables, String label) {
+  CaptureSession(LogConnection conn, Set<String> onlyTables, String label) {
     this.conn = conn;
-    this.site = site;
     this.onlyTables = onlyTables;
     this.label = label;
-    this.markCommit = CaptureSchema.markCommit(site);
   }
 
   @Override
@@ -249,7 +245,7 @@ final class CaptureSession implements StatementFunnel {
    */
   void mark() throws SQLException {
     if (statement(CaptureSchema.LOG_TAIL_OP).queryLong() > 0) {
-      statement(markCommit).run();
+      statement(CaptureSchema.MARK_COMMIT).run();
     }
   }
 

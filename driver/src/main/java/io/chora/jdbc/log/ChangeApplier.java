@@ -192,7 +192,7 @@ final class ChangeApplier {
       state.setFolded(end); // applied rows are in the state already; removals fold later
       if (keeper.finish(end)) {
         try (Statement st = conn.createStatement()) {
-          st.executeUpdate(CaptureSchema.markCommit(site)); // the removals' local transaction
+          st.executeUpdate(CaptureSchema.MARK_COMMIT); // the removals' local transaction
         }
       }
       conflicts += keeper.conflicts();

@@ -68,8 +68,10 @@ final class ForkCheck {
                 + "' differs): two files wrote as site '"
                 + e.getKey()
                 + "' (a copy opened with the original's chora.site, a backup copied over the"
-                + " file, or one chora.site on two machines). Nothing was applied; see"
-                + " docs/replicas.md (forks) for how to carry one file's writes over");
+                + " file, or one chora.site on two machines). Nothing was applied. Keep both"
+                + " histories with `chora repair-fork <this file> --against <the other file, or"
+                + " the hub ws://HOST:PORT/WORKSPACE>` (or ChoraConnection.repairFork), then sync"
+                + " again; see docs/replicas.md (forks)");
       }
     }
   }

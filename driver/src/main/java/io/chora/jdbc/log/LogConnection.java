@@ -10,6 +10,7 @@ import io.chora.jdbc.seam.SteppedStatement;
 import io.chora.jdbc.shared.ChoraOptions;
 import io.chora.jdbc.shared.Refusals;
 import io.chora.jdbc.shared.ReplicaConnection;
+import io.chora.jdbc.shared.SiteIds;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.ChangeSetReader;
@@ -36,7 +37,11 @@ import org.sqlite.SQLiteException;
 public final class LogConnection extends ReplicaConnection {
   private static final System.Logger LOG = System.getLogger("io.chora.jdbc");
 
-  private final String site;
+  /**
+   * The site as last read from chora_meta; {@link #site()} follows a change by another connection.
+   */
+  private volatile String site;
+
   private final long maxValueBytes;
   private final CaptureSession session;
   private final TrackedTables tracked = new TrackedTables();
@@ -56,9 +61,7 @@ public final class LogConnection extends ReplicaConnection {
       // transaction would be refused as if the application had already run a statement
       markUnused();
       this.session =
-          site == null
-              ? null
-              : new CaptureSession(this, site, options.tables, options.sqliteAddress);
+          site == null ? null : new CaptureSession(this, options.tables, options.sqliteAddress);
       if (session != null) {
         org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
       }
@@ -96,7 +99,7 @@ public final class LogConnection extends ReplicaConnection {
         if (firstOpen) {
           Baseline.commit(this, tracked); // rows the file held before chora: a shared baseline
         }
-        try (SteppedStatement mark = new SteppedStatement(this, CaptureSchema.markCommit(siteId))) {
+        try (SteppedStatement mark = new SteppedStatement(this, CaptureSchema.MARK_COMMIT)) {
           mark.run(); // rows logged while chora was away become a local commit
         }
         st.execute("COMMIT");
@@ -229,12 +232,29 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   public String siteId() {
+    try {
+      return session == null ? site : site();
+    } catch (SQLException e) {
+      return site; // a closed connection still tells which site it wrote as
+    }
+  }
+
+  /**
+   * The site this file writes as now. Another connection may have moved the file to a new site (a
+   * fork repair, a new chora.site) while this one stayed open: a point read on the sync paths keeps
+   * their clock and sets right; commits need none, as the marker trigger reads chora_meta itself.
+   */
+  private String site() throws SQLException {
+    String stored = requireCapture().internal(() -> CaptureSchema.meta(this, SiteIdentity.SITE));
+    if (stored != null) {
+      site = stored;
+    }
     return site;
   }
 
   @Override
   public VectorClock clock() throws SQLException {
-    return requireCapture().internal(() -> new ChangeLog(this, site).clock());
+    return requireCapture().internal(() -> new ChangeLog(this, site()).clock());
   }
 
   @Override
@@ -245,7 +265,7 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   public long logSize() throws SQLException {
-    return requireCapture().internal(() -> new ChangeLog(this, site).rowChanges());
+    return requireCapture().internal(() -> new ChangeLog(this, site()).rowChanges());
   }
 
   @Override
@@ -254,10 +274,11 @@ public final class LogConnection extends ReplicaConnection {
     if (mine.isCoveredBy(peer) && !pendingLogRows()) {
       // nothing to send: no write lock, no fold; the heads still let the peer tell a fork
       return requireCapture()
-          .internal(() -> new ChangeSet(site, mine, List.of(), ForkCheck.heads(this, mine, peer)));
+          .internal(
+              () -> new ChangeSet(site(), mine, List.of(), ForkCheck.heads(this, mine, peer)));
     }
     return inReadTransaction(
-        () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this), true));
+        () -> new ChangeLog(this, site()).changesSince(peer, tracked.get(this), true));
   }
 
   @Override
@@ -266,13 +287,13 @@ public final class LogConnection extends ReplicaConnection {
       return changesSince(null); // its refusal
     }
     return inReadTransaction(
-        () -> new ChangeLog(this, site).changesSince(peer, tracked.get(this), false));
+        () -> new ChangeLog(this, site()).changesSince(peer, tracked.get(this), false));
   }
 
   @Override
   protected int writeChanges(VectorClock peer, OutputStream out) throws SQLException {
     return inReadTransaction(
-        () -> new ChangeLog(this, site).writeChangesSince(peer, tracked.get(this), out));
+        () -> new ChangeLog(this, site()).writeChangesSince(peer, tracked.get(this), out));
   }
 
   /**
@@ -299,7 +320,7 @@ public final class LogConnection extends ReplicaConnection {
         () -> {
           try (ChangeSetReader reader = new ChangeSetReader(wire)) {
             ApplyResult result =
-                new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(reader);
+                new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(reader);
             remember(reader.site(), reader.clock(), 0, result.changes(), result.conflicts());
             return result;
           } catch (IOException | IllegalArgumentException e) {
@@ -312,12 +333,12 @@ public final class LogConnection extends ReplicaConnection {
   protected ApplyResult applySet(ChangeSet changes, boolean record) throws SQLException {
     if (changes.isEmpty() && !pendingLogRows()) { // checked all the same, no write lock taken
       return requireCapture()
-          .internal(() -> new ChangeApplier(this, site, maxValueBytes, Map.of()).apply(changes));
+          .internal(() -> new ChangeApplier(this, site(), maxValueBytes, Map.of()).apply(changes));
     }
     return inWriteTransaction(
         () -> {
           ApplyResult result =
-              new ChangeApplier(this, site, maxValueBytes, tracked.get(this)).apply(changes);
+              new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(changes);
           if (record) {
             remember(changes.site(), changes.clock(), 0, result.changes(), result.conflicts());
           }
@@ -325,10 +346,21 @@ public final class LogConnection extends ReplicaConnection {
         });
   }
 
-  /** Java mode syncs with java mode; a native peer refuses this replica's set by name. */
+  /**
+   * Java mode syncs with java mode; a native peer refuses this replica's set by name. A java peer
+   * whose log forks from this one is refused here, naming the first dot that differs (a set's heads
+   * alone show only that the histories differ at or before the lower head).
+   */
   @Override
   protected void checkPeer(ChoraConnection peer) throws SQLException {
     requireCapture();
+    if (peer instanceof LogConnection other) {
+      List<ForkRepair.Fork> forks =
+          readingOwnState(() -> other.readingOwnState(() -> ForkRepair.find(this, other)));
+      if (!forks.isEmpty()) {
+        throw ForkRepair.refusal(getUrl(), other.getUrl(), forks);
+      }
+    }
   }
 
   @Override
@@ -340,7 +372,8 @@ public final class LogConnection extends ReplicaConnection {
           for (String s : SiteIdentity.formerSites(this)) {
             own.put(s, mine.get(s));
           }
-          own.put(site, mine.get(site));
+          String now = site();
+          own.put(now, mine.get(now));
           return ForkCheck.heads(this, mine, VectorClock.of(own));
         });
   }
@@ -375,7 +408,7 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   public HubStatus hubStatus() throws SQLException {
-    return hub == null ? HubStatus.NOT_CONFIGURED : hub.status(site, clock());
+    return hub == null ? HubStatus.NOT_CONFIGURED : hub.status(site(), clock());
   }
 
   @Override
@@ -391,6 +424,63 @@ public final class LogConnection extends ReplicaConnection {
   @Override
   public String cloneTo(java.nio.file.Path target, String site) throws SQLException {
     return Cloning.cloneTo(this, target, site, () -> inWriteTransaction(() -> null));
+  }
+
+  @Override
+  public String repairFork(ChoraConnection other, String newSite) throws SQLException {
+    if (other == null) {
+      throw Refusals.missing("repairFork", "the other replica's connection");
+    }
+    SiteIds.checkOption(newSite);
+    LogConnection peer =
+        other.isWrapperFor(LogConnection.class) ? other.unwrap(LogConnection.class) : null;
+    if (peer == null) {
+      throw new SQLException(
+          "chora: repairFork compares two java-mode replicas' logs; native mode has no nonces to"
+              + " tell a fork by");
+    }
+    String moved =
+        inWriteTransaction(
+            () -> {
+              List<ForkRepair.Fork> forks = peer.readingOwnState(() -> ForkRepair.find(this, peer));
+              if (forks.isEmpty()) {
+                throw new SQLException(
+                    "chora: no fork: this replica and '"
+                        + peer.siteId()
+                        + "' hold the same transaction under every dot both hold; nothing was"
+                        + " changed");
+              }
+              if (newSite != null && forks.size() > 1) {
+                throw new SQLException(
+                    "chora: the two replicas fork on "
+                        + forks.size()
+                        + " sites; leave the new site's name out so each gets its own");
+              }
+              try (RowReader rows = new RowReader(this);
+                  MergeState state = new MergeState(this)) {
+                state.fold(tracked.get(this), rows::exists); // every version in the state
+              }
+              VectorClock theirs = peer.readingOwnState(peer::clock);
+              String last = null;
+              for (ForkRepair.Fork fork : forks) {
+                VectorClock mine = new ChangeLog(this, site()).clock();
+                last = ForkRepair.repair(this, fork, newSite, mine, theirs);
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "chora: {0}: this replica''s transactions of site ''{1}'' from {2} on now"
+                        + " belong to site ''{3}'' (fork repair); sync to take the other file''s",
+                    getUrl(),
+                    fork.site(),
+                    fork.dot(),
+                    last);
+              }
+              return last;
+            });
+    site();
+    if (hub != null) {
+      hub.committed(); // the hub client notices the new site and says hello again
+    }
+    return moved;
   }
 
   @Override

@@ -58,8 +58,9 @@ class ForkTest {
               () -> chora(b).apply(new java.io.ByteArrayInputStream(fromA.toJson().getBytes())))
           .hasMessageContaining("fork");
       assertThatThrownBy(() -> chora(a).syncWith(chora(b)))
-          .hasMessageContaining("both connections are replica 'x'")
-          .hasMessageContaining("a fork");
+          .hasMessageContaining("fork")
+          .hasMessageContaining("from x:1 on")
+          .hasMessageContaining("chora repair-fork");
       assertThat(sha256("b.db")).isEqualTo(before);
     }
   }

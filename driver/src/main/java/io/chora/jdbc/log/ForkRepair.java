@@ -1,0 +1,287 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.shared.SiteIds;
+import io.chora.sync.VectorClock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries one side of a fork over to a new site, so that both histories survive and merge. Two
+ * files that wrote as one site hold different transactions under the same dots from some seq {@code
+ * j} on; this replica's transactions of that site from {@code j} on become a new site's {@code 1,
+ * 2, ...}, with their HLCs, nonces and changes unchanged, and every reference to them (the merge
+ * state's versions, later transactions' dependencies, the ledger) follows. Afterwards this replica
+ * holds the site only up to {@code j - 1}, the part both share, and receives the other file's
+ * version of the rest.
+ *
+ * <p>The new site's name is derived from the forked branch ({@code SITE.fork.<nonce of j>}) unless
+ * the caller names one: a third replica that already received this branch runs the same repair
+ * against the other side and moves the same transactions to the same name, so it agrees with this
+ * one.
+ */
+final class ForkRepair {
+  /** Where two logs first differ: site {@code site} from seq {@code seq} on. */
+  record Fork(String site, long seq) {
+    String dot() {
+      return site + ":" + seq;
+    }
+  }
+
+  private ForkRepair() {}
+
+  /**
+   * The sites {@code mine} and {@code theirs} both hold with another transaction under one dot, and
+   * the first such dot of each. Compares the nonces at the lower head first: after a fork every dot
+   * differs (each file drew its own nonces), so a match there means no fork of that site.
+   */
+  static List<Fork> find(Connection mine, Connection theirs) throws SQLException {
+    VectorClock a = new ChangeLog(mine, CaptureSchema.meta(mine, SiteIdentity.SITE)).clock();
+    VectorClock b = new ChangeLog(theirs, CaptureSchema.meta(theirs, SiteIdentity.SITE)).clock();
+    List<Fork> forks = new ArrayList<>();
+    for (Map.Entry<String, Long> e : a.entries().entrySet()) {
+      String site = e.getKey();
+      long upTo = Math.min(e.getValue(), b.get(site));
+      if (upTo < 1 || !differ(ForkCheck.nonceOf(mine, site, upTo), theirs, site, upTo)) {
+        continue;
+      }
+      Map<Long, Long> ours = nonces(mine, site);
+      Map<Long, Long> other = nonces(theirs, site);
+      for (long seq = 1; seq <= upTo; seq++) {
+        long x = ours.getOrDefault(seq, 0L);
+        long y = other.getOrDefault(seq, 0L);
+        if (x != 0 && y != 0 && x != y) {
+          forks.add(new Fork(site, seq));
+          break;
+        }
+      }
+    }
+    return forks;
+  }
+
+  private static boolean differ(long nonce, Connection theirs, String site, long seq)
+      throws SQLException {
+    long other = ForkCheck.nonceOf(theirs, site, seq);
+    return nonce != 0 && other != 0 && nonce != other;
+  }
+
+  /** The refusal for a sync between two replicas whose logs fork. */
+  static SQLException refusal(String mine, String theirs, List<Fork> forks) {
+    Fork first = forks.get(0);
+    return new SQLException(
+        "chora: fork: "
+            + mine
+            + " and "
+            + theirs
+            + " hold different transactions under the same dots of site '"
+            + first.site()
+            + "' from "
+            + first.dot()
+            + " on: two files wrote as site '"
+            + first.site()
+            + "' (a copy opened with the original's chora.site, a backup copied over the file,"
+            + " or one chora.site on two machines). Nothing was changed. Keep both histories with"
+            + " `chora repair-fork <one of the files> --against <the other>` (or"
+            + " ChoraConnection.repairFork), then sync again; see docs/replicas.md (forks)");
+  }
+
+  /**
+   * Moves this replica's side of {@code fork} to {@code newSite} (null: derived); inside a write
+   * transaction, with the merge state folded. Returns the new site.
+   */
+  static String repair(
+      Connection conn, Fork fork, String newSite, VectorClock mine, VectorClock theirs)
+      throws SQLException {
+    String site = fork.site();
+    long shift = fork.seq() - 1;
+    String target = newSite != null ? newSite : derivedName(site, nonceAt(conn, fork));
+    SiteIds.checkOption(target);
+    if (mine.get(target) > 0 || theirs.get(target) > 0 || target.equals(site)) {
+      throw new SQLException(
+          "chora: site '"
+              + target
+              + "' already wrote transactions one of the two replicas holds: choose another name");
+    }
+    long head = mine.get(site);
+    long firstId = firstMarkerId(conn, site, fork.seq());
+    long lastHlc = lastHlc(conn, site);
+    boolean current = site.equals(CaptureSchema.meta(conn, SiteIdentity.SITE));
+    update(
+        conn,
+        "UPDATE chora_log SET site = ?, seq = seq - ? WHERE op = "
+            + LogOp.COMMIT
+            + " AND site = ? AND seq > ?",
+        target,
+        shift,
+        site,
+        shift);
+    rewriteDeps(conn, firstId, site, shift, target);
+    for (String table : List.of("chora_rows", "chora_cells")) {
+      update(
+          conn,
+          "UPDATE " + table + " SET site = ?, seq = seq - ? WHERE site = ? AND seq > ?",
+          target,
+          shift,
+          site,
+          shift);
+    }
+    for (String side : List.of("kept", "lost")) {
+      update(
+          conn,
+          "UPDATE chora_conflicts SET "
+              + side
+              + "_site = ?, "
+              + side
+              + "_seq = "
+              + side
+              + "_seq - ? WHERE "
+              + side
+              + "_site = ? AND "
+              + side
+              + "_seq > ?",
+          target,
+          shift,
+          site,
+          shift);
+    }
+    setHead(conn, site, shift);
+    List<String> former = new ArrayList<>(SiteIdentity.formerSites(conn));
+    if (current) {
+      // the file writes as the new site from now on; the old one is another replica's
+      CaptureSchema.setMeta(conn, SiteIdentity.SITE, target);
+      CaptureSchema.setMeta(conn, "local_seq", head - shift);
+      CaptureSchema.setMeta(conn, "local_hlc", lastHlc);
+      if (shift > 0 && !former.contains(site)) {
+        former.add(site);
+      }
+    } else {
+      setHead(conn, target, head - shift);
+      if (!former.contains(target)) {
+        former.add(target); // the hub client pushes what the hub lacks of it
+      }
+    }
+    CaptureSchema.setMeta(conn, SiteIdentity.FORMER, String.join(",", former));
+    return target;
+  }
+
+  /** {@code SITE.fork.<8 hex digits of the branch's first nonce>}, at most 64 characters. */
+  static String derivedName(String site, long nonce) {
+    String suffix = ".fork." + HexFormat.of().toHexDigits((int) (nonce ^ (nonce >>> 32)));
+    return site.substring(0, Math.min(site.length(), 64 - suffix.length())) + suffix;
+  }
+
+  private static long nonceAt(Connection conn, Fork fork) throws SQLException {
+    return ForkCheck.nonceOf(conn, fork.site(), fork.seq());
+  }
+
+  /** Seq to nonce of {@code site}'s transactions in this log (those that have one). */
+  private static Map<Long, Long> nonces(Connection conn, String site) throws SQLException {
+    Map<Long, Long> nonces = new HashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT seq, nonce FROM chora_log WHERE op = "
+                + LogOp.COMMIT
+                + " AND site = ? AND nonce IS NOT NULL ORDER BY id")) {
+      ps.setString(1, site);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          nonces.put(rs.getLong(1), rs.getLong(2));
+        }
+      }
+    }
+    return nonces;
+  }
+
+  private static long firstMarkerId(Connection conn, String site, long seq) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT coalesce(min(id), 0) FROM chora_log WHERE op = "
+                + LogOp.COMMIT
+                + " AND site = ? AND seq >= ?")) {
+      ps.setString(1, site);
+      ps.setLong(2, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static long lastHlc(Connection conn, String site) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT coalesce(max(hlc), 0) FROM chora_log WHERE op = "
+                + LogOp.COMMIT
+                + " AND site = ?")) {
+      ps.setString(1, site);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * Received transactions after the fork that depended on the moved ones: {@code site=h} with
+   * {@code h > shift} meant "saw the site up to h", now {@code site=shift} plus the new site's
+   * part.
+   */
+  private static void rewriteDeps(
+      Connection conn, long firstId, String site, long shift, String target) throws SQLException {
+    Map<Long, String> rewritten = new HashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, deps FROM chora_log WHERE op = "
+                + LogOp.COMMIT
+                + " AND id >= ? AND deps IS NOT NULL")) {
+      ps.setLong(1, firstId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          VectorClock deps = VectorClock.parse(rs.getString(2));
+          long seen = deps.get(site);
+          if (seen > shift) {
+            Map<String, Long> entries = new HashMap<>(deps.entries());
+            entries.remove(site);
+            if (shift > 0) {
+              entries.put(site, shift);
+            }
+            entries.put(target, seen - shift);
+            rewritten.put(rs.getLong(1), VectorClock.of(entries).toString());
+          }
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("UPDATE chora_log SET deps = ? WHERE id = ?")) {
+      for (Map.Entry<Long, String> e : rewritten.entrySet()) {
+        ps.setString(1, e.getValue());
+        ps.setLong(2, e.getKey());
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** This replica holds {@code site} up to {@code seq} (a remote head; none when 0). */
+  private static void setHead(Connection conn, String site, long seq) throws SQLException {
+    if (seq > 0) {
+      update(conn, "INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)", site, seq);
+    } else {
+      update(conn, "DELETE FROM chora_clock WHERE site = ?", site);
+    }
+  }
+
+  private static void update(Connection conn, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+}
