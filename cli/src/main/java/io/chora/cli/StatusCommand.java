@@ -59,16 +59,53 @@ final class StatusCommand implements Callable<Integer> {
       status.put("logRowChanges", replica.logSize());
       status.put("openConflicts", conflicts);
       status.put("peers", peers);
+      List<Map<String, Object>> hubs = hubs(replica, clock);
+      status.put("hubs", hubs);
       if (json) {
         Output.json(spec.commandLine().getOut(), status);
       } else {
-        print(spec.commandLine().getOut(), status, peers);
+        print(spec.commandLine().getOut(), status, peers, hubs);
       }
     }
     return ExitCode.OK;
   }
 
-  private void print(PrintWriter out, Map<String, Object> status, List<Map<String, Object>> peers) {
+  /**
+   * What the driver's hub client last wrote of its hub ({@code chora_hub}): this command only
+   * looks, so it tells the state the app's connection saw, with when.
+   */
+  private static List<Map<String, Object>> hubs(ChoraConnection replica, VectorClock clock)
+      throws java.sql.SQLException {
+    List<Map<String, Object>> hubs = new ArrayList<>();
+    try (java.sql.Statement st = replica.createStatement()) {
+      try (java.sql.ResultSet rs =
+          st.executeQuery("SELECT 1 FROM sqlite_schema WHERE name = 'chora_hub'")) {
+        if (!rs.next()) {
+          return hubs;
+        }
+      }
+      try (java.sql.ResultSet rs =
+          st.executeQuery("SELECT endpoint, state, clock, at FROM chora_hub ORDER BY endpoint")) {
+        while (rs.next()) {
+          VectorClock held = VectorClock.parse(rs.getString(3));
+          Map<String, Object> hub = new LinkedHashMap<>();
+          hub.put("endpoint", rs.getString(1));
+          hub.put("state", rs.getString(2));
+          hub.put("clock", held.entries());
+          hub.put("lacks", clock.aheadOf(held));
+          hub.put("at", java.time.Instant.ofEpochMilli(rs.getLong(4)).toString());
+          hubs.add(hub);
+        }
+      }
+    }
+    return hubs;
+  }
+
+  private void print(
+      PrintWriter out,
+      Map<String, Object> status,
+      List<Map<String, Object>> peers,
+      List<Map<String, Object>> hubs) {
     List<?> tables = (List<?>) status.get("trackedTables");
     int conflicts = (Integer) status.get("openConflicts");
     Output.table(
@@ -89,6 +126,19 @@ final class StatusCommand implements Callable<Integer> {
                     ? "none open"
                     : conflicts + " open (see: chora conflicts " + db + ")"),
             List.of("peers", peers.isEmpty() ? "none yet" : String.valueOf(peers.size()))));
+    if (!hubs.isEmpty()) {
+      out.println();
+      List<List<String>> rows = new ArrayList<>();
+      for (Map<String, Object> h : hubs) {
+        rows.add(
+            List.of(
+                String.valueOf(h.get("endpoint")),
+                String.valueOf(h.get("state")),
+                h.get("lacks") + " transactions",
+                String.valueOf(h.get("at"))));
+      }
+      Output.table(out, List.of("HUB", "STATE (AS THE APP LAST SAW IT)", "LACKS", "AT"), rows);
+    }
     if (!peers.isEmpty()) {
       out.println();
       List<List<String>> rows = new ArrayList<>();

@@ -706,4 +706,68 @@ class CliIT {
       assertThat(rows(d)).contains("21|on c", "22|on d").isEqualTo(rows(c));
     }
   }
+
+  @Test
+  void statusTellsTheHubsStateAndPeersClocksLearnedThroughIt() throws Exception {
+    replica("laptop");
+    replica("phone");
+    try (HubProcess hub = HubProcess.start(dir.resolve("hub"))) {
+      String options =
+          "&chora.hub=" + hub.endpoint() + "/team&chora.hub.token=team-token-0123456789";
+      Path laptopDb = dir.resolve("laptop.db");
+      try (Connection laptop =
+              DriverManager.getConnection(
+                  "jdbc:chora:" + laptopDb + "?chora.site=laptop" + options);
+          Connection phone =
+              DriverManager.getConnection(
+                  "jdbc:chora:" + dir.resolve("phone.db") + "?chora.site=phone" + options)) {
+        try (Statement st = laptop.createStatement()) {
+          st.execute("INSERT INTO note VALUES (1, 'from laptop')");
+        }
+        // the phone never syncs with the laptop directly: what the laptop knows of it, it
+        // learned through the hub, and the status must say the phone lacks nothing
+        JsonNode status = awaitStatus(laptopDb, s -> peerLacks(s, "phone") == 0);
+        JsonNode hubRow = status.get("hubs").get(0);
+        assertThat(hubRow.get("endpoint").asText()).startsWith(hub.endpoint()).endsWith("/team");
+        assertThat(hubRow.get("state").asText()).isEqualTo("connected, caught up");
+        assertThat(hubRow.get("lacks").asLong()).isZero();
+        assertThat(ok("status", laptopDb.toString()).out())
+            .contains("HUB")
+            .contains("connected, caught up");
+
+        hub.close();
+        JsonNode down =
+            awaitStatus(
+                laptopDb, s -> s.get("hubs").get(0).get("state").asText().startsWith("not conn"));
+        assertThat(down.get("hubs").get(0).get("state").asText()).contains("hub");
+      }
+    }
+  }
+
+  private static long peerLacks(JsonNode status, String site) {
+    for (JsonNode peer : status.get("peers")) {
+      if (peer.get("site").asText().equals(site)) {
+        return peer.get("lacks").asLong();
+      }
+    }
+    return -1;
+  }
+
+  /** Polls {@code chora status --json} (the driver records the hub's news about once a second). */
+  private static JsonNode awaitStatus(Path db, java.util.function.Predicate<JsonNode> wanted)
+      throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    JsonNode status = null;
+    while (System.nanoTime() < deadline) {
+      Run run = chora("status", db.toString(), "--json");
+      if (run.exit() == 0) {
+        status = JSON.readTree(run.out());
+        if (status.get("hubs").size() > 0 && wanted.test(status)) {
+          return status;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("chora status never showed it; last: " + status);
+  }
 }

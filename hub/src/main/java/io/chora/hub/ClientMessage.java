@@ -20,4 +20,7 @@ sealed interface ClientMessage {
   record Ping(String nonceJson) implements ClientMessage {}
 
   record Pong() implements ClientMessage {}
+
+  /** The client's replica's clock now: relayed to the others, so they know what it holds. */
+  record Clock(Map<String, Long> clock) implements ClientMessage {}
 }

@@ -61,6 +61,8 @@ final class ClientMessages {
       case "pong":
         nonce(message);
         return new ClientMessage.Pong();
+      case "clock":
+        return new ClientMessage.Clock(clock(message, "clock"));
       default:
         throw new ProtocolViolation("unknown type " + Reasons.quote(type));
     }

@@ -13,8 +13,15 @@ final class Frames {
 
   static String welcome(Map<String, Long> hubClock) {
     StringBuilder json = new StringBuilder(64).append("{\"type\":\"welcome\",\"version\":");
-    json.append(ClientMessages.PROTOCOL_VERSION).append(",\"hubClock\":");
+    json.append(ClientMessages.PROTOCOL_VERSION).append(",\"peerClocks\":1,\"hubClock\":");
     return appendClock(json, hubClock).append('}').toString();
+  }
+
+  /** Another client's clock, as it said: what that replica holds. */
+  static String peerClock(String site, Map<String, Long> clock) {
+    StringBuilder json = new StringBuilder(64).append("{\"type\":\"peerClock\",\"site\":");
+    appendString(json, site).append(",\"clock\":");
+    return appendClock(json, clock).append('}').toString();
   }
 
   static String caughtUp(Map<String, Long> hubClock) {

@@ -103,10 +103,23 @@ final class HubConnection {
         throw new ProtocolViolation("rate limit");
       }
       workspace.submit(this, push);
+    } else if (message instanceof ClientMessage.Clock clock) {
+      if (site == null) {
+        throw new ProtocolViolation("clock before hello");
+      }
+      if (!pushRate.tryAcquire(System.nanoTime())) {
+        throw new ProtocolViolation("rate limit");
+      }
+      workspace.peerClock(this, site, clock.clock());
     } else if (message instanceof ClientMessage.Ping ping) {
       send(Frames.pong(ping.nonceJson()));
     }
     // a pong only shows the client is alive, which lastHeardAt already records
+  }
+
+  /** The client's site, once it said hello. */
+  String site() {
+    return site;
   }
 
   /** Whether the client holds {@code origin}'s transactions up to {@code last}. */

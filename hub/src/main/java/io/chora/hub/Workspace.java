@@ -44,6 +44,7 @@ final class Workspace implements AutoCloseable {
   private long storedCount;
   // written under the monitor; copy-on-write so a relay can run while a send closes a connection
   private final List<HubConnection> live = new CopyOnWriteArrayList<>();
+  private final Map<String, Map<String, Long>> peerClocks = new HashMap<>(); // under this
 
   private final Set<HubConnection> connected = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<PendingPush> pending = new ConcurrentLinkedQueue<>();
@@ -112,9 +113,32 @@ final class Workspace implements AutoCloseable {
     }
     if (!connection.isClosed()) { // closed: disconnected() already ran, so do not add it back
       connection.send(Frames.caughtUp(new HashMap<>(clock)));
+      peerClocks.forEach(
+          (site, held) -> {
+            if (!site.equals(connection.site())) {
+              connection.send(Frames.peerClock(site, held));
+            }
+          });
       live.add(connection);
     }
     return true;
+  }
+
+  /**
+   * A client's clock, merged into what the hub heard of its site and passed to every other live
+   * client. Kept in memory only: clients say it again when they connect. One entry per site that
+   * ever spoke, as the workspace's clock has.
+   */
+  synchronized void peerClock(HubConnection from, String site, Map<String, Long> held) {
+    Map<String, Long> merged = new HashMap<>(peerClocks.getOrDefault(site, Map.of()));
+    held.forEach((s, seq) -> merged.merge(s, seq, Math::max));
+    peerClocks.put(site, Map.copyOf(merged));
+    String frame = Frames.peerClock(site, merged);
+    for (HubConnection receiver : live) {
+      if (receiver != from) {
+        receiver.send(frame);
+      }
+    }
   }
 
   /** Queues a push for the writer. Pushes are decided in the order they were queued. */

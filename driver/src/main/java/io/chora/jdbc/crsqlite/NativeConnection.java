@@ -271,6 +271,17 @@ final class NativeConnection extends ReplicaConnection {
             + " an empty file with the same tables and syncWith this one");
   }
 
+  /** Native mode keeps no hub record: its schema is cr-sqlite's to track. */
+  @Override
+  public void rememberHub(
+      String endpoint,
+      String state,
+      io.chora.sync.VectorClock hubClock,
+      java.util.Map<String, io.chora.sync.VectorClock> peers) {}
+
+  @Override
+  protected void makeHubTable() {}
+
   @Override
   public String repairFork(ChoraConnection other, String newSite) throws SQLException {
     throw new SQLFeatureNotSupportedException(

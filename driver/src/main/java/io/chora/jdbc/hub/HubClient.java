@@ -50,6 +50,8 @@ final class HubClient {
   // the hub closes connections that push more than 200 times a second: at most one push per
   // 10 ms, and commits made meanwhile travel together in the next envelope
   private static final long PUSH_INTERVAL_NANOS = 10_000_000L;
+  private static final long TELL_DELAY_MS = 200;
+  private static final long RECORD_DELAY_MS = 1000;
 
   /** Opens the client's own connection to the database, without a hub. */
   @FunctionalInterface
@@ -79,6 +81,12 @@ final class HubClient {
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
   private final StringBuilder partial = new StringBuilder();
   private VectorClock hubClock = new VectorClock();
+  // what the hub relayed of other replicas' clocks, not yet written to the file
+  private final Map<String, VectorClock> heardPeers = new TreeMap<>();
+  private boolean hubSaysPeerClocks; // the hub relays clocks (hubs before it would refuse one)
+  private VectorClock toldClock; // the clock this client last told the hub
+  private boolean tellScheduled;
+  private boolean recordScheduled;
   private Envelope inFlight;
   private long lastPush = System.nanoTime() - PUSH_INTERVAL_NANOS;
   private boolean pushScheduled;
@@ -262,6 +270,7 @@ final class HubClient {
 
   /** Drops the connection (if any) and tries again after a jittered, growing delay. */
   private void failed(Trouble trouble, String problem) {
+    boolean news = !problem.equals(lastError) || connected;
     lastError = problem;
     warn(trouble, problem);
     connected = false;
@@ -274,6 +283,9 @@ final class HubClient {
     }
     if (closed) {
       return;
+    }
+    if (news) {
+      recordSoon();
     }
     long cap = Math.min(MAX_BACKOFF_MS, 250L << Math.min(failures, 20));
     failures++;
@@ -377,6 +389,12 @@ final class HubClient {
         case "caughtUp" -> {
           hubClock = hubClock.merge(m.clock("hubClock"));
           caughtUp = true;
+          tellClockSoon();
+          recordSoon();
+        }
+        case "peerClock" -> {
+          heardPeers.merge(m.text("site"), m.clock("clock"), VectorClock::merge);
+          recordSoon();
         }
         case "ack" -> acked(m.text("origin"), m.number("last"));
         case "nack" -> nacked(m.text("reason"));
@@ -397,6 +415,8 @@ final class HubClient {
       return;
     }
     hubClock = m.clock("hubClock");
+    hubSaysPeerClocks = m.fields().containsKey("peerClocks");
+    toldClock = null;
     connected = true;
     failures = 0;
     lastError = null;
@@ -425,6 +445,7 @@ final class HubClient {
     hubClock = hubClock.with(e.origin(), Math.max(hubClock.get(e.origin()), e.last()));
     if (result.applied() > 0) {
       tell(e.origin(), set);
+      tellClockSoon();
     }
     pushIfNeeded(); // a merge may have removed rows for a constraint: a new local transaction
   }
@@ -433,6 +454,8 @@ final class HubClient {
     hubClock = hubClock.with(origin, Math.max(hubClock.get(origin), last));
     if (origin.equals(site)) {
       acknowledged = hubClock.get(site);
+      tellClockSoon();
+      recordSoon();
     }
     if (inFlight != null && origin.equals(inFlight.origin()) && last >= inFlight.last()) {
       inFlight = null;
@@ -586,6 +609,62 @@ final class HubClient {
     } catch (java.io.IOException e) {
       throw new SQLException("cannot encrypt changes for the hub: " + e.getMessage(), e);
     }
+  }
+
+  // ---- what this replica and the hub know of each other ---------------------------------
+
+  /** Tells the hub this replica's clock (once things settle), for the other replicas' status. */
+  private void tellClockSoon() {
+    if (!tellScheduled && hubSaysPeerClocks) {
+      tellScheduled = true;
+      later(
+          () -> {
+            tellScheduled = false;
+            try {
+              VectorClock now = own == null ? null : own.clock();
+              if (connected && now != null && !now.equals(toldClock)) {
+                send(HubProtocol.clock(now));
+                toldClock = now;
+              }
+            } catch (SQLException e) {
+              lastError = "reading the database failed: " + e.getMessage();
+            }
+          },
+          TELL_DELAY_MS);
+    }
+  }
+
+  /**
+   * Writes what the hub relayed of peers' clocks and the hub's own state into the file, at most
+   * about once per {@value #RECORD_DELAY_MS} ms: {@code peerClocks()} and {@code chora status} then
+   * tell what is true of replicas this one never synced with directly.
+   */
+  private void recordSoon() {
+    if (!recordScheduled && own instanceof ReplicaConnection) {
+      recordScheduled = true;
+      later(
+          () -> {
+            recordScheduled = false;
+            if (closed || !(own instanceof ReplicaConnection r)) {
+              return;
+            }
+            try {
+              r.rememberHub(
+                  address.endpoint().toString(), state(), hubClock, Map.copyOf(heardPeers));
+              heardPeers.clear();
+            } catch (SQLException e) {
+              LOG.log(System.Logger.Level.DEBUG, "chora hub: recording the hub's state", e);
+            }
+          },
+          RECORD_DELAY_MS);
+    }
+  }
+
+  private String state() {
+    if (connected) {
+      return caughtUp ? "connected, caught up" : "connected, catching up";
+    }
+    return lastError == null ? "not connected" : "not connected: " + lastError;
   }
 
   /** Reconnects under the file's new site, so the hub sees its hello, heads and former sites. */

@@ -91,6 +91,15 @@ final class HubProtocol {
         });
   }
 
+  /** This replica's clock, which the hub relays to the others (hubs that said peerClocks). */
+  static String clock(VectorClock clock) {
+    return write(
+        g -> {
+          g.writeStringField("type", "clock");
+          writeClock(g, "clock", clock);
+        });
+  }
+
   static String ping(String type, long nonce) {
     return write(
         g -> {

@@ -426,6 +426,26 @@ public final class LogConnection extends ReplicaConnection {
     return Cloning.cloneTo(this, target, site, () -> inWriteTransaction(() -> null));
   }
 
+  /**
+   * A table made after setup changes the schema version that tells an open whether its triggers are
+   * current: restamped, or the next open (a read-only one too) would think the schema moved.
+   */
+  @Override
+  protected void makeHubTable() throws SQLException {
+    requireCapture()
+        .internal(
+            () -> {
+              boolean current = TriggerSync.isCurrent(this, null);
+              try (Statement st = plainStatement()) {
+                st.execute(io.chora.jdbc.shared.SyncHistory.HUB_TABLE_DDL);
+              }
+              if (current) {
+                TriggerSync.stampSchemaVersion(this);
+              }
+              return null;
+            });
+  }
+
   @Override
   public String repairFork(ChoraConnection other, String newSite) throws SQLException {
     if (other == null) {

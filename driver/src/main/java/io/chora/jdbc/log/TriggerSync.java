@@ -29,7 +29,11 @@ final class TriggerSync {
       Pattern.compile("chora_([0-9]+)_(ins|del|upd|bins|bupd)");
 
   /** chora's own tables; a user table may still be called chora_something. */
-  private static final Set<String> OWN_TABLES = Set.copyOf(CaptureSchema.OBJECTS);
+  private static final Set<String> OWN_TABLES =
+      java.util.stream.Stream.concat(
+              CaptureSchema.OBJECTS.stream(),
+              java.util.stream.Stream.of(io.chora.jdbc.shared.SyncHistory.HUB_TABLE))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /**
    * Bookkeeping of schema migration tools (Flyway, Liquibase): each replica runs its migrations
@@ -101,11 +105,16 @@ final class TriggerSync {
         }
       }
     }
+    stampSchemaVersion(conn);
+    return tracked;
+  }
+
+  /** Records that the triggers match the schema as it is now (see {@link #isCurrent}). */
+  static void stampSchemaVersion(Connection conn) throws SQLException {
     String synced = String.valueOf(schemaVersion(conn));
     if (!synced.equals(CaptureSchema.meta(conn, "schema_version"))) {
       CaptureSchema.setMeta(conn, "schema_version", synced);
     }
-    return tracked;
   }
 
   /**

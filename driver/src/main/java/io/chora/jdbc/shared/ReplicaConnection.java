@@ -164,6 +164,31 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     return null;
   }
 
+  /**
+   * Remembers what the hub client learned: peers' clocks the hub relayed (as {@code syncWith}
+   * remembers its peer's), and the hub's state and clock for {@code chora status}. Java mode only
+   * (native mode keeps no hub record yet). Not public API.
+   */
+  public void rememberHub(
+      String endpoint, String state, VectorClock hubClock, Map<String, VectorClock> peers)
+      throws SQLException {
+    String own = siteId();
+    inWriteTransaction(
+        () -> {
+          for (Map.Entry<String, VectorClock> e : peers.entrySet()) {
+            if (!e.getKey().equals(own)) {
+              SyncHistory.recordPeer(this, e.getKey(), e.getValue());
+            }
+          }
+          makeHubTable();
+          SyncHistory.recordHub(this, endpoint, state, hubClock);
+          return null;
+        });
+  }
+
+  /** Creates {@link SyncHistory#HUB_TABLE} if missing; inside a write transaction. */
+  protected abstract void makeHubTable() throws SQLException;
+
   @Override
   public final Map<String, VectorClock> peerClocks() throws SQLException {
     return readingOwnState(() -> SyncHistory.peers(this));

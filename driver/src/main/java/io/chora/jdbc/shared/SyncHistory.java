@@ -55,6 +55,36 @@ public final class SyncHistory {
     }
   }
 
+  /**
+   * What the hub client last saw of its hub, one row per hub endpoint: so that {@code chora
+   * status}, another process, can tell it. Made when first needed (not part of the schema a
+   * read-only open checks), so files from before it stay readable.
+   */
+  public static final String HUB_TABLE = "chora_hub";
+
+  /** Its definition; the mode makes it (java mode keeps its schema stamp current around it). */
+  public static final String HUB_TABLE_DDL =
+      "CREATE TABLE IF NOT EXISTS "
+          + HUB_TABLE
+          + "(endpoint TEXT PRIMARY KEY, state TEXT NOT NULL, clock TEXT NOT NULL,"
+          + " at INTEGER NOT NULL) WITHOUT ROWID";
+
+  /** Records the hub's state and the clock it holds; call in a write transaction. */
+  public static void recordHub(Connection conn, String endpoint, String state, VectorClock clock)
+      throws SQLException {
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO "
+                + HUB_TABLE
+                + "(endpoint, state, clock, at) VALUES (?,?,?,?)")) {
+      st.setString(1, endpoint);
+      st.setString(2, state);
+      st.setString(3, clock.toString());
+      st.setLong(4, WallClock.millis());
+      st.executeUpdate();
+    }
+  }
+
   /** Adds an exchange to the history and forgets the oldest past {@value #KEPT}. */
   public static void recordExchange(
       Connection conn, String peer, int sent, int received, int conflicts) throws SQLException {
