@@ -36,11 +36,21 @@ public record Conflict(
     FOREIGN_KEY
   }
 
-  /** Where a conflict stands: open until restored or dismissed. */
+  /**
+   * Where a conflict stands: open until restored or dismissed, or superseded when a later write of
+   * the cell was made by a writer who had seen the lost value (or the row's life ended), so that
+   * nothing is lost to a merge any more.
+   */
   public enum Status {
     OPEN,
     RESTORED,
-    DISMISSED
+    DISMISSED,
+    SUPERSEDED,
+    /**
+     * Two concurrent writes of the same value: nothing is lost, so it is not listed; it opens when
+     * a third write with another value wins.
+     */
+    EQUAL
   }
 
   @Override

@@ -266,6 +266,9 @@ final class ChangeApplier {
         if (current != null) {
           keeper.delete(table, change.key()); // the life this replica knows has ended
         }
+        if (life != null) {
+          ledger.open().rowEnded(table.name(), stored);
+        }
         state.putRow(id, stored, incoming, tx.dot(), tx.hlc());
         if (life != null) {
           state.dropCells(id, stored);
@@ -289,16 +292,22 @@ final class ChangeApplier {
         boolean concurrent = tx.deps().get(mine.dot().site()) < mine.dot().seq();
         Object localValue = current.get(column);
         boolean differ = !SqlValues.equal(localValue, e.getValue());
+        boolean key = table.keyColumns().contains(column); // the same in both: never a loss
+        ledger
+            .open()
+            .written(table.name(), stored, column, tx.deps(), Stamp.of(tx), e.getValue(), wins);
         if (wins) {
           winners.put(column, e.getValue());
           state.putCell(id, stored, column, tx.dot(), tx.hlc());
-          if (concurrent && differ) {
-            ledger.record(table, stored, column, e.getValue(), Stamp.of(tx), localValue, mine);
-            conflicts++;
+          if (concurrent && (differ || !key)) { // equal: unlisted, opens if another value wins
+            ledger.record(
+                table, stored, column, e.getValue(), Stamp.of(tx), localValue, mine, !differ);
+            conflicts += differ ? 1 : 0;
           }
-        } else if (concurrent && differ) {
-          ledger.record(table, stored, column, localValue, mine, e.getValue(), Stamp.of(tx));
-          conflicts++;
+        } else if (concurrent && (differ || !key)) {
+          ledger.record(
+              table, stored, column, localValue, mine, e.getValue(), Stamp.of(tx), !differ);
+          conflicts += differ ? 1 : 0;
         }
       }
       if (!winners.isEmpty()) {

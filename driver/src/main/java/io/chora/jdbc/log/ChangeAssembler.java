@@ -25,11 +25,14 @@ final class ChangeAssembler {
   private final Map<Long, TableInfo> tables;
   private final RowReader rows;
   private final MergeState state;
+  private final OpenConflicts ledger;
 
-  ChangeAssembler(Map<Long, TableInfo> tables, RowReader rows, MergeState state) {
+  ChangeAssembler(
+      Map<Long, TableInfo> tables, RowReader rows, MergeState state, OpenConflicts ledger) {
     this.tables = tables;
     this.rows = rows;
     this.state = state;
+    this.ledger = ledger;
   }
 
   /** One logged transaction as it goes on the wire. */
@@ -84,9 +87,19 @@ final class ChangeAssembler {
             return null;
           }
           Map<String, Object> current = rows.read(row.table(), table, key);
-          return current == null
-              ? null
-              : new Change(table.name(), key, ChangeKind.INSERT, life.cl(), current);
+          if (current == null) {
+            return null;
+          }
+          // a cell another write won since holds the winner's value: tell this insert's own
+          for (String column : ledger.any() ? table.columns() : List.<String>of()) {
+            if (!state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {
+              Object own = ledger.lostValue(table.name(), row.key(), column, dot);
+              if (own != OpenConflicts.UNKNOWN) {
+                current.put(column, own);
+              }
+            }
+          }
+          return new Change(table.name(), key, ChangeKind.INSERT, life.cl(), current);
         }
       default:
         return alive
@@ -106,16 +119,26 @@ final class ChangeAssembler {
       List<String> written)
       throws SQLException {
     List<String> columns = new ArrayList<>();
+    Map<String, Object> lost = new java.util.LinkedHashMap<>(); // cells it wrote and lost
     for (String column : written) {
       if (state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {
         columns.add(column);
+      } else {
+        Object own = ledger.lostValue(table.name(), row.key(), column, dot);
+        if (own != OpenConflicts.UNKNOWN) {
+          lost.put(column, own);
+        }
       }
     }
-    Map<String, Object> current = columns.isEmpty() ? null : rows.read(row.table(), table, key);
+    if (columns.isEmpty() && lost.isEmpty()) {
+      return null;
+    }
+    Map<String, Object> current = rows.read(row.table(), table, key);
     if (current == null) {
       return null;
     }
     current.keySet().retainAll(columns);
+    current.putAll(lost);
     return new Change(table.name(), key, ChangeKind.UPDATE, life.cl(), current);
   }
 

@@ -144,7 +144,7 @@ final class ChangeLog {
             conn.prepareStatement(
                 "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps, nonce FROM chora_log WHERE id > ?"
                     + " ORDER BY id")) {
-      ChangeAssembler assembler = new ChangeAssembler(tables, rows, state);
+      ChangeAssembler assembler = new ChangeAssembler(tables, rows, state, new OpenConflicts(conn));
       ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
         List<LoggedRow> group = new ArrayList<>();

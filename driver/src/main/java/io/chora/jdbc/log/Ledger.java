@@ -23,14 +23,16 @@ final class Ledger implements AutoCloseable {
   private final Connection conn;
   private final PreparedStatement insert;
   private final PreparedStatement insertRow;
+  private final OpenConflicts open;
 
   Ledger(Connection conn) throws SQLException {
     this.conn = conn;
+    this.open = new OpenConflicts(conn);
     this.insert =
         conn.prepareStatement(
             "INSERT INTO chora_conflicts(tbl, pk, col, kept, kept_site, kept_seq, kept_hlc, lost,"
-                + " lost_site, lost_seq, lost_hlc, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?)");
+                + " lost_site, lost_seq, lost_hlc, kind, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?)");
     this.insertRow =
         conn.prepareStatement(
             "INSERT INTO chora_conflict_rows(conflict, col, value) VALUES (last_insert_rowid(), ?,"
@@ -41,7 +43,15 @@ final class Ledger implements AutoCloseable {
     return conn;
   }
 
-  /** Two concurrent writes of one cell. */
+  /** The open cell conflicts, kept to the cells' current concurrent writes. */
+  OpenConflicts open() {
+    return open;
+  }
+
+  /**
+   * Two concurrent writes of one cell; {@code equal} when both wrote the same value (then nothing
+   * is lost, and the entry stays unlisted until another value wins: see {@link OpenConflicts}).
+   */
   void record(
       TableInfo table,
       Object storedKey,
@@ -49,11 +59,19 @@ final class Ledger implements AutoCloseable {
       Object kept,
       Stamp keptStamp,
       Object lost,
-      Stamp lostStamp)
+      Stamp lostStamp,
+      boolean equal)
       throws SQLException {
-    recordRow(
-        Conflict.Kind.CELL, table, storedKey, column, kept, keptStamp, lost, lostStamp, Map.of());
+    status = equal ? Conflict.Status.EQUAL : Conflict.Status.OPEN;
+    try {
+      recordRow(
+          Conflict.Kind.CELL, table, storedKey, column, kept, keptStamp, lost, lostStamp, Map.of());
+    } finally {
+      status = Conflict.Status.OPEN;
+    }
   }
+
+  private Conflict.Status status = Conflict.Status.OPEN; // of the entry recordRow writes
 
   /**
    * A conflict of any kind; for a removed row, {@code row} holds all its values. {@code keptStamp}
@@ -84,7 +102,11 @@ final class Ledger implements AutoCloseable {
     insert.setLong(10, lostStamp.dot().seq());
     insert.setLong(11, lostStamp.hlc());
     insert.setString(12, kind.name());
+    insert.setString(13, status.name());
     insert.executeUpdate();
+    if (kind == Conflict.Kind.CELL) {
+      open.recorded(table.name(), storedKey, column);
+    }
     for (Map.Entry<String, Object> e : row.entrySet()) {
       insertRow.setString(1, e.getKey());
       insertRow.setObject(2, e.getValue());

@@ -34,8 +34,12 @@ final class MergeState implements AutoCloseable {
   private final PreparedStatement writeCell;
   private final PreparedStatement dropCells;
 
+  /** Local writes folded here supersede the open conflicts of the cells they wrote. */
+  private final OpenConflicts openConflicts;
+
   MergeState(Connection conn) throws SQLException {
     this.conn = conn;
+    this.openConflicts = new OpenConflicts(conn);
     readRow =
         conn.prepareStatement("SELECT cl, site, seq, hlc FROM chora_rows WHERE tbl = ? AND pk = ?");
     writeRow =
@@ -214,20 +218,29 @@ final class MergeState implements AutoCloseable {
       return;
     }
     switch ((int) row[1]) {
-      case LogOp.INSERT -> inserted(table, key, dot, hlc);
+      case LogOp.INSERT -> {
+        inserted(table, key, dot, hlc);
+        openConflicts.writtenHere(info.name(), key, info.columns());
+      }
       case LogOp.UPDATE -> {
         if (row(table, key) == null) {
           putRow(table, key, 1, dot, hlc); // a row that predates tracking
         }
-        for (String column : TriggerBuilder.columnsOf(row[2], info.columns())) {
+        List<String> written = TriggerBuilder.columnsOf(row[2], info.columns());
+        for (String column : written) {
           putCell(table, key, column, dot, hlc);
         }
+        openConflicts.writtenHere(info.name(), key, written);
       }
-      case LogOp.DELETE -> deleted(table, key, dot, hlc);
+      case LogOp.DELETE -> {
+        deleted(table, key, dot, hlc);
+        openConflicts.rowEnded(info.name(), key);
+      }
       default -> {
         RowState r = row(table, key);
         if (lastTouch && r != null && r.cl() % 2 == 1 && !exists.test(table, info, key)) {
           deleted(table, key, dot, hlc); // the REPLACE candidate really was deleted
+          openConflicts.rowEnded(info.name(), key);
         }
       }
     }

@@ -18,9 +18,12 @@ import java.util.List;
  * open adopts them, as a read-write export leaves out a transaction still open.
  */
 final class ReadOnlyReads {
-  /** What {@link MergeState#fold} writes: the state tables and the fold's position in the log. */
+  /**
+   * What {@link MergeState#fold} writes: the state tables, the fold's position in the log, and the
+   * open conflicts that local writes supersede.
+   */
   private static final List<String> FOLD_WRITES =
-      List.of("chora_meta", "chora_rows", "chora_cells");
+      List.of("chora_meta", "chora_rows", "chora_cells", "chora_conflicts");
 
   private ReadOnlyReads() {}
 

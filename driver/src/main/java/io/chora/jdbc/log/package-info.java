@@ -15,7 +15,8 @@
  *       io.chora.sync.Stamp}), {@code ChangeSetValidator}, {@code MergeState} (versions of rows and
  *       cells), {@code ConstraintKeeper} and {@code Constraints} (UNIQUE and FOREIGN KEY rules),
  *       {@code TableWriter};
- *   <li><b>ledger</b>: {@code Ledger}, the losers of concurrent writes.
+ *   <li><b>ledger</b>: {@code Ledger}, the losers of concurrent writes; {@code OpenConflicts} keeps
+ *       the open ones to each cell's concurrent losers against its winner.
  * </ul>
  *
  * <p>Must not touch: native mode ({@code crsqlite}), sqlite-jdbc's internals (go through {@code

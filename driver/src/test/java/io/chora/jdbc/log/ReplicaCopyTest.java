@@ -211,7 +211,10 @@ class ReplicaCopyTest {
 
   @Test
   void aCloneOfALiveReplicaSyncsWithNothingToSend() throws Exception {
-    try (Connection a = Db.chora(dir, "a.db", "chora.site=hostA&journal_mode=WAL")) {
+    // the clone waits for the writer's lock like any writer: sqlite-jdbc's default 3 s is too
+    // short on a loaded machine (seen once), as for an app
+    try (Connection a =
+        Db.chora(dir, "a.db", "chora.site=hostA&journal_mode=WAL&busy_timeout=10000")) {
       exec(a, "CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)");
       java.util.concurrent.atomic.AtomicBoolean stop =
           new java.util.concurrent.atomic.AtomicBoolean();

@@ -77,6 +77,67 @@ final class EndChecks {
     }
     if (trial.features.contains(Feature.HLC_MERGE_RULE)) {
       checkModel(rows0);
+      checkLedger();
+    }
+  }
+
+  /**
+   * The ledger tells the truth: every open cell conflict keeps the value its table holds, and every
+   * replica (all holding the same writes now) lists the same open cell conflicts, whatever order
+   * the writes reached it in.
+   */
+  private void checkLedger() throws SQLException {
+    List<String> first = null;
+    for (int i = 0; i < trial.n; i++) {
+      Connection c = replicas.connections()[i];
+      List<String> open = new ArrayList<>();
+      for (Conflict k : replicas.chora(i).conflicts()) {
+        if (k.kind() != Conflict.Kind.CELL) {
+          continue;
+        }
+        trial.stats.add("open cell conflicts at the end");
+        assertThat(cellValue(c, k.table(), k.key(), k.column()))
+            .as(trial.ctx("r" + i + "'s table holds the kept value of open conflict " + k))
+            .isEqualTo(io.chora.sync.SqlValues.format(k.kept()));
+        open.add(
+            k.table()
+                + k.key()
+                + "."
+                + k.column()
+                + ": kept ("
+                + k.keptDot()
+                + "), lost "
+                + io.chora.sync.SqlValues.format(k.lost())
+                + " ("
+                + k.lostDot()
+                + ")");
+      }
+      open.sort(null);
+      if (first == null) {
+        first = open;
+      } else {
+        assertThat(open).as(trial.ctx("open cell conflicts of r" + i + " vs r0")).isEqualTo(first);
+      }
+    }
+  }
+
+  /** A cell's value as {@code SqlValues.format} shows it, or "no row". */
+  private static String cellValue(Connection c, String table, List<Object> key, String column)
+      throws SQLException {
+    List<String> keys =
+        Db.rows(c, "SELECT name FROM pragma_table_info('" + table + "') WHERE pk > 0 ORDER BY pk");
+    StringBuilder sql =
+        new StringBuilder("SELECT \"" + column + "\" FROM \"" + table + "\" WHERE ");
+    for (int i = 0; i < keys.size(); i++) {
+      sql.append(i > 0 ? " AND " : "").append('"').append(keys.get(i)).append("\" IS ?");
+    }
+    try (var ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < keys.size(); i++) {
+        ps.setObject(i + 1, key.get(i));
+      }
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? io.chora.sync.SqlValues.format(rs.getObject(1)) : "no row";
+      }
     }
   }
 
