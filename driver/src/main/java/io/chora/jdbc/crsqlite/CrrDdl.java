@@ -33,6 +33,18 @@ final class CrrDdl implements StatementFunnel {
     return false;
   }
 
+  /**
+   * sqlite-jdbc counts a plain statement's update by the connection's total changes, which here
+   * include the rows cr-sqlite's triggers write to its clock tables (four for a one-row insert):
+   * the application gets the rows its statement changed itself, SQLite's {@code changes()}, as from
+   * plain sqlite-jdbc.
+   */
+  @Override
+  public long userRows(SqlAction<Long> update) throws SQLException {
+    long count = update.run();
+    return count == 0 ? 0 : Math.min(count, conn.lastStatementChanges());
+  }
+
   @Override
   public <T> T run(SqlKind kind, String sql, SqlAction<T> action, Statement owner)
       throws SQLException {
