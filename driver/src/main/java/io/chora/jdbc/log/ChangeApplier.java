@@ -140,6 +140,7 @@ final class ChangeApplier {
           skipped++;
           continue;
         }
+        ForkRepair.refuseMoved(conn, tx, clock.get(dot.site()));
         long before = CaptureSchema.lastLogId(conn);
         Merge merge = new Merge(tx, state, rows, keeper, ledger);
         Set<String> named = keeper.deletesActOnOthers() ? new HashSet<>() : null;

@@ -96,13 +96,20 @@ final class ForkRepair {
    * transaction, with the merge state folded. Returns the new site.
    */
   static String repair(
-      Connection conn, Fork fork, String newSite, VectorClock mine, VectorClock theirs)
+      Connection conn,
+      Connection other,
+      Fork fork,
+      String newSite,
+      VectorClock mine,
+      VectorClock theirs)
       throws SQLException {
     String site = fork.site();
     long shift = fork.seq() - 1;
     String target = newSite != null ? newSite : derivedName(site, nonceAt(conn, fork));
     SiteIds.checkOption(target);
-    if (mine.get(target) > 0 || theirs.get(target) > 0 || target.equals(site)) {
+    if (mine.get(target) > 0
+        || target.equals(site)
+        || (theirs.get(target) > 0 && !holdsThisBranch(conn, other, site, shift, target, theirs))) {
       throw new SQLException(
           "chora: site '"
               + target
@@ -151,6 +158,8 @@ final class ForkRepair {
           shift);
     }
     setHead(conn, site, shift);
+    remember(conn, SiteIdentity.RETIRED, site); // never chora.site here again: another file's
+    remember(conn, MOVED, site + ":" + fork.seq() + ":" + target + ":" + (head - shift));
     List<String> former = new ArrayList<>(SiteIdentity.formerSites(conn));
     if (current) {
       // the file writes as the new site from now on; the old one is another replica's
@@ -168,6 +177,95 @@ final class ForkRepair {
     }
     CaptureSchema.setMeta(conn, SiteIdentity.FORMER, String.join(",", former));
     return target;
+  }
+
+  /** Moved ranges, {@code site:firstSeq:target:count} each, comma-separated in chora_meta. */
+  static final String MOVED = "moved_branches";
+
+  private static void remember(Connection conn, String key, String entry) throws SQLException {
+    String list = CaptureSchema.meta(conn, key);
+    List<String> entries =
+        new ArrayList<>(list == null || list.isEmpty() ? List.of() : List.of(list.split(",")));
+    if (!entries.contains(entry)) {
+      entries.add(entry);
+      CaptureSchema.setMeta(conn, key, String.join(",", entries));
+    }
+  }
+
+  /**
+   * Whether {@code other} already holds this replica's branch of {@code site} under {@code target}
+   * (a third replica repairing after the first repaired side reached the other): the same nonces,
+   * so moving here gives the very same transactions.
+   */
+  private static boolean holdsThisBranch(
+      Connection conn, Connection other, String site, long shift, String target, VectorClock theirs)
+      throws SQLException {
+    for (long k = 1; k <= theirs.get(target); k++) {
+      long ours = ForkCheck.nonceOf(conn, site, shift + k);
+      if (ours == 0 || ours != ForkCheck.nonceOf(other, target, k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Refuses a transaction that this replica holds already under another dot because a fork repair
+   * moved it: the sender still has the branch under its old dots (it took it before the repair),
+   * and taking it again would bring the fork back.
+   */
+  static void refuseMoved(Connection conn, io.chora.sync.Transaction tx, long known)
+      throws SQLException {
+    if (known == 0 && tx.dot().seq() == 1 && tx.nonce() != 0) {
+      // a site new here: a branch a fork repair moved elsewhere arrives as one, and this replica
+      // may hold its transactions still under their old dots (one look per new site)
+      try (java.sql.PreparedStatement ps =
+          conn.prepareStatement(
+              "SELECT site, seq FROM chora_log WHERE op = "
+                  + LogOp.COMMIT
+                  + " AND nonce = ? LIMIT 1")) {
+        ps.setLong(1, tx.nonce());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            throw io.chora.jdbc.shared.Refusals.changeSet(
+                "fork: transaction "
+                    + tx.dot()
+                    + " is this replica's "
+                    + rs.getString(1)
+                    + ":"
+                    + rs.getLong(2)
+                    + " under a new site: a fork repair moved that branch, and this replica still"
+                    + " holds it under its old dots. Nothing was applied; run `chora repair-fork"
+                    + " <this file> --against <the other side of the fork>` here first"
+                    + " (docs/replicas.md)");
+          }
+        }
+      }
+    }
+    String list = CaptureSchema.meta(conn, MOVED);
+    if (list == null || list.isEmpty() || tx.nonce() == 0) {
+      return;
+    }
+    for (String entry : list.split(",")) {
+      String[] p = entry.split(":");
+      long first = Long.parseLong(p[1]);
+      long count = Long.parseLong(p[3]);
+      long seq = tx.dot().seq();
+      if (p[0].equals(tx.dot().site()) && seq >= first && seq < first + count) {
+        if (ForkCheck.nonceOf(conn, p[2], seq - first + 1) == tx.nonce()) {
+          throw io.chora.jdbc.shared.Refusals.changeSet(
+              "fork: transaction "
+                  + tx.dot()
+                  + " is this replica's "
+                  + p[2]
+                  + ":"
+                  + (seq - first + 1)
+                  + ", which a fork repair moved there: the sender still holds that branch under"
+                  + " its old dots. Nothing was applied; run `chora repair-fork <the sender's file>"
+                  + " --against <the other side of the fork>` there first (docs/replicas.md)");
+        }
+      }
+    }
   }
 
   /** {@code SITE.fork.<8 hex digits of the branch's first nonce>}, at most 64 characters. */

@@ -484,7 +484,7 @@ public final class LogConnection extends ReplicaConnection {
               String last = null;
               for (ForkRepair.Fork fork : forks) {
                 VectorClock mine = new ChangeLog(this, site()).clock();
-                last = ForkRepair.repair(this, fork, newSite, mine, theirs);
+                last = ForkRepair.repair(this, peer, fork, newSite, mine, theirs);
                 LOG.log(
                     System.Logger.Level.WARNING,
                     "chora: {0}: this replica''s transactions of site ''{1}'' from {2} on now"

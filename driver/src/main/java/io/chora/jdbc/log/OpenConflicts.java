@@ -73,8 +73,8 @@ final class OpenConflicts {
    */
   Object lostValue(String table, Object storedKey, String column, io.chora.sync.Dot dot)
       throws SQLException {
-    if (!any()) {
-      return UNKNOWN;
+    if (!any() || !cells().contains(cell(table, storedKey, column))) {
+      return UNKNOWN; // one look at memory for the common cell without open conflicts
     }
     try (PreparedStatement ps =
         conn.prepareStatement(

@@ -98,6 +98,17 @@ final class SiteIdentity {
    * on from {@code old}'s last one.
    */
   private static String switchTo(Connection conn, String old, String next) throws SQLException {
+    if (retiredSites(conn).contains(next)) {
+      throw new SQLException(
+          "chora: chora.site '"
+              + next
+              + "' was given up here by a fork repair (this file's writes of it moved to a new"
+              + " site, and another file writes as '"
+              + next
+              + "'): choose a new name for this device, or leave chora.site out to keep '"
+              + old
+              + "'");
+    }
     ChangeLog log = new ChangeLog(conn, old);
     VectorClock clock = log.clock();
     if (clock.get(next) > 0) {
@@ -133,6 +144,16 @@ final class SiteIdentity {
     CaptureSchema.setMeta(conn, "local_hlc", hlc);
     CaptureSchema.setMeta(conn, "applied_upto", CaptureSchema.lastLogId(conn));
     return next;
+  }
+
+  static final String RETIRED = "retired_sites";
+
+  /** Sites a fork repair moved this file's writes away from: never written as here again. */
+  static java.util.List<String> retiredSites(Connection conn) throws SQLException {
+    String list = CaptureSchema.meta(conn, RETIRED);
+    return list == null || list.isEmpty()
+        ? java.util.List.of()
+        : java.util.List.of(list.split(","));
   }
 
   /** The sites this file wrote as before its current one, oldest first. */

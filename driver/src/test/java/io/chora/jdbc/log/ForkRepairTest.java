@@ -166,4 +166,78 @@ class ForkRepairTest {
       assertThat(sha256("b.db")).isEqualTo(before);
     }
   }
+
+  @Test
+  void aThirdReplicaStillHoldingTheMovedBranchIsRefusedUntilItRepairsToo() throws Exception {
+    try (Connection a = open("a.db", "chora.site=hostA")) {
+      write(a, "INSERT INTO note VALUES (1, 'before the copy', '')");
+    }
+    Files.copy(dir.resolve("a.db"), dir.resolve("c.db"));
+    try (Connection a = open("a.db", "");
+        Connection c = open("c.db", "chora.site=hostA");
+        Connection t = open("t.db", "chora.site=third")) {
+      write(a, "INSERT INTO note VALUES (2, 'on the original', '')");
+      write(c, "INSERT INTO note VALUES (3, 'on the copy', '')");
+      write(c, "UPDATE note SET body = 'edited on the copy' WHERE id = 1");
+      chora(t).syncWith(chora(c));
+      String moved = chora(c).repairFork(chora(a), null);
+      String before = sha256("c.db");
+      String beforeT = sha256("t.db");
+      // t would hand c its own moved branch back under the old dots, and take it again under
+      // the new site: the fork again, refused both ways
+      assertThatThrownBy(() -> chora(c).syncWith(chora(t)))
+          .hasMessageContaining("a fork repair moved")
+          .hasMessageContaining("chora repair-fork");
+      assertThatThrownBy(() -> chora(t).syncWith(chora(c)))
+          .hasMessageContaining("fork repair moved")
+          .hasMessageContaining("chora repair-fork");
+      assertThat(sha256("c.db")).isEqualTo(before);
+      assertThat(sha256("t.db")).isEqualTo(beforeT);
+
+      assertThat(chora(t).repairFork(chora(a), null)).isEqualTo(moved);
+      chora(c).syncWith(chora(t));
+      chora(a).syncWith(chora(c));
+      chora(a).syncWith(chora(t));
+      assertConverged(a, c, t);
+    }
+  }
+
+  @Test
+  void aThirdReplicaRepairsAfterTheTwoSidesHaveConverged() throws Exception {
+    try (Connection a = open("a.db", "chora.site=hostA")) {
+      write(a, "INSERT INTO note VALUES (1, 'before the copy', '')");
+    }
+    Files.copy(dir.resolve("a.db"), dir.resolve("c.db"));
+    try (Connection a = open("a.db", "");
+        Connection c = open("c.db", "chora.site=hostA");
+        Connection t = open("t.db", "chora.site=third")) {
+      write(a, "INSERT INTO note VALUES (2, 'on the original', '')");
+      write(c, "INSERT INTO note VALUES (3, 'on the copy', '')");
+      chora(t).syncWith(chora(c));
+      String moved = chora(c).repairFork(chora(a), null);
+      chora(a).syncWith(chora(c)); // a holds the moved branch now
+      assertThat(chora(t).repairFork(chora(a), null)).isEqualTo(moved);
+      chora(a).syncWith(chora(t));
+      chora(c).syncWith(chora(t));
+      assertConverged(a, c, t);
+    }
+  }
+
+  @Test
+  void theSiteARepairMovedAwayFromIsNeverWrittenAsHereAgain() throws Exception {
+    try (Connection a = open("a.db", "chora.site=x");
+        Connection b = open("b.db", "chora.site=x")) {
+      write(a, "INSERT INTO note VALUES (1, 'a one', 'a')");
+      write(b, "INSERT INTO note VALUES (2, 'b two', 'b')");
+      String moved = chora(b).repairFork(chora(a), null);
+      // the app's unchanged URL: nothing is shared (the fork is at x:1), yet x is a's now
+      assertThatThrownBy(() -> Db.chora(dir, "b.db", "chora.site=x").close())
+          .hasMessageContaining("given up here by a fork repair");
+      try (Connection again = Db.chora(dir, "b.db", "")) {
+        assertThat(chora(again).siteId()).isEqualTo(moved);
+      }
+      chora(a).syncWith(chora(b));
+      assertConverged(a, b);
+    }
+  }
 }
