@@ -257,6 +257,9 @@ final class HubClient {
     sending = CompletableFuture.completedFuture(null); // a send stuck on a dead socket stays there
     lastHeard = System.nanoTime();
     try {
+      // the file may have moved to another site since (a fork repair by another process)
+      site = own.siteId();
+      former = own instanceof ReplicaConnection r ? r.formerSiteIds() : List.of();
       send(
           HubProtocol.hello(
               site,
