@@ -778,7 +778,11 @@ final class HubClient {
                         () -> {
                           if (socket == ws) {
                             failed(
-                                Trouble.UNREACHABLE, "sending to the hub failed: " + cause(error));
+                                Trouble.UNREACHABLE,
+                                "sending to the hub at "
+                                    + address.endpoint()
+                                    + " failed: "
+                                    + cause(error));
                           }
                         });
                   }
