@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,17 +46,7 @@ final class RepairForkCommand implements Callable<Integer> {
       description = "the new site's id (default: SITE.fork.<hex>, named after the branch)")
   String site;
 
-  @Option(
-      names = "--token-file",
-      paramLabel = "F",
-      description = "with a hub: the file holding the workspace's token")
-  Path tokenFile;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      description = "with a hub: give up reading it after this long (default 60)")
-  long timeoutSeconds = 60;
+  @picocli.CommandLine.Mixin HubOptions hubOptions;
 
   @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
@@ -67,9 +56,8 @@ final class RepairForkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean hub = HubSync.isHub(against);
-    if (!hub && tokenFile != null) {
-      throw new CliException(
-          ExitCode.USAGE, "--token-file applies to a hub (ws://HOST:PORT/WORKSPACE)");
+    if (!hub) {
+      hubOptions.refuseWithoutHub();
     }
     Path temp = null;
     try (ChoraConnection replica = Replicas.open(db)) {
@@ -80,8 +68,8 @@ final class RepairForkCommand implements Callable<Integer> {
         HubSync.run(
             temp,
             against,
-            tokenFile,
-            Duration.ofSeconds(timeoutSeconds),
+            hubOptions.tokenFile,
+            hubOptions.timeout(),
             false,
             new PrintWriter(new StringWriter()));
         other = temp;
@@ -122,7 +110,7 @@ final class RepairForkCommand implements Callable<Integer> {
     }
     out.printf(
         "  next: chora sync %s %s%s%n",
-        db, against, HubSync.isHub(against) ? " --token-file " + tokenFile : "");
+        db, against, HubSync.isHub(against) ? " --token-file " + hubOptions.tokenFile : "");
     out.flush();
   }
 

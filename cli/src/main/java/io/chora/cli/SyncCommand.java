@@ -32,17 +32,7 @@ final class SyncCommand implements Callable<Integer> {
 
   private Path b;
 
-  @Option(
-      names = "--token-file",
-      paramLabel = "F",
-      description = "with a hub: the file holding the workspace's token")
-  Path tokenFile;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      description = "with a hub: give up after this long (default 60)")
-  long timeoutSeconds = 60;
+  @picocli.CommandLine.Mixin HubOptions hubOptions;
 
   @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
@@ -58,22 +48,10 @@ final class SyncCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (HubSync.isHub(target)) {
-      if (timeoutSeconds <= 0) {
-        throw new CliException(ExitCode.USAGE, "--timeout must be a positive number of seconds");
-      }
       return HubSync.run(
-          a,
-          target,
-          tokenFile,
-          java.time.Duration.ofSeconds(timeoutSeconds),
-          json,
-          spec.commandLine().getOut());
+          a, target, hubOptions.tokenFile, hubOptions.timeout(), json, spec.commandLine().getOut());
     }
-    if (tokenFile != null) {
-      throw new CliException(
-          ExitCode.USAGE,
-          "--token-file applies to a sync through a hub (ws://HOST:PORT/WORKSPACE)");
-    }
+    hubOptions.refuseWithoutHub();
     b = Path.of(target);
     if (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b)) {
       throw new CliException(ExitCode.USAGE, a + " and " + b + " are the same file");

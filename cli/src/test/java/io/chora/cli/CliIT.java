@@ -514,27 +514,9 @@ class CliIT {
     Path b = replica("phone", "INSERT INTO note VALUES (2, 'from phone')");
     Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
     Path wrong = Files.writeString(dir.resolve("wrong.token"), "not-the-team-token\n");
-    Process hub =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                ChoraProcess.JAR.toString(),
-                "hub",
-                "--port",
-                "0",
-                "--data",
-                dir.resolve("hub").toString(),
-                "--token",
-                "team=team-token-0123456789")
-            .redirectErrorStream(true)
-            .start();
     String endpoint;
-    try (var lines =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-      String line = lines.readLine();
-      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
-      endpoint = line.substring(line.indexOf("ws://")).strip();
+    try (HubProcess hub = HubProcess.start(dir.resolve("hub"))) {
+      endpoint = hub.endpoint();
       String team = endpoint + "/team";
 
       Run first = ok("sync", a.toString(), team, "--token-file", token.toString());
@@ -568,9 +550,6 @@ class CliIT {
       assertThat(noToken.err()).contains("--token-file");
       assertThat(chora("sync", b.toString(), "ws://127.0.0.1:1/no/such").exit())
           .isEqualTo(ExitCode.USAGE);
-    } finally {
-      hub.destroy();
-      assertThat(hub.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
     Run stopped = chora("sync", a.toString(), endpoint + "/team", "--token-file", token.toString());
     assertThat(stopped.exit()).as(stopped.toString()).isEqualTo(ExitCode.FAILED);
@@ -579,26 +558,8 @@ class CliIT {
 
   @Test
   void hubRelaysLiveBetweenTwoReplicas() throws Exception {
-    Process hub =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                ChoraProcess.JAR.toString(),
-                "hub",
-                "--port",
-                "0",
-                "--data",
-                dir.resolve("hub").toString(),
-                "--token",
-                "team=team-token-0123456789")
-            .redirectErrorStream(true)
-            .start();
-    try (var lines =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-      String line = lines.readLine();
-      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
-      String endpoint = line.substring(line.indexOf("ws://")).strip();
+    try (HubProcess hub = HubProcess.start(dir.resolve("hub"))) {
+      String endpoint = hub.endpoint();
       String options = "&chora.hub=" + endpoint + "/team&chora.hub.token=team-token-0123456789";
       try (Connection laptop =
               DriverManager.getConnection(
@@ -627,9 +588,6 @@ class CliIT {
         }
         assertThat(seen).containsExactly("live");
       }
-    } finally {
-      hub.destroy();
-      assertThat(hub.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
     Run badToken = chora("hub", "--data", dir.toString(), "--token", "no-equals-sign");
     assertThat(badToken.exit()).isEqualTo(ExitCode.USAGE);

@@ -276,14 +276,7 @@ final class HubClient {
     boolean news = !problem.equals(lastError) || connected;
     lastError = problem;
     warn(trouble, problem);
-    connected = false;
-    caughtUp = false;
-    inFlight = null;
-    generation++;
-    if (socket != null) {
-      socket.abort();
-      socket = null;
-    }
+    dropSocket();
     if (closed) {
       return;
     }
@@ -670,6 +663,18 @@ final class HubClient {
     return lastError == null ? "not connected" : "not connected: " + lastError;
   }
 
+  /** Leaves the current connection: what was in flight is sent again on the next one. */
+  private void dropSocket() {
+    connected = false;
+    caughtUp = false;
+    inFlight = null;
+    generation++;
+    if (socket != null) {
+      socket.abort();
+      socket = null;
+    }
+  }
+
   /** Reconnects under the file's new site, so the hub sees its hello, heads and former sites. */
   private void rejoin(String now) throws SQLException {
     LOG.log(
@@ -680,14 +685,7 @@ final class HubClient {
         site);
     site = now;
     former = own instanceof ReplicaConnection r ? r.formerSiteIds() : List.of();
-    connected = false;
-    caughtUp = false;
-    inFlight = null;
-    generation++;
-    if (socket != null) {
-      socket.abort();
-      socket = null;
-    }
+    dropSocket();
     later(this::connect, 1);
   }
 

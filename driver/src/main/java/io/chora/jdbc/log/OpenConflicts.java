@@ -33,8 +33,12 @@ import java.util.Set;
  * Cheap when the ledger has no open cell conflicts: one query per apply or fold finds that.
  */
 final class OpenConflicts {
+  /** The cell conflicts this class keeps: open ones, and unlisted ones of equal values. */
+  private static final String LIVE = "status IN ('OPEN', 'EQUAL') AND kind = 'CELL'";
+
   private final Connection conn;
   private Set<String> cells; // open cell conflicts as table, key identity and column; lazily
+  private Set<String> rows; // the rows of those cells, as table and key identity
 
   OpenConflicts(Connection conn) {
     this.conn = conn;
@@ -51,12 +55,13 @@ final class OpenConflicts {
   private Set<String> cells() throws SQLException {
     if (cells == null) {
       cells = new HashSet<>();
+      rows = new HashSet<>();
       try (PreparedStatement ps =
-              conn.prepareStatement(
-                  "SELECT tbl, pk, col FROM chora_conflicts WHERE status IN ('OPEN', 'EQUAL') AND kind = 'CELL'");
+              conn.prepareStatement("SELECT tbl, pk, col FROM chora_conflicts WHERE " + LIVE);
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           cells.add(cell(rs.getString(1), rs.getObject(2), rs.getString(3)));
+          rows.add(row(rs.getString(1), rs.getObject(2)));
         }
       }
     }
@@ -78,7 +83,8 @@ final class OpenConflicts {
     }
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "SELECT lost FROM chora_conflicts WHERE status IN ('OPEN', 'EQUAL') AND kind = 'CELL'"
+            "SELECT lost FROM chora_conflicts WHERE "
+                + LIVE
                 + " AND tbl = ? AND pk IS ? AND col = ? AND lost_site = ? AND lost_seq = ? ORDER BY"
                 + " id LIMIT 1")) {
       ps.setString(1, table);
@@ -97,8 +103,7 @@ final class OpenConflicts {
     if (anyCellConflict == null) {
       try (PreparedStatement ps =
               conn.prepareStatement(
-                  "SELECT EXISTS (SELECT 1 FROM chora_conflicts WHERE status IN ('OPEN', 'EQUAL')"
-                      + " AND kind = 'CELL')");
+                  "SELECT EXISTS (SELECT 1 FROM chora_conflicts WHERE " + LIVE + ")");
           ResultSet rs = ps.executeQuery()) {
         anyCellConflict = rs.next() && rs.getInt(1) == 1;
       }
@@ -112,6 +117,7 @@ final class OpenConflicts {
   /** A conflict was just recorded for this cell. */
   void recorded(String table, Object storedKey, String column) throws SQLException {
     cells().add(cell(table, storedKey, column));
+    rows.add(row(table, storedKey));
   }
 
   /**
@@ -135,8 +141,9 @@ final class OpenConflicts {
     List<Long> nowEqual = new ArrayList<>();
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "SELECT id, lost, lost_site, lost_seq FROM chora_conflicts WHERE status IN ('OPEN',"
-                + " 'EQUAL') AND kind = 'CELL' AND tbl = ? AND pk IS ? AND col = ?")) {
+            "SELECT id, lost, lost_site, lost_seq FROM chora_conflicts WHERE "
+                + LIVE
+                + " AND tbl = ? AND pk IS ? AND col = ?")) {
       ps.setString(1, table);
       ps.setObject(2, storedKey);
       ps.setString(3, column);
@@ -178,17 +185,10 @@ final class OpenConflicts {
   /** The row's life ended here (deleted, or a new life began): its cell conflicts are moot. */
   void rowEnded(String table, Object storedKey) throws SQLException {
     String prefix = row(table, storedKey);
-    if (cells().stream().noneMatch(c -> c.startsWith(prefix))) {
+    if (cells().isEmpty() || !rows.remove(prefix)) {
       return;
     }
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "UPDATE chora_conflicts SET status = 'SUPERSEDED' WHERE status IN ('OPEN', 'EQUAL')"
-                + " AND kind = 'CELL' AND tbl = ? AND pk IS ?")) {
-      ps.setString(1, table);
-      ps.setObject(2, storedKey);
-      ps.executeUpdate();
-    }
+    supersede(" AND tbl = ? AND pk IS ?", table, storedKey);
     cells.removeIf(c -> c.startsWith(prefix));
   }
 
@@ -198,18 +198,21 @@ final class OpenConflicts {
       return;
     }
     for (String column : columns) {
-      String cell = cell(table, storedKey, column);
-      if (cells.remove(cell)) {
-        try (PreparedStatement ps =
-            conn.prepareStatement(
-                "UPDATE chora_conflicts SET status = 'SUPERSEDED' WHERE status IN ('OPEN', 'EQUAL')"
-                    + " AND kind = 'CELL' AND tbl = ? AND pk IS ? AND col = ?")) {
-          ps.setString(1, table);
-          ps.setObject(2, storedKey);
-          ps.setString(3, column);
-          ps.executeUpdate();
-        }
+      if (cells.remove(cell(table, storedKey, column))) {
+        supersede(" AND tbl = ? AND pk IS ? AND col = ?", table, storedKey, column);
       }
+    }
+  }
+
+  /** Closes the live cell conflicts {@code where} selects as moot. */
+  private void supersede(String where, Object... args) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "UPDATE chora_conflicts SET status = 'SUPERSEDED' WHERE " + LIVE + where)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      ps.executeUpdate();
     }
   }
 }

@@ -44,6 +44,14 @@ class ForkRepairTest {
     return c;
   }
 
+  /** a.db wrote as hostA; c.db is its plain copy, to be opened with chora.site=hostA too. */
+  private void copyKeptUnderTheOriginalsSite() throws Exception {
+    try (Connection a = open("a.db", "chora.site=hostA")) {
+      write(a, "INSERT INTO note VALUES (1, 'before the copy', '')");
+    }
+    Files.copy(dir.resolve("a.db"), dir.resolve("c.db"));
+  }
+
   private static void assertConverged(Connection... replicas) throws SQLException {
     for (Connection c : replicas) {
       assertThat(chora(c).clock()).isEqualTo(chora(replicas[0]).clock());
@@ -86,10 +94,7 @@ class ForkRepairTest {
   @Test
   void aCopyKeptUnderTheOriginalsSiteAndAThirdReplicaThatGotItsBranchAllConverge()
       throws Exception {
-    try (Connection a = open("a.db", "chora.site=hostA")) {
-      write(a, "INSERT INTO note VALUES (1, 'before the copy', '')");
-    }
-    Files.copy(dir.resolve("a.db"), dir.resolve("c.db"));
+    copyKeptUnderTheOriginalsSite();
     try (Connection a = open("a.db", "");
         Connection c = open("c.db", "chora.site=hostA");
         Connection t = open("t.db", "chora.site=third")) {
@@ -169,10 +174,7 @@ class ForkRepairTest {
 
   @Test
   void aThirdReplicaStillHoldingTheMovedBranchIsRefusedUntilItRepairsToo() throws Exception {
-    try (Connection a = open("a.db", "chora.site=hostA")) {
-      write(a, "INSERT INTO note VALUES (1, 'before the copy', '')");
-    }
-    Files.copy(dir.resolve("a.db"), dir.resolve("c.db"));
+    copyKeptUnderTheOriginalsSite();
     try (Connection a = open("a.db", "");
         Connection c = open("c.db", "chora.site=hostA");
         Connection t = open("t.db", "chora.site=third")) {
@@ -204,10 +206,7 @@ class ForkRepairTest {
 
   @Test
   void aThirdReplicaRepairsAfterTheTwoSidesHaveConverged() throws Exception {
-    try (Connection a = open("a.db", "chora.site=hostA")) {
-      write(a, "INSERT INTO note VALUES (1, 'before the copy', '')");
-    }
-    Files.copy(dir.resolve("a.db"), dir.resolve("c.db"));
+    copyKeptUnderTheOriginalsSite();
     try (Connection a = open("a.db", "");
         Connection c = open("c.db", "chora.site=hostA");
         Connection t = open("t.db", "chora.site=third")) {
