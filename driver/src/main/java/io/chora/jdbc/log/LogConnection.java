@@ -56,12 +56,16 @@ public final class LogConnection extends ReplicaConnection {
       org.sqlite.Function.create(this, NextHlcFunction.NAME, new NextHlcFunction(), 1, 0);
       org.sqlite.Function.create(this, NonceFunction.NAME, new NonceFunction(), 0, 0);
       this.site = open(options);
+      GeneratedKeys keys =
+          site == null ? null : new GeneratedKeys(this, tracked, options.sqliteAddress);
       // open() ran chora's statements; the connection reaches the application as fresh as a
       // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write
       // transaction would be refused as if the application had already run a statement
       markUnused();
       this.session =
-          site == null ? null : new CaptureSession(this, options.tables, options.sqliteAddress);
+          site == null
+              ? null
+              : new CaptureSession(this, options.tables, options.sqliteAddress, keys);
       if (session != null) {
         org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
       }
@@ -96,6 +100,7 @@ public final class LogConnection extends ReplicaConnection {
         String siteId = SiteIdentity.decide(this, options.site, options.sqliteAddress);
         Map<Long, TableInfo> tracked =
             TriggerSync.sync(this, options.tables, options.sqliteAddress);
+        GeneratedKeys.schemaChanged(options.sqliteAddress); // open connections read tables again
         if (firstOpen) {
           Baseline.commit(this, tracked); // rows the file held before chora: a shared baseline
         }
@@ -321,6 +326,7 @@ public final class LogConnection extends ReplicaConnection {
           try (ChangeSetReader reader = new ChangeSetReader(wire)) {
             ApplyResult result =
                 new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(reader);
+            giveUpSharedKeyBlocks();
             remember(reader.site(), reader.clock(), 0, result.changes(), result.conflicts());
             return result;
           } catch (IOException | IllegalArgumentException e) {
@@ -339,11 +345,19 @@ public final class LogConnection extends ReplicaConnection {
         () -> {
           ApplyResult result =
               new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(changes);
+          giveUpSharedKeyBlocks();
           if (record) {
             remember(changes.site(), changes.clock(), 0, result.changes(), result.conflicts());
           }
           return result;
         });
+  }
+
+  /** See {@link KeyBlocks#GIVE_UP_SHARED}. */
+  private void giveUpSharedKeyBlocks() throws SQLException {
+    try (Statement st = plainStatement()) {
+      st.executeUpdate(KeyBlocks.GIVE_UP_SHARED);
+    }
   }
 
   /**

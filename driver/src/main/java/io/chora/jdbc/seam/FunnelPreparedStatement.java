@@ -18,7 +18,7 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
 
   FunnelPreparedStatement(SqliteConnection conn, String sql, StatementFunnel funnel)
       throws SQLException {
-    super(conn, sql);
+    super(conn, funnel.rewrite(sql));
     this.funnel = funnel;
     this.kind = SqlClassifier.SHARED.classify(sql);
     this.text = sql;
