@@ -1,5 +1,6 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.seam.PreparedText;
 import io.chora.jdbc.seam.SqlAction;
 import io.chora.jdbc.seam.StatementFunnel;
 import io.chora.jdbc.seam.SteppedStatement;
@@ -58,6 +59,11 @@ final class CaptureSession implements StatementFunnel {
   @Override
   public String rewrite(String sql) throws SQLException {
     return depth > 0 ? sql : keys.rewrite(sql);
+  }
+
+  @Override
+  public PreparedText prepare(String sql) throws SQLException {
+    return depth > 0 ? PreparedText.unchanged(sql) : keys.prepare(sql);
   }
 
   /** Runs {@code action}, a statement of {@code kind} named by {@code sql}, under capture rules. */

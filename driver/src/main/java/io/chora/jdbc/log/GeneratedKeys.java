@@ -1,8 +1,11 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.seam.PreparedText;
 import io.chora.jdbc.sql.InsertShape;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,9 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection's generated keys: which tracked tables are keyed by the rowid, the rewritten text
- * of each INSERT into them ({@link KeyRewriter}, cached by SQL text and dropped when the schema
- * changes), and the {@code chora_key} function that claims blocks ({@link KeyBlocks}). Statements
- * that are not INSERTs pay one look at their first word.
+ * of each INSERT into them ({@link KeyRewriter}, cached by SQL text), and the keys themselves, from
+ * the file's {@link KeyBlocks}. Statements that are not INSERTs pay one look at their first word.
  *
  * <p>Statements are rewritten when prepared, often inside a transaction that has not touched the
  * file yet; reading the schema there would make it a read transaction, which SQLite then refuses to
@@ -28,19 +30,25 @@ final class GeneratedKeys {
 
   private final LogConnection conn;
   private final TrackedTables tracked;
+  private final String file;
   private final AtomicLong generation;
-  private final Map<Long, TableInfo> rowidTables = new ConcurrentHashMap<>();
-  private final Map<String, String> rewritten = new HashMap<>();
-  private final KeyBlocks blocks;
+  private final Map<String, KeyRewriter.Rewrite> statements = new HashMap<>();
+  private final Map<String, KeyRewriter.Rewrite> preparedStatements = new HashMap<>();
+  private Map<Long, TableInfo> rowidTables = Map.of();
   private Map<String, KeyRewriter> byName = Map.of();
   private long seen = -1;
+
+  /** Blocks claimed in the open transaction: a rollback takes the claims back. */
+  private final List<Object[]> claimedInTransaction = new ArrayList<>();
+
+  private long claims;
 
   GeneratedKeys(LogConnection conn, TrackedTables tracked, String file) throws SQLException {
     this.conn = conn;
     this.tracked = tracked;
+    this.file = file;
     this.generation = GENERATIONS.computeIfAbsent(file, f -> new AtomicLong());
-    this.blocks = new KeyBlocks(conn, rowidTables);
-    org.sqlite.Function.create(conn, KeyBlocks.NAME, blocks, 2, 0);
+    org.sqlite.Function.create(conn, KeyFunction.NAME, new KeyFunction(this), 1, 0);
     refreshIfSchemaChanged();
   }
 
@@ -51,34 +59,81 @@ final class GeneratedKeys {
 
   /** Rows chora wrote on the user's statements so far (block claims): not the user's changes. */
   long ownRows() {
-    return blocks.claims();
+    return claims;
   }
 
-  /** {@code sql}, or its rewrite when it inserts into a rowid table without giving every key. */
+  /** The next key of table {@code id}, claiming a block when this JVM has none left. */
+  long next(long id) throws SQLException {
+    TableInfo info = rowidTables.get(id);
+    if (info == null) {
+      throw new SQLException("chora: no generated keys for table id " + id + " (dropped?)");
+    }
+    KeyBlocks blocks = KeyBlocks.of(file, conn.knownSite(), id);
+    long key = blocks.next(conn, info);
+    if (KeyBlocks.isFirstOfBlock(key)) { // claimed just now
+      claims++;
+      claimedInTransaction.add(new Object[] {blocks, key});
+    }
+    return key;
+  }
+
+  /** The transaction committed: its claims stand. */
+  void committed() {
+    claimedInTransaction.clear();
+  }
+
+  /** The transaction rolled back, and the claims in it with it. */
+  void rolledBack() {
+    for (Object[] claim : claimedInTransaction) {
+      ((KeyBlocks) claim[0]).forget(KeyBlocks.blockOf((Long) claim[1]));
+    }
+    claimedInTransaction.clear();
+  }
+
+  /** After a merge: blocks another replica picked too are given up (see {@link KeyBlocks}). */
+  void afterMerge(String site) throws SQLException {
+    for (Long id : rowidTables.keySet()) {
+      KeyBlocks.of(file, site, id).giveUpIfShared(conn, site);
+    }
+  }
+
+  /** {@code sql} for a plain statement: rewritten when it inserts into a rowid table. */
   String rewrite(String sql) throws SQLException {
+    return rewritten(sql, false).sql();
+  }
+
+  /** {@code sql} for a prepared statement: a single-row insert takes its key as a parameter. */
+  PreparedText prepare(String sql) throws SQLException {
+    KeyRewriter.Rewrite r = rewritten(sql, true);
+    if (r.keyParameter() == 0) {
+      return PreparedText.unchanged(r.sql());
+    }
+    long id = byName.get(InsertShape.parse(sql).table().toLowerCase(Locale.ROOT)).tableId();
+    return new PreparedText(r.sql(), r.keyParameter(), () -> next(id));
+  }
+
+  private KeyRewriter.Rewrite rewritten(String sql, boolean prepared) throws SQLException {
     if (!mayInsert(sql)) {
-      return sql;
+      return new KeyRewriter.Rewrite(sql, 0);
     }
     refreshIfSchemaChanged();
-    if (byName.isEmpty()) {
-      return sql;
-    }
-    String known = rewritten.get(sql);
+    Map<String, KeyRewriter.Rewrite> cache = prepared ? preparedStatements : statements;
+    KeyRewriter.Rewrite known = cache.get(sql);
     if (known != null) {
       return known;
     }
-    String out = sql;
-    InsertShape shape = InsertShape.parse(sql);
+    KeyRewriter.Rewrite out = new KeyRewriter.Rewrite(sql, 0);
+    InsertShape shape = byName.isEmpty() ? null : InsertShape.parse(sql);
     if (shape != null && (shape.schema() == null || shape.schema().equalsIgnoreCase("main"))) {
       KeyRewriter rewriter = byName.get(shape.table().toLowerCase(Locale.ROOT));
       if (rewriter != null) {
-        out = rewriter.rewrite(sql, shape);
+        out = rewriter.rewrite(sql, shape, prepared);
       }
     }
-    if (rewritten.size() >= CACHE_LIMIT) {
-      rewritten.clear();
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.clear();
     }
-    rewritten.put(sql, out);
+    cache.put(sql, out);
     return out;
   }
 
@@ -99,17 +154,19 @@ final class GeneratedKeys {
     if (now == seen) {
       return;
     }
+    Map<Long, TableInfo> tables = new HashMap<>();
     Map<String, KeyRewriter> names = new HashMap<>();
-    rowidTables.clear();
     for (Map.Entry<Long, TableInfo> e : tracked.get(conn).entrySet()) {
       TableInfo info = e.getValue();
       if (info.rowidKey()) {
-        rowidTables.put(e.getKey(), info);
+        tables.put(e.getKey(), info);
         names.put(info.name().toLowerCase(Locale.ROOT), new KeyRewriter(e.getKey(), info));
       }
     }
+    rowidTables = tables;
     byName = names;
-    rewritten.clear();
+    statements.clear();
+    preparedStatements.clear();
     seen = now;
   }
 }

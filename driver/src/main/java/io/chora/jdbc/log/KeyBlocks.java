@@ -1,33 +1,31 @@
 package io.chora.jdbc.log;
 
 import io.chora.jdbc.seam.SqliteConnection;
-import java.security.SecureRandom;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
-import org.sqlite.Function;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where a replica takes the keys SQLite would otherwise pick for a rowid table: a block of {@link
- * #SIZE} keys of its own per table, chosen at random among the blocks below 2^31 that hold no row,
- * so that replicas never pick the same keys without talking to each other (see docs/keys.md). The
- * block in use is the table's row in {@code chora_key_cursor} for the file's current site, so a
- * copied file that takes a new site also takes new blocks.
- *
- * <p>The keys themselves come from SQL that {@link KeyRewriter} puts into the application's INSERT:
- * one past the highest key in the block, read from the rowid B-tree. Only when that finds no room
- * (no block yet, or the block is full) does SQLite call {@code chora_key(table, lo)}, this class,
- * which claims a new block and hands out its keys.
+ * Where the keys SQLite would otherwise pick for a rowid table come from: blocks of {@link #SIZE}
+ * keys, each claimed by one writer of one file — this JVM's connections to the file, under its
+ * current site — at random among the blocks below 2^31 that hold no row and no claim (see
+ * docs/keys.md). Keys are then handed out from memory, one past the other, shared by the JVM's
+ * connections to the file; another process claims blocks of its own, and a copied file, which takes
+ * a new site, too. Claims are rows of {@code chora_key_blocks}, in the file, not synced: other
+ * replicas see a block as taken by its rows.
  */
-final class KeyBlocks extends Function {
-  static final String NAME = "chora_key";
-
+final class KeyBlocks {
   /**
    * Keys per block: 2^10, so 2^21 blocks below 2^31, where Java's {@code Integer} ids end. Small
    * blocks make two replicas that pick before they ever sync unlikely to pick the same one (about
-   * k^2 / 2^22 for k replicas); a claim costs two index probes and a row, once per 1,024 keys.
+   * k^2 / 2^22 for k replicas); a claim costs one statement per 1,024 keys.
    */
   static final long SIZE = 1L << 10;
 
@@ -35,112 +33,133 @@ final class KeyBlocks extends Function {
   static final long BLOCKS = (1L << 31) / SIZE;
 
   private static final int TRIES = 64;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** The block this connection claimed last per table, and the next key it hands out from it. */
-  private record Pending(long lo, long hi, long next) {}
+  /** File, site and table id → the block its inserts take keys from in this JVM. */
+  private static final Map<String, KeyBlocks> IN_USE = new ConcurrentHashMap<>();
 
-  private final SqliteConnection conn;
-  private final Map<Long, TableInfo> rowidTables;
-  private final Map<Long, Pending> pending = new HashMap<>();
-  private long claims;
+  private final long table;
 
-  KeyBlocks(SqliteConnection conn, Map<Long, TableInfo> rowidTables) {
-    this.conn = conn;
-    this.rowidTables = rowidTables;
+  /**
+   * The order in which this writer tries blocks: random, but drawn from its site and table, so a
+   * seeded test replays bit for bit; sites differ, so their orders do. Two processes of one site
+   * try the same blocks and the claim's check sends the second one on.
+   */
+  private final SplittableRandom order;
+
+  private long lo;
+  private long hi;
+  private long next = -1;
+
+  private KeyBlocks(String site, long table) {
+    this.table = table;
+    this.order = new SplittableRandom(seed(site, table));
   }
 
-  /** How many blocks this connection claimed: each claim is a row chora wrote, not the user. */
-  long claims() {
-    return claims;
+  private static long seed(String site, long table) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest((site + '\u0000' + table).getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(hash).getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  /** The keys of {@code table} in {@code file} under {@code site}, for this JVM. */
+  static KeyBlocks of(String file, String site, long table) {
+    return IN_USE.computeIfAbsent(
+        file + '\u0000' + site + '\u0000' + table, k -> new KeyBlocks(site, table));
   }
 
   /**
-   * {@code chora_key(table, lo)}: {@code lo} is the start of the block the statement's own SQL was
-   * taking keys from (null if none). Keys of that block may already be handed out by this
-   * statement's rows, so they are never handed out here; a block this function claimed is
-   * continued.
+   * The next key, claiming a block through {@code conn} when there is none or it is used up. Keys
+   * count down from the top of the block: a row another program inserts without a key gets one past
+   * the table's highest, which is then above this block, never the key this block hands out next.
    */
-  @Override
-  protected void xFunc() throws SQLException {
-    long table = value_long(0);
-    Long fastBlock = value_type(1) == org.sqlite.core.Codes.SQLITE_NULL ? null : value_long(1);
-    result(next(table, fastBlock));
+  synchronized long next(SqliteConnection conn, TableInfo info) throws SQLException {
+    if (next < lo) {
+      lo = claim(conn, info);
+      hi = lo + SIZE;
+      next = hi - 1;
+    }
+    return next--;
   }
 
-  private long next(long table, Long fastBlock) throws SQLException {
-    TableInfo info = rowidTables.get(table);
-    if (info == null) {
-      throw new SQLException("chora: no generated keys for table id " + table);
-    }
-    Pending own = pending.get(table);
-    long[] cursor = cursor(table);
-    if (own != null
-        && cursor != null
-        && cursor[0] == own.lo()
-        && (fastBlock == null || fastBlock != own.lo())) {
-      long next = Math.max(own.next(), highest(info, own.lo(), own.hi()) + 1);
-      if (next < own.hi()) {
-        pending.put(table, new Pending(own.lo(), own.hi(), next + 1));
-        return next;
-      }
-    }
-    long lo = claim(table, info);
-    pending.put(table, new Pending(lo, lo + SIZE, lo + 1));
-    return lo;
+  /** True for the first key a block hands out: {@link #next} claimed the block for it. */
+  static boolean isFirstOfBlock(long key) {
+    return key % SIZE == SIZE - 1;
   }
 
-  private long[] cursor(long table) throws SQLException {
+  /** The start of the block {@code key} is in. */
+  static long blockOf(long key) {
+    return key - key % SIZE;
+  }
+
+  /**
+   * The block claimed at {@code claimed} was rolled back with its transaction: not ours any more.
+   */
+  synchronized void forget(long claimed) {
+    if (lo == claimed) {
+      next = lo - 1;
+    }
+  }
+
+  /**
+   * After a merge: when the block now holds a row another site began, that site picked it too (two
+   * replicas chose before they synced). Both give it up; their next inserts claim new blocks.
+   */
+  synchronized void giveUpIfShared(SqliteConnection conn, String site) throws SQLException {
+    if (next < lo) {
+      return;
+    }
     try (PreparedStatement ps =
-        conn.plainPrepare("SELECT lo, hi FROM chora_key_cursor WHERE tbl = ? AND site = " + SITE)) {
+        conn.plainPrepare(
+            "SELECT 1 FROM chora_rows WHERE tbl = ? AND pk >= ? AND pk < ? AND cl % 2 = 1"
+                + " AND site <> ? LIMIT 1")) {
       ps.setLong(1, table);
+      ps.setLong(2, lo);
+      ps.setLong(3, hi);
+      ps.setString(4, site);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+        if (rs.next()) {
+          next = lo - 1;
+        }
       }
     }
   }
 
-  /** The highest key in [lo, hi), or lo - 1. */
-  private long highest(TableInfo info, long lo, long hi) throws SQLException {
+  /**
+   * Claims a random free block in one statement: the check and the claim run under SQLite's write
+   * lock together, so two writers of the file never claim one block, and no read comes first that
+   * SQLite would refuse to turn into a write (SQLITE_BUSY) once another connection wrote.
+   */
+  private long claim(SqliteConnection conn, TableInfo info) throws SQLException {
     String key = Sql.id(info.keyColumns().get(0));
     try (PreparedStatement ps =
         conn.plainPrepare(
-            "SELECT coalesce(max("
-                + key
-                + "), ? - 1) FROM "
+            "INSERT INTO chora_key_blocks(tbl, lo, site) SELECT ?1, ?2, "
+                + CaptureSchema.STORED_SITE
+                + " WHERE NOT EXISTS (SELECT 1 FROM chora_key_blocks WHERE tbl = ?1 AND lo = ?2)"
+                + " AND NOT EXISTS (SELECT 1 FROM "
                 + Sql.id(info.name())
                 + " WHERE "
                 + key
-                + " >= ? AND "
+                + " >= ?2 AND "
                 + key
-                + " < ?")) {
-      ps.setLong(1, lo);
-      ps.setLong(2, lo);
-      ps.setLong(3, hi);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  /** Picks a block with no row (live or remembered as deleted) and makes it the table's cursor. */
-  private long claim(long table, TableInfo info) throws SQLException {
-    for (int i = 0; i < TRIES; i++) {
-      long lo = (1 + RANDOM.nextLong(BLOCKS - 1)) * SIZE;
-      if (isFree(table, info, lo)) {
-        try (PreparedStatement ps =
-            conn.plainPrepare(
-                "INSERT OR REPLACE INTO chora_key_cursor(tbl, site, lo, hi) VALUES (?, "
-                    + SITE
-                    + ", ?, ?)")) {
-          ps.setLong(1, table);
-          ps.setLong(2, lo);
-          ps.setLong(3, lo + SIZE);
-          ps.executeUpdate();
+                + " < ?2 + "
+                + SIZE
+                + ") AND NOT EXISTS (SELECT 1 FROM chora_rows WHERE tbl = ?1 AND pk >= ?2"
+                + " AND pk < ?2 + "
+                + SIZE
+                + ")")) {
+      for (int i = 0; i < TRIES; i++) {
+        long candidate = (1 + order.nextLong(BLOCKS - 1)) * SIZE;
+        ps.setLong(1, table);
+        ps.setLong(2, candidate);
+        if (ps.executeUpdate() == 1) {
+          return candidate;
         }
-        claims++;
-        return lo;
       }
     }
     throw new SQLException(
@@ -152,35 +171,4 @@ final class KeyBlocks extends Function {
             + TRIES
             + " tries: the table's generated keys are used up; give new rows explicit keys");
   }
-
-  private boolean isFree(long table, TableInfo info, long lo) throws SQLException {
-    if (highest(info, lo, lo + SIZE) >= lo) {
-      return false;
-    }
-    try (PreparedStatement ps =
-        conn.plainPrepare(
-            "SELECT 1 FROM chora_rows WHERE tbl = ? AND pk >= ? AND pk < ? LIMIT 1")) {
-      ps.setLong(1, table);
-      ps.setLong(2, lo);
-      ps.setLong(3, lo + SIZE);
-      try (ResultSet rs = ps.executeQuery()) {
-        return !rs.next();
-      }
-    }
-  }
-
-  /** The site this file writes as. */
-  static final String SITE = "(SELECT value FROM chora_meta WHERE key = 'site')";
-
-  /**
-   * After a merge: a block of ours that now holds a row another site began was picked by that site
-   * too (two replicas chose it before they synced). Both give it up, so neither goes on taking keys
-   * the other may take; their next inserts claim new blocks.
-   */
-  static final String GIVE_UP_SHARED =
-      "DELETE FROM chora_key_cursor WHERE site = "
-          + SITE
-          + " AND EXISTS (SELECT 1 FROM chora_rows r WHERE r.tbl = chora_key_cursor.tbl"
-          + " AND r.pk >= chora_key_cursor.lo AND r.pk < chora_key_cursor.hi AND r.cl % 2 = 1"
-          + " AND r.site <> chora_key_cursor.site)";
 }

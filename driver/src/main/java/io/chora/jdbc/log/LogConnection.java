@@ -44,6 +44,7 @@ public final class LogConnection extends ReplicaConnection {
 
   private final long maxValueBytes;
   private final CaptureSession session;
+  private final GeneratedKeys keys;
   private final TrackedTables tracked = new TrackedTables();
   private Savepoint outermostSavepoint;
   private final HubClients.Lease hub;
@@ -56,8 +57,21 @@ public final class LogConnection extends ReplicaConnection {
       org.sqlite.Function.create(this, NextHlcFunction.NAME, new NextHlcFunction(), 1, 0);
       org.sqlite.Function.create(this, NonceFunction.NAME, new NonceFunction(), 0, 0);
       this.site = open(options);
-      GeneratedKeys keys =
-          site == null ? null : new GeneratedKeys(this, tracked, options.sqliteAddress);
+      this.keys = site == null ? null : new GeneratedKeys(this, tracked, options.sqliteAddress);
+      if (keys != null) {
+        addCommitListener(
+            new SQLiteCommitListener() {
+              @Override
+              public void onCommit() {
+                keys.committed();
+              }
+
+              @Override
+              public void onRollback() {
+                keys.rolledBack();
+              }
+            });
+      }
       // open() ran chora's statements; the connection reaches the application as fresh as a
       // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write
       // transaction would be refused as if the application had already run a statement
@@ -353,11 +367,16 @@ public final class LogConnection extends ReplicaConnection {
         });
   }
 
-  /** See {@link KeyBlocks#GIVE_UP_SHARED}. */
+  /** See {@link KeyBlocks#giveUpIfShared}. */
   private void giveUpSharedKeyBlocks() throws SQLException {
-    try (Statement st = plainStatement()) {
-      st.executeUpdate(KeyBlocks.GIVE_UP_SHARED);
+    if (keys != null) {
+      keys.afterMerge(site());
     }
+  }
+
+  /** The site as last read, without reading it again: for the hot path of generated keys. */
+  String knownSite() {
+    return site;
   }
 
   /**

@@ -35,6 +35,11 @@ public interface StatementFunnel {
     return sql;
   }
 
+  /** What to prepare for the application's {@code sql}: {@link #rewrite}, or a key parameter. */
+  default PreparedText prepare(String sql) throws SQLException {
+    return PreparedText.unchanged(rewrite(sql));
+  }
+
   /** True while everything runs untouched (chora's own work), so that no SQL is classified. */
   boolean isPassThrough();
 

@@ -37,6 +37,8 @@ public final class InsertShape {
   private final List<List<Span>> rowValues;
   private final int tailStart;
   private final boolean upsert;
+  private final List<Integer> plainParameters;
+  private final boolean otherParameters;
 
   private InsertShape(Parser p) {
     this.schema = p.schema;
@@ -50,6 +52,19 @@ public final class InsertShape {
     this.rowValues = p.rowValues.stream().map(List::copyOf).toList();
     this.tailStart = p.tailStart;
     this.upsert = p.upsert;
+    List<Integer> plain = new ArrayList<>();
+    boolean other = false;
+    for (SqlLexer.Token t : p.tokens) {
+      if (t.type() == SqlLexer.Type.PARAM) {
+        if (t.end() - t.start() == 1 && t.punct() == '?') {
+          plain.add(t.start());
+        } else {
+          other = true;
+        }
+      }
+    }
+    this.plainParameters = List.copyOf(plain);
+    this.otherParameters = other;
   }
 
   /** The shape of {@code sql}, or null when it is not one INSERT/REPLACE this class can read. */
@@ -115,6 +130,16 @@ public final class InsertShape {
     return upsert;
   }
 
+  /** Offsets of the statement's plain {@code ?} parameters, in order. */
+  public List<Integer> plainParameters() {
+    return plainParameters;
+  }
+
+  /** True when the statement also has numbered ({@code ?3}) or named ({@code :x}) parameters. */
+  public boolean hasOtherParameters() {
+    return otherParameters;
+  }
+
   /** True when {@code value} is a literal that cannot be NULL (a number or a string). */
   public static boolean isNonNullLiteral(String value) {
     String v = value.strip();
@@ -150,7 +175,7 @@ public final class InsertShape {
   /** Reads the statement token by token; any surprise throws and the shape is null. */
   private static final class Parser {
     private final String sql;
-    private final List<SqlLexer.Token> tokens;
+    final List<SqlLexer.Token> tokens;
     private int i;
     String schema;
     String table;

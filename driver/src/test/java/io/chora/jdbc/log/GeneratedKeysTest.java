@@ -37,26 +37,31 @@ class GeneratedKeysTest {
     return c;
   }
 
-  /** [lo, hi) of the block the site's inserts into {@code table} take keys from. */
-  private static long[] block(Connection c, String table) throws SQLException {
-    List<String> r =
+  /** The blocks this file's writers claimed for {@code table}. */
+  private static Set<Long> claimed(Connection c, String table) throws SQLException {
+    Set<Long> blocks = new HashSet<>();
+    for (String lo :
         rows(
             c,
-            "SELECT lo || '|' || hi FROM chora_key_cursor k JOIN chora_tables t ON t.id = k.tbl"
+            "SELECT lo FROM chora_key_blocks k JOIN chora_tables t ON t.id = k.tbl"
                 + " WHERE t.name = '"
                 + table
-                + "' AND k.site = (SELECT value FROM chora_meta WHERE key = 'site')");
-    assertThat(r).hasSize(1);
-    String[] parts = r.get(0).split("\\|");
-    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+                + "'")) {
+      blocks.add(Long.parseLong(lo));
+    }
+    return blocks;
   }
 
-  private static void assertInBlock(Connection c, String table, List<Long> keys)
+  /** Distinct keys, each in a block claimed here, none below block 1 or past 2^31. */
+  private static void assertInBlocks(Connection c, String table, List<Long> keys)
       throws SQLException {
-    long[] b = block(c, table);
-    assertThat(b[1] - b[0]).isEqualTo(KeyBlocks.SIZE);
-    assertThat(b[1]).isLessThanOrEqualTo(1L << 31);
-    assertThat(keys).allSatisfy(k -> assertThat(k).isBetween(b[0], b[1] - 1));
+    Set<Long> blocks = claimed(c, table);
+    assertThat(keys)
+        .allSatisfy(
+            k -> {
+              assertThat(k).isBetween(KeyBlocks.SIZE, (1L << 31) - 1);
+              assertThat(blocks).contains(KeyBlocks.blockOf(k));
+            });
     assertThat(new HashSet<>(keys)).hasSize(keys.size());
   }
 
@@ -86,8 +91,10 @@ class GeneratedKeysTest {
       assertThat(generated).isGreaterThanOrEqualTo(KeyBlocks.SIZE);
       ps.setString(1, "two");
       ps.executeUpdate();
-      assertThat(scalar(c, "SELECT last_insert_rowid()")).isEqualTo(generated + 1);
-      assertInBlock(c, "t", keys(c, "t"));
+      assertThat(scalar(c, "SELECT last_insert_rowid()")).isEqualTo(generated - 1);
+      assertThat(ps.getParameterMetaData().getParameterCount()).isEqualTo(1);
+      assertInBlocks(c, "t", keys(c, "t"));
+      assertThat(claimed(c, "t")).hasSize(1);
     }
   }
 
@@ -124,7 +131,8 @@ class GeneratedKeysTest {
       }
       List<Long> keys = keys(c, "t");
       assertThat(keys).hasSize(25);
-      assertInBlock(c, "t", keys);
+      assertInBlocks(c, "t", keys);
+      assertThat(claimed(c, "t")).hasSize(1);
     }
   }
 
@@ -141,35 +149,32 @@ class GeneratedKeysTest {
           "INSERT INTO t(x) VALUES ('new') ON CONFLICT(x) DO NOTHING");
       assertThat(rows(c, "SELECT id, x FROM t WHERE id < 10 ORDER BY id"))
           .containsExactly("7|seven again", "8|eight again", "9|nine");
-      assertInBlock(c, "t", List.of(scalar(c, "SELECT id FROM t WHERE x = 'new'")));
+      assertInBlocks(c, "t", List.of(scalar(c, "SELECT id FROM t WHERE x = 'new'")));
     }
   }
 
   @Test
-  void batchesAndBlocksThatFillUpGoOnInAFreshBlock() throws Exception {
+  void batchesAndStatementsThatUseUpABlockGoOnInFreshOnes() throws Exception {
+    int rows = (int) KeyBlocks.SIZE + 10;
     try (Connection c = open("a")) {
       c.setAutoCommit(false);
-      long[] first;
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO auto(x) VALUES (?)")) {
-        ps.setString(1, "first");
-        ps.executeUpdate();
-        first = block(c, "auto");
-        // the block is nearly full: the rest of the batch crosses into a new one
-        exec(c, "INSERT INTO auto VALUES (" + (first[1] - 3) + ", 'near the end')");
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < rows; i++) {
           ps.setString(1, "batch " + i);
           ps.addBatch();
         }
-        assertThat(ps.executeBatch()).containsOnly(1);
+        assertThat(ps.executeBatch()).hasSize(rows).containsOnly(1);
       }
-      exec(c, "INSERT INTO auto(x) VALUES ('m1'), ('m2'), ('m3')");
+      exec(
+          c,
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+              + rows
+              + ") INSERT INTO auto(x) SELECT 'select ' || i FROM n");
       c.commit();
       List<Long> keys = keys(c, "auto");
-      assertThat(keys).hasSize(15).doesNotHaveDuplicates();
-      long[] now = block(c, "auto");
-      assertThat(rows(c, "SELECT id FROM auto WHERE x LIKE 'm%' OR x = 'batch 9'"))
-          .allSatisfy(k -> assertThat(Long.parseLong(k)).isBetween(now[0], now[1] - 1));
-      assertThat(now[0]).isNotEqualTo(first[0]);
+      assertThat(keys).hasSize(2 * rows);
+      assertInBlocks(c, "auto", keys);
+      assertThat(claimed(c, "auto")).hasSize(3);
       // SQLite's own sequence follows the keys stored, as it does for explicit keys
       assertThat(scalar(c, "SELECT seq FROM sqlite_sequence WHERE name = 'auto'"))
           .isEqualTo(keys.stream().mapToLong(Long::longValue).max().orElseThrow());
@@ -177,19 +182,23 @@ class GeneratedKeysTest {
   }
 
   @Test
-  void aMultiRowInsertThatCrossesTheBlockEndGetsDistinctKeys() throws Exception {
+  void aRolledBackClaimIsNotKeptAndAnotherProgramsInsertDoesNotCollide() throws Exception {
     try (Connection c = open("a")) {
-      exec(c, "INSERT INTO t(x) VALUES ('first')");
-      long[] first = block(c, "t");
-      exec(c, "INSERT INTO t VALUES (" + (first[1] - 2) + ", 'near the end')");
-      exec(c, "INSERT INTO t(x) SELECT 'r' || value FROM json_each('[1,2,3,4,5,6]')");
-      List<Long> keys = keys(c, "t");
-      assertThat(keys).hasSize(8).doesNotHaveDuplicates();
-      long[] second = block(c, "t");
-      assertThat(second[0]).isNotEqualTo(first[0]);
-      assertThat(
-              rows(c, "SELECT count(*) FROM t WHERE id >= " + second[0] + " AND id < " + second[1]))
-          .containsExactly("5");
+      c.setAutoCommit(false);
+      exec(c, "INSERT INTO t(x) VALUES ('rolled back')");
+      c.rollback();
+      assertThat(claimed(c, "t")).isEmpty();
+      exec(c, "INSERT INTO t(x) VALUES ('kept')");
+      c.commit();
+      c.setAutoCommit(true);
+      assertThat(claimed(c, "t")).hasSize(1);
+      // the sqlite3 shell, or any program without chora, lets SQLite pick: one past the highest
+      try (Connection shell = Db.sqlite(dir, "a.db")) {
+        exec(shell, "INSERT INTO t(x) VALUES ('from the shell')");
+      }
+      exec(c, "INSERT INTO t(x) VALUES ('after the shell')");
+      assertThat(rows(c, "SELECT x FROM t ORDER BY x"))
+          .containsExactly("after the shell", "from the shell", "kept");
     }
   }
 
@@ -199,7 +208,7 @@ class GeneratedKeysTest {
     for (String site : new String[] {"a", "b", "c", "d", "e"}) {
       try (Connection c = open(site)) {
         exec(c, "INSERT INTO t(x) VALUES ('" + site + "')");
-        starts.add(block(c, "t")[0]);
+        starts.addAll(claimed(c, "t"));
       }
     }
     assertThat(starts).hasSize(5);
@@ -212,7 +221,9 @@ class GeneratedKeysTest {
       assertThat(Db.of(copy).siteId()).isNotEqualTo("a");
       exec(a, "INSERT INTO t(x) VALUES ('from a')");
       exec(copy, "INSERT INTO t(x) VALUES ('from the copy')");
-      assertThat(block(copy, "t")[0]).isNotEqualTo(block(a, "t")[0]);
+      long fromA = scalar(a, "SELECT id FROM t WHERE x = 'from a'");
+      long fromCopy = scalar(copy, "SELECT id FROM t WHERE x = 'from the copy'");
+      assertThat(KeyBlocks.blockOf(fromCopy)).isNotEqualTo(KeyBlocks.blockOf(fromA));
       Db.of(a).syncWith(Db.of(copy));
       assertThat(rows(a, "SELECT x FROM t ORDER BY x"))
           .containsExactly("a", "a again", "from a", "from the copy");
