@@ -40,9 +40,7 @@ public final class Ratios {
   static final List<String> ORDER =
       List.of(
           "batchInsert10k",
-          "batchInsert10kGeneratedKeys",
           "autocommitInsert",
-          "autocommitInsertGeneratedKeys",
           "pointSelect",
           "distinctStatements1k",
           "applyFresh",

@@ -21,8 +21,7 @@ record TableInfo(
     List<String> keyColumns,
     List<List<String>> uniqueKeys,
     Map<String, String> types,
-    boolean strict,
-    boolean rowidKey)
+    boolean strict)
     implements SyncedTable {
 
   boolean hasPrimaryKey() {
@@ -51,21 +50,13 @@ record TableInfo(
         List.copyOf(keys.values()),
         uniqueKeys(conn, table),
         Map.copyOf(types),
-        listed(conn, table, "strict"),
-        keys.size() == 1
-            && "INTEGER".equalsIgnoreCase(types.get(keys.firstEntry().getValue()))
-            && !listed(conn, table, "wr"));
+        isStrict(conn, table));
   }
 
-  /**
-   * A flag of the table in {@code pragma_table_list}: {@code strict}, or {@code wr} (WITHOUT
-   * ROWID). A single INTEGER PRIMARY KEY of a rowid table is the rowid, whose values SQLite picks
-   * when an insert leaves them out.
-   */
-  private static boolean listed(Connection conn, String table, String flag) throws SQLException {
+  private static boolean isStrict(Connection conn, String table) throws SQLException {
     try (java.sql.PreparedStatement ps =
         conn.prepareStatement(
-            "SELECT " + flag + " FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
+            "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getInt(1) == 1;

@@ -32,20 +32,17 @@ final class FunnelStatement extends JDBC4Statement {
 
   @Override
   public boolean execute(String sql) throws SQLException {
-    String text = funnel.rewrite(sql);
-    return run(sql, () -> super.execute(text));
+    return run(sql, () -> super.execute(sql));
   }
 
   @Override
   public ResultSet executeQuery(String sql) throws SQLException {
-    String text = funnel.rewrite(sql);
-    return run(sql, () -> super.executeQuery(text));
+    return run(sql, () -> super.executeQuery(sql));
   }
 
   @Override
   public long executeLargeUpdate(String sql) throws SQLException {
-    String text = funnel.rewrite(sql);
-    return run(sql, () -> funnel.userRows(() -> super.executeLargeUpdate(text)));
+    return run(sql, () -> funnel.userRows(() -> super.executeLargeUpdate(sql)));
   }
 
   /**
@@ -65,9 +62,6 @@ final class FunnelStatement extends JDBC4Statement {
       kinds.add(SqlClassifier.SHARED.classify((String) batch[i]));
     }
     if (kinds.stream().noneMatch(SqlKind::changesTables)) {
-      for (int i = 0; i < batchPos; i++) {
-        batch[i] = funnel.rewrite(sqls.get(i));
-      }
       return funnel.batch(kinds, super::executeLargeBatch, this);
     }
     clearBatch();
