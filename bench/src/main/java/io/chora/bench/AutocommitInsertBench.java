@@ -13,11 +13,13 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class AutocommitInsertBench extends ModeBench {
   private PreparedStatement insert;
+  private PreparedStatement insertGenerated;
   private long nextId;
 
   @Override
   void prepare() throws SQLException {
     insert = db.prepare(BenchDb.INSERT_ITEM);
+    insertGenerated = db.prepare(BenchDb.INSERT_ITEM_GENERATED);
     nextId = 1;
   }
 
@@ -25,5 +27,12 @@ public class AutocommitInsertBench extends ModeBench {
   public int autocommitInsert() throws SQLException {
     BenchDb.bindItem(insert, nextId++);
     return insert.executeUpdate();
+  }
+
+  /** The same rows with keys left to SQLite: in java mode, to the replica's key block. */
+  @Benchmark
+  public int autocommitInsertGeneratedKeys() throws SQLException {
+    BenchDb.bindGeneratedItem(insertGenerated, nextId++);
+    return insertGenerated.executeUpdate();
   }
 }

@@ -9,8 +9,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * One transaction inserting 10,000 rows through a PreparedStatement batch, in each {@code mode}.
- * Each invocation starts from an empty {@code item} table (DROP + CREATE, outside the measurement).
+ * One transaction inserting 10,000 rows through a PreparedStatement batch, in each {@code mode},
+ * with explicit keys and with keys left to SQLite. Each invocation starts from an empty {@code
+ * item} table (DROP + CREATE, outside the measurement).
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class BatchInsertBench extends ModeBench {
@@ -23,11 +24,25 @@ public class BatchInsertBench extends ModeBench {
 
   @Benchmark
   public int batchInsert10k() throws SQLException {
+    return insert(BenchDb.INSERT_ITEM, false);
+  }
+
+  /** The same rows with keys left to SQLite: in java mode, to the replica's key block. */
+  @Benchmark
+  public int batchInsert10kGeneratedKeys() throws SQLException {
+    return insert(BenchDb.INSERT_ITEM_GENERATED, true);
+  }
+
+  private int insert(String sql, boolean generated) throws SQLException {
     db.conn.setAutoCommit(false);
     int inserted = 0;
-    try (PreparedStatement ps = db.conn.prepareStatement(BenchDb.INSERT_ITEM)) {
+    try (PreparedStatement ps = db.conn.prepareStatement(sql)) {
       for (int i = 1; i <= ROWS; i++) {
-        BenchDb.bindItem(ps, i);
+        if (generated) {
+          BenchDb.bindGeneratedItem(ps, i);
+        } else {
+          BenchDb.bindItem(ps, i);
+        }
         ps.addBatch();
       }
       for (int n : ps.executeBatch()) {

@@ -38,6 +38,10 @@ final class BenchDb implements AutoCloseable {
       "CREATE TABLE item(id INTEGER PRIMARY KEY NOT NULL, name TEXT, qty INTEGER, price REAL)";
 
   static final String INSERT_ITEM = "INSERT INTO item(id, name, qty, price) VALUES (?, ?, ?, ?)";
+
+  /** The same row with the key left to SQLite (java mode: to the replica's key block). */
+  static final String INSERT_ITEM_GENERATED = "INSERT INTO item(name, qty, price) VALUES (?, ?, ?)";
+
   private static final String OPTIONS = "journal_mode=WAL&synchronous=NORMAL";
 
   final Connection conn;
@@ -120,6 +124,13 @@ final class BenchDb implements AutoCloseable {
     ps.setString(2, "n" + id);
     ps.setLong(3, id);
     ps.setDouble(4, id * 0.5);
+  }
+
+  /** Binds item {@code n} as {@link #bindItem} does, for {@link #INSERT_ITEM_GENERATED}. */
+  static void bindGeneratedItem(PreparedStatement ps, long n) throws SQLException {
+    ps.setString(1, "n" + n);
+    ps.setLong(2, n);
+    ps.setDouble(3, n * 0.5);
   }
 
   /** Inserts items {@code from}.. in batched transactions of {@code perTx} rows. */

@@ -40,7 +40,9 @@ public final class Ratios {
   static final List<String> ORDER =
       List.of(
           "batchInsert10k",
+          "batchInsert10kGeneratedKeys",
           "autocommitInsert",
+          "autocommitInsertGeneratedKeys",
           "pointSelect",
           "distinctStatements1k",
           "applyFresh",

@@ -173,7 +173,9 @@ class HibernateTest {
               session.persist(second);
               return List.of(first.getId(), second.getId());
             });
-    assertThat(tickets).containsExactly(1L, 2L);
+    long t1 = tickets.get(0);
+    long t2 = tickets.get(1);
+    assertThat(t2).isEqualTo(t1 - 1); // from this replica's key block, which counts down
 
     Project project = new Project("chora", "Chora"); // assigned id
     Task spec = project.addTask("write spec"); // id generated in Java (UUID)
@@ -185,8 +187,9 @@ class HibernateTest {
     assertThat(transactions(app))
         .containsExactly(
             List.of(
-                insert("Ticket", 1L, "id=1, priority=1, title='crash on start', version=0"),
-                insert("Ticket", 2L, "id=2, priority=3, title='typo', version=0")),
+                insert(
+                    "Ticket", t1, "id=" + t1 + ", priority=1, title='crash on start', version=0"),
+                insert("Ticket", t2, "id=" + t2 + ", priority=3, title='typo', version=0")),
             List.of(
                 insert("Project", "chora", "id='chora', description=null, name='Chora', version=0"),
                 insert(
@@ -201,7 +204,7 @@ class HibernateTest {
     // what Hibernate inserted is what it reads back by id
     app.inTransaction(
         session -> {
-          assertThat(session.find(Ticket.class, 2L).getTitle()).isEqualTo("typo");
+          assertThat(session.find(Ticket.class, t2).getTitle()).isEqualTo("typo");
           assertThat(session.find(Project.class, "chora").getTasks())
               .extracting(Task::getTitle)
               .containsExactly("review", "write spec");
@@ -210,22 +213,23 @@ class HibernateTest {
     // an update of dirty entities: one transaction, only the cells that changed
     app.inTransaction(
         session -> {
-          session.find(Ticket.class, 1L).setPriority(2);
+          session.find(Ticket.class, t1).setPriority(2);
           session.find(Task.class, review.getId()).setDone(true);
         });
     assertThat(seq(app)).isEqualTo(3);
     assertThat(transactions(app).get(2))
         .containsExactlyInAnyOrder(
-            "update Ticket[1] {priority=2, version=1}",
+            "update Ticket[" + t1 + "] {priority=2, version=1}",
             "update Task['" + review.getId() + "'] {done=1}");
   }
 
   @Test
   void aRolledBackHibernateTransactionLeavesNothing() {
     SessionFactory app = replica("app.db", "laptop");
+    Ticket kept = new Ticket("kept", 1);
     app.inTransaction(
         session -> {
-          session.persist(new Ticket("kept", 1));
+          session.persist(kept);
           session.persist(new Project("kept", "Kept"));
         });
     List<List<String>> before = transactions(app);
@@ -235,11 +239,11 @@ class HibernateTest {
       session.beginTransaction();
       Ticket ticket = new Ticket("rolled back", 1);
       session.persist(ticket); // IDENTITY: the INSERT has already run
-      assertThat(ticket.getId()).isEqualTo(2L);
+      assertThat(ticket.getId()).isEqualTo(kept.getId() - 1);
       Project project = new Project("gone", "Gone");
       project.addTask("never");
       session.persist(project);
-      session.find(Ticket.class, 1L).setTitle("changed, then rolled back");
+      session.find(Ticket.class, kept.getId()).setTitle("changed, then rolled back");
       session.remove(session.find(Project.class, "kept"));
       session.flush(); // every write has reached SQLite
       long tasks = session.doReturningWork(c -> Db.scalar(c, "SELECT count(*) FROM Task"));
@@ -337,17 +341,19 @@ class HibernateTest {
   @Test
   void aStaleVersionIsRefusedAndLeavesNoChange() {
     SessionFactory app = replica("app.db", "laptop");
-    app.inTransaction(session -> session.persist(new Ticket("login fails", 2)));
+    Ticket ticket0 = new Ticket("login fails", 2);
+    app.inTransaction(session -> session.persist(ticket0));
+    long id = ticket0.getId();
 
     EntityManager mine = app.createEntityManager();
     EntityManager theirs = app.createEntityManager(); // a long conversation: it holds the entity
     try {
       theirs.getTransaction().begin();
-      Ticket read = theirs.find(Ticket.class, 1L); // version 0
+      Ticket read = theirs.find(Ticket.class, id); // version 0
       theirs.getTransaction().commit();
 
       mine.getTransaction().begin();
-      mine.find(Ticket.class, 1L).setTitle("login fails on Android");
+      mine.find(Ticket.class, id).setTitle("login fails on Android");
       mine.getTransaction().commit(); // version 1
 
       theirs.getTransaction().begin();
@@ -363,10 +369,10 @@ class HibernateTest {
 
     assertThat(seq(app)).isEqualTo(2);
     assertThat(transactions(app).get(1))
-        .containsExactly("update Ticket[1] {title='login fails on Android', version=1}");
+        .containsExactly("update Ticket[" + id + "] {title='login fails on Android', version=1}");
     app.inTransaction(
         session -> {
-          Ticket ticket = session.find(Ticket.class, 1L);
+          Ticket ticket = session.find(Ticket.class, id);
           assertThat(ticket.getPriority()).isEqualTo(2);
           assertThat(ticket.getVersion()).isEqualTo(1);
         });
@@ -384,15 +390,17 @@ class HibernateTest {
         open(
             configuration("app.db", "laptop")
                 .jdbcUrl(prefix + dir.resolve("app.db") + "?journal_mode=WAL&busy_timeout=10000"));
-    app.inTransaction(session -> session.persist(new Ticket("login fails", 2)));
+    Ticket ticket0 = new Ticket("login fails", 2);
+    app.inTransaction(session -> session.persist(ticket0));
+    long id = ticket0.getId();
 
     EntityManager mine = app.createEntityManager();
     EntityManager theirs = app.createEntityManager();
     try {
       mine.getTransaction().begin();
       theirs.getTransaction().begin();
-      Ticket read = theirs.find(Ticket.class, 1L); // their read transaction starts here
-      mine.find(Ticket.class, 1L).setTitle("login fails on Android");
+      Ticket read = theirs.find(Ticket.class, id); // their read transaction starts here
+      mine.find(Ticket.class, id).setTitle("login fails on Android");
       mine.getTransaction().commit();
 
       read.setPriority(1);
@@ -585,12 +593,13 @@ class HibernateTest {
   }
 
   /**
-   * IDENTITY keys are allocated by each replica's SQLite alone: two replicas hand out the same id
-   * for different rows, and chora, which identifies rows by primary key, takes them for one row.
-   * Keys made without the database (UUIDs, as Project and Task have) do not collide.
+   * IDENTITY keys come from each replica's own key block (docs/keys.md): two replicas that insert
+   * offline never hand out the same id, so both tickets survive the sync under the ids Hibernate
+   * was given. Keys made without the database (UUIDs, as Project and Task have) do not collide
+   * either.
    */
   @Test
-  void identityKeysFromTwoReplicasCollideUuidKeysDoNot() {
+  void identityKeysFromTwoReplicasNeverCollideNorDoUuidKeys() {
     SessionFactory laptop = replica("laptop.db", "laptop");
     SessionFactory phone = replica("phone.db", "phone");
     laptop.inTransaction(session -> session.persist(new Ticket("laptop's ticket", 1)));
@@ -605,8 +614,9 @@ class HibernateTest {
           session -> {
             List<Ticket> tickets =
                 session.createSelectionQuery("from Ticket", Ticket.class).getResultList();
-            assertThat(tickets).hasSize(1); // two tickets went in, one id came out
-            assertThat(tickets.get(0).getId()).isEqualTo(1L);
+            assertThat(tickets)
+                .extracting(Ticket::getTitle)
+                .containsExactlyInAnyOrder("laptop's ticket", "phone's ticket");
             assertThat(
                     session
                         .createSelectionQuery(
@@ -616,7 +626,9 @@ class HibernateTest {
           });
     }
     String ticket = "SELECT id, title, priority FROM Ticket";
-    assertThat(rows(laptop, ticket)).isEqualTo(rows(phone, ticket)).hasSize(1);
+    assertThat(rows(laptop, ticket + " ORDER BY id"))
+        .isEqualTo(rows(phone, ticket + " ORDER BY id"))
+        .hasSize(2);
   }
 
   private static String uuid() {
@@ -689,10 +701,11 @@ class HibernateTest {
             ids.add(ticket.getId());
           }
         });
-    assertThat(ids).containsExactly(1L, 2L, 3L);
+    long first = ids.get(0);
+    assertThat(ids).containsExactly(first, first - 1, first - 2);
     assertThat(statements.stream().filter(sql -> sql.equals("select last_insert_rowid()")))
         .hasSize(getGeneratedKeys ? 0 : 3);
-    assertThat(rows(app, "SELECT rowid, id, title FROM Ticket ORDER BY id"))
-        .containsExactly("1|1|t0", "2|2|t1", "3|3|t2");
+    assertThat(rows(app, "SELECT " + first + " - rowid, " + first + " - id, title FROM Ticket"))
+        .containsExactlyInAnyOrder("0|0|t0", "1|1|t1", "2|2|t2");
   }
 }

@@ -41,6 +41,9 @@ final class CaptureSchema {
         + " col TEXT NOT NULL, kept, kept_site TEXT, kept_seq INTEGER, kept_hlc INTEGER, lost,"
         + " lost_site TEXT, lost_seq INTEGER, lost_hlc INTEGER, status TEXT NOT NULL DEFAULT"
         + " 'OPEN', kind TEXT NOT NULL DEFAULT 'CELL')",
+    // the blocks of generated keys writers of this file claimed (KeyBlocks); not synced
+    "CREATE TABLE IF NOT EXISTS chora_key_blocks(tbl INTEGER NOT NULL, lo INTEGER NOT NULL, site"
+        + " TEXT, PRIMARY KEY (tbl, lo)) WITHOUT ROWID",
     // the rows a merge removed to keep a UNIQUE or FOREIGN KEY constraint, one line a column
     "CREATE TABLE IF NOT EXISTS chora_conflict_rows(conflict INTEGER NOT NULL, col TEXT NOT NULL,"
         + " value, PRIMARY KEY (conflict, col)) WITHOUT ROWID"
@@ -57,6 +60,7 @@ final class CaptureSchema {
           "chora_cells",
           "chora_conflicts",
           "chora_conflict_rows",
+          "chora_key_blocks",
           "chora_peers",
           "chora_syncs",
           "chora_commit",
@@ -97,7 +101,7 @@ final class CaptureSchema {
       "SELECT op FROM chora_log WHERE op <> " + LogOp.MAYBE_REPLACED + " ORDER BY id DESC LIMIT 1";
 
   /** The site this file writes as; the marker trigger reads it at each commit. */
-  private static final String STORED_SITE = "(SELECT value FROM chora_meta WHERE key = 'site')";
+  static final String STORED_SITE = "(SELECT value FROM chora_meta WHERE key = 'site')";
 
   private static final String[] MARKER = {
     "CREATE VIEW IF NOT EXISTS chora_commit(site) AS SELECT NULL",

@@ -1,5 +1,6 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.seam.PreparedText;
 import io.chora.jdbc.seam.SqlAction;
 import io.chora.jdbc.seam.StatementFunnel;
 import io.chora.jdbc.seam.SteppedStatement;
@@ -37,13 +38,15 @@ final class CaptureSession implements StatementFunnel {
   private final String label;
   private final SqlTransactions sqlTransaction = new SqlTransactions();
   private final Map<String, SteppedStatement> prepared = new HashMap<>();
+  private final GeneratedKeys keys;
   private int depth;
   private boolean commitPending;
   private Statement cursorOwner;
   private long userChanges = -1;
 
-  CaptureSession(LogConnection conn, Set<String> onlyTables, String label) {
+  CaptureSession(LogConnection conn, Set<String> onlyTables, String label, GeneratedKeys keys) {
     this.conn = conn;
+    this.keys = keys;
     this.onlyTables = onlyTables;
     this.label = label;
   }
@@ -51,6 +54,16 @@ final class CaptureSession implements StatementFunnel {
   @Override
   public boolean isPassThrough() {
     return depth > 0;
+  }
+
+  @Override
+  public String rewrite(String sql) throws SQLException {
+    return depth > 0 ? sql : keys.rewrite(sql);
+  }
+
+  @Override
+  public PreparedText prepare(String sql) throws SQLException {
+    return depth > 0 ? PreparedText.unchanged(sql) : keys.prepare(sql);
   }
 
   /** Runs {@code action}, a statement of {@code kind} named by {@code sql}, under capture rules. */
@@ -66,13 +79,14 @@ final class CaptureSession implements StatementFunnel {
 
   /**
    * sqlite-jdbc counts an update's rows as the growth of total_changes(), which includes the rows
-   * capture triggers append to the log: those are taken back out.
+   * capture triggers append to the log and the key blocks chora claims: those are taken back out.
    */
   @Override
   public long userRows(SqlAction<Long> update) throws SQLException {
     long logged = logSize();
+    long claimed = keys.ownRows();
     long count = update.run();
-    return count - Math.max(0, logSize() - logged);
+    return count - Math.max(0, logSize() - logged) - (keys.ownRows() - claimed);
   }
 
   /** A batch of SQL strings without table DDL: one write, unless it controls transactions. */
@@ -252,6 +266,7 @@ final class CaptureSession implements StatementFunnel {
   /** Re-reads the schema and brings the capture triggers up to date. */
   void refreshTriggers() throws SQLException {
     internal(() -> TriggerSync.sync(conn, onlyTables, label));
+    GeneratedKeys.schemaChanged(label);
   }
 
   /** Runs chora's own work: nothing inside it is wrapped or refreshed again. */

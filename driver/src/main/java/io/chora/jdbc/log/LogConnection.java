@@ -44,6 +44,7 @@ public final class LogConnection extends ReplicaConnection {
 
   private final long maxValueBytes;
   private final CaptureSession session;
+  private final GeneratedKeys keys;
   private final TrackedTables tracked = new TrackedTables();
   private Savepoint outermostSavepoint;
   private final HubClients.Lease hub;
@@ -56,12 +57,29 @@ public final class LogConnection extends ReplicaConnection {
       org.sqlite.Function.create(this, NextHlcFunction.NAME, new NextHlcFunction(), 1, 0);
       org.sqlite.Function.create(this, NonceFunction.NAME, new NonceFunction(), 0, 0);
       this.site = open(options);
+      this.keys = site == null ? null : new GeneratedKeys(this, tracked, options.sqliteAddress);
+      if (keys != null) {
+        addCommitListener(
+            new SQLiteCommitListener() {
+              @Override
+              public void onCommit() {
+                keys.committed();
+              }
+
+              @Override
+              public void onRollback() {
+                keys.rolledBack();
+              }
+            });
+      }
       // open() ran chora's statements; the connection reaches the application as fresh as a
       // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write
       // transaction would be refused as if the application had already run a statement
       markUnused();
       this.session =
-          site == null ? null : new CaptureSession(this, options.tables, options.sqliteAddress);
+          site == null
+              ? null
+              : new CaptureSession(this, options.tables, options.sqliteAddress, keys);
       if (session != null) {
         org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
       }
@@ -96,6 +114,7 @@ public final class LogConnection extends ReplicaConnection {
         String siteId = SiteIdentity.decide(this, options.site, options.sqliteAddress);
         Map<Long, TableInfo> tracked =
             TriggerSync.sync(this, options.tables, options.sqliteAddress);
+        GeneratedKeys.schemaChanged(options.sqliteAddress); // open connections read tables again
         if (firstOpen) {
           Baseline.commit(this, tracked); // rows the file held before chora: a shared baseline
         }
@@ -321,6 +340,7 @@ public final class LogConnection extends ReplicaConnection {
           try (ChangeSetReader reader = new ChangeSetReader(wire)) {
             ApplyResult result =
                 new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(reader);
+            giveUpSharedKeyBlocks();
             remember(reader.site(), reader.clock(), 0, result.changes(), result.conflicts());
             return result;
           } catch (IOException | IllegalArgumentException e) {
@@ -339,11 +359,24 @@ public final class LogConnection extends ReplicaConnection {
         () -> {
           ApplyResult result =
               new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(changes);
+          giveUpSharedKeyBlocks();
           if (record) {
             remember(changes.site(), changes.clock(), 0, result.changes(), result.conflicts());
           }
           return result;
         });
+  }
+
+  /** See {@link KeyBlocks#giveUpIfShared}. */
+  private void giveUpSharedKeyBlocks() throws SQLException {
+    if (keys != null) {
+      keys.afterMerge(site());
+    }
+  }
+
+  /** The site as last read, without reading it again: for the hot path of generated keys. */
+  String knownSite() {
+    return site;
   }
 
   /**

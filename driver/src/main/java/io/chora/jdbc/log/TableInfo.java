@@ -21,7 +21,8 @@ record TableInfo(
     List<String> keyColumns,
     List<List<String>> uniqueKeys,
     Map<String, String> types,
-    boolean strict)
+    boolean strict,
+    boolean rowidKey)
     implements SyncedTable {
 
   boolean hasPrimaryKey() {
@@ -50,13 +51,21 @@ record TableInfo(
         List.copyOf(keys.values()),
         uniqueKeys(conn, table),
         Map.copyOf(types),
-        isStrict(conn, table));
+        listed(conn, table, "strict"),
+        keys.size() == 1
+            && "INTEGER".equalsIgnoreCase(types.get(keys.firstEntry().getValue()))
+            && !listed(conn, table, "wr"));
   }
 
-  private static boolean isStrict(Connection conn, String table) throws SQLException {
+  /**
+   * A flag of the table in {@code pragma_table_list}: {@code strict}, or {@code wr} (WITHOUT
+   * ROWID). A single INTEGER PRIMARY KEY of a rowid table is the rowid, whose values SQLite picks
+   * when an insert leaves them out.
+   */
+  private static boolean listed(Connection conn, String table, String flag) throws SQLException {
     try (java.sql.PreparedStatement ps =
         conn.prepareStatement(
-            "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
+            "SELECT " + flag + " FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getInt(1) == 1;

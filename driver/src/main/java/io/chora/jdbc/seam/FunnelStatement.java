@@ -32,17 +32,20 @@ final class FunnelStatement extends JDBC4Statement {
 
   @Override
   public boolean execute(String sql) throws SQLException {
-    return run(sql, () -> super.execute(sql));
+    String text = funnel.rewrite(sql);
+    return run(sql, () -> super.execute(text));
   }
 
   @Override
   public ResultSet executeQuery(String sql) throws SQLException {
-    return run(sql, () -> super.executeQuery(sql));
+    String text = funnel.rewrite(sql);
+    return run(sql, () -> super.executeQuery(text));
   }
 
   @Override
   public long executeLargeUpdate(String sql) throws SQLException {
-    return run(sql, () -> funnel.userRows(() -> super.executeLargeUpdate(sql)));
+    String text = funnel.rewrite(sql);
+    return run(sql, () -> funnel.userRows(() -> super.executeLargeUpdate(text)));
   }
 
   /**
@@ -62,6 +65,9 @@ final class FunnelStatement extends JDBC4Statement {
       kinds.add(SqlClassifier.SHARED.classify((String) batch[i]));
     }
     if (kinds.stream().noneMatch(SqlKind::changesTables)) {
+      for (int i = 0; i < batchPos; i++) {
+        batch[i] = funnel.rewrite(sqls.get(i));
+      }
       return funnel.batch(kinds, super::executeLargeBatch, this);
     }
     clearBatch();

@@ -27,6 +27,19 @@ public interface StatementFunnel {
         }
       };
 
+  /**
+   * The text to prepare or run for the application's {@code sql}: java mode gives generated keys
+   * from the replica's own key space this way. Parameters keep their numbers.
+   */
+  default String rewrite(String sql) throws SQLException {
+    return sql;
+  }
+
+  /** What to prepare for the application's {@code sql}: {@link #rewrite}, or a key parameter. */
+  default PreparedText prepare(String sql) throws SQLException {
+    return PreparedText.unchanged(rewrite(sql));
+  }
+
   /** True while everything runs untouched (chora's own work), so that no SQL is classified. */
   boolean isPassThrough();
 

@@ -100,14 +100,17 @@ class CaptureTest {
         c.prepareStatement("INSERT INTO item(name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, "k");
       assertThat(ps.executeUpdate()).isEqualTo(1);
+      long key;
       try (ResultSet keys = ps.getGeneratedKeys()) {
         assertThat(keys.next()).isTrue();
-        assertThat(keys.getLong(1)).isEqualTo(1);
+        key = keys.getLong(1);
       }
+      assertThat(Db.scalar(c, "SELECT id FROM item")).isEqualTo(key);
+      assertThat(Db.scalar(c, "SELECT last_insert_rowid()")).isEqualTo(key);
+      assertThat(transactions(c))
+          .containsExactly(
+              List.of("insert item[" + key + "] {id=" + key + ", name='k', qty=null}"));
     }
-    assertThat(Db.scalar(c, "SELECT last_insert_rowid()")).isEqualTo(1);
-    assertThat(transactions(c))
-        .containsExactly(List.of("insert item[1] {id=1, name='k', qty=null}"));
   }
 
   @Test
