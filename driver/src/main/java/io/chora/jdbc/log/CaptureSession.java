@@ -58,12 +58,13 @@ final class CaptureSession implements StatementFunnel {
 
   @Override
   public String rewrite(String sql) throws SQLException {
-    return depth > 0 ? sql : keys.rewrite(sql);
+    // the key rewrite may read the schema: chora's own reads, not statements to commit around
+    return depth > 0 ? sql : internal(() -> keys.rewrite(sql));
   }
 
   @Override
   public PreparedText prepare(String sql) throws SQLException {
-    return depth > 0 ? PreparedText.unchanged(sql) : keys.prepare(sql);
+    return depth > 0 ? PreparedText.unchanged(sql) : internal(() -> keys.prepare(sql));
   }
 
   /** Runs {@code action}, a statement of {@code kind} named by {@code sql}, under capture rules. */

@@ -30,21 +30,31 @@ final class FunnelStatement extends JDBC4Statement {
     return funnel.run(SqlClassifier.SHARED.classify(sql), sql, action, this);
   }
 
+  /**
+   * sqlite-jdbc ends this statement's previous run when the next one starts; that happens here
+   * before the rewrite, which may read the schema, and SQLite refuses those reads while, say, a
+   * {@code PRAGMA journal_mode=WAL} run by this statement is still open.
+   */
+  private String rewrite(String sql) throws SQLException {
+    internalClose();
+    return funnel.rewrite(sql);
+  }
+
   @Override
   public boolean execute(String sql) throws SQLException {
-    String text = funnel.rewrite(sql);
+    String text = rewrite(sql);
     return run(sql, () -> super.execute(text));
   }
 
   @Override
   public ResultSet executeQuery(String sql) throws SQLException {
-    String text = funnel.rewrite(sql);
+    String text = rewrite(sql);
     return run(sql, () -> super.executeQuery(text));
   }
 
   @Override
   public long executeLargeUpdate(String sql) throws SQLException {
-    String text = funnel.rewrite(sql);
+    String text = rewrite(sql);
     return run(sql, () -> funnel.userRows(() -> super.executeLargeUpdate(text)));
   }
 

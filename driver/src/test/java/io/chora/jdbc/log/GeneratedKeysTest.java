@@ -136,6 +136,22 @@ class GeneratedKeysTest {
     }
   }
 
+  /** Seen in CI: the rewrite read the new table while this statement's PRAGMA was still open. */
+  @Test
+  void oneStatementRunsAPragmaThenTableDdlThenAnInsert() throws Exception {
+    try (Connection c = Db.chora(dir, "pragma.db", "chora.site=p");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)");
+      st.execute("PRAGMA journal_mode=WAL");
+      st.execute("INSERT INTO note(title) VALUES ('first')");
+      st.execute("CREATE TABLE other(id INTEGER PRIMARY KEY, y TEXT)");
+      st.execute("PRAGMA journal_mode");
+      st.execute("INSERT INTO other(y) VALUES ('second')");
+      assertInBlocks(c, "note", List.of(scalar(c, "SELECT id FROM note")));
+      assertInBlocks(c, "other", List.of(scalar(c, "SELECT id FROM other")));
+    }
+  }
+
   @Test
   void explicitKeysAndUpsertsStayAsTheApplicationWroteThem() throws Exception {
     try (Connection c = open("a")) {
