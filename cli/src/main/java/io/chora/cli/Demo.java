@@ -18,9 +18,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The README demo: two replicas of a notes app written with plain JDBC on {@code jdbc:chora:}. They
- * edit offline (one edit of the same field on both), sync, converge, and the losing edit waits in
- * the conflict ledger. The only chora-specific lines are the unwraps.
+ * The README demo: two replicas of a notes app written with plain JDBC on {@code jdbc:chora:}, its
+ * ids numbered by SQLite ({@code INTEGER PRIMARY KEY}). They edit offline (one edit of the same
+ * field on both, a new note on each), sync, converge, and the losing edit waits in the conflict
+ * ledger. The only chora-specific lines are the unwraps.
  */
 final class Demo {
   private final PrintStream out;
@@ -37,18 +38,20 @@ final class Demo {
   private void run(Path dir) throws SQLException {
     try (Connection laptop = open(dir, "laptop");
         Connection phone = open(dir, "phone")) {
-      say("1. The laptop writes notes, like any JDBC app would");
-      writeLikeAnyApp(laptop);
+      say("1. The laptop writes notes, like any JDBC app would; SQLite numbers them");
+      long groceries = writeLikeAnyApp(laptop);
       showLog(laptop.unwrap(ChoraConnection.class));
 
       say("2. First sync: the phone gets everything");
       sync(laptop, phone);
       dump("phone", phone);
 
-      say("3. Offline, both edit the same note's title; the phone also stars it");
-      update(laptop, "UPDATE note SET title = 'groceries for the weekend' WHERE id = 1");
-      update(phone, "UPDATE note SET title = 'GROCERIES', stars = 5 WHERE id = 1");
-      update(phone, "INSERT INTO note(id, title, body) VALUES (10, 'from the phone', 'hi')");
+      say("3. Offline, both edit the same note's title; the phone also stars it; each adds a note");
+      update(
+          laptop, "UPDATE note SET title = ? WHERE id = ?", "groceries for the weekend", groceries);
+      update(phone, "UPDATE note SET title = ?, stars = 5 WHERE id = ?", "GROCERIES", groceries);
+      out.println("  the laptop's new note got id " + insert(laptop, "from the laptop"));
+      out.println("  the phone's new note got id " + insert(phone, "from the phone"));
 
       say("4. Sync both ways: both replicas end with the same rows");
       sync(laptop, phone);
@@ -79,8 +82,9 @@ final class Demo {
     return conn;
   }
 
-  private static void writeLikeAnyApp(Connection conn) throws SQLException {
-    update(conn, "INSERT INTO note(title, body) VALUES ('groceries', 'milk, eggs')");
+  /** Returns the id SQLite gave the first note. */
+  private static long writeLikeAnyApp(Connection conn) throws SQLException {
+    long groceries = insert(conn, "groceries");
     conn.setAutoCommit(false);
     try (PreparedStatement ps =
         conn.prepareStatement("INSERT INTO note(title, body, stars) VALUES (?, ?, ?)")) {
@@ -96,11 +100,29 @@ final class Demo {
     update(conn, "DELETE FROM note WHERE title = 'tabs vs spaces'");
     conn.rollback(); // nothing of a rolled-back transaction is recorded
     conn.setAutoCommit(true);
+    return groceries;
   }
 
-  private static void update(Connection conn, String sql) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.executeUpdate(sql);
+  /** Inserts a note, leaving its id to SQLite, and returns the id it got. */
+  private static long insert(Connection conn, String title) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "INSERT INTO note(title, body) VALUES (?, '…')", Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, title);
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  private static void update(Connection conn, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        ps.setObject(i + 1, values[i]);
+      }
+      ps.executeUpdate();
     }
   }
 
@@ -133,7 +155,7 @@ final class Demo {
       while (rs.next()) {
         rows.append(
             String.format(
-                "%n    %2d  %-28s %s",
+                "%n    %10d  %-28s %s",
                 rs.getLong(1),
                 rs.getString(2),
                 rs.getObject(3) == null ? "" : "★" + rs.getObject(3)));

@@ -39,8 +39,15 @@ final class LiveDemo {
         awaitConnected(laptop);
         awaitConnected(phone);
         long start = System.nanoTime();
+        long id;
         try (Statement st = laptop.createStatement()) {
-          st.executeUpdate("INSERT INTO note(id, title) VALUES (20, 'written live on the laptop')");
+          st.executeUpdate(
+              "INSERT INTO note(title) VALUES ('written live on the laptop')",
+              Statement.RETURN_GENERATED_KEYS);
+          try (ResultSet keys = st.getGeneratedKeys()) {
+            keys.next();
+            id = keys.getLong(1);
+          }
         }
         RemoteChanges changes = heard.poll(10, TimeUnit.SECONDS);
         if (changes == null) {
@@ -48,8 +55,8 @@ final class LiveDemo {
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         out.printf(
-            "  the phone heard %s from %s after %d ms; its note 20: '%s'%n",
-            changes.keysByTable(), changes.origin(), ms, title(phone));
+            "  the phone heard %s from %s after %d ms; its note %d: '%s'%n",
+            changes.keysByTable(), changes.origin(), ms, id, title(phone, id));
       }
     }
   }
@@ -69,9 +76,9 @@ final class LiveDemo {
     }
   }
 
-  private static String title(Connection c) throws SQLException {
+  private static String title(Connection c, long id) throws SQLException {
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT title FROM note WHERE id = 20")) {
+        ResultSet rs = st.executeQuery("SELECT title FROM note WHERE id = " + id)) {
       return rs.next() ? rs.getString(1) : "(missing)";
     }
   }

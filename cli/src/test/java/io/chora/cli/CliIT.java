@@ -61,10 +61,10 @@ class CliIT {
     Run run = ok("demo", "--dir", dir.resolve("demo").toString());
     assertThat(run.out())
         .contains("Sync both ways: both replicas end with the same rows")
-        .contains("clocks: laptop {laptop=3, phone=2}, phone {laptop=3, phone=2}")
+        .contains("clocks: laptop {laptop=4, phone=2}, phone {laptop=4, phone=2}")
         .containsPattern(
-            "the phone heard \\{note=\\[\\[20\\]\\]\\} from laptop after \\d+ ms;"
-                + " its note 20: 'written live on the laptop'")
+            "the phone heard \\{note=\\[\\[(\\d+)\\]\\]\\} from laptop after \\d+ ms;"
+                + " its note \\1: 'written live on the laptop'")
         .contains("chora status " + dir.resolve("demo").resolve("laptop.db"));
     Run again = chora("demo", "--dir", dir.resolve("demo").toString());
     assertThat(again.exit()).isEqualTo(ExitCode.USAGE);
