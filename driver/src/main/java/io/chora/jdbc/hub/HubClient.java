@@ -98,6 +98,8 @@ final class HubClient {
   // what was last logged as a WARNING, so a retry that meets the same trouble stays quiet
   private Trouble warned;
   private int refusedPushes;
+  // retries come after 20, 40, 80 … ms: about 2.3 s of refusals before a WARNING
+  private static final int REFUSALS_BEFORE_WARNING = 8;
 
   /**
    * The kinds of trouble a user must hear of, each logged at WARNING once when it begins (not at
@@ -468,13 +470,14 @@ final class HubClient {
     inFlight = null;
     reason = reason + forkHint(reason);
     lastError = "the hub refused a push: " + reason;
-    // most nacks pass by themselves (the push came before its dependencies): loud only if the
-    // retry is refused too
-    if (++refusedPushes >= 2) {
+    // most nacks pass by themselves (the push came before its dependencies, which another
+    // replica is pushing right now): loud only once refusals went on for a while
+    if (++refusedPushes >= REFUSALS_BEFORE_WARNING) {
       warn(Trouble.PUSH_REFUSED, "the hub at " + address.endpoint() + " refused a push: " + reason);
     }
-    // most often its dependencies have not reached the hub yet: try again a little later
-    later(this::pushQuietly, 1000);
+    // try again soon, then less often: a live write waited a whole second for a retry when two
+    // replicas joined at once (seen in the demo), while a refusal that stays costs little
+    later(this::pushQuietly, Math.min(1000, 20L << Math.min(refusedPushes - 1, 6)));
   }
 
   // ---- pushing ---------------------------------------------------------------------------
@@ -489,10 +492,11 @@ final class HubClient {
     }
     try {
       long version = dataVersion();
-      if (version != seenDataVersion) {
-        seenDataVersion = version;
-        pushIfNeeded();
-      } else if (attempt < 50) {
+      boolean changed = version != seenDataVersion;
+      seenDataVersion = version;
+      // a change seen may be an earlier commit of another connection, not the one announced:
+      // until something of this replica's is to send, the announced commit has not landed yet
+      if ((!changed || pushIfNeeded()) && attempt < 50) {
         later(() -> awaitCommitThenPush(attempt + 1), 1);
       }
     } catch (SQLException e) {
@@ -516,15 +520,18 @@ final class HubClient {
     }
   }
 
-  /** Sends the hub this replica's transactions it lacks, as one envelope; one at a time. */
-  private void pushIfNeeded() throws SQLException {
+  /**
+   * Sends the hub this replica's transactions it lacks, as one envelope; one at a time. Returns
+   * whether there was nothing of this replica's to send (so a commit just announced is not here).
+   */
+  private boolean pushIfNeeded() throws SQLException {
     if (own == null) {
-      return;
+      return false;
     }
     String now = own.siteId();
     if (!now.equals(site)) {
       rejoin(now); // a fork repair or a new chora.site moved the file: hello again as that site
-      return;
+      return false;
     }
     VectorClock mine = own.clock();
     acknowledged = hubClock.get(site);
@@ -536,8 +543,11 @@ final class HubClient {
       }
     }
     long acked = hubClock.get(origin);
-    if (!connected || inFlight != null || mine.get(origin) <= acked) {
-      return;
+    if (!connected || inFlight != null) {
+      return false; // what is new goes once connected, or when the hub took the push in flight
+    }
+    if (mine.get(origin) <= acked) {
+      return true;
     }
     long wait = lastPush + PUSH_INTERVAL_NANOS - System.nanoTime();
     if (wait > 0) {
@@ -550,7 +560,7 @@ final class HubClient {
             },
             Math.max(1, wait / 1_000_000));
       }
-      return;
+      return false;
     }
     // the peer "has" every other site's transactions this replica has: only origin's are exported
     Map<String, Long> hubHas = new TreeMap<>(mine.entries());
@@ -559,7 +569,7 @@ final class HubClient {
     ChangeSet set =
         own instanceof ReplicaConnection r ? r.transactionsSince(peer) : own.changesSince(peer);
     if (set.isEmpty()) {
-      return;
+      return true;
     }
     Envelope envelope = envelope(origin, set);
     String message = HubProtocol.push(envelope);
@@ -569,11 +579,12 @@ final class HubClient {
               + message.length()
               + " bytes, over the hub's frame limit";
       warn(Trouble.TOO_LARGE, lastError);
-      return;
+      return false;
     }
     inFlight = envelope;
     lastPush = System.nanoTime();
     send(message);
+    return false;
   }
 
   /** The set's transactions of {@code origin} as one envelope, its clock narrowed to their deps. */
