@@ -3,6 +3,7 @@ package io.chora.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chora.it.orm.Comment;
 import io.chora.it.orm.Project;
 import io.chora.it.orm.Task;
 import io.chora.it.orm.Ticket;
@@ -17,6 +18,8 @@ import jakarta.persistence.PessimisticLockException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -69,7 +72,7 @@ class HibernateTest {
   /** One replica, configured as docs/integrations.md shows it. */
   private HibernatePersistenceConfiguration configuration(String file, String site) {
     return new HibernatePersistenceConfiguration("app")
-        .managedClasses(Project.class, Task.class, Ticket.class)
+        .managedClasses(Project.class, Task.class, Ticket.class, Comment.class)
         .jdbcUrl(
             "jdbc:chora:"
                 + dir.resolve(file)
@@ -631,6 +634,64 @@ class HibernateTest {
         .hasSize(2);
   }
 
+  /**
+   * Two replicas persist tickets with comments offline (Long and Integer IDENTITY ids, a child
+   * referencing its parent by the parent's generated id): after the sync every entity exists once
+   * on both, under the id Hibernate was given, and every comment still belongs to its ticket.
+   */
+  @Test
+  void identityParentsAndChildrenFromTwoReplicasKeepTheirIdsAndReferences() {
+    SessionFactory laptop = replica("laptop.db", "laptop");
+    SessionFactory phone = replica("phone.db", "phone");
+    Map<Integer, String> given = new TreeMap<>(); // comment id -> "ticket title/comment text"
+    for (SessionFactory replica : List.of(laptop, phone)) {
+      String site = replica == laptop ? "laptop" : "phone";
+      for (int tx = 0; tx < 2; tx++) {
+        List<Comment> comments = new ArrayList<>();
+        int round = tx;
+        replica.inTransaction(
+            session -> {
+              for (int t = 0; t < 3; t++) {
+                Ticket ticket = new Ticket(site + " ticket " + round + "." + t, t);
+                session.persist(ticket);
+                for (int k = 0; k < 2; k++) {
+                  Comment comment = new Comment(ticket, "comment " + k);
+                  session.persist(comment);
+                  comments.add(comment);
+                }
+              }
+            });
+        for (Comment c : comments) {
+          assertThat(given.put(c.getId(), c.getTicket().getTitle() + "/" + c.getText()))
+              .as("comment id " + c.getId() + " handed out twice")
+              .isNull();
+          assertThat(c.getId()).isGreaterThanOrEqualTo(1024);
+        }
+      }
+    }
+
+    sync(laptop, phone);
+
+    for (SessionFactory replica : List.of(laptop, phone)) {
+      replica.inTransaction(
+          session -> {
+            Map<Integer, String> stored = new TreeMap<>();
+            for (Comment c :
+                session.createSelectionQuery("from Comment", Comment.class).getResultList()) {
+              stored.put(c.getId(), c.getTicket().getTitle() + "/" + c.getText());
+            }
+            assertThat(stored).isEqualTo(given);
+            assertThat(
+                    session
+                        .createSelectionQuery("select count(*) from Ticket", Long.class)
+                        .getSingleResult())
+                .isEqualTo(12);
+          });
+    }
+    String comments = "SELECT id, text, ticket_id FROM Comment ORDER BY id";
+    assertThat(rows(laptop, comments)).isEqualTo(rows(phone, comments)).hasSize(24);
+  }
+
   private static String uuid() {
     return UUID.randomUUID().toString();
   }
@@ -646,7 +707,7 @@ class HibernateTest {
   void identityKeyLosesItsTypeUnderHibernatesDefaultColumnOrder() {
     try (SessionFactory plain =
         new HibernatePersistenceConfiguration("plain")
-            .managedClasses(Project.class, Task.class, Ticket.class)
+            .managedClasses(Project.class, Task.class, Ticket.class, Comment.class)
             .jdbcUrl("jdbc:sqlite:" + dir.resolve("plain.db"))
             .property("hibernate.dialect", "org.hibernate.community.dialect.SQLiteDialect")
             .schemaToolingAction(Action.CREATE)

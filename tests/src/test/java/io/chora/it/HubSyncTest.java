@@ -18,10 +18,17 @@ import io.chora.jdbc.testing.SyncMode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +81,81 @@ class HubSyncTest {
     assertThat(status.configured()).isTrue();
     assertThat(status.caughtUp()).isTrue();
     assertThat(status.lastError()).isNull();
+  }
+
+  /**
+   * Three replicas insert at once, live, leaving every key to SQLite (a prepared insert reading its
+   * generated key, RETURNING, several VALUES rows, INSERT … SELECT, a batch): every row reaches
+   * every replica once, under the key its writer was told.
+   */
+  @Test
+  void replicasInsertingLiveWithGeneratedKeysKeepEveryRowOnceUnderItsKey() throws Exception {
+    List<Connection> all = List.of(replica("r0"), replica("r1"), replica("r2"));
+    for (Connection c : all) {
+      await("connected", () -> Db.of(c).hubStatus().caughtUp());
+    }
+    Map<Long, String> told = new ConcurrentHashMap<>();
+    List<Thread> writers = new ArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (int r = 0; r < all.size(); r++) {
+      Connection c = all.get(r);
+      String site = "r" + r;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  insertEveryWay(c, site, told);
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
+      writers.add(t);
+      t.start();
+    }
+    for (Thread t : writers) {
+      t.join(60_000);
+    }
+    assertThat(failures).isEmpty();
+    await("the replicas agree", () -> sameRows(all.toArray(Connection[]::new)));
+    List<String> titles = rows(all.get(0), "SELECT title FROM note");
+    assertThat(titles).doesNotHaveDuplicates().hasSize(3 * 5 * 6);
+    for (Map.Entry<Long, String> e : told.entrySet()) {
+      assertThat(rows(all.get(0), "SELECT title FROM note WHERE id = " + e.getKey()))
+          .containsExactly(e.getValue());
+    }
+    assertThat(told).hasSize(3 * 5 * 2);
+  }
+
+  /** Five rounds of six notes each, in every form of insert that leaves the key to SQLite. */
+  private static void insertEveryWay(Connection c, String site, Map<Long, String> told)
+      throws SQLException {
+    for (int round = 0; round < 5; round++) {
+      String p = site + "." + round + ".";
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO note(title) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, p + "prepared");
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          told.put(keys.getLong(1), p + "prepared");
+        }
+      }
+      try (Statement st = c.createStatement();
+          ResultSet back =
+              st.executeQuery(
+                  "INSERT INTO note(id, title) VALUES (NULL, '" + p + "returning') RETURNING id")) {
+        back.next();
+        told.put(back.getLong(1), p + "returning");
+      }
+      exec(c, "INSERT INTO note(title) VALUES ('" + p + "rows a'), ('" + p + "rows b')");
+      exec(c, "INSERT INTO note(title) SELECT column1 FROM (VALUES ('" + p + "select'))");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO note(title) VALUES (?)")) {
+        ps.setString(1, p + "batch");
+        ps.addBatch();
+        ps.executeBatch();
+      }
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chora.jdbc.testing.Db;
 import io.chora.sync.Change;
+import io.chora.sync.ChangeKind;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.Conflict;
 import io.chora.sync.Dot;
@@ -17,10 +18,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -79,6 +83,32 @@ final class EndChecks {
       checkModel(rows0);
       checkLedger();
     }
+    if (trial.features.contains(Feature.GENERATED_KEYS)) {
+      checkGeneratedKeys();
+    }
+  }
+
+  /**
+   * Keys left to SQLite (those above {@link Workload#ITEMS}, which no other write names) were each
+   * created by one replica only, and fit in 31 bits.
+   */
+  private void checkGeneratedKeys() {
+    Map<Object, Set<String>> creators = new HashMap<>();
+    for (Transaction t : trial.recorder.committed) {
+      for (Change c : t.changes()) {
+        if (c.table().equals("item")
+            && c.kind() == ChangeKind.INSERT
+            && (Long) c.key().get(0) > Workload.ITEMS) {
+          creators.computeIfAbsent(c.key().get(0), k -> new TreeSet<>()).add(t.dot().site());
+          trial.stats.add("generated keys");
+        }
+      }
+    }
+    creators.forEach(
+        (key, sites) -> {
+          assertThat(sites).as(trial.ctx("replicas that created item " + key)).hasSize(1);
+          assertThat((Long) key).as(trial.ctx("generated key")).isLessThan(1L << 31);
+        });
   }
 
   /**

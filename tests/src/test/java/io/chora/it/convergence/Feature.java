@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * What a workload may use beyond the tables {@code item} and {@code tag} and the writes every mode
  * takes, and which {@link SyncMode} supports what: the one place that knows that native mode
- * (cr-sqlite) refuses UNIQUE columns, foreign keys, key changes and nullable key columns, and
- * merges by its own rule.
+ * (cr-sqlite) refuses UNIQUE columns, foreign keys, key changes and nullable key columns, does not
+ * keep generated keys apart, and merges by its own rule.
  */
 public enum Feature {
   /** Key columns declared without NOT NULL (cr-sqlite wants NOT NULL on every key column). */
@@ -22,6 +22,12 @@ public enum Feature {
   FOREIGN_KEYS,
   /** Table {@code person}, whose UNIQUE email concurrent writes claim. */
   UNIQUE_COLUMNS,
+  /**
+   * INSERTs into {@code item} that leave its key to SQLite. Java mode takes each key from the
+   * replica's own key block, so no two replicas create one key; cr-sqlite lets SQLite pick, and
+   * replicas pick alike.
+   */
+  GENERATED_KEYS,
   /**
    * The merge rule the reference {@link Model} folds: causal lengths, then per cell the last writer
    * by (HLC, site id). Java mode's; cr-sqlite orders cells by its column versions instead.

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * delete any parent while others add children or visits under it.
  */
 public final class Workload {
-  private static final int ITEMS = 10;
+  static final int ITEMS = 10;
   private static final int TAGGED = 5;
   private static final String[] LABELS = {"a", "b", "c"};
   private static final int SHARED_CHILDREN = 6;
@@ -189,6 +189,7 @@ public final class Workload {
       case "otherItem" -> 1L + ((Long) earlier.get(0) + rnd.nextInt(ITEMS - 1)) % ITEMS;
       case "absentItem" -> absentItem(r);
       case "presentItem" -> pick(keys(r, "SELECT id FROM item"));
+      case "generatedItem" -> pick(keys(r, "SELECT id FROM item WHERE id > " + ITEMS));
       case "name" -> "n" + rnd.nextInt(40);
       case "qty" -> rnd.nextInt(10) == 0 ? null : (long) rnd.nextInt(-5, 50);
       case "small" -> (long) rnd.nextInt(1, 30);

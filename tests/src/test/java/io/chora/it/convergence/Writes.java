@@ -1,6 +1,7 @@
 package io.chora.it.convergence;
 
 import static io.chora.it.convergence.Feature.FOREIGN_KEYS;
+import static io.chora.it.convergence.Feature.GENERATED_KEYS;
 import static io.chora.it.convergence.Feature.KEY_CHANGES;
 import static io.chora.it.convergence.Feature.UNIQUE_COLUMNS;
 
@@ -110,7 +111,16 @@ final class Writes {
               UNIQUE_COLUMNS),
           new Write("~UPDATE person SET email = {email} WHERE id = {person}", UNIQUE_COLUMNS),
           new Write("UPDATE person SET name = {name} WHERE id = {person}", UNIQUE_COLUMNS),
-          new Write("DELETE FROM person WHERE id = {person}", UNIQUE_COLUMNS));
+          new Write("DELETE FROM person WHERE id = {person}", UNIQUE_COLUMNS),
+          new Write("INSERT INTO item(name, qty) VALUES ({name}, {qty})", GENERATED_KEYS),
+          new Write(
+              "INSERT INTO item(id, name, qty) VALUES (NULL, {name}, {qty}), (NULL, {name}, {qty})",
+              GENERATED_KEYS),
+          new Write(
+              "INSERT INTO item(name, qty) SELECT name || '*', qty FROM item WHERE id = {presentItem}",
+              GENERATED_KEYS),
+          new Write("UPDATE item SET name = {name} WHERE id = {generatedItem}", GENERATED_KEYS),
+          new Write("DELETE FROM item WHERE id = {generatedItem}", GENERATED_KEYS));
 
   /** The templates {@code features} allow, in their order here. */
   static List<String> allowedBy(Set<Feature> features) {

@@ -8,7 +8,8 @@ import jakarta.persistence.Version;
 
 /**
  * An entity with a database-generated IDENTITY id: SQLite's rowid, read back with {@code select
- * last_insert_rowid()}. Fine on one replica; two replicas allocate the same ids independently.
+ * last_insert_rowid()}. Through chora the id comes from the replica's own key block, so two
+ * replicas never allocate the same one (docs/keys.md).
  */
 @Entity
 public class Ticket {
