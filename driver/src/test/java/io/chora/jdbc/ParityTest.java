@@ -131,4 +131,77 @@ class ParityTest {
     }
     assertThat(chora).containsExactlyElementsOf(plain);
   }
+
+  /**
+   * The metadata lists of a replica are those of the same schema under sqlite-jdbc: chora's own
+   * tables, views and their automatic indexes (cr-sqlite's too, in native mode) are left out.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"java", "crsqlite"})
+  void metadataShowsTheApplicationsSchemaOnly(String mode) throws SQLException {
+    List<String> plain;
+    List<String> chora;
+    try (Connection c = Db.sqlite(dir, "plain.db")) {
+      plain = metadata(c);
+    }
+    try (Connection c = Db.chora(dir, "chora.db", "chora.mode=" + mode)) {
+      chora = metadata(c);
+      // sqlite-jdbc's own view, unfiltered, is one unwrap away
+      try (ResultSet rs =
+          c.unwrap(org.sqlite.SQLiteConnection.class)
+              .getSQLiteDatabaseMetaData()
+              .getTables(null, null, "%", null)) {
+        assertThat(rows(rs, "TABLE_NAME")).hasSizeGreaterThan(plain.size() / 10);
+      }
+    }
+    assertThat(chora).containsExactlyElementsOf(plain);
+    assertThat(String.join("\n", plain)).contains("note").contains("tag").doesNotContain("chora_");
+  }
+
+  /** What a schema browser reads: tables, columns, keys and indexes of every table it lists. */
+  private static List<String> metadata(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE note(id INTEGER PRIMARY KEY NOT NULL, title TEXT, stars REAL)");
+      st.execute(
+          // no REFERENCES: native mode (cr-sqlite) refuses checked foreign keys
+          "CREATE TABLE tag(note INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (note, label))");
+      st.execute("CREATE INDEX note_title ON note(title)");
+      st.execute("CREATE VIEW starred AS SELECT * FROM note WHERE stars > 0");
+      st.execute("INSERT INTO note(title) VALUES ('a')");
+    }
+    java.sql.DatabaseMetaData meta = c.getMetaData();
+    List<String> seen = new ArrayList<>();
+    List<String> tables;
+    try (ResultSet rs = meta.getTables(null, null, null, null)) {
+      tables = rows(rs, "TABLE_NAME", "TABLE_TYPE");
+    }
+    seen.addAll(tables);
+    try (ResultSet rs = meta.getTables(null, null, "%", new String[] {"TABLE", "VIEW"})) {
+      seen.addAll(rows(rs, "TABLE_NAME"));
+    }
+    try (ResultSet rs = meta.getColumns(null, null, "%", "%")) {
+      seen.addAll(rows(rs, "TABLE_NAME", "COLUMN_NAME", "TYPE_NAME", "NULLABLE"));
+    }
+    for (String table : List.of("note", "tag")) {
+      try (ResultSet rs = meta.getPrimaryKeys(null, null, table)) {
+        seen.addAll(rows(rs, "TABLE_NAME", "COLUMN_NAME", "KEY_SEQ"));
+      }
+      try (ResultSet rs = meta.getIndexInfo(null, null, table, false, false)) {
+        seen.addAll(rows(rs, "TABLE_NAME", "INDEX_NAME", "COLUMN_NAME"));
+      }
+    }
+    return seen;
+  }
+
+  private static List<String> rows(ResultSet rs, String... columns) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    while (rs.next()) {
+      List<String> row = new ArrayList<>();
+      for (String column : columns) {
+        row.add(rs.getString(column));
+      }
+      rows.add(String.join("|", row));
+    }
+    return rows;
+  }
 }

@@ -86,6 +86,11 @@ final class NativeConnection extends ReplicaConnection {
   // ---- statements and hooks ---------------------------------------------------------------
 
   @Override
+  protected boolean isOwnObject(String name) {
+    return NativeSchema.isOwn(name);
+  }
+
+  @Override
   protected StatementFunnel funnel() {
     return ddl; // null while sqlite-jdbc's constructor runs
   }

@@ -146,6 +146,11 @@ final class NativeSchema {
     return orphans;
   }
 
+  /** One of cr-sqlite's tables ({@code crsql_*}, {@code T__crsql_*}) or chora's. */
+  static boolean isOwn(String name) {
+    return name.startsWith("crsql_") || name.contains("__crsql_") || OBJECT_NAMES.contains(name);
+  }
+
   /** The application's tables: neither SQLite's, cr-sqlite's nor chora's. */
   private static List<String> userTables(SqliteConnection conn) throws SQLException {
     return Sql.queryStrings(

@@ -176,6 +176,11 @@ public final class LogConnection extends ReplicaConnection {
   }
 
   @Override
+  protected boolean isOwnObject(String name) {
+    return TriggerSync.isOwnTable(name);
+  }
+
+  @Override
   protected StatementFunnel funnel() {
     return session; // null while sqlite-jdbc's constructor runs, and for a read-only file
   }

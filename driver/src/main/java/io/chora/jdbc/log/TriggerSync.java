@@ -35,6 +35,11 @@ final class TriggerSync {
               java.util.stream.Stream.of(io.chora.jdbc.shared.SyncHistory.HUB_TABLE))
           .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
+  /** One of chora's own tables or views. */
+  static boolean isOwnTable(String name) {
+    return OWN_TABLES.contains(name);
+  }
+
   /**
    * Bookkeeping of schema migration tools (Flyway, Liquibase): each replica runs its migrations
    * itself, so their history is its own. Tracked only when {@code chora.tables} names them.

@@ -1,5 +1,6 @@
 package io.chora.jdbc.seam;
 
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,6 +21,24 @@ public abstract class SqliteConnection extends JDBC4Connection {
   protected SqliteConnection(String url, String fileName, Properties properties)
       throws SQLException {
     super(url, fileName, properties);
+  }
+
+  private AppMetaData appMetaData;
+
+  /**
+   * Whether {@code name} is one of the engine's own tables or views, which the application's
+   * metadata leaves out ({@link AppMetaData}).
+   */
+  protected abstract boolean isOwnObject(String name);
+
+  /** The application's schema without the engine's own tables ({@link AppMetaData}). */
+  @Override
+  public DatabaseMetaData getMetaData() throws SQLException {
+    checkOpen();
+    if (appMetaData == null) {
+      appMetaData = new AppMetaData(this);
+    }
+    return appMetaData;
   }
 
   /**
