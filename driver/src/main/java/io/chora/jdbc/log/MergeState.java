@@ -168,6 +168,9 @@ final class MergeState implements AutoCloseable {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (rs.getInt(3) != LogOp.COMMIT) {
+            if (rs.getString(6) != null && ofAnotherLife(rs)) {
+              continue; // a removal of a life that gave way to another under its key
+            }
             open.add(new long[] {rs.getLong(2), rs.getInt(3), rs.getLong(5), rs.getLong(1)});
             keys.add(rs.getObject(4));
             continue;
@@ -275,6 +278,12 @@ final class MergeState implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether a logged row names a life (site, seq) other than the one its key holds now. */
+  private boolean ofAnotherLife(ResultSet rs) throws SQLException {
+    RowState r = row(rs.getLong(2), rs.getObject(4));
+    return r == null || !new Dot(rs.getString(6), rs.getLong(7)).equals(r.life());
   }
 
   /** Whether a row with this stored key is in its table now. */
