@@ -23,6 +23,12 @@ public enum Feature {
   /** Table {@code person}, whose UNIQUE email concurrent writes claim. */
   UNIQUE_COLUMNS,
   /**
+   * Table {@code memo}, keyed by the rowid, into which replicas insert under the same small keys:
+   * rows created concurrently under one key are two records, one kept whole and the other in the
+   * ledger ({@code SAME_KEY}), never blended. Java mode's rule; cr-sqlite merges them cell by cell.
+   */
+  ROWID_RECORDS,
+  /**
    * The merge rule the reference {@link Model} folds: causal lengths, then per cell the last writer
    * by (HLC, site id). Java mode's; cr-sqlite orders cells by its column versions instead.
    */

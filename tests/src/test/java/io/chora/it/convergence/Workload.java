@@ -51,6 +51,9 @@ public final class Workload {
   /** Per replica, the items it has held, for re-inserts. */
   private final List<Set<Long>> seen = new ArrayList<>();
 
+  /** Inserts into {@code memo} so far: each names its row's owner, unique across replicas. */
+  private int owners;
+
   /** Whether the current unit of work wrote to {@code item} or {@code tag}. */
   boolean modeledWrite;
 
@@ -209,6 +212,8 @@ public final class Workload {
       case "visit" -> 1L + rnd.nextInt(8);
       case "person" -> 1L + rnd.nextInt(6);
       case "email" -> rnd.nextInt(8) == 0 ? null : "e" + rnd.nextInt(4);
+      case "memo" -> 1L + rnd.nextInt(4);
+      case "owner" -> "r" + r + "." + owners++; // each insert a record of its own
       default -> throw new IllegalArgumentException(name);
     };
   }

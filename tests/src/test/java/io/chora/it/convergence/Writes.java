@@ -2,6 +2,7 @@ package io.chora.it.convergence;
 
 import static io.chora.it.convergence.Feature.FOREIGN_KEYS;
 import static io.chora.it.convergence.Feature.KEY_CHANGES;
+import static io.chora.it.convergence.Feature.ROWID_RECORDS;
 import static io.chora.it.convergence.Feature.UNIQUE_COLUMNS;
 
 import java.util.List;
@@ -110,7 +111,13 @@ final class Writes {
               UNIQUE_COLUMNS),
           new Write("~UPDATE person SET email = {email} WHERE id = {person}", UNIQUE_COLUMNS),
           new Write("UPDATE person SET name = {name} WHERE id = {person}", UNIQUE_COLUMNS),
-          new Write("DELETE FROM person WHERE id = {person}", UNIQUE_COLUMNS));
+          new Write("DELETE FROM person WHERE id = {person}", UNIQUE_COLUMNS),
+          new Write( // replicas pick the same small keys: concurrent creations collide
+              "~INSERT INTO memo(id, owner) VALUES ({memo}, {owner})", ROWID_RECORDS),
+          new Write("INSERT INTO memo(owner) VALUES ({owner})", ROWID_RECORDS), // a generated key
+          new Write( // what a blend would give away: a body whose owner is another row's
+              "UPDATE memo SET body = owner || ':' || {name} WHERE id = {memo}", ROWID_RECORDS),
+          new Write("DELETE FROM memo WHERE id = {memo}", ROWID_RECORDS));
 
   /** The templates {@code features} allow, in their order here. */
   static List<String> allowedBy(Set<Feature> features) {
