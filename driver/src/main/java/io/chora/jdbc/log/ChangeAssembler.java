@@ -139,16 +139,17 @@ final class ChangeAssembler {
   }
 
   /**
-   * An update or delete of a row life that gave way to another life under its key: a delete still
-   * to tell (no later generation of the key followed it), or an update of a life the ledger keeps,
-   * with the values the ledger holds.
+   * An update or delete of a row life that gave way to another life under its key: its delete, or
+   * an update of a life the ledger keeps, with the values the ledger holds.
    */
   private Change ofGivenWayLife(
       LoggedRow row, TableInfo table, List<Object> key, MergeState.RowState now, Set<String> sent)
       throws SQLException {
     String once = KeyCodec.rowId(row.table(), row.key()) + row.life() + row.op();
     if (row.op() == LogOp.DELETE) {
-      return row.mask() >= now.cl() && sent.add(once)
+      // sent even after a later generation: a replica that listed the life as lost to it learns
+      // that its own replica deleted it
+      return sent.add(once)
           ? new Change(table.name(), key, ChangeKind.DELETE, row.mask(), Map.of(), row.life())
           : null;
     }

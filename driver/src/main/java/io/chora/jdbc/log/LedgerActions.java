@@ -77,6 +77,7 @@ final class LedgerActions {
     }
     Map<String, Object> row = new java.util.LinkedHashMap<>(conflict.lostRow());
     row.remove(table.keyColumns().get(0));
+    endLostLife(conn, tableId, conflict);
     try {
       writer.insert(table, java.util.List.of(key), row);
     } catch (SQLException e) {
@@ -92,6 +93,24 @@ final class LedgerActions {
           e.getSQLState(),
           e.getErrorCode(),
           e);
+    }
+  }
+
+  /**
+   * Logs, in the restoring transaction, the end of the lost life under its old key (a delete that
+   * names it, which the fold leaves alone: the key holds another life), so that every replica
+   * closes its entry of that row instead of offering to restore it a second time.
+   */
+  private static void endLostLife(Connection conn, long tableId, Conflict conflict)
+      throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        conn.prepareStatement(
+            "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) SELECT ?, "
+                + LogOp.DELETE
+                + ", pk, cl + 1, lost_site, lost_seq FROM chora_conflicts WHERE id = ?")) {
+      ps.setLong(1, tableId);
+      ps.setLong(2, conflict.id());
+      ps.executeUpdate();
     }
   }
 

@@ -4,6 +4,7 @@ import static io.chora.jdbc.testing.Db.exec;
 import static io.chora.jdbc.testing.Db.rows;
 import static io.chora.jdbc.testing.Db.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chora.jdbc.ChoraConnection;
 import io.chora.jdbc.testing.Db;
@@ -120,7 +121,11 @@ class SameKeyRowsTest {
       chora(b).syncWith(chora(a));
       for (Connection r : List.of(a, b)) {
         assertThat(notes(r)).containsExactly("1|from b|b", fresh + "|from a|a");
+        // restored once: no replica offers it again
+        assertThat(sameKey(r)).as("open SAME_KEY conflicts").isEmpty();
       }
+      assertThatThrownBy(() -> chora(a).restoreConflict(lost.id()))
+          .hasMessageContaining("already restored");
     }
   }
 
