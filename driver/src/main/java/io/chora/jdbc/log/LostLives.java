@@ -2,6 +2,8 @@ package io.chora.jdbc.log;
 
 import io.chora.sync.Conflict;
 import io.chora.sync.Dot;
+import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -151,6 +153,29 @@ final class LostLives implements AutoCloseable {
       ps.setLong(6, from);
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * The dependencies of the transaction that began {@code life}, from its commit marker; those of
+   * {@code fallback} when this replica does not have it (one scan of the log: only when another
+   * replica's later generation ends a live row).
+   */
+  VectorClock depsOf(Dot life, Transaction fallback) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT deps FROM chora_log WHERE op = "
+                + LogOp.COMMIT
+                + " AND site = ? AND seq = ?")) {
+      ps.setString(1, life.site());
+      ps.setLong(2, life.seq());
+      try (ResultSet rs = ps.executeQuery()) {
+        String deps = rs.next() ? rs.getString(1) : null;
+        if (deps != null) {
+          return VectorClock.parse(deps);
+        }
+      }
+    }
+    return fallback.deps();
   }
 
   /** Later writes of a lost life: its columns take the values they wrote. */

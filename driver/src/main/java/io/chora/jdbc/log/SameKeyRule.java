@@ -4,6 +4,7 @@ import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Dot;
 import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,8 +91,11 @@ final class SameKeyRule {
       return new Outcome(Decision.KEEP_LOCAL, recordIncoming(tx, table, stored, change));
     }
     if (theirs > ours) {
-      // a later generation ends the row; one its writer never saw is a record lost, not deleted
-      boolean unseen = tx.deps().get(mine.site()) < mine.seq();
+      // a later generation ends the row; one whose creator never saw it is a record lost, not
+      // deleted (the creator's knowledge, not this change's: a set may leave out the insert of a
+      // life deleted since, and a deleter that knew this row only as a lost one did not end it)
+      VectorClock creator = incoming.equals(tx.dot()) ? tx.deps() : lives.depsOf(incoming, tx);
+      boolean unseen = creator.get(mine.site()) < mine.seq();
       return new Outcome(Decision.CELLS, unseen ? recordLocal(table, stored, local, current) : 0);
     }
     // an earlier generation: a row this replica never had (its transaction is new here), created
