@@ -278,8 +278,11 @@ final class ConstraintKeeper implements AutoCloseable {
         log.setInt(2, effect.op());
         log.setObject(3, effect.key());
         Dot life = effect.life(); // a removal of a row life, told as that life's (see LoggedRow)
-        log.setObject(
-            4, effect.op() == LogOp.UPDATE ? effect.mask() : life == null ? null : effect.cl());
+        Object cols = effect.op() == LogOp.UPDATE ? (Object) effect.mask() : null;
+        if (life != null) {
+          cols = effect.cl(); // a removal that names its life holds its causal length
+        }
+        log.setObject(4, cols);
         log.setString(5, life == null ? null : life.site());
         log.setObject(6, life == null ? null : life.seq());
         log.executeUpdate();
