@@ -18,6 +18,7 @@ public final class Change {
   private final ChangeKind kind;
   private final long causalLength;
   private final Map<String, Object> values;
+  private final Dot life;
 
   /** A change to the first life of a row: causal length 1, or 2 for its delete. */
   public Change(String table, List<Object> key, ChangeKind kind, Map<String, Object> values) {
@@ -34,6 +35,21 @@ public final class Change {
       ChangeKind kind,
       long causalLength,
       Map<String, Object> values) {
+    this(table, key, kind, causalLength, values, null);
+  }
+
+  /**
+   * A change that names the row life it belongs to: {@code life} is the transaction whose insert
+   * began that life (null when unknown, as in sets of format version 2 and older). Two rows that
+   * different replicas created concurrently under one rowid key are two lives, never one row.
+   */
+  public Change(
+      String table,
+      List<Object> key,
+      ChangeKind kind,
+      long causalLength,
+      Map<String, Object> values,
+      Dot life) {
     if (causalLength < 1 || (causalLength % 2 == 0) != (kind == ChangeKind.DELETE)) {
       throw new IllegalArgumentException(
           "causal length "
@@ -56,6 +72,17 @@ public final class Change {
     this.kind = kind;
     this.causalLength = causalLength;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.life = life;
+  }
+
+  /** The transaction whose insert began the row life this change belongs to; null: unknown. */
+  public Dot life() {
+    return life;
+  }
+
+  /** This change with other values, of the same row life. */
+  public Change withValues(Map<String, Object> newValues) {
+    return new Change(table, key, kind, causalLength, newValues, life);
   }
 
   public String table() {
@@ -87,6 +114,7 @@ public final class Change {
         && c.table.equals(table)
         && c.kind == kind
         && c.causalLength == causalLength
+        && java.util.Objects.equals(c.life, life)
         && SqlValues.equal(c.key, key)
         && SqlValues.equal(c.values, values);
   }

@@ -211,6 +211,7 @@ public final class ChangeSetReader implements AutoCloseable {
     List<Object> key = null;
     ChangeKind kind = null;
     Long causalLength = null;
+    Dot life = null;
     Map<String, Object> values = new LinkedHashMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a change field");
@@ -218,6 +219,7 @@ public final class ChangeSetReader implements AutoCloseable {
         case "table" -> table = text();
         case "kind" -> kind = ChangeKind.fromWire(text());
         case "cl" -> causalLength = integer();
+        case "life" -> life = readLife();
         case "key" -> {
           expect(json.nextToken(), JsonToken.START_ARRAY, "the key array");
           key = new ArrayList<>();
@@ -245,7 +247,19 @@ public final class ChangeSetReader implements AutoCloseable {
     if (kind == ChangeKind.DELETE && !values.isEmpty()) {
       throw fail("a delete carries no values");
     }
-    return new Change(table, key, kind, causalLength, values);
+    return new Change(table, key, kind, causalLength, values, life);
+  }
+
+  /** {@code ["site", seq]}: the transaction that began a row's life. */
+  private Dot readLife() throws IOException {
+    expect(json.nextToken(), JsonToken.START_ARRAY, "a [site, seq] life");
+    String lifeSite = text();
+    long lifeSeq = integer();
+    expect(json.nextToken(), JsonToken.END_ARRAY, "the end of a [site, seq] life");
+    if (lifeSite.isEmpty() || lifeSeq < 1) {
+      throw fail("bad life [" + lifeSite + ", " + lifeSeq + "]");
+    }
+    return new Dot(lifeSite, lifeSeq);
   }
 
   private Object value(JsonToken t) throws IOException {

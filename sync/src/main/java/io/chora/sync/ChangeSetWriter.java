@@ -10,13 +10,13 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * Writes a change set as JSON one transaction at a time. Format version 2 (version 1 lacked {@code
- * heads} and {@code nonce}; readers take both):
+ * Writes a change set as JSON one transaction at a time. Format version 3 (version 1 lacked {@code
+ * heads} and {@code nonce}, version 2 a change's {@code life}; readers take all three):
  *
  * <pre>
  * {"format":"chora.changeset","version":2,"site":"a","clock":{"a":2},"heads":{"a":[1,-8120…]},
  *  "transactions":[{"site":"a","seq":2,"hlc":113...,"nonce":5532…,"deps":{"a":1},"changes":[
- *    {"table":"item","key":[7],"kind":"insert","cl":1,"values":{"id":7,"data":{"blob":"AP8="}}}]}]}
+ *    {"table":"item","key":[7],"kind":"insert","cl":1,"life":["a",2],"values":{"id":7,"data":{"blob":"AP8="}}}]}]}
  * </pre>
  *
  * Values: JSON null, integers (SQLite INTEGER), numbers with a fraction or exponent (REAL), strings
@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class ChangeSetWriter implements AutoCloseable {
   static final String FORMAT = "chora.changeset";
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** The oldest version readers still take. */
   static final int OLDEST_VERSION = 1;
@@ -102,6 +102,12 @@ public final class ChangeSetWriter implements AutoCloseable {
     json.writeEndArray();
     json.writeStringField("kind", change.kind().wireName());
     json.writeNumberField("cl", change.causalLength());
+    if (change.life() != null) {
+      json.writeArrayFieldStart("life");
+      json.writeString(change.life().site());
+      json.writeNumber(change.life().seq());
+      json.writeEndArray();
+    }
     if (change.kind() != ChangeKind.DELETE) {
       json.writeObjectFieldStart("values");
       for (Map.Entry<String, Object> e : change.values().entrySet()) {

@@ -33,7 +33,14 @@ public record Conflict(
   public enum Kind {
     CELL,
     UNIQUE,
-    FOREIGN_KEY
+    FOREIGN_KEY,
+    /**
+     * A row that another replica created concurrently under the same rowid key as the row kept: two
+     * records, never blended. {@code lostDot} is the transaction that created the lost row, {@code
+     * keptDot} the one that created the row the key holds now (null when it holds none), {@code
+     * lostRow} the lost row with the updates its own replica made to it.
+     */
+    SAME_KEY
   }
 
   /**

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,6 +139,9 @@ class ChangeSetCodecTest {
             key(7L),
             row("id", 7L, "name", "x", "data", new byte[] {0, -1}, "score", 1.5, "gone", null));
     Change upd = update("item", key(7L), row("score", Double.NEGATIVE_INFINITY, "nan", Double.NaN));
+    ins =
+        new Change(
+            ins.table(), ins.key(), ins.kind(), ins.causalLength(), ins.values(), new Dot("a", 2));
     ChangeSet set =
         new ChangeSet(
             "a",
@@ -147,15 +151,33 @@ class ChangeSetCodecTest {
 
     assertThat(set.toJson())
         .isEqualTo(
-            "{\"format\":\"chora.changeset\",\"version\":2,\"site\":\"a\",\"clock\":{\"a\":2,\"b\":1},"
+            "{\"format\":\"chora.changeset\",\"version\":3,\"site\":\"a\",\"clock\":{\"a\":2,\"b\":1},"
                 + "\"transactions\":[{\"site\":\"a\",\"seq\":2,\"hlc\":"
                 + hlc
                 + ",\"deps\":{\"a\":1},\"changes\":["
-                + "{\"table\":\"item\",\"key\":[7],\"kind\":\"insert\",\"cl\":1,\"values\":{\"id\":7,"
+                + "{\"table\":\"item\",\"key\":[7],\"kind\":\"insert\",\"cl\":1,\"life\":[\"a\",2],"
+                + "\"values\":{\"id\":7,"
                 + "\"name\":\"x\",\"data\":{\"blob\":\"AP8=\"},\"score\":1.5,\"gone\":null}},"
                 + "{\"table\":\"item\",\"key\":[7],\"kind\":\"update\",\"cl\":1,"
                 + "\"values\":{\"score\":{\"real\":\"-Infinity\"},\"nan\":{\"real\":\"NaN\"}}},"
                 + "{\"table\":\"item\",\"key\":[8],\"kind\":\"delete\",\"cl\":2}]}]}");
+  }
+
+  @Test
+  void aChangesLifeRoundTripsAndAVersion2SetNamesNone() throws IOException {
+    Change named =
+        new Change("item", key(4L), ChangeKind.DELETE, 2, Map.of(), new Dot("site-b", 3));
+    ChangeSet set = new ChangeSet("s", clock("{s=1}"), List.of(tx("s", 1, named)));
+    for (ChangeSet back : List.of(viaJson(set), viaStreams(set))) {
+      assertThat(back.transactions().get(0).changes().get(0).life())
+          .isEqualTo(new Dot("site-b", 3));
+    }
+    ChangeSet v2 =
+        ChangeSet.fromJson(
+            "{\"format\":\"chora.changeset\",\"version\":2,\"site\":\"a\",\"clock\":{\"a\":1},"
+                + "\"transactions\":[{\"site\":\"a\",\"seq\":1,\"hlc\":5,\"deps\":{},\"changes\":["
+                + "{\"table\":\"item\",\"key\":[7],\"kind\":\"insert\",\"cl\":1,\"values\":{}}]}]}");
+    assertThat(v2.transactions().get(0).changes().get(0).life()).isNull();
   }
 
   @Test

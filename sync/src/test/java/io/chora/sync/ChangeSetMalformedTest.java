@@ -60,9 +60,9 @@ class ChangeSetMalformedTest {
             withHeader("{'version':1,'site':'a','clock':{}"),
             "not a chora change set (format is null)"),
         arguments(
-            "version 3",
-            withHeader("{" + hdr.replace("1", "3") + ",'site':'a','clock':{}"),
-            "unsupported change set version 3; this chora reads versions 1 to 2"),
+            "version 4",
+            withHeader("{" + hdr.replace("1", "4") + ",'site':'a','clock':{}"),
+            "unsupported change set version 4; this chora reads versions 1 to 3"),
         arguments(
             "version 0",
             withHeader("{" + hdr.replace("1", "0") + ",'site':'a','clock':{}"),

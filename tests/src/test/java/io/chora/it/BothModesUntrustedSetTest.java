@@ -112,14 +112,14 @@ class BothModesUntrustedSetTest {
         badJson("truncated halfway", j -> j.substring(0, j.length() / 2), "end-of-input"),
         badJson("trailing content", j -> j + "{}", "trailing content after the change set"),
         badJson(
-            "unknown format version", j -> edit(j, "\"version\":2", "\"version\":3"), "version 3"),
+            "unknown format version", j -> edit(j, "\"version\":3", "\"version\":4"), "version 4"),
         badJson(
             "wrong format name",
             j -> edit(j, "\"chora.changeset\"", "\"chora.snapshot\""),
             "not a chora change set (format is chora.snapshot)"),
         badJson(
             "unknown header field",
-            j -> edit(j, "\"version\":2,", "\"version\":2,\"zip\":\"no\","),
+            j -> edit(j, "\"version\":3,", "\"version\":3,\"zip\":\"no\","),
             "unknown field 'zip'"),
         badJson(
             "integer beyond 64 bits",

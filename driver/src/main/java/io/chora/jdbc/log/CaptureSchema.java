@@ -32,15 +32,15 @@ final class CaptureSchema {
     "CREATE TABLE IF NOT EXISTS chora_clock(site TEXT PRIMARY KEY, seq INTEGER NOT NULL)"
         + " WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS chora_rows(tbl INTEGER NOT NULL, pk NOT NULL, cl INTEGER NOT NULL,"
-        + " site TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk))"
-        + " WITHOUT ROWID",
+        + " site TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, life_site TEXT, life_seq"
+        + " INTEGER, PRIMARY KEY (tbl, pk)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS chora_cells(tbl INTEGER NOT NULL, pk NOT NULL, col TEXT NOT NULL,"
         + " site TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,"
         + " PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS chora_conflicts(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk,"
         + " col TEXT NOT NULL, kept, kept_site TEXT, kept_seq INTEGER, kept_hlc INTEGER, lost,"
         + " lost_site TEXT, lost_seq INTEGER, lost_hlc INTEGER, status TEXT NOT NULL DEFAULT"
-        + " 'OPEN', kind TEXT NOT NULL DEFAULT 'CELL')",
+        + " 'OPEN', kind TEXT NOT NULL DEFAULT 'CELL', cl INTEGER)",
     // the blocks of generated keys writers of this file claimed (KeyBlocks); not synced
     "CREATE TABLE IF NOT EXISTS chora_key_blocks(tbl INTEGER NOT NULL, lo INTEGER NOT NULL, site"
         + " TEXT, PRIMARY KEY (tbl, lo)) WITHOUT ROWID",
@@ -173,6 +173,26 @@ final class CaptureSchema {
       if (!hasKind) {
         st.execute("ALTER TABLE chora_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'CELL'");
       }
+      // made before rows had lives (SameKeyRule): their lives are taken from their dots
+      if (!hasLives(st)) {
+        st.execute("ALTER TABLE chora_rows ADD COLUMN life_site TEXT");
+        st.execute("ALTER TABLE chora_rows ADD COLUMN life_seq INTEGER");
+        st.execute("ALTER TABLE chora_conflicts ADD COLUMN cl INTEGER");
+        // a live row's dot is the insert that began its life (a REPLACE gave it a new dot, but
+        // only one replica: another's insert names the older dot and is seen to follow it)
+        st.execute("UPDATE chora_rows SET life_site = site, life_seq = seq WHERE cl % 2 = 1");
+      }
+    }
+  }
+
+  /** Whether the merge state and the ledger have the columns of row lives. */
+  private static boolean hasLives(Statement st) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT (SELECT count(*) FROM pragma_table_info('chora_rows') WHERE name = 'life_site')"
+                + " + (SELECT count(*) FROM pragma_table_info('chora_conflicts') WHERE name ="
+                + " 'cl')")) {
+      return rs.next() && rs.getInt(1) == 2;
     }
   }
 
@@ -202,6 +222,11 @@ final class CaptureSchema {
                     + "(') > 0 AND instr(sql, 'NEW.site') = 0")) {
       if (!rs.next()) {
         return false; // an older marker trigger (one taking the connection's site): replaced
+      }
+    }
+    try (Statement st = conn.createStatement()) {
+      if (!hasLives(st)) {
+        return false;
       }
     }
     try (Statement st = conn.createStatement();

@@ -114,6 +114,7 @@ final class ChangeApplier {
         RowReader rows = new RowReader(conn);
         TableWriter writer = new TableWriter(conn);
         Ledger ledger = new Ledger(conn);
+        LostLives lives = new LostLives(conn);
         PreparedStatement marker =
             conn.prepareStatement(
                 "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
@@ -124,11 +125,13 @@ final class ChangeApplier {
         PreparedStatement dropTriggerRows =
             conn.prepareStatement("DELETE FROM chora_log WHERE id > ?");
         PreparedStatement logReceived =
-            conn.prepareStatement("INSERT INTO chora_log(tbl, op, pk, cols) VALUES (?, ?, ?, ?)");
+            conn.prepareStatement(
+                "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?, ?)");
         ConstraintKeeper keeper =
             new ConstraintKeeper(
                 conn, tables, ids, state, rows, writer, ledger, new Dot(site, localHead[0] + 1))) {
       state.fold(tables, rows::exists);
+      SameKeyRule rule = new SameKeyRule(lives);
       long maxHlc = 0;
       for (Transaction tx = source.next(); tx != null; tx = source.next()) {
         if (pass != null) {
@@ -142,7 +145,7 @@ final class ChangeApplier {
         }
         ForkRepair.refuseMoved(conn, tx, clock.get(dot.site()));
         long before = CaptureSchema.lastLogId(conn);
-        Merge merge = new Merge(tx, state, rows, keeper, ledger);
+        Merge merge = new Merge(tx, state, rows, keeper, ledger, rule);
         Set<String> named = keeper.deletesActOnOthers() ? new HashSet<>() : null;
         for (Change change : tx.changes()) {
           long id = ids.get(change.table());
@@ -160,7 +163,13 @@ final class ChangeApplier {
             logReceived.setInt(2, opOf(change.kind()));
             logReceived.setObject(3, KeyCodec.encode(conn, change.key()));
             logReceived.setLong(
-                4, TriggerBuilder.maskOf(tables.get(id).columns(), change.values().keySet()));
+                4,
+                change.kind() == ChangeKind.DELETE && change.life() != null
+                    ? change.causalLength()
+                    : TriggerBuilder.maskOf(tables.get(id).columns(), change.values().keySet()));
+            Dot life = change.kind() == ChangeKind.INSERT ? null : change.life();
+            logReceived.setString(5, life == null ? null : life.site());
+            logReceived.setObject(6, life == null ? null : life.seq());
             logReceived.executeUpdate();
           }
         }
@@ -244,7 +253,12 @@ final class ChangeApplier {
 
   /** The merge of one remote transaction's changes. */
   private record Merge(
-      Transaction tx, MergeState state, RowReader rows, ConstraintKeeper keeper, Ledger ledger) {
+      Transaction tx,
+      MergeState state,
+      RowReader rows,
+      ConstraintKeeper keeper,
+      Ledger ledger,
+      SameKeyRule rule) {
 
     /**
      * Applies one change and adds its row to {@code named} (when not null); returns the number of
@@ -258,26 +272,28 @@ final class ChangeApplier {
       MergeState.RowState life = state.row(id, stored);
       long local = life == null ? 0 : life.cl();
       long incoming = change.causalLength();
-      if (incoming < local || (incoming == local && incoming % 2 == 0)) {
-        return 0; // an older life, or both sides deleted it
+      if (!table.rowidKey() // an older life, or both sides deleted it (rowid keys: see below)
+          && (incoming < local || (incoming == local && incoming % 2 == 0))) {
+        return 0;
       }
       // after folding, every tracked row is in the merge state: no state, no row to read
       Map<String, Object> current = life == null ? null : rows.read(id, table, change.key());
+      SameKeyRule.Outcome sameKey = rule.decide(tx, table, stored, change, life, () -> current);
+      switch (sameKey.decision()) {
+        case KEEP_LOCAL:
+          return sameKey.opened();
+        case TAKE_INCOMING:
+          replaceLife(id, table, stored, change, life, current);
+          return sameKey.opened();
+        default:
+          break;
+      }
+      if (incoming < local || (incoming == local && incoming % 2 == 0)) {
+        return sameKey.opened(); // an older life, or both sides deleted it
+      }
       if (incoming > local) {
-        if (current != null) {
-          keeper.delete(table, change.key()); // the life this replica knows has ended
-        }
-        if (life != null) {
-          ledger.open().rowEnded(table.name(), stored);
-        }
-        state.putRow(id, stored, incoming, tx.dot(), tx.hlc());
-        if (life != null) {
-          state.dropCells(id, stored);
-        }
-        if (change.kind() != ChangeKind.DELETE) {
-          insert(id, table, stored, change); // its cells: the row's version
-        }
-        return 0;
+        replaceLife(id, table, stored, change, life, current);
+        return sameKey.opened();
       }
       if (current == null) {
         insert(id, table, stored, change); // state says alive: heal the row
@@ -327,6 +343,43 @@ final class ChangeApplier {
             () -> keeper.writer().update(table, change.key(), winners));
       }
       return conflicts;
+    }
+
+    /** The row's life this replica knows has ended: the incoming change's life takes the key. */
+    private void replaceLife(
+        long id,
+        TableInfo table,
+        Object stored,
+        Change change,
+        MergeState.RowState life,
+        Map<String, Object> current)
+        throws SQLException {
+      if (current != null) {
+        keeper.delete(table, change.key());
+      }
+      if (life != null) {
+        ledger.open().rowEnded(table.name(), stored);
+      }
+      if (table.rowidKey()
+          && life != null
+          && life.life() != null
+          && change.life() != null
+          && !life.life().equals(change.life())) {
+        rule.lives().tag(id, stored, life.life(), life.cl()); // another life takes the key
+      }
+      // a set of format version 2 names no life: an insert or update begins one, a delete ends
+      // the one this replica knew
+      Dot begun =
+          change.life() != null
+              ? change.life()
+              : change.kind() != ChangeKind.DELETE ? tx.dot() : life == null ? null : life.life();
+      state.putRow(id, stored, change.causalLength(), tx.dot(), tx.hlc(), begun);
+      if (life != null) {
+        state.dropCells(id, stored);
+      }
+      if (change.kind() != ChangeKind.DELETE) {
+        insert(id, table, stored, change); // its cells: the row's version
+      }
     }
 
     private void insert(long id, TableInfo table, Object stored, Change change)

@@ -26,13 +26,19 @@ final class ChangeAssembler {
   private final RowReader rows;
   private final MergeState state;
   private final OpenConflicts ledger;
+  private final LostLives lost;
 
   ChangeAssembler(
-      Map<Long, TableInfo> tables, RowReader rows, MergeState state, OpenConflicts ledger) {
+      Map<Long, TableInfo> tables,
+      RowReader rows,
+      MergeState state,
+      OpenConflicts ledger,
+      LostLives lost) {
     this.tables = tables;
     this.rows = rows;
     this.state = state;
     this.ledger = ledger;
+    this.lost = lost;
   }
 
   /** One logged transaction as it goes on the wire. */
@@ -66,17 +72,23 @@ final class ChangeAssembler {
     List<Object> key = KeyCodec.decode(table, row.key());
     boolean alive = life.cl() % 2 == 1;
     boolean lifeIsOurs = life.dot().equals(dot);
+    // rowid keys tell which record a change is of (SameKeyRule); other keys are the entity
+    Dot begun = table.rowidKey() ? life.life() : null;
     String rowId = KeyCodec.rowId(row.table(), row.key());
+    if (row.life() != null && !row.life().equals(begun)) {
+      return ofGivenWayLife(row, table, key, life, sent);
+    }
     switch (row.op()) {
       case LogOp.DELETE, LogOp.MAYBE_REPLACED:
         if (alive || !lifeIsOurs || !sent.add(rowId + ":delete")) {
           return null;
         }
-        return new Change(table.name(), key, ChangeKind.DELETE, life.cl(), Map.of());
+        return new Change(table.name(), key, ChangeKind.DELETE, life.cl(), Map.of(), begun);
       case LogOp.INSERT:
         {
-          if (!alive) {
-            return null;
+          Change relayed = lostRow(dot, row, table, key, sent);
+          if (relayed != null || !alive) {
+            return relayed;
           }
           if (!lifeIsOurs) {
             // An insert into a life another transaction began (a concurrent insert of the same
@@ -99,7 +111,7 @@ final class ChangeAssembler {
               }
             }
           }
-          return new Change(table.name(), key, ChangeKind.INSERT, life.cl(), current);
+          return new Change(table.name(), key, ChangeKind.INSERT, life.cl(), current, begun);
         }
       default:
         return alive
@@ -107,6 +119,53 @@ final class ChangeAssembler {
                 dot, row, table, key, life, TriggerBuilder.columnsOf(row.mask(), table.columns()))
             : null;
     }
+  }
+
+  /**
+   * The insert of a row that lost its rowid key here to another replica's row: sent whole as the
+   * ledger keeps it, with the updates it received since, so that the receiver decides alike.
+   */
+  private Change lostRow(
+      Dot dot, LoggedRow row, TableInfo table, List<Object> key, Set<String> sent)
+      throws SQLException {
+    if (!table.rowidKey()) {
+      return null;
+    }
+    LostLives.Lost entry = lost.find(table.name(), row.key(), dot);
+    if (entry == null || !entry.open() || !sent.add(KeyCodec.rowId(row.table(), row.key()) + dot)) {
+      return null;
+    }
+    return new Change(table.name(), key, ChangeKind.INSERT, entry.cl(), entry.row(), dot);
+  }
+
+  /**
+   * An update or delete of a row life that gave way to another life under its key: its delete, or
+   * an update of a life the ledger keeps, with the values the ledger holds.
+   */
+  private Change ofGivenWayLife(
+      LoggedRow row, TableInfo table, List<Object> key, MergeState.RowState now, Set<String> sent)
+      throws SQLException {
+    String once = KeyCodec.rowId(row.table(), row.key()) + row.life() + row.op();
+    if (row.op() == LogOp.DELETE) {
+      // sent even after a later generation: a replica that listed the life as lost to it learns
+      // that its own replica deleted it
+      return sent.add(once)
+          ? new Change(table.name(), key, ChangeKind.DELETE, row.mask(), Map.of(), row.life())
+          : null;
+    }
+    LostLives.Lost entry = lost.find(table.name(), row.key(), row.life());
+    if (entry == null || !entry.open()) {
+      return null;
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (String column : TriggerBuilder.columnsOf(row.mask(), table.columns())) {
+      if (entry.row().containsKey(column)) {
+        values.put(column, entry.row().get(column));
+      }
+    }
+    return values.isEmpty()
+        ? null
+        : new Change(table.name(), key, ChangeKind.UPDATE, entry.cl(), values, row.life());
   }
 
   /** An update of the written columns whose current value this transaction was the last to set. */
@@ -119,18 +178,18 @@ final class ChangeAssembler {
       List<String> written)
       throws SQLException {
     List<String> columns = new ArrayList<>();
-    Map<String, Object> lost = new java.util.LinkedHashMap<>(); // cells it wrote and lost
+    Map<String, Object> lostCells = new java.util.LinkedHashMap<>(); // cells it wrote and lost
     for (String column : written) {
       if (state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {
         columns.add(column);
       } else {
         Object own = ledger.lostValue(table.name(), row.key(), column, dot);
         if (own != OpenConflicts.UNKNOWN) {
-          lost.put(column, own);
+          lostCells.put(column, own);
         }
       }
     }
-    if (columns.isEmpty() && lost.isEmpty()) {
+    if (columns.isEmpty() && lostCells.isEmpty()) {
       return null;
     }
     Map<String, Object> current = rows.read(row.table(), table, key);
@@ -138,8 +197,14 @@ final class ChangeAssembler {
       return null;
     }
     current.keySet().retainAll(columns);
-    current.putAll(lost);
-    return new Change(table.name(), key, ChangeKind.UPDATE, life.cl(), current);
+    current.putAll(lostCells);
+    return new Change(
+        table.name(),
+        key,
+        ChangeKind.UPDATE,
+        life.cl(),
+        current,
+        table.rowidKey() ? life.life() : null);
   }
 
   /** An insert carries the whole row: updates of that row in the same transaction add nothing. */
@@ -188,10 +253,7 @@ final class ChangeAssembler {
         Change earlier = folded.get(at);
         Map<String, Object> values = new LinkedHashMap<>(earlier.values());
         values.putAll(change.values());
-        folded.set(
-            at,
-            new Change(
-                earlier.table(), earlier.key(), earlier.kind(), earlier.causalLength(), values));
+        folded.set(at, earlier.withValues(values));
       }
     }
     return folded;

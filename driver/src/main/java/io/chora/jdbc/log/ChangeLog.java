@@ -140,18 +140,27 @@ final class ChangeLog {
     VectorClock seen = clockAt(start);
     try (RowReader rows = new RowReader(conn);
         MergeState state = new MergeState(conn);
+        LostLives lost = new LostLives(conn);
         PreparedStatement ps =
             conn.prepareStatement(
                 "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps, nonce FROM chora_log WHERE id > ?"
                     + " ORDER BY id")) {
-      ChangeAssembler assembler = new ChangeAssembler(tables, rows, state, new OpenConflicts(conn));
+      ChangeAssembler assembler =
+          new ChangeAssembler(tables, rows, state, new OpenConflicts(conn), lost);
       ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
         List<LoggedRow> group = new ArrayList<>();
         while (rs.next()) {
           int op = rs.getInt(3);
           if (op != LogOp.COMMIT) {
-            group.add(new LoggedRow(rs.getLong(2), op, rs.getObject(4), rs.getLong(5)));
+            String lifeSite = rs.getString(6); // set on rows of a life that lost its key
+            group.add(
+                new LoggedRow(
+                    rs.getLong(2),
+                    op,
+                    rs.getObject(4),
+                    rs.getLong(5),
+                    lifeSite == null ? null : new Dot(lifeSite, rs.getLong(7))));
             continue;
           }
           Dot dot = new Dot(rs.getString(6), rs.getLong(7));
@@ -249,7 +258,12 @@ final class ChangeLog {
   }
 
   /** One log row: table id, op, encoded key, update mask. */
-  record LoggedRow(long table, int op, Object key, long mask) {}
+  /**
+   * A logged row change. {@code life} is null but on updates and deletes of a rowid-keyed row whose
+   * life gave way to another life under its key ({@link LostLives#tag}): then it names that life,
+   * and a delete's {@code mask} holds the causal length it gave the row.
+   */
+  record LoggedRow(long table, int op, Object key, long mask, Dot life) {}
 
   /** The log rows of one committed transaction. */
   record LoggedTx(Dot dot, long hlc, VectorClock deps, List<LoggedRow> rows, long nonce) {}

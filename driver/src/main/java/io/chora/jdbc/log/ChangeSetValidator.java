@@ -122,6 +122,21 @@ final class ChangeSetValidator {
 
   private void check(Transaction tx, Change change) throws SQLException {
     TableInfo table = checks.table(byName, tx, change);
+    io.chora.sync.Dot life = change.life();
+    if (life != null) {
+      site(life.site(), "a change's life");
+      // a life is begun by this transaction or one it knew: none can be named ahead of time
+      if (!life.equals(tx.dot()) && tx.deps().get(life.site()) < life.seq()) {
+        throw refuse(
+            "a change of "
+                + table.name()
+                + " in "
+                + tx.dot()
+                + " names life "
+                + life
+                + ", which its transaction does not know");
+      }
+    }
     if (change.kind() == ChangeKind.INSERT) {
       for (String keyColumn : table.keyColumns()) {
         if (change.values().containsKey(keyColumn)

@@ -47,8 +47,28 @@ final class ConstraintKeeper implements AutoCloseable {
     void run() throws SQLException;
   }
 
-  /** A row the merge removed or changed on its own: logged as the local transaction at the end. */
-  private record Effect(long table, int op, Object key, long mask, long cl) {}
+  /**
+   * A row the merge removed or changed on its own: logged as the local transaction at the end. A
+   * removal of a rowid-keyed row names the life it ended ({@link SameKeyRule}), null otherwise.
+   */
+  private record Effect(long table, int op, Object key, long mask, long cl, Dot life) {
+    Effect(long table, int op, Object key, long mask, long cl) {
+      this(table, op, key, mask, cl, null);
+    }
+  }
+
+  /** The removal of a row that {@code state.deleted} just recorded. */
+  private Effect removal(long table, Object key) throws SQLException {
+    MergeState.RowState ended = state.row(table, key);
+    TableInfo info = tables.get(table);
+    return new Effect(
+        table,
+        LogOp.DELETE,
+        key,
+        0,
+        ended.cl(),
+        info != null && info.rowidKey() ? ended.life() : null);
+  }
 
   private final Connection conn;
   private final Map<Long, TableInfo> tables;
@@ -198,7 +218,7 @@ final class ConstraintKeeper implements AutoCloseable {
           touched.add(table);
           if (op == LogOp.DELETE) {
             state.deleted(table, key, local, 0);
-            effects.add(new Effect(table, op, key, 0, state.row(table, key).cl()));
+            effects.add(removal(table, key));
           } else if (op == LogOp.UPDATE) {
             effects.add(new Effect(table, op, key, rs.getLong(4), 0));
           }
@@ -247,7 +267,8 @@ final class ConstraintKeeper implements AutoCloseable {
     boolean logged = false;
     Set<String> done = new HashSet<>();
     try (PreparedStatement log =
-        conn.prepareStatement("INSERT INTO chora_log(tbl, op, pk, cols) VALUES (?, ?, ?, ?)")) {
+        conn.prepareStatement(
+            "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (Effect effect : effects) {
         if (!stillStands(effect)
             || !done.add(effect.op() + ":" + KeyCodec.rowId(effect.table(), effect.key()))) {
@@ -256,7 +277,14 @@ final class ConstraintKeeper implements AutoCloseable {
         log.setLong(1, effect.table());
         log.setInt(2, effect.op());
         log.setObject(3, effect.key());
-        log.setObject(4, effect.op() == LogOp.UPDATE ? effect.mask() : null);
+        Dot life = effect.life(); // a removal of a row life, told as that life's (see LoggedRow)
+        Object cols = effect.op() == LogOp.UPDATE ? (Object) effect.mask() : null;
+        if (life != null) {
+          cols = effect.cl(); // a removal that names its life holds its causal length
+        }
+        log.setObject(4, cols);
+        log.setString(5, life == null ? null : life.site());
+        log.setObject(6, life == null ? null : life.seq());
         log.executeUpdate();
         logged = true;
       }
@@ -268,7 +296,10 @@ final class ConstraintKeeper implements AutoCloseable {
   private boolean stillStands(Effect effect) throws SQLException {
     MergeState.RowState life = state.row(effect.table(), effect.key());
     if (effect.op() == LogOp.DELETE) {
-      return life != null && life.cl() == effect.cl();
+      // also when another life took the key since: the removal still ended the life it names
+      return life != null
+          && (life.cl() == effect.cl()
+              || (effect.life() != null && !effect.life().equals(life.life())));
     }
     TableInfo table = tables.get(effect.table());
     return rows.exists(effect.table(), table, effect.key());
@@ -323,7 +354,7 @@ final class ConstraintKeeper implements AutoCloseable {
         values);
     conflicts++;
     state.deleted(id, stored, local, 0);
-    effects.add(new Effect(id, LogOp.DELETE, stored, 0, state.row(id, stored).cl()));
+    effects.add(removal(id, stored));
   }
 
   /** The deletion of the parent a row references, when the parent is a tracked row. */
@@ -356,7 +387,7 @@ final class ConstraintKeeper implements AutoCloseable {
         row);
     conflicts++;
     state.deleted(id, stored, local, 0);
-    effects.add(new Effect(id, LogOp.DELETE, stored, 0, state.row(id, stored).cl()));
+    effects.add(removal(id, stored));
   }
 
   /** The newest write among a row's cells in {@code columns}: when it took those values. */

@@ -138,6 +138,18 @@ final class ForkRepair {
           site,
           shift);
     }
+    // row lives begun on the moved branch, and the logged rows and ledger entries naming them
+    for (String sql :
+        List.of(
+            "UPDATE chora_rows SET life_site = ?, life_seq = life_seq - ? WHERE life_site = ? AND"
+                + " life_seq > ?",
+            "UPDATE chora_log SET site = ?, seq = seq - ? WHERE op <> "
+                + LogOp.COMMIT
+                + " AND site = ? AND seq > ?",
+            "UPDATE chora_conflicts SET lost_site = ?, lost_seq = lost_seq - ? WHERE kind ="
+                + " 'SAME_KEY' AND lost_site = ? AND lost_seq > ?")) {
+      update(conn, sql, target, shift, site, shift);
+    }
     for (String side : List.of("kept", "lost")) {
       update(
           conn,

@@ -127,6 +127,11 @@ final class Ledger implements AutoCloseable {
                     + " ORDER BY id");
         PreparedStatement rowOf =
             conn.prepareStatement("SELECT col, value FROM chora_conflict_rows WHERE conflict = ?");
+        PreparedStatement keyHolder =
+            conn.prepareStatement(
+                "SELECT coalesce(life_site, site), coalesce(life_seq, seq) FROM chora_rows WHERE"
+                    + " tbl = (SELECT id FROM chora_tables WHERE name = ?) AND pk = ? AND cl % 2"
+                    + " = 1");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         TableInfo table = tables.get(rs.getString(2));
@@ -134,6 +139,10 @@ final class Ledger implements AutoCloseable {
             table == null ? List.of(rs.getObject(3)) : KeyCodec.decode(table, rs.getObject(3));
         Conflict.Kind kind = Conflict.Kind.valueOf(rs.getString(14));
         String keptSite = rs.getString(6);
+        Dot keptDot = keptSite == null ? null : new Dot(keptSite, rs.getLong(7));
+        if (kind == Conflict.Kind.SAME_KEY) {
+          keptDot = keyHolder(keyHolder, rs.getString(2), rs.getObject(3));
+        }
         conflicts.add(
             new Conflict(
                 rs.getLong(1),
@@ -142,7 +151,7 @@ final class Ledger implements AutoCloseable {
                 key,
                 rs.getString(4),
                 RowReader.normalize(rs.getObject(5)),
-                keptSite == null ? null : new Dot(keptSite, rs.getLong(7)),
+                keptDot,
                 rs.getLong(8),
                 RowReader.normalize(rs.getObject(9)),
                 new Dot(rs.getString(10), rs.getLong(11)),
@@ -152,6 +161,19 @@ final class Ledger implements AutoCloseable {
       }
     }
     return conflicts;
+  }
+
+  /**
+   * The life the key of a SAME_KEY entry holds now (null when its row is deleted): the kept side is
+   * always what the table holds, however many lives came and went since the entry opened.
+   */
+  private static Dot keyHolder(PreparedStatement ps, String table, Object storedKey)
+      throws SQLException {
+    ps.setString(1, table);
+    ps.setObject(2, storedKey);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new Dot(rs.getString(1), rs.getLong(2)) : null;
+    }
   }
 
   /** A removed row's values, in the table's column order when the table is still there. */

@@ -20,10 +20,18 @@ import java.util.Map;
  * KeyCodec}).
  */
 final class MergeState implements AutoCloseable {
-  /** A row's causal length and the transaction that set it. */
-  record RowState(long cl, Dot dot, long hlc) {
+  /**
+   * A row's causal length, the transaction that set it, and its life: the transaction whose insert
+   * began the row's current life (or, once deleted, the life that ended); null when unknown (a row
+   * of the shared baseline, or one older than lives).
+   */
+  record RowState(long cl, Dot dot, long hlc, Dot life) {
     Stamp stamp() {
       return new Stamp(dot, hlc);
+    }
+
+    boolean alive() {
+      return cl % 2 == 1;
     }
   }
 
@@ -41,10 +49,13 @@ final class MergeState implements AutoCloseable {
     this.conn = conn;
     this.openConflicts = new OpenConflicts(conn);
     readRow =
-        conn.prepareStatement("SELECT cl, site, seq, hlc FROM chora_rows WHERE tbl = ? AND pk = ?");
+        conn.prepareStatement(
+            "SELECT cl, site, seq, hlc, life_site, life_seq FROM chora_rows WHERE tbl = ? AND pk"
+                + " = ?");
     writeRow =
         conn.prepareStatement(
-            "INSERT OR REPLACE INTO chora_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?, ?)");
+            "INSERT OR REPLACE INTO chora_rows(tbl, pk, cl, site, seq, hlc, life_site, life_seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     readCell =
         conn.prepareStatement(
             "SELECT site, seq, hlc FROM chora_cells WHERE tbl = ? AND pk = ? AND col = ?");
@@ -58,19 +69,35 @@ final class MergeState implements AutoCloseable {
     readRow.setLong(1, table);
     readRow.setObject(2, key);
     try (ResultSet rs = readRow.executeQuery()) {
-      return rs.next()
-          ? new RowState(rs.getLong(1), new Dot(rs.getString(2), rs.getLong(3)), rs.getLong(4))
-          : null;
+      if (!rs.next()) {
+        return null;
+      }
+      long cl = rs.getLong(1);
+      Dot dot = new Dot(rs.getString(2), rs.getLong(3));
+      String lifeSite = rs.getString(5);
+      Dot life = lifeSite == null ? null : new Dot(lifeSite, rs.getLong(6));
+      if (life != null && Baseline.isBaseline(life.site())) {
+        life = null; // the shared baseline: the same key is the same entity, as for other keys
+      }
+      return new RowState(cl, dot, rs.getLong(4), life);
     }
   }
 
+  /** A row state that keeps the life it had (a delete, or a new state of the same life). */
   void putRow(long table, Object key, long cl, Dot dot, long hlc) throws SQLException {
+    RowState r = row(table, key);
+    putRow(table, key, cl, dot, hlc, r == null ? null : r.life());
+  }
+
+  void putRow(long table, Object key, long cl, Dot dot, long hlc, Dot life) throws SQLException {
     writeRow.setLong(1, table);
     writeRow.setObject(2, key);
     writeRow.setLong(3, cl);
     writeRow.setString(4, dot.site());
     writeRow.setLong(5, dot.seq());
     writeRow.setLong(6, hlc);
+    writeRow.setString(7, life == null ? null : life.site());
+    writeRow.setObject(8, life == null ? null : life.seq());
     writeRow.executeUpdate();
   }
 
@@ -102,21 +129,25 @@ final class MergeState implements AutoCloseable {
     dropCells.executeUpdate();
   }
 
-  /** Records that a row now lives (a new life if it was deleted) with every column written. */
+  /**
+   * Records that a row now lives with every column written: a new life, begun by {@code dot}, if it
+   * was deleted; the same life if it was alive (a REPLACE rewrote it: the same record).
+   */
   void inserted(long table, Object key, Dot dot, long hlc) throws SQLException {
     RowState r = row(table, key);
-    long cl = r == null ? 1 : (r.cl() % 2 == 1 ? r.cl() : r.cl() + 1);
+    boolean alive = r != null && r.alive();
+    long cl = r == null ? 1 : (alive ? r.cl() : r.cl() + 1);
     if (r != null) {
       dropCells(table, key); // every cell is now the insert's
     }
-    putRow(table, key, cl, dot, hlc);
+    putRow(table, key, cl, dot, hlc, alive ? r.life() : dot);
   }
 
   /** Records that a row was deleted: its causal length turns even, its cells are forgotten. */
   void deleted(long table, Object key, Dot dot, long hlc) throws SQLException {
     RowState r = row(table, key);
     long cl = r == null ? 2 : (r.cl() % 2 == 1 ? r.cl() + 1 : r.cl());
-    putRow(table, key, cl, dot, hlc);
+    putRow(table, key, cl, dot, hlc, r == null ? null : r.life()); // the life that ended
     dropCells(table, key);
   }
 
@@ -137,6 +168,9 @@ final class MergeState implements AutoCloseable {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (rs.getInt(3) != LogOp.COMMIT) {
+            if (rs.getString(6) != null && ofAnotherLife(rs)) {
+              continue; // a removal of a life that gave way to another under its key
+            }
             open.add(new long[] {rs.getLong(2), rs.getInt(3), rs.getLong(5), rs.getLong(1)});
             keys.add(rs.getObject(4));
             continue;
@@ -244,6 +278,12 @@ final class MergeState implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether a logged row names a life (site, seq) other than the one its key holds now. */
+  private boolean ofAnotherLife(ResultSet rs) throws SQLException {
+    RowState r = row(rs.getLong(2), rs.getObject(4));
+    return r == null || !new Dot(rs.getString(6), rs.getLong(7)).equals(r.life());
   }
 
   /** Whether a row with this stored key is in its table now. */

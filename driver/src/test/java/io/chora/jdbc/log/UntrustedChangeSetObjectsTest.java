@@ -115,6 +115,19 @@ class UntrustedChangeSetObjectsTest {
             "delete with values",
             change(NOTE_DELETE, c -> new Change("note", c.key(), c.kind(), 2, Map.of("n", 1L))),
             "delete"),
+        bad(
+            "a life its transaction cannot know",
+            change(
+                NOTE_DELETE,
+                c ->
+                    new Change(
+                        "note",
+                        c.key(),
+                        c.kind(),
+                        c.causalLength(),
+                        c.values(),
+                        new io.chora.sync.Dot("zz", 9))),
+            "names life zz:9, which its transaction does not know"),
         bad("oversized TEXT", value(NOTE_INSERT, "title", "x".repeat(101)), "maxValueBytes=100"),
         bad("oversized UTF-8 TEXT", value(NOTE_INSERT, "title", "€".repeat(34)), "maxValueBytes"),
         bad("oversized BLOB", value(TYPED_INSERT, "b", bigBlob), "typed.b is larger than"),
@@ -193,7 +206,8 @@ class UntrustedChangeSetObjectsTest {
   }
 
   private static UnaryOperator<ChangeSet> table(int tx, String table) {
-    return change(tx, c -> new Change(table, c.key(), c.kind(), c.causalLength(), c.values()));
+    return change(
+        tx, c -> new Change(table, c.key(), c.kind(), c.causalLength(), c.values(), c.life()));
   }
 
   private static UnaryOperator<ChangeSet> key(int tx, Object... key) {
@@ -232,12 +246,13 @@ class UntrustedChangeSetObjectsTest {
   }
 
   private static Change withKey(Change c, Object... key) {
-    return new Change(c.table(), Arrays.asList(key), c.kind(), c.causalLength(), c.values());
+    return new Change(
+        c.table(), Arrays.asList(key), c.kind(), c.causalLength(), c.values(), c.life());
   }
 
   private static Change put(Change c, String column, Object value) {
     Map<String, Object> values = new LinkedHashMap<>(c.values());
     values.put(column, value);
-    return new Change(c.table(), c.key(), c.kind(), c.causalLength(), values);
+    return c.withValues(values);
   }
 }

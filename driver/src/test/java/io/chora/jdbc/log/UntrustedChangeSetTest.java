@@ -77,10 +77,10 @@ class UntrustedChangeSetTest {
             j -> j.substring(0, j.length() - 2),
             "Unexpected end-of-input"),
         bad("trailing content", j -> j + "{}", "trailing content after the change set"),
-        bad("unknown format version", j -> edit(j, "\"version\":2", "\"version\":3"), "version 3"),
+        bad("unknown format version", j -> edit(j, "\"version\":3", "\"version\":4"), "version 4"),
         bad(
             "version as text",
-            j -> edit(j, "\"version\":2", "\"version\":\"2\""),
+            j -> edit(j, "\"version\":3", "\"version\":\"3\""),
             "expected an integer version"),
         bad(
             "wrong format name",
@@ -136,7 +136,7 @@ class UntrustedChangeSetTest {
             "causal length 0"),
         bad(
             "delete with values",
-            j -> edit(j, "\"delete\",\"cl\":2}", "\"delete\",\"cl\":2,\"values\":{\"n\":1}}"),
+            j -> edit(j, "\"delete\",\"cl\":2,", "\"delete\",\"cl\":2,\"values\":{\"n\":1},"),
             "a delete carries no values"),
         bad(
             "unknown change kind",

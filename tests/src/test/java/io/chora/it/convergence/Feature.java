@@ -23,11 +23,17 @@ public enum Feature {
   /** Table {@code person}, whose UNIQUE email concurrent writes claim. */
   UNIQUE_COLUMNS,
   /**
-   * INSERTs into {@code item} that leave its key to SQLite. Java mode takes each key from the
+   * INSERTs into {@code memo} that leave its key to SQLite. Java mode takes each key from the
    * replica's own key block, so no two replicas create one key; cr-sqlite lets SQLite pick, and
    * replicas pick alike.
    */
   GENERATED_KEYS,
+  /**
+   * Table {@code memo}, keyed by the rowid, into which replicas insert under the same small keys:
+   * rows created concurrently under one key are two records, one kept whole and the other in the
+   * ledger ({@code SAME_KEY}), never blended. Java mode's rule; cr-sqlite merges them cell by cell.
+   */
+  ROWID_RECORDS,
   /**
    * The merge rule the reference {@link Model} folds: causal lengths, then per cell the last writer
    * by (HLC, site id). Java mode's; cr-sqlite orders cells by its column versions instead.

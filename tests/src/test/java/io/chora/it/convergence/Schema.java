@@ -23,10 +23,12 @@ public final class Schema {
   /** A statement that may write to a table the {@link Model} checks. */
   private static final Pattern MODELED = Pattern.compile("\\b(item|tag)\\b");
 
+  // INT, not INTEGER: a key that names the entity (not the rowid), so that rows written under one
+  // key by several replicas are one row merged cell by cell, as the Model folds them
   private static final Table ITEM =
       new Table(
-          "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER)",
-          "CREATE TABLE item(id INTEGER PRIMARY KEY NOT NULL, name TEXT, qty INTEGER)",
+          "CREATE TABLE item(id INT PRIMARY KEY, name TEXT, qty INTEGER)",
+          "CREATE TABLE item(id INT PRIMARY KEY NOT NULL, name TEXT, qty INTEGER)",
           "SELECT 'item', quote(id), quote(name), quote(qty) FROM item ORDER BY id");
   private static final Table TAG =
       new Table(
@@ -48,6 +50,13 @@ public final class Schema {
   };
   private static final String PERSON =
       "CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT UNIQUE, name TEXT)";
+
+  /** Rows keyed by the rowid: each insert writes a new owner, each update a body of its owner. */
+  private static final String MEMO =
+      "CREATE TABLE memo(id INTEGER PRIMARY KEY, owner TEXT NOT NULL, body TEXT)";
+
+  static final String MEMO_DUMP =
+      "SELECT 'memo', quote(id), quote(owner), quote(body) FROM memo ORDER BY id";
   private static final String PERSON_DUMP =
       "SELECT 'person', quote(id), quote(email), quote(name) FROM person ORDER BY id";
 
@@ -63,6 +72,9 @@ public final class Schema {
     }
     if (features.contains(Feature.UNIQUE_COLUMNS)) {
       sql.add(PERSON);
+    }
+    if (features.contains(Feature.ROWID_RECORDS) || features.contains(Feature.GENERATED_KEYS)) {
+      sql.add(MEMO);
     }
     return sql.toArray(String[]::new);
   }
@@ -84,6 +96,9 @@ public final class Schema {
     }
     if (features.contains(Feature.UNIQUE_COLUMNS)) {
       sql.add(PERSON_DUMP);
+    }
+    if (features.contains(Feature.ROWID_RECORDS) || features.contains(Feature.GENERATED_KEYS)) {
+      sql.add(MEMO_DUMP);
     }
     return sql.toArray(String[]::new);
   }

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * delete any parent while others add children or visits under it.
  */
 public final class Workload {
-  static final int ITEMS = 10;
+  private static final int ITEMS = 10;
   private static final int TAGGED = 5;
   private static final String[] LABELS = {"a", "b", "c"};
   private static final int SHARED_CHILDREN = 6;
@@ -50,6 +50,9 @@ public final class Workload {
 
   /** Per replica, the items it has held, for re-inserts. */
   private final List<Set<Long>> seen = new ArrayList<>();
+
+  /** Inserts into {@code memo} so far: each names its row's owner, unique across replicas. */
+  private int owners;
 
   /** Whether the current unit of work wrote to {@code item} or {@code tag}. */
   boolean modeledWrite;
@@ -189,7 +192,6 @@ public final class Workload {
       case "otherItem" -> 1L + ((Long) earlier.get(0) + rnd.nextInt(ITEMS - 1)) % ITEMS;
       case "absentItem" -> absentItem(r);
       case "presentItem" -> pick(keys(r, "SELECT id FROM item"));
-      case "generatedItem" -> pick(keys(r, "SELECT id FROM item WHERE id > " + ITEMS));
       case "name" -> "n" + rnd.nextInt(40);
       case "qty" -> rnd.nextInt(10) == 0 ? null : (long) rnd.nextInt(-5, 50);
       case "small" -> (long) rnd.nextInt(1, 30);
@@ -210,6 +212,9 @@ public final class Workload {
       case "visit" -> 1L + rnd.nextInt(8);
       case "person" -> 1L + rnd.nextInt(6);
       case "email" -> rnd.nextInt(8) == 0 ? null : "e" + rnd.nextInt(4);
+      case "memo" -> 1L + rnd.nextInt(4);
+      case "generatedMemo" -> pick(keys(r, "SELECT id FROM memo WHERE id >= 1024"));
+      case "owner" -> "r" + r + "." + owners++; // each insert a record of its own
       default -> throw new IllegalArgumentException(name);
     };
   }

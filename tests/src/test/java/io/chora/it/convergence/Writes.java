@@ -3,6 +3,7 @@ package io.chora.it.convergence;
 import static io.chora.it.convergence.Feature.FOREIGN_KEYS;
 import static io.chora.it.convergence.Feature.GENERATED_KEYS;
 import static io.chora.it.convergence.Feature.KEY_CHANGES;
+import static io.chora.it.convergence.Feature.ROWID_RECORDS;
 import static io.chora.it.convergence.Feature.UNIQUE_COLUMNS;
 
 import java.util.List;
@@ -112,15 +113,21 @@ final class Writes {
           new Write("~UPDATE person SET email = {email} WHERE id = {person}", UNIQUE_COLUMNS),
           new Write("UPDATE person SET name = {name} WHERE id = {person}", UNIQUE_COLUMNS),
           new Write("DELETE FROM person WHERE id = {person}", UNIQUE_COLUMNS),
-          new Write("INSERT INTO item(name, qty) VALUES ({name}, {qty})", GENERATED_KEYS),
+          new Write( // replicas pick the same small keys: concurrent creations collide
+              "~INSERT INTO memo(id, owner) VALUES ({memo}, {owner})", ROWID_RECORDS),
+          new Write("INSERT INTO memo(owner) VALUES ({owner})", ROWID_RECORDS), // a generated key
+          new Write( // what a blend would give away: a body whose owner is another row's
+              "UPDATE memo SET body = owner || ':' || {name} WHERE id = {memo}", ROWID_RECORDS),
+          new Write("DELETE FROM memo WHERE id = {memo}", ROWID_RECORDS),
           new Write(
-              "INSERT INTO item(id, name, qty) VALUES (NULL, {name}, {qty}), (NULL, {name}, {qty})",
+              "INSERT INTO memo(id, owner) VALUES (NULL, {owner}), (NULL, {owner})",
               GENERATED_KEYS),
           new Write(
-              "INSERT INTO item(name, qty) SELECT name || '*', qty FROM item WHERE id = {presentItem}",
+              "INSERT INTO memo(owner) SELECT column1 FROM (VALUES ({owner}))", GENERATED_KEYS),
+          new Write(
+              "UPDATE memo SET body = owner || ':' || {name} WHERE id = {generatedMemo}",
               GENERATED_KEYS),
-          new Write("UPDATE item SET name = {name} WHERE id = {generatedItem}", GENERATED_KEYS),
-          new Write("DELETE FROM item WHERE id = {generatedItem}", GENERATED_KEYS));
+          new Write("DELETE FROM memo WHERE id = {generatedMemo}", GENERATED_KEYS));
 
   /** The templates {@code features} allow, in their order here. */
   static List<String> allowedBy(Set<Feature> features) {

@@ -1,0 +1,223 @@
+package io.chora.jdbc.log;
+
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
+import static io.chora.jdbc.testing.Db.scalar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
+import io.chora.sync.Conflict;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two rows that replicas created concurrently under one rowid key are two records: one keeps the
+ * key whole (the one created by the greater site id), the other goes whole to the ledger as a
+ * {@code SAME_KEY} conflict and is restored under a fresh key. Natural and UUID keys keep merging
+ * cell by cell.
+ */
+class SameKeyRowsTest {
+  @TempDir Path dir;
+
+  private Connection replica(String site) throws SQLException {
+    Connection c = Db.chora(dir, site + ".db", "chora.site=" + site);
+    exec(c, "CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT, body TEXT)");
+    return c;
+  }
+
+  private static ChoraConnection chora(Connection c) throws SQLException {
+    return Db.of(c);
+  }
+
+  private static List<Conflict> sameKey(Connection c) throws SQLException {
+    return chora(c).conflicts().stream().filter(k -> k.kind() == Conflict.Kind.SAME_KEY).toList();
+  }
+
+  /** The open SAME_KEY entries as a replica-independent text. */
+  private static List<String> ledger(Connection c) throws SQLException {
+    return sameKey(c).stream()
+        .map(
+            k ->
+                k.table()
+                    + k.key()
+                    + " kept "
+                    + k.keptDot()
+                    + " lost "
+                    + k.lostDot()
+                    + " "
+                    + k.lostRow())
+        .sorted()
+        .toList();
+  }
+
+  private static List<String> notes(Connection c) throws SQLException {
+    return rows(c, "SELECT id, title, body FROM note ORDER BY id");
+  }
+
+  @Test
+  void twoRowsUnderOneKeyKeepOneWholeAndLedgerTheOtherWholeInEitherOrder() throws Exception {
+    for (boolean aFirst : new boolean[] {true, false}) {
+      try (Connection a = replica("a" + aFirst);
+          Connection b = replica("b" + aFirst)) {
+        exec(a, "INSERT INTO note VALUES (4, 'groceries', 'milk')");
+        exec(b, "INSERT INTO note VALUES (4, 'meeting', 'at noon')");
+        exec(b, "UPDATE note SET body = 'at one' WHERE id = 4");
+        if (aFirst) {
+          chora(a).syncWith(chora(b));
+        } else {
+          chora(b).syncWith(chora(a));
+        }
+        for (Connection r : List.of(a, b)) {
+          // b's site id is the greater: its row keeps the key, whole, never blended
+          assertThat(notes(r)).as("aFirst=" + aFirst).containsExactly("4|meeting|at one");
+          List<Conflict> lost = sameKey(r);
+          assertThat(lost).hasSize(1);
+          assertThat(lost.get(0).lostRow())
+              .isEqualTo(Map.of("id", 4L, "title", "groceries", "body", "milk"));
+          assertThat(lost.get(0).lostDot().site()).isEqualTo("a" + aFirst);
+          assertThat(lost.get(0).keptDot().site()).isEqualTo("b" + aFirst);
+          assertThat(lost.get(0).status()).isEqualTo(Conflict.Status.OPEN);
+        }
+        // nothing else: no cell conflicts between two records
+        assertThat(chora(a).conflicts()).hasSize(1);
+        assertThat(ledger(a)).isEqualTo(ledger(b));
+      }
+    }
+  }
+
+  @Test
+  void aCollisionMadeByAnotherProgramIsNotBlendedAndIsRestoredUnderANewKey() throws Exception {
+    try (Connection a = replica("a");
+        Connection b = replica("b")) {
+      a.close();
+      b.close();
+    }
+    // the sqlite3 shell (or any program) writes the files: SQLite picks the key, 1 in both
+    for (String site : List.of("a", "b")) {
+      try (Connection plain = Db.sqlite(dir, site + ".db")) {
+        exec(plain, "INSERT INTO note(title, body) VALUES ('from " + site + "', '" + site + "')");
+      }
+    }
+    try (Connection a = Db.chora(dir, "a.db");
+        Connection b = Db.chora(dir, "b.db")) {
+      assertThat(notes(a)).containsExactly("1|from a|a");
+      chora(a).syncWith(chora(b));
+      for (Connection r : List.of(a, b)) {
+        assertThat(notes(r)).containsExactly("1|from b|b");
+      }
+      Conflict lost = sameKey(a).get(0);
+      assertThat(lost.lostRow()).containsEntry("title", "from a").containsEntry("body", "a");
+      chora(a).restoreConflict(lost.id());
+      long fresh = scalar(a, "SELECT id FROM note WHERE title = 'from a'");
+      assertThat(fresh).isGreaterThanOrEqualTo(1024); // a key of a's own block
+      assertThat(sameKey(a)).isEmpty();
+      chora(b).syncWith(chora(a));
+      for (Connection r : List.of(a, b)) {
+        assertThat(notes(r)).containsExactly("1|from b|b", fresh + "|from a|a");
+        // restored once: no replica offers it again
+        assertThat(sameKey(r)).as("open SAME_KEY conflicts").isEmpty();
+      }
+      assertThatThrownBy(() -> chora(a).restoreConflict(lost.id()))
+          .hasMessageContaining("already restored");
+    }
+  }
+
+  @Test
+  void threeReplicasAgreeWhateverTheOrderAndARelayCarriesTheLostRow() throws Exception {
+    try (Connection a = replica("a");
+        Connection b = replica("b");
+        Connection c = replica("c")) {
+      exec(a, "INSERT INTO note VALUES (7, 'a', 'from a')");
+      exec(b, "INSERT INTO note VALUES (7, 'b', 'from b')");
+      exec(c, "INSERT INTO note VALUES (7, 'c', 'from c')");
+      chora(a).syncWith(chora(b)); // b wins there, a's row lost
+      chora(b).syncWith(chora(c)); // c wins, b's row lost; a's row reaches c through b
+      chora(a).syncWith(chora(c));
+      for (Connection r : List.of(a, b, c)) {
+        assertThat(notes(r)).containsExactly("7|c|from c");
+        assertThat(ledger(r)).hasSize(2).isEqualTo(ledger(a));
+      }
+    }
+  }
+
+  @Test
+  void updatesAndDeletesOfTheLosingRowAfterTheDecisionStayWithItsEntry() throws Exception {
+    try (Connection a = replica("a");
+        Connection b = replica("b");
+        Connection c = replica("c")) {
+      exec(a, "INSERT INTO note VALUES (5, 'draft', 'v1')");
+      chora(a).syncWith(chora(c)); // c holds a's row
+      exec(b, "INSERT INTO note VALUES (5, 'other', 'b')");
+      chora(a).syncWith(chora(b)); // a and b decide: b's row keeps the key
+      exec(c, "UPDATE note SET body = 'v2' WHERE id = 5"); // c still edits a's record
+      chora(c).syncWith(chora(a));
+      for (Connection r : List.of(b, c)) {
+        chora(r).syncWith(chora(a));
+      }
+      for (Connection r : List.of(a, b, c)) {
+        assertThat(notes(r)).containsExactly("5|other|b"); // never "5|other|v2"
+        assertThat(sameKey(r))
+            .singleElement()
+            .satisfies(k -> assertThat(k.lostRow()).containsEntry("body", "v2"));
+      }
+    }
+  }
+
+  @Test
+  void aLosingRowDeletedByItsOwnReplicaLeavesNothingOpen() throws Exception {
+    try (Connection a = replica("a");
+        Connection b = replica("b");
+        Connection c = replica("c")) {
+      exec(a, "INSERT INTO note VALUES (5, 'draft', 'v1')");
+      chora(a).syncWith(chora(c));
+      exec(b, "INSERT INTO note VALUES (5, 'other', 'b')");
+      chora(a).syncWith(chora(b));
+      assertThat(sameKey(a)).hasSize(1);
+      exec(c, "DELETE FROM note WHERE id = 5"); // c deletes a's record, not knowing b's
+      chora(c).syncWith(chora(a));
+      chora(b).syncWith(chora(a));
+      for (Connection r : List.of(a, b, c)) {
+        assertThat(notes(r)).as("b's record was never deleted").containsExactly("5|other|b");
+        assertThat(sameKey(r)).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void naturalAndUuidKeysStillMergeCellByCell() throws Exception {
+    try (Connection a = Db.chora(dir, "a.db", "chora.site=a");
+        Connection b = Db.chora(dir, "b.db", "chora.site=b")) {
+      for (Connection r : List.of(a, b)) {
+        exec(
+            r,
+            "CREATE TABLE person(uuid TEXT PRIMARY KEY, name TEXT, city TEXT)",
+            "CREATE TABLE code(n INT PRIMARY KEY, label TEXT, note TEXT)");
+      }
+      exec(
+          a,
+          "INSERT INTO person VALUES ('u-1', 'Ann', NULL)",
+          "INSERT INTO code VALUES (4, 'a', NULL)");
+      exec(
+          b,
+          "INSERT INTO person VALUES ('u-1', NULL, 'Oslo')",
+          "INSERT INTO code VALUES (4, NULL, 'b')");
+      exec(
+          a,
+          "UPDATE person SET name = 'Anna' WHERE uuid = 'u-1'",
+          "UPDATE code SET label = 'a2' WHERE n = 4");
+      chora(a).syncWith(chora(b));
+      for (Connection r : List.of(a, b)) {
+        assertThat(rows(r, "SELECT * FROM person")).containsExactly("u-1|Anna|Oslo");
+        assertThat(rows(r, "SELECT * FROM code")).containsExactly("4|a2|b");
+        assertThat(sameKey(r)).isEmpty();
+      }
+    }
+  }
+}
