@@ -37,20 +37,34 @@ final class CrrDdl implements StatementFunnel {
    * sqlite-jdbc counts a plain statement's update by the connection's total changes, which here
    * include the rows cr-sqlite's triggers write to its clock tables (four for a one-row insert):
    * the application gets the rows its statement changed itself, SQLite's {@code changes()}, as from
-   * plain sqlite-jdbc.
+   * plain sqlite-jdbc. Both counts are read in one step against other threads sharing the
+   * connection, whose statements would otherwise be counted.
    */
   @Override
   public long userRows(SqlAction<Long> update) throws SQLException {
-    long count = update.run();
-    return count == 0 ? 0 : Math.min(count, conn.lastStatementChanges());
+    return conn.atomically(
+        () -> {
+          long count = update.run();
+          return count == 0 ? 0 : Math.min(count, conn.lastStatementChanges());
+        });
   }
 
   @Override
   public <T> T run(SqlKind kind, String sql, SqlAction<T> action, Statement owner)
       throws SQLException {
-    if (!kind.changesTables()) {
+    if (kind == SqlKind.READ) {
       return action.run();
     }
+    if (!kind.changesTables()) {
+      // sqlite-jdbc reads a prepared write's generated key after the write, in a second call that
+      // another thread's plain-Statement write could precede: one step here
+      return conn.atomically(action);
+    }
+    // the savepoint and its follow-up are one step: no other thread's write lands inside it
+    return conn.atomically(() -> followSchema(kind, sql, action));
+  }
+
+  private <T> T followSchema(SqlKind kind, String sql, SqlAction<T> action) throws SQLException {
     String altered = kind == SqlKind.TABLE_DDL ? SqlClassifier.SHARED.alteredTable(sql) : null;
     boolean crr = altered != null && CrrCatalog.clockedTables(conn).contains(altered);
     if (kind == SqlKind.SCRIPT && ALTER_TABLE.matcher(sql).find()) {

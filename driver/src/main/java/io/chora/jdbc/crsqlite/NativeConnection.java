@@ -134,7 +134,7 @@ final class NativeConnection extends ReplicaConnection {
 
   @Override
   public List<String> trackedTables() throws SQLException {
-    return List.copyOf(catalog.tables(this).keySet());
+    return atomically(() -> List.copyOf(catalog.tables(this).keySet())); // a shared cache
   }
 
   @Override
@@ -238,7 +238,7 @@ final class NativeConnection extends ReplicaConnection {
 
   @Override
   protected <T> T readingOwnState(SqlAction<T> work) throws SQLException {
-    return work.run();
+    return atomically(work);
   }
 
   @Override

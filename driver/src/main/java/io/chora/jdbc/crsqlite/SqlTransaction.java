@@ -13,6 +13,13 @@ final class SqlTransaction {
   private SqlTransaction() {}
 
   static <T> T run(SqliteConnection conn, String begin, SqlAction<T> work) throws SQLException {
+    // one step against other threads sharing the connection: their autocommit writes must not
+    // land inside this transaction, which may roll back
+    return conn.atomically(() -> inTransaction(conn, begin, work));
+  }
+
+  private static <T> T inTransaction(SqliteConnection conn, String begin, SqlAction<T> work)
+      throws SQLException {
     boolean own = false;
     if (conn.getAutoCommit()) {
       try {

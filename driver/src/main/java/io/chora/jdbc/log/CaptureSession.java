@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,11 @@ import org.sqlite.SQLiteException;
  *
  * Table DDL refreshes the triggers in the same transaction. Work that chora itself does runs with
  * {@code depth > 0} and is passed straight through.
+ *
+ * <p>Threads may share the connection, as with sqlite-jdbc: everything this class runs around a
+ * statement, and every field below, is guarded by the connection's own monitor ({@link
+ * io.chora.jdbc.seam.SqliteConnection#atomically}), so one autocommit write stays one transaction
+ * whatever other threads do. Reads take no lock unless a commit is pending.
  */
 final class CaptureSession implements StatementFunnel {
   private final LogConnection conn;
@@ -39,9 +45,16 @@ final class CaptureSession implements StatementFunnel {
   private final SqlTransactions sqlTransaction = new SqlTransactions();
   private final Map<String, SteppedStatement> prepared = new HashMap<>();
   private final GeneratedKeys keys;
+
+  /** Only the thread holding the monitor may be inside chora's work: it alone reads this as > 0. */
   private int depth;
-  private boolean commitPending;
-  private Statement cursorOwner;
+
+  /** Written under the monitor; volatile so that reads can skip the monitor when it is false. */
+  private volatile boolean commitPending;
+
+  /** Statements whose open cursors may hold the pending commit: closed when the connection is. */
+  private final Set<Statement> cursorOwners = new HashSet<>();
+
   private long userChanges = -1;
 
   CaptureSession(LogConnection conn, Set<String> onlyTables, String label, GeneratedKeys keys) {
@@ -53,29 +66,49 @@ final class CaptureSession implements StatementFunnel {
 
   @Override
   public boolean isPassThrough() {
-    return depth > 0;
+    // another thread's depth is not ours: that thread holds the monitor while it is above 0
+    return depth > 0 && conn.isHeldByCurrentThread();
   }
 
   @Override
   public String rewrite(String sql) throws SQLException {
     // the key rewrite may read the schema: chora's own reads, not statements to commit around
-    return depth > 0 ? sql : internal(() -> keys.rewrite(sql));
+    return isPassThrough() || !GeneratedKeys.mayInsert(sql)
+        ? sql
+        : internal(() -> keys.rewrite(sql));
   }
 
   @Override
   public PreparedText prepare(String sql) throws SQLException {
-    return depth > 0 ? PreparedText.unchanged(sql) : internal(() -> keys.prepare(sql));
+    if (isPassThrough()) {
+      return PreparedText.unchanged(sql);
+    }
+    PreparedText text = internal(() -> keys.prepare(sql));
+    if (text.keys() == null) {
+      return text;
+    }
+    // batch rows take their keys outside any statement: the claims' bookkeeping is guarded too
+    return new PreparedText(
+        text.sql(), text.keyParameter(), () -> internal(() -> text.keys().nextKey()));
   }
 
-  /** Runs {@code action}, a statement of {@code kind} named by {@code sql}, under capture rules. */
+  /**
+   * Runs {@code action}, a statement of {@code kind} named by {@code sql}, under capture rules, as
+   * one step against other threads. A read needs nothing around it but a pending commit.
+   */
   @Override
   public <T> T run(SqlKind kind, String sql, SqlAction<T> action, Statement owner)
       throws SQLException {
-    T result = run(kind, sql, action);
-    if (kind != SqlKind.READ) {
-      holdCommitFor(owner);
+    if (kind == SqlKind.READ) {
+      statementClosed();
+      return action.run();
     }
-    return result;
+    return conn.atomically(
+        () -> {
+          T result = run(kind, sql, action);
+          holdCommitFor(owner);
+          return result;
+        });
   }
 
   /**
@@ -95,12 +128,24 @@ final class CaptureSession implements StatementFunnel {
   public long[] batch(List<SqlKind> kinds, SqlAction<long[]> batch, Statement owner)
       throws SQLException {
     refuseUnfollowable(kinds);
-    return run(SqlKind.WRITE, null, batch);
+    return conn.atomically(() -> run(SqlKind.WRITE, null, batch));
   }
 
   @Override
   public void statementClosed() {
-    finishPendingCommit();
+    if (commitPending) {
+      try {
+        conn.atomically(
+            () -> {
+              if (depth == 0) {
+                finishPendingCommit();
+              }
+              return null;
+            });
+      } catch (SQLException notThrown) {
+        // finishPendingCommit keeps a failed commit pending and throws nothing
+      }
+    }
   }
 
   private <T> T run(SqlKind kind, String sql, SqlAction<T> action) throws SQLException {
@@ -150,6 +195,9 @@ final class CaptureSession implements StatementFunnel {
   }
 
   private <T> T write(SqlKind kind, String sql, SqlAction<T> action) throws SQLException {
+    if (commitPending && conn.getAutoCommit()) {
+      return joinPending(kind, sql, action);
+    }
     if (!conn.getAutoCommit() || sqlTransaction.isOpen()) {
       return internal(
           () -> {
@@ -208,32 +256,64 @@ final class CaptureSession implements StatementFunnel {
         });
   }
 
-  /** Commits an autocommit write whose result cursor held the transaction open, if it can. */
+  /**
+   * An autocommit write while a RETURNING cursor (of any thread) still holds the last write's
+   * commit: SQLite would refuse BEGIN (and a savepoint), and under plain sqlite-jdbc the write
+   * joins that transaction and commits with it. So it does here, with a marker of its own: its own
+   * transaction in the log, committed when the cursor lets the commit through. A failed statement
+   * is undone by SQLite alone, as under autocommit. Schema changes wait for the cursor.
+   */
+  private <T> T joinPending(SqlKind kind, String sql, SqlAction<T> action) throws SQLException {
+    if (kind.changesTables()) {
+      throw new SQLException(
+          "chora: a RETURNING result of this connection is still open and holds its commit;"
+              + " read it to the end or close its statement before changing tables");
+    }
+    return internal(
+        () -> {
+          try {
+            T result = action.run();
+            rememberUserChanges();
+            return result;
+          } finally {
+            mark(); // what ran before a failed statement or batch entry stays, as in autocommit
+          }
+        });
+  }
+
+  /**
+   * Commits an autocommit write whose result cursor held the transaction open, if it can. Under the
+   * monitor.
+   */
   void finishPendingCommit() {
     if (commitPending) {
       try {
         exec("COMMIT");
         commitPending = false;
-        cursorOwner = null;
+        cursorOwners.clear();
       } catch (SQLException cursorStillOpen) {
         // the RETURNING cursor is still being read: the commit is tried again later
       }
     }
   }
 
-  /** Notes which statement's open cursor holds a pending commit (see {@link #closing()}). */
+  /** Notes which statements' open cursors may hold a pending commit (see {@link #closing()}). */
   private void holdCommitFor(Statement statement) {
-    if (commitPending && cursorOwner == null) {
-      cursorOwner = statement;
+    if (commitPending && statement != null) {
+      cursorOwners.add(statement);
     }
   }
 
   /** The connection is closing: end the cursor that holds a pending commit, then commit. */
   void closing() throws SQLException {
-    if (commitPending && cursorOwner != null) {
-      cursorOwner.close(); // closing it finishes the pending commit
-    }
-    finishPendingCommit();
+    conn.atomically(
+        () -> {
+          for (Statement owner : List.copyOf(cursorOwners)) {
+            owner.close(); // closing the last one finishes the pending commit
+          }
+          finishPendingCommit();
+          return null;
+        });
   }
 
   /** The highest log row id: its growth over a statement is how many rows capture logged. */
@@ -272,12 +352,15 @@ final class CaptureSession implements StatementFunnel {
 
   /** Runs chora's own work: nothing inside it is wrapped or refreshed again. */
   <T> T internal(SqlAction<T> action) throws SQLException {
-    depth++;
-    try {
-      return action.run();
-    } finally {
-      depth--;
-    }
+    return conn.atomically(
+        () -> {
+          depth++;
+          try {
+            return action.run();
+          } finally {
+            depth--;
+          }
+        });
   }
 
   /** ALTER TABLE ... DROP COLUMN fails while a trigger names the column: ours go first. */

@@ -137,7 +137,8 @@ final class GeneratedKeys {
     return out;
   }
 
-  private static boolean mayInsert(String sql) {
+  /** Whether {@code sql} may be an INSERT: one look at its first word, no lock, no cache. */
+  static boolean mayInsert(String sql) {
     int i = 0;
     while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
       i++;

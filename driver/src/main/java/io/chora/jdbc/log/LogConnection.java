@@ -187,6 +187,9 @@ public final class LogConnection extends ReplicaConnection {
 
   // ---- transactions -----------------------------------------------------------------------
 
+  // Each method below is one step against other threads sharing the connection (see
+  // CaptureSession): the marker and the commit it belongs to are never split.
+
   @Override
   public void close() throws SQLException {
     if (session != null && !isClosed()) {
@@ -203,29 +206,37 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   public void commit() throws SQLException {
-    if (session != null && !getAutoCommit()) {
-      session.finishPendingCommit();
-      session.mark();
-    }
-    super.commit();
+    atomically(
+        () -> {
+          if (session != null && !getAutoCommit()) {
+            session.finishPendingCommit();
+            session.mark();
+          }
+          super.commit();
+          return null;
+        });
   }
 
   @Override
   public void setAutoCommit(boolean autoCommit) throws SQLException {
-    if (session != null && autoCommit && !getAutoCommit()) {
-      session.mark(); // switching autocommit on commits the open transaction
-    }
-    super.setAutoCommit(autoCommit);
+    atomically(
+        () -> {
+          if (session != null && autoCommit && !getAutoCommit()) {
+            session.mark(); // switching autocommit on commits the open transaction
+          }
+          super.setAutoCommit(autoCommit);
+          return null;
+        });
   }
 
   @Override
   public Savepoint setSavepoint() throws SQLException {
-    return remember(opensTransaction(), super.setSavepoint());
+    return atomically(() -> remember(opensTransaction(), super.setSavepoint()));
   }
 
   @Override
   public Savepoint setSavepoint(String name) throws SQLException {
-    return remember(opensTransaction(), super.setSavepoint(name));
+    return atomically(() -> remember(opensTransaction(), super.setSavepoint(name)));
   }
 
   private boolean opensTransaction() throws SQLException {
@@ -242,14 +253,18 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-    boolean commits = session != null && savepoint == outermostSavepoint;
-    if (commits) {
-      session.mark();
-    }
-    super.releaseSavepoint(savepoint);
-    if (commits) {
-      outermostSavepoint = null;
-    }
+    atomically(
+        () -> {
+          boolean commits = session != null && savepoint == outermostSavepoint;
+          if (commits) {
+            session.mark();
+          }
+          super.releaseSavepoint(savepoint);
+          if (commits) {
+            outermostSavepoint = null;
+          }
+          return null;
+        });
   }
 
   // ---- ChoraConnection --------------------------------------------------------------------
@@ -393,8 +408,13 @@ public final class LogConnection extends ReplicaConnection {
   protected void checkPeer(ChoraConnection peer) throws SQLException {
     requireCapture();
     if (peer instanceof LogConnection other) {
+      // both monitors, always taken in one order: two threads syncing the pair in opposite
+      // directions must not each hold one and wait for the other
+      LogConnection first =
+          System.identityHashCode(this) <= System.identityHashCode(other) ? this : other;
+      LogConnection second = first == this ? other : this;
       List<ForkRepair.Fork> forks =
-          readingOwnState(() -> other.readingOwnState(() -> ForkRepair.find(this, other)));
+          first.readingOwnState(() -> second.readingOwnState(() -> ForkRepair.find(this, other)));
       if (!forks.isEmpty()) {
         throw ForkRepair.refusal(getUrl(), other.getUrl(), forks);
       }

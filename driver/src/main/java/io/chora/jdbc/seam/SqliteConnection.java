@@ -84,6 +84,27 @@ public abstract class SqliteConnection extends JDBC4Connection {
     return getDatabase().changes();
   }
 
+  /**
+   * Runs {@code action} holding the monitors sqlite-jdbc's own calls of this connection synchronize
+   * on: the statements chora runs around an application's call then form one step that no other
+   * thread's statement, commit or result-set step on this connection can enter. They are taken in
+   * sqlite-jdbc's order (its prepared {@code execute}/{@code executeUpdate} hold the connection,
+   * then its {@code DB}; every other call the {@code DB} alone), so no thread can hold one of them
+   * while waiting for the other. Both are reentrant.
+   */
+  public final <T> T atomically(SqlAction<T> action) throws SQLException {
+    synchronized (this) {
+      synchronized (getDatabase()) {
+        return action.run();
+      }
+    }
+  }
+
+  /** Whether the calling thread is inside {@link #atomically} (or a sqlite-jdbc call). */
+  public final boolean isHeldByCurrentThread() {
+    return Thread.holdsLock(getDatabase());
+  }
+
   /** Throws sqlite-jdbc's own error for a closed connection. */
   protected final void checkNotClosed() throws SQLException {
     checkOpen();
