@@ -123,19 +123,8 @@ final class LostLives implements AutoCloseable {
    * began the life are its own (earlier lives of the key ended before it began).
    */
   void tag(long tableId, Object storedKey, Dot life, long cl) throws SQLException {
-    long from = 0;
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT coalesce(max(id), 0) FROM chora_log WHERE op = "
-                + LogOp.COMMIT
-                + " AND site = ? AND seq = ?")) {
-      ps.setString(1, life.site());
-      ps.setLong(2, life.seq());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        from = rs.getLong(1);
-      }
-    }
+    Object marker = ofMarker(life, "id");
+    long from = marker == null ? 0 : ((Number) marker).longValue();
     try (PreparedStatement ps =
         conn.prepareStatement(
             "UPDATE chora_log SET site = ?, seq = ?, cols = CASE op WHEN "
@@ -161,21 +150,28 @@ final class LostLives implements AutoCloseable {
    * replica's later generation ends a live row).
    */
   VectorClock depsOf(Dot life, Transaction fallback) throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT deps FROM chora_log WHERE op = "
-                + LogOp.COMMIT
-                + " AND site = ? AND seq = ?")) {
-      ps.setString(1, life.site());
-      ps.setLong(2, life.seq());
-      try (ResultSet rs = ps.executeQuery()) {
-        String deps = rs.next() ? rs.getString(1) : null;
-        if (deps != null) {
-          return VectorClock.parse(deps);
-        }
-      }
+    String deps = (String) ofMarker(life, "deps");
+    if (deps != null) {
+      return VectorClock.parse(deps);
     }
     return fallback.deps();
+  }
+
+  /** A column of the commit marker of transaction {@code dot} in the log; null without one. */
+  private Object ofMarker(Dot dot, String column) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT "
+                + column
+                + " FROM chora_log WHERE op = "
+                + LogOp.COMMIT
+                + " AND site = ? AND seq = ?")) {
+      ps.setString(1, dot.site());
+      ps.setLong(2, dot.seq());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getObject(1) : null;
+      }
+    }
   }
 
   /** Later writes of a lost life: its columns take the values they wrote. */
