@@ -91,6 +91,16 @@ public interface ChoraConnection extends Connection {
   /** Open conflicts: concurrent writes of one cell, with the value kept and the value lost. */
   List<Conflict> conflicts() throws SQLException;
 
+  /**
+   * What this replica keeps aside because it lacks the table or column it is for: peers that run
+   * another version of the schema wrote it. Per table, the number of changes (of a missing table)
+   * or cells (of missing columns) not in the tables yet; empty when everything received is in them.
+   * Kept values are passed on to other replicas and move into the tables when a migration adds what
+   * they are for (see docs/schema-changes.md). Native mode refuses such sets instead, so it is
+   * always empty there.
+   */
+  Map<String, Long> heldAside() throws SQLException;
+
   /** Writes a conflict's lost value back as a new local write (which syncs like any other). */
   void restoreConflict(long id) throws SQLException;
 

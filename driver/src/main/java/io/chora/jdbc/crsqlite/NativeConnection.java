@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.sqlite.SQLiteCommitListener;
@@ -255,6 +256,12 @@ final class NativeConnection extends ReplicaConnection {
   @Override
   public HubStatus hubStatus() {
     return HubStatus.NOT_CONFIGURED;
+  }
+
+  /** Always empty: native mode refuses a set for tables or columns it lacks. */
+  @Override
+  public Map<String, Long> heldAside() {
+    return Map.of();
   }
 
   /** Always empty: see {@link #NO_LEDGER}. */

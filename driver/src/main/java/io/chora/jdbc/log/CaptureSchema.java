@@ -61,6 +61,8 @@ final class CaptureSchema {
           "chora_conflicts",
           "chora_conflict_rows",
           "chora_key_blocks",
+          SetAside.TABLE,
+          SetAside.INDEX,
           "chora_peers",
           "chora_syncs",
           "chora_commit",
@@ -147,6 +149,9 @@ final class CaptureSchema {
         st.execute(ddl);
       }
       for (String ddl : SyncHistory.TABLES) {
+        st.execute(ddl);
+      }
+      for (String ddl : SetAside.SCHEMA) {
         st.execute(ddl);
       }
       boolean hasNonce = false; // a log made before transactions had nonces

@@ -57,6 +57,9 @@ final class CaptureSession implements StatementFunnel {
 
   private long userChanges = -1;
 
+  /** The open transaction changed tables while changes are kept aside: fill before it commits. */
+  private boolean fillPending;
+
   CaptureSession(LogConnection conn, Set<String> onlyTables, String label, GeneratedKeys keys) {
     this.conn = conn;
     this.keys = keys;
@@ -165,11 +168,11 @@ final class CaptureSession implements StatementFunnel {
       case RELEASE:
         String name = SqlTransactions.savepointName(sql);
         if (sqlTransaction.releaseCommits(name)) {
-          mark();
+          beforeCommit();
         }
         return following(action, () -> sqlTransaction.released(name));
       case COMMIT:
-        mark();
+        beforeCommit();
         return following(action, sqlTransaction::ended);
       case ROLLBACK:
         return following(action, sqlTransaction::ended);
@@ -241,11 +244,11 @@ final class CaptureSession implements StatementFunnel {
             if (result instanceof ResultSet || Boolean.TRUE.equals(result)) {
               // INSERT ... RETURNING left a cursor open: SQLite refuses COMMIT until it is done,
               // so the commit waits for the cursor's statement, or the next statement, to run
-              mark();
+              beforeCommit();
               commitPending = true;
               finishPendingCommit();
             } else {
-              mark();
+              beforeCommit();
               exec("COMMIT");
             }
           } catch (SQLException | RuntimeException e) {
@@ -344,10 +347,27 @@ final class CaptureSession implements StatementFunnel {
     }
   }
 
+  /**
+   * Right before the open transaction commits: its commit marker, then, after a migration in it,
+   * the changes kept aside that its new tables and columns can take ({@link SetAside}).
+   */
+  void beforeCommit() throws SQLException {
+    mark();
+    if (fillPending) {
+      fillPending = false;
+      internal(
+          () -> {
+            conn.fillSetAside();
+            return null;
+          });
+    }
+  }
+
   /** Re-reads the schema and brings the capture triggers up to date. */
   void refreshTriggers() throws SQLException {
     internal(() -> TriggerSync.sync(conn, onlyTables, label));
     GeneratedKeys.schemaChanged(label);
+    fillPending = fillPending || internal(() -> SetAside.anyMissing(conn));
   }
 
   /** Runs chora's own work: nothing inside it is wrapped or refreshed again. */

@@ -17,10 +17,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -110,11 +112,7 @@ final class ChangeApplier {
     int skipped = 0;
     int conflicts = 0;
     int changes = 0;
-    try (MergeState state = new MergeState(conn);
-        RowReader rows = new RowReader(conn);
-        TableWriter writer = new TableWriter(conn);
-        Ledger ledger = new Ledger(conn);
-        LostLives lives = new LostLives(conn);
+    try (Merging m = new Merging(ids, localHead);
         PreparedStatement marker =
             conn.prepareStatement(
                 "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
@@ -122,16 +120,10 @@ final class ChangeApplier {
                     + ", ?, ?, ?, ?, ?)");
         PreparedStatement head =
             conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)");
-        PreparedStatement dropTriggerRows =
-            conn.prepareStatement("DELETE FROM chora_log WHERE id > ?");
         PreparedStatement logReceived =
             conn.prepareStatement(
-                "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?, ?)");
-        ConstraintKeeper keeper =
-            new ConstraintKeeper(
-                conn, tables, ids, state, rows, writer, ledger, new Dot(site, localHead[0] + 1))) {
-      state.fold(tables, rows::exists);
-      SameKeyRule rule = new SameKeyRule(lives);
+                "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?, ?)")) {
+      m.state.fold(tables, m.rows::exists);
       long maxHlc = 0;
       for (Transaction tx = source.next(); tx != null; tx = source.next()) {
         if (pass != null) {
@@ -145,19 +137,19 @@ final class ChangeApplier {
         }
         ForkRepair.refuseMoved(conn, tx, clock.get(dot.site()));
         long before = CaptureSchema.lastLogId(conn);
-        Merge merge = new Merge(tx, state, rows, keeper, ledger, rule);
-        Set<String> named = keeper.deletesActOnOthers() ? new HashSet<>() : null;
-        for (Change change : tx.changes()) {
+        List<Change> known = m.keepMissing(tx);
+        Merge merge = m.merge(tx, false);
+        Set<String> named = m.keeper.deletesActOnOthers() ? new HashSet<>() : null;
+        for (Change change : known) {
           long id = ids.get(change.table());
           conflicts += merge.apply(id, tables.get(id), change, named);
         }
-        keeper.collectActions(before, named);
+        m.keeper.collectActions(before, named);
         // the log keeps the transaction as received, not what it happened to change here: a
         // relay must pass on a delete of a row it never had, or a write of a value it already had
-        if (!triggersLoggedItAsReceived(tx, before, ids)) {
-          dropTriggerRows.setLong(1, before);
-          dropTriggerRows.executeUpdate();
-          for (Change change : tx.changes()) {
+        if (!triggersLoggedItAsReceived(known, before, ids)) {
+          m.dropLogRowsAfter(before);
+          for (Change change : known) {
             long id = ids.get(change.table());
             logReceived.setLong(1, id);
             logReceived.setInt(2, opOf(change.kind()));
@@ -199,15 +191,150 @@ final class ChangeApplier {
         CaptureSchema.setMeta(conn, "local_hlc", localHead[1]);
         CaptureSchema.setMeta(conn, "applied_upto", end);
       }
-      state.setFolded(end); // applied rows are in the state already; removals fold later
+      conflicts += m.finish(end);
+    }
+    return new ApplyResult(applied, skipped, conflicts, changes);
+  }
+
+  /**
+   * Merges the changes kept aside ({@link SetAside}) that the tables can take now that a migration
+   * added their table or columns: by the merge rules, as if they arrived after the migration. Runs
+   * inside the migration's transaction, after its commit marker; nothing it writes is a local
+   * write, so the triggers' rows of it are dropped. Returns the cell conflicts it recorded.
+   */
+  int fill(SetAside aside, List<SetAside.Fill> fills) throws SQLException {
+    Map<String, Long> ids = new HashMap<>();
+    tables.forEach((id, t) -> ids.put(t.name(), id));
+    int conflicts = 0;
+    try (Merging m = new Merging(ids, new ChangeLog(conn, site).localHead())) {
+      m.state.fold(tables, m.rows::exists);
+      for (SetAside.Fill fill : fills) {
+        Transaction tx = fill.tx();
+        Change change = SetAside.restricted(tx.changes().get(0), fill.columns());
+        long id = ids.get(change.table());
+        long before = CaptureSchema.lastLogId(conn);
+        Set<String> named = m.keeper.deletesActOnOthers() ? new HashSet<>() : null;
+        conflicts += m.merge(tx, !fill.whole()).apply(id, tables.get(id), change, named);
+        m.keeper.collectActions(before, named);
+        m.dropLogRowsAfter(before);
+        aside.filled(fill);
+      }
+      conflicts += m.finish(CaptureSchema.lastLogId(conn));
+    }
+    return conflicts;
+  }
+
+  /** What merging transactions needs, prepared once per apply or fill. */
+  private final class Merging implements AutoCloseable {
+    final MergeState state;
+    final RowReader rows;
+    final TableWriter writer;
+    final Ledger ledger;
+    final LostLives lives;
+    final ConstraintKeeper keeper;
+    final SameKeyRule rule;
+    final SetAside aside;
+    private final Map<String, Long> ids;
+    private final PreparedStatement dropLogRows;
+
+    Merging(Map<String, Long> ids, long[] localHead) throws SQLException {
+      this.ids = ids;
+      state = new MergeState(conn);
+      rows = new RowReader(conn);
+      writer = new TableWriter(conn);
+      ledger = new Ledger(conn);
+      lives = new LostLives(conn);
+      // removals the constraints need are a local transaction: the next local dot
+      keeper =
+          new ConstraintKeeper(
+              conn, tables, ids, state, rows, writer, ledger, new Dot(site, localHead[0] + 1));
+      rule = new SameKeyRule(lives);
+      aside = new SetAside(conn);
+      dropLogRows = conn.prepareStatement("DELETE FROM chora_log WHERE id > ?");
+    }
+
+    Merge merge(Transaction tx, boolean filling) {
+      return new Merge(tx, state, rows, keeper, ledger, rule, filling);
+    }
+
+    /**
+     * Keeps aside what of {@code tx} this replica has no table or column for, and returns the rest,
+     * to merge now: the same changes when it has them all.
+     */
+    List<Change> keepMissing(Transaction tx) throws SQLException {
+      List<Change> known = null;
+      for (int i = 0; i < tx.changes().size(); i++) {
+        Change change = tx.changes().get(i);
+        Long id = ids.get(change.table());
+        Change rest = change;
+        if (id == null) {
+          aside.keep(tx, change, true);
+          rest = null;
+        } else {
+          Map<String, Object> missing = missing(tables.get(id), change);
+          if (missing != null) {
+            aside.keep(tx, change.withValues(missing), false);
+            Map<String, Object> values = new LinkedHashMap<>(change.values());
+            values.keySet().removeAll(missing.keySet());
+            rest = change.withValues(values);
+          }
+        }
+        if (rest != change && known == null) {
+          known = new ArrayList<>(tx.changes().subList(0, i));
+        }
+        if (known != null && rest != null) {
+          known.add(rest);
+        }
+      }
+      return known == null ? tx.changes() : known;
+    }
+
+    /** The change's values for columns the table lacks here; null when it has them all. */
+    private Map<String, Object> missing(TableInfo table, Change change) {
+      Map<String, Object> missing = null;
+      for (Map.Entry<String, Object> e : change.values().entrySet()) {
+        if (!table.columns().contains(e.getKey())) {
+          if (missing == null) {
+            missing = new LinkedHashMap<>();
+          }
+          missing.put(e.getKey(), e.getValue());
+        }
+      }
+      return missing;
+    }
+
+    void dropLogRowsAfter(long id) throws SQLException {
+      dropLogRows.setLong(1, id);
+      dropLogRows.executeUpdate();
+    }
+
+    /**
+     * After the last transaction, with the log at {@code end}: the removals the constraints need,
+     * committed as a local transaction; returns the conflicts the constraints recorded.
+     */
+    int finish(long end) throws SQLException {
+      state.setFolded(end); // merged rows are in the state already; removals fold later
       if (keeper.finish(end)) {
         try (Statement st = conn.createStatement()) {
           st.executeUpdate(CaptureSchema.MARK_COMMIT); // the removals' local transaction
         }
       }
-      conflicts += keeper.conflicts();
+      return keeper.conflicts();
     }
-    return new ApplyResult(applied, skipped, conflicts, changes);
+
+    @Override
+    public void close() throws SQLException {
+      try (state;
+          rows;
+          writer;
+          ledger;
+          lives;
+          keeper;
+          aside;
+          dropLogRows) {
+        // closed in reverse order
+      }
+    }
   }
 
   /**
@@ -215,9 +342,9 @@ final class ChangeApplier {
    * common case of a set of new rows, each inserted as it came (one INSERT row per change, in
    * order, nothing else). Saves deleting and rewriting them.
    */
-  private boolean triggersLoggedItAsReceived(Transaction tx, long before, Map<String, Long> ids)
+  private boolean triggersLoggedItAsReceived(List<Change> known, long before, Map<String, Long> ids)
       throws SQLException {
-    for (Change change : tx.changes()) {
+    for (Change change : known) {
       if (change.kind() != ChangeKind.INSERT) {
         return false;
       }
@@ -226,7 +353,7 @@ final class ChangeApplier {
         conn.prepareStatement("SELECT tbl, op, pk FROM chora_log WHERE id > ? ORDER BY id")) {
       ps.setLong(1, before);
       try (ResultSet rs = ps.executeQuery()) {
-        for (Change change : tx.changes()) {
+        for (Change change : known) {
           // the same row, keyed the same way (a key stored with another type, say by column
           // affinity, would not match the merge state's)
           if (!rs.next()
@@ -251,14 +378,19 @@ final class ChangeApplier {
     };
   }
 
-  /** The merge of one remote transaction's changes. */
+  /**
+   * The merge of one remote transaction's changes. {@code filling}: its cells of columns this
+   * replica added since they came ({@link #fill}); then the row's life is settled already, and a
+   * cell no write here has touched since the column was added has no writer to compare with.
+   */
   private record Merge(
       Transaction tx,
       MergeState state,
       RowReader rows,
       ConstraintKeeper keeper,
       Ledger ledger,
-      SameKeyRule rule) {
+      SameKeyRule rule,
+      boolean filling) {
 
     /**
      * Applies one change and adds its row to {@code named} (when not null); returns the number of
@@ -278,6 +410,9 @@ final class ChangeApplier {
       }
       // after folding, every tracked row is in the merge state: no state, no row to read
       Map<String, Object> current = life == null ? null : rows.read(id, table, change.key());
+      if (filling && (incoming != local || current == null)) {
+        return 0; // cells of a life that ended here since (or of a row gone): nothing to fill
+      }
       SameKeyRule.Outcome sameKey = rule.decide(tx, table, stored, change, life, () -> current);
       switch (sameKey.decision()) {
         case KEEP_LOCAL:
@@ -304,7 +439,13 @@ final class ChangeApplier {
       Map<String, Object> winners = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : change.values().entrySet()) {
         String column = e.getKey();
-        Stamp mine = state.cell(id, stored, column, life);
+        Stamp mine =
+            filling ? state.writtenCell(id, stored, column) : state.cell(id, stored, column, life);
+        if (mine == null) { // a column added since: only its default, which no write set
+          winners.put(column, e.getValue());
+          state.putCell(id, stored, column, tx.dot(), tx.hlc());
+          continue;
+        }
         boolean wins = Stamp.of(tx).beats(mine);
         boolean concurrent = tx.deps().get(mine.dot().site()) < mine.dot().seq();
         Object localValue = current.get(column);

@@ -27,18 +27,21 @@ final class ChangeAssembler {
   private final MergeState state;
   private final OpenConflicts ledger;
   private final LostLives lost;
+  private final SetAside aside;
 
   ChangeAssembler(
       Map<Long, TableInfo> tables,
       RowReader rows,
       MergeState state,
       OpenConflicts ledger,
-      LostLives lost) {
+      LostLives lost,
+      SetAside aside) {
     this.tables = tables;
     this.rows = rows;
     this.state = state;
     this.ledger = ledger;
     this.lost = lost;
+    this.aside = aside;
   }
 
   /** One logged transaction as it goes on the wire. */
@@ -51,8 +54,44 @@ final class ChangeAssembler {
         changes.add(change);
       }
     }
-    return new Transaction(
-        tx.dot(), tx.hlc(), tx.deps(), foldUpdates(withoutInserted(changes)), tx.nonce());
+    List<Change> told = foldUpdates(withoutInserted(changes));
+    if (aside.any()) {
+      told = withKept(told, aside.of(tx.dot()));
+    }
+    return new Transaction(tx.dot(), tx.hlc(), tx.deps(), told, tx.nonce());
+  }
+
+  /**
+   * Adds what this replica kept aside of the transaction, for tables or columns it lacks ({@link
+   * SetAside}): a replica that is behind passes newer replicas' writes on intact. A kept cell joins
+   * the transaction's change of its row (the log knows that change only by the columns this replica
+   * has); anything else is sent as it came.
+   */
+  private static List<Change> withKept(List<Change> told, List<Change> kept) {
+    if (kept.isEmpty()) {
+      return told;
+    }
+    List<Change> all = new ArrayList<>(told);
+    for (Change change : kept) {
+      int at = -1;
+      for (int i = 0; i < all.size(); i++) {
+        if (rowOf(all.get(i)).equals(rowOf(change))) {
+          at = i;
+        }
+      }
+      Change same = at < 0 ? null : all.get(at);
+      if (same != null
+          && same.kind() != ChangeKind.DELETE
+          && change.kind() != ChangeKind.DELETE
+          && same.causalLength() == change.causalLength()) {
+        Map<String, Object> values = new LinkedHashMap<>(same.values());
+        values.putAll(change.values()); // the transaction's own values of the kept columns
+        all.set(at, same.withValues(values));
+      } else {
+        all.add(change);
+      }
+    }
+    return all;
   }
 
   /**

@@ -141,12 +141,13 @@ final class ChangeLog {
     try (RowReader rows = new RowReader(conn);
         MergeState state = new MergeState(conn);
         LostLives lost = new LostLives(conn);
+        SetAside aside = new SetAside(conn);
         PreparedStatement ps =
             conn.prepareStatement(
                 "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps, nonce FROM chora_log WHERE id > ?"
                     + " ORDER BY id")) {
       ChangeAssembler assembler =
-          new ChangeAssembler(tables, rows, state, new OpenConflicts(conn), lost);
+          new ChangeAssembler(tables, rows, state, new OpenConflicts(conn), lost, aside);
       ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
         List<LoggedRow> group = new ArrayList<>();

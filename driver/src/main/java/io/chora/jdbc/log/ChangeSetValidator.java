@@ -121,22 +121,13 @@ final class ChangeSetValidator {
   }
 
   private void check(Transaction tx, Change change) throws SQLException {
-    TableInfo table = checks.table(byName, tx, change);
-    io.chora.sync.Dot life = change.life();
-    if (life != null) {
-      site(life.site(), "a change's life");
-      // a life is begun by this transaction or one it knew: none can be named ahead of time
-      if (!life.equals(tx.dot()) && tx.deps().get(life.site()) < life.seq()) {
-        throw refuse(
-            "a change of "
-                + table.name()
-                + " in "
-                + tx.dot()
-                + " names life "
-                + life
-                + ", which its transaction does not know");
-      }
+    if (!byName.containsKey(change.table())) {
+      checks.unknownTable(tx, change, TriggerSync::isOwnTable); // kept aside (SetAside)
+      checkLife(tx, change, change.table());
+      return;
     }
+    TableInfo table = checks.table(byName, tx, change);
+    checkLife(tx, change, table.name());
     if (change.kind() == ChangeKind.INSERT) {
       for (String keyColumn : table.keyColumns()) {
         if (change.values().containsKey(keyColumn)
@@ -153,10 +144,30 @@ final class ChangeSetValidator {
       }
     }
     for (Map.Entry<String, Object> e : change.values().entrySet()) {
-      if (!table.columns().contains(e.getKey())) {
-        throw refuse("table " + table.name() + " has no column '" + e.getKey() + "'");
+      if (table.columns().contains(e.getKey())) {
+        checks.value(table, e.getKey(), e.getValue());
+      } else {
+        checks.unknownColumn(table.name(), e.getKey(), e.getValue()); // kept aside (SetAside)
       }
-      checks.value(table, e.getKey(), e.getValue());
+    }
+  }
+
+  /** A life is begun by its transaction or one it knew: none can be named ahead of time. */
+  private static void checkLife(Transaction tx, Change change, String table) throws SQLException {
+    io.chora.sync.Dot life = change.life();
+    if (life == null) {
+      return;
+    }
+    site(life.site(), "a change's life");
+    if (!life.equals(tx.dot()) && tx.deps().get(life.site()) < life.seq()) {
+      throw refuse(
+          "a change of "
+              + table
+              + " in "
+              + tx.dot()
+              + " names life "
+              + life
+              + ", which its transaction does not know");
     }
   }
 

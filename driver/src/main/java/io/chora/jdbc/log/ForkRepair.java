@@ -129,7 +129,8 @@ final class ForkRepair {
         site,
         shift);
     rewriteDeps(conn, firstId, site, shift, target);
-    for (String table : List.of("chora_rows", "chora_cells")) {
+    // kept aside: the dot on its row decides, over the one in its encoded change (SetAside)
+    for (String table : List.of("chora_rows", "chora_cells", SetAside.TABLE)) {
       update(
           conn,
           "UPDATE " + table + " SET site = ?, seq = seq - ? WHERE site = ? AND seq > ?",

@@ -22,6 +22,7 @@ import java.io.OutputStream;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteCommitListener;
@@ -121,6 +122,7 @@ public final class LogConnection extends ReplicaConnection {
         try (SteppedStatement mark = new SteppedStatement(this, CaptureSchema.MARK_COMMIT)) {
           mark.run(); // rows logged while chora was away become a local commit
         }
+        fill(tracked, siteId); // another program's migration may let kept changes in
         st.execute("COMMIT");
         return siteId;
       } catch (SQLException | RuntimeException e) {
@@ -210,7 +212,7 @@ public final class LogConnection extends ReplicaConnection {
         () -> {
           if (session != null && !getAutoCommit()) {
             session.finishPendingCommit();
-            session.mark();
+            session.beforeCommit();
           }
           super.commit();
           return null;
@@ -222,7 +224,7 @@ public final class LogConnection extends ReplicaConnection {
     atomically(
         () -> {
           if (session != null && autoCommit && !getAutoCommit()) {
-            session.mark(); // switching autocommit on commits the open transaction
+            session.beforeCommit(); // switching autocommit on commits the open transaction
           }
           super.setAutoCommit(autoCommit);
           return null;
@@ -257,7 +259,7 @@ public final class LogConnection extends ReplicaConnection {
         () -> {
           boolean commits = session != null && savepoint == outermostSavepoint;
           if (commits) {
-            session.mark();
+            session.beforeCommit();
           }
           super.releaseSavepoint(savepoint);
           if (commits) {
@@ -387,6 +389,45 @@ public final class LogConnection extends ReplicaConnection {
         });
   }
 
+  /**
+   * Merges the changes kept aside for tables and columns this replica lacked ({@link SetAside})
+   * that the schema now has: called inside the transaction of a migration, right before it commits.
+   * A failure undoes the fill alone and fails the commit, naming the cause.
+   */
+  void fillSetAside() throws SQLException {
+    fill(tracked.get(this), site());
+    giveUpSharedKeyBlocks();
+  }
+
+  private void fill(Map<Long, TableInfo> tables, String siteId) throws SQLException {
+    Map<String, TableInfo> byName = new HashMap<>();
+    tables.values().forEach(t -> byName.put(t.name(), t));
+    try (SetAside aside = new SetAside(this)) {
+      List<SetAside.Fill> fills = aside.pending(byName);
+      if (fills.isEmpty()) {
+        return;
+      }
+      try (Statement st = plainStatement()) {
+        st.execute("SAVEPOINT chora_fill");
+        try {
+          new ChangeApplier(this, siteId, maxValueBytes, tables).fill(aside, fills);
+        } catch (SQLException | RuntimeException e) {
+          st.execute("ROLLBACK TO chora_fill");
+          st.execute("RELEASE chora_fill");
+          throw new SQLException(
+              "chora: the schema change could not take the "
+                  + fills.size()
+                  + " change(s) kept for tables or columns this replica lacked (see chora"
+                  + " status): "
+                  + e.getMessage()
+                  + "; nothing of them was merged and the transaction is not committed",
+              e);
+        }
+        st.execute("RELEASE chora_fill");
+      }
+    }
+  }
+
   /** See {@link KeyBlocks#giveUpIfShared}. */
   private void giveUpSharedKeyBlocks() throws SQLException {
     if (keys != null) {
@@ -472,6 +513,11 @@ public final class LogConnection extends ReplicaConnection {
   @Override
   public List<Conflict> conflicts() throws SQLException {
     return requireCapture().internal(() -> Ledger.list(this, true));
+  }
+
+  @Override
+  public Map<String, Long> heldAside() throws SQLException {
+    return requireCapture().internal(() -> SetAside.held(this));
   }
 
   @Override

@@ -103,13 +103,17 @@ final class MergeState implements AutoCloseable {
 
   /** The cell's last writer: its own entry, or else the insert that began the row's life. */
   Stamp cell(long table, Object key, String column, RowState life) throws SQLException {
+    Stamp written = writtenCell(table, key, column);
+    return written != null ? written : life.stamp();
+  }
+
+  /** The cell's own entry: the last write of it since the row's insert; null when none. */
+  Stamp writtenCell(long table, Object key, String column) throws SQLException {
     readCell.setLong(1, table);
     readCell.setObject(2, key);
     readCell.setString(3, column);
     try (ResultSet rs = readCell.executeQuery()) {
-      return rs.next()
-          ? new Stamp(new Dot(rs.getString(1), rs.getLong(2)), rs.getLong(3))
-          : life.stamp();
+      return rs.next() ? new Stamp(new Dot(rs.getString(1), rs.getLong(2)), rs.getLong(3)) : null;
     }
   }
 

@@ -1,0 +1,249 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.shared.Refusals;
+import io.chora.sync.Change;
+import io.chora.sync.ChangeSetReader;
+import io.chora.sync.ChangeSetWriter;
+import io.chora.sync.Dot;
+import io.chora.sync.Transaction;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What this replica received for tables and columns it does not have (yet, or any more): a peer
+ * runs a newer (or older) version of the app. Kept in {@code chora_aside} one row per change, with
+ * the transaction that wrote it, so that nothing is lost:
+ *
+ * <ul>
+ *   <li>passed on with that transaction ({@link #of}, used by {@link ChangeAssembler}), so a
+ *       replica that is behind relays newer replicas' writes intact;
+ *   <li>merged into the tables once a migration adds what was missing ({@link #pending}, applied by
+ *       {@link ChangeApplier#fill}): by the merge rules, as if it arrived after the migration.
+ * </ul>
+ *
+ * A row stays after it is filled: its transaction may still have to be passed on, and the log
+ * records that transaction only with the columns this replica had when it arrived. {@code whole} is
+ * 1 while the table was missing (the row's insert or delete itself is not applied yet); {@code
+ * missing} lists the columns not filled yet, {@code *} standing for the whole change.
+ */
+final class SetAside implements AutoCloseable {
+  static final String TABLE = "chora_aside";
+  static final String INDEX = "chora_aside_dot";
+
+  static final String[] SCHEMA = {
+    "CREATE TABLE IF NOT EXISTS chora_aside(id INTEGER PRIMARY KEY, site TEXT NOT NULL, seq"
+        + " INTEGER NOT NULL, tbl TEXT NOT NULL, whole INTEGER NOT NULL, missing TEXT NOT NULL,"
+        + " change BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS chora_aside_dot ON chora_aside(site, seq)"
+  };
+
+  private static final String WHOLE = "*";
+
+  /**
+   * Separates the names in {@code missing}: a control character, which no kept column's name holds
+   * (ChangeChecks refuses them), where a comma could be part of a name.
+   */
+  private static final String SEPARATOR = "\u001f";
+
+  private final Connection conn;
+  private final boolean any;
+  private PreparedStatement insert;
+  private PreparedStatement byDot;
+
+  SetAside(Connection conn) throws SQLException {
+    this.conn = conn;
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM chora_aside)")) {
+      this.any = rs.next() && rs.getInt(1) == 1;
+    }
+  }
+
+  /** Whether anything kept is not merged yet: after table DDL, whether a fill may be due. */
+  static boolean anyMissing(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT EXISTS (SELECT 1 FROM chora_aside WHERE missing <> '')")) {
+      return rs.next() && rs.getInt(1) == 1;
+    }
+  }
+
+  /** Whether anything is kept: when not, passing transactions on reads nothing more. */
+  boolean any() {
+    return any;
+  }
+
+  /**
+   * Keeps {@code change} of {@code tx}: the whole change when its table is missing here ({@code
+   * whole}), else the cells of the columns missing here (the rest is merged as usual).
+   */
+  void keep(Transaction tx, Change change, boolean whole) throws SQLException {
+    if (insert == null) {
+      insert =
+          conn.prepareStatement(
+              "INSERT INTO chora_aside(site, seq, tbl, whole, missing, change)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)");
+    }
+    insert.setString(1, tx.dot().site());
+    insert.setLong(2, tx.dot().seq());
+    insert.setString(3, change.table());
+    insert.setInt(4, whole ? 1 : 0);
+    insert.setString(5, whole ? WHOLE : String.join(SEPARATOR, change.values().keySet()));
+    insert.setBytes(6, encode(tx, change));
+    insert.executeUpdate();
+  }
+
+  /** The changes kept of the transaction {@code dot}, in the order they came. */
+  List<Change> of(Dot dot) throws SQLException {
+    if (!any) {
+      return List.of();
+    }
+    if (byDot == null) {
+      byDot =
+          conn.prepareStatement(
+              "SELECT change FROM chora_aside WHERE site = ? AND seq = ? ORDER BY id");
+    }
+    byDot.setString(1, dot.site());
+    byDot.setLong(2, dot.seq());
+    List<Change> changes = new ArrayList<>();
+    try (ResultSet rs = byDot.executeQuery()) {
+      while (rs.next()) {
+        changes.add(decode(rs.getBytes(1)).changes().get(0));
+      }
+    }
+    return changes;
+  }
+
+  /** A kept change that can now be merged, at least in part: what of it to merge. */
+  record Fill(long id, Transaction tx, boolean whole, Set<String> columns, String stillMissing) {}
+
+  /**
+   * The kept changes that the tables as they are now can take, in the order they came: a change of
+   * a table that now exists (with its cells of columns that exist), cells of columns added since.
+   */
+  List<Fill> pending(Map<String, TableInfo> tables) throws SQLException {
+    List<Fill> fills = new ArrayList<>();
+    if (!any) {
+      return fills;
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT id, tbl, whole, missing, change, site, seq FROM chora_aside WHERE missing <> ''"
+                    + " ORDER BY id")) {
+      while (rs.next()) {
+        TableInfo table = tables.get(rs.getString(2));
+        if (table == null) {
+          continue;
+        }
+        boolean whole = rs.getInt(3) == 1;
+        Transaction kept = decode(rs.getBytes(5));
+        Change change = kept.changes().get(0);
+        // the row's dot, which a fork repair may have moved
+        Transaction tx =
+            new Transaction(
+                new Dot(rs.getString(6), rs.getLong(7)), kept.hlc(), kept.deps(), kept.changes());
+        Set<String> missing =
+            whole
+                ? new LinkedHashSet<>(change.values().keySet())
+                : new LinkedHashSet<>(Arrays.asList(rs.getString(4).split(SEPARATOR)));
+        Set<String> now = new LinkedHashSet<>();
+        for (String column : missing) {
+          if (table.columns().contains(column)) {
+            now.add(column);
+          }
+        }
+        if (!whole && now.isEmpty()) {
+          continue;
+        }
+        missing.removeAll(now);
+        fills.add(new Fill(rs.getLong(1), tx, whole, now, String.join(SEPARATOR, missing)));
+      }
+    }
+    return fills;
+  }
+
+  /** Records that a fill was merged: what it left missing stays kept. */
+  void filled(Fill fill) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("UPDATE chora_aside SET whole = 0, missing = ? WHERE id = ?")) {
+      ps.setString(1, fill.stillMissing());
+      ps.setLong(2, fill.id());
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * What is kept and not merged yet, per table: the number of changes of a missing table, or of
+   * cells of missing columns.
+   */
+  static Map<String, Long> held(Connection conn) throws SQLException {
+    Map<String, Long> held = new TreeMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT tbl, whole, missing FROM chora_aside WHERE missing <> '' ORDER BY id")) {
+      while (rs.next()) {
+        long cells = rs.getInt(2) == 1 ? 1 : rs.getString(3).split(SEPARATOR).length;
+        held.merge(rs.getString(1), cells, Long::sum);
+      }
+    }
+    return held;
+  }
+
+  /** The change restricted to {@code columns}: what of a kept change a fill merges. */
+  static Change restricted(Change change, Set<String> columns) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (String column : columns) {
+      values.put(column, change.values().get(column));
+    }
+    return change.withValues(values);
+  }
+
+  /** One change of one transaction, in the wire format: kept as it came. */
+  private static byte[] encode(Transaction tx, Change change) throws SQLException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (ChangeSetWriter writer =
+        new ChangeSetWriter(
+            out, tx.dot().site(), tx.deps().with(tx.dot().site(), tx.dot().seq()))) {
+      writer.write(new Transaction(tx.dot(), tx.hlc(), tx.deps(), List.of(change)));
+    } catch (IOException e) {
+      throw Refusals.unwritable(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static Transaction decode(byte[] bytes) throws SQLException {
+    try (ChangeSetReader reader = new ChangeSetReader(new ByteArrayInputStream(bytes))) {
+      if (!reader.hasNext()) {
+        throw new SQLException("chora: a change kept in chora_aside is empty");
+      }
+      return reader.next();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new SQLException("chora: a change kept in chora_aside cannot be read: " + e, e);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    if (insert != null) {
+      insert.close();
+    }
+    if (byDot != null) {
+      byDot.close();
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package io.chora.jdbc.log;
+
+import static io.chora.jdbc.testing.Db.exec;
+import static io.chora.jdbc.testing.Db.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.testing.Db;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replicas on different schema versions keep syncing: what a replica lacks the table or column for
+ * is kept aside, passed on, and moves into the tables when its own migration adds them.
+ */
+class SchemaVersionsTest {
+  @TempDir Path dir;
+
+  private static final String V1 = "CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)";
+  private static final String[] V2 = {
+    "ALTER TABLE note ADD COLUMN body TEXT NOT NULL DEFAULT ''",
+    "CREATE TABLE tag(id INTEGER PRIMARY KEY, note INTEGER, name TEXT)"
+  };
+  private static final String NOTES = "SELECT id, title, body FROM note ORDER BY id";
+  private static final String TAGS = "SELECT id, note, name FROM tag ORDER BY id";
+
+  private Connection replica(String site, boolean v2) throws SQLException {
+    Connection c = Db.chora(dir, site + ".db", "chora.site=" + site);
+    exec(c, V1);
+    if (v2) {
+      exec(c, V2);
+    }
+    return c;
+  }
+
+  private static ChoraConnection chora(Connection c) throws SQLException {
+    return Db.of(c);
+  }
+
+  @Test
+  void anOlderReplicaAppliesWhatItCanKeepsTheRestAndTakesItInWhenItMigrates() throws Exception {
+    try (Connection a = replica("a", true);
+        Connection b = replica("b", false)) {
+      exec(
+          a,
+          "INSERT INTO note VALUES (1, 'groceries', 'milk, eggs')",
+          "INSERT INTO tag VALUES (1, 1, 'home')");
+      exec(b, "INSERT INTO note VALUES (2, 'call mum')");
+
+      chora(a).syncWith(chora(b)); // b on v1: no set is refused
+
+      assertThat(rows(b, "SELECT id, title FROM note ORDER BY id"))
+          .containsExactly("1|groceries", "2|call mum");
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("note", 1L), Map.entry("tag", 1L));
+      assertThat(rows(a, NOTES)).containsExactly("1|groceries|milk, eggs", "2|call mum|");
+      assertThat(chora(b).clock()).isEqualTo(chora(a).clock());
+
+      exec(b, V2); // b's migration, one autocommit statement each
+
+      assertThat(rows(b, NOTES)).isEqualTo(rows(a, NOTES));
+      assertThat(rows(b, TAGS)).containsExactly("1|1|home");
+      assertThat(chora(b).heldAside()).isEmpty();
+
+      // later writes win by the usual rules, both ways
+      exec(a, "UPDATE note SET body = 'milk' WHERE id = 1");
+      exec(b, "UPDATE tag SET name = 'errands' WHERE id = 1");
+      chora(a).syncWith(chora(b));
+      assertThat(rows(b, NOTES)).isEqualTo(rows(a, NOTES)).contains("1|groceries|milk");
+      assertThat(rows(a, TAGS)).isEqualTo(rows(b, TAGS)).containsExactly("1|1|errands");
+      assertThat(chora(a).conflicts()).isEmpty();
+      assertThat(chora(b).conflicts()).isEmpty();
+    }
+  }
+
+  @Test
+  void aReplicaThatIsBehindRelaysTheNewerColumnsAndTablesIntact() throws Exception {
+    try (Connection a = replica("a", true);
+        Connection b = replica("b", false);
+        Connection c = replica("c", true)) {
+      exec(
+          a,
+          "INSERT INTO note VALUES (1, 'groceries', 'milk')",
+          "INSERT INTO tag VALUES (7, 1, 'x')");
+      exec(a, "UPDATE note SET body = 'milk, eggs' WHERE id = 1");
+      exec(a, "DELETE FROM tag WHERE id = 7", "INSERT INTO tag VALUES (8, 1, 'home')");
+      chora(a).syncWith(chora(b));
+      exec(b, "UPDATE note SET title = 'shopping' WHERE id = 1");
+
+      chora(b).syncWith(chora(c)); // c never meets a
+
+      assertThat(rows(c, NOTES)).containsExactly("1|shopping|milk, eggs");
+      assertThat(rows(c, TAGS)).containsExactly("8|1|home");
+      chora(a).syncWith(chora(c));
+      assertThat(rows(a, NOTES)).isEqualTo(rows(c, NOTES));
+      assertThat(rows(a, TAGS)).isEqualTo(rows(c, TAGS));
+      assertThat(chora(c).conflicts()).isEmpty();
+
+      // by exported file as well: a set written by b carries what b keeps aside
+      try (Connection d = replica("d", true)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        chora(b).changesSince(new io.chora.sync.VectorClock(), out);
+        chora(d).apply(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(rows(d, NOTES)).isEqualTo(rows(c, NOTES));
+        assertThat(rows(d, TAGS)).isEqualTo(rows(c, TAGS));
+      }
+    }
+  }
+
+  @Test
+  void concurrentWritesOfAColumnAReplicaLackedMergeAsOnTheReplicasThatHadIt() throws Exception {
+    try (Connection a = replica("a", true);
+        Connection b = replica("b", false);
+        Connection c = replica("c", true)) {
+      exec(a, "INSERT INTO note VALUES (1, 'groceries', '')");
+      chora(a).syncWith(chora(c));
+      chora(a).syncWith(chora(b));
+      exec(a, "UPDATE note SET body = 'from a' WHERE id = 1");
+      exec(c, "UPDATE note SET body = 'from c' WHERE id = 1"); // concurrent: c wrote later
+      chora(a).syncWith(chora(b));
+      chora(c).syncWith(chora(b));
+      // the insert's body and both updates of it
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("note", 3L));
+
+      exec(b, V2[0]);
+
+      chora(a).syncWith(chora(c));
+      assertThat(rows(a, NOTES)).isEqualTo(rows(c, NOTES));
+      assertThat(rows(b, NOTES)).isEqualTo(rows(a, NOTES));
+      assertThat(openConflicts(b)).isEqualTo(openConflicts(a)).isEqualTo(openConflicts(c));
+      assertThat(openConflicts(b)).hasSize(1);
+    }
+  }
+
+  private static List<String> openConflicts(Connection c) throws SQLException {
+    return chora(c).conflicts().stream()
+        .map(
+            k -> k.table() + k.key() + "." + k.column() + " kept " + k.kept() + " lost " + k.lost())
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void aMigrationInAJdbcTransactionFillsBeforeItCommitsAndARolledBackOneFillsNothing()
+      throws Exception {
+    try (Connection a = replica("a", true);
+        Connection b = replica("b", false)) {
+      exec(
+          a,
+          "INSERT INTO note VALUES (1, 'groceries', 'milk')",
+          "INSERT INTO tag VALUES (1, 1, 'home')");
+      chora(a).syncWith(chora(b));
+
+      b.setAutoCommit(false); // as Flyway runs a migration
+      exec(b, V2);
+      b.rollback();
+      b.setAutoCommit(true);
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("note", 1L), Map.entry("tag", 1L));
+
+      b.setAutoCommit(false);
+      exec(b, V2);
+      exec(b, "INSERT INTO tag VALUES (2, 1, 'seed')"); // a migration's own rows stay its own
+      b.commit();
+      b.setAutoCommit(true);
+
+      assertThat(rows(b, NOTES)).containsExactly("1|groceries|milk");
+      assertThat(rows(b, TAGS)).containsExactly("1|1|home", "2|1|seed");
+      assertThat(chora(b).heldAside()).isEmpty();
+      chora(a).syncWith(chora(b));
+      assertThat(rows(a, TAGS)).isEqualTo(rows(b, TAGS));
+    }
+  }
+
+  @Test
+  void aMigrationRunByAnotherProgramIsFilledAtTheNextOpen() throws Exception {
+    try (Connection a = replica("a", true)) {
+      try (Connection b = replica("b", false)) {
+        exec(a, "INSERT INTO note VALUES (1, 'groceries', 'milk')");
+        chora(a).syncWith(chora(b));
+      }
+      try (Connection plain = Db.sqlite(dir, "b.db")) {
+        exec(plain, V2[0]); // the sqlite3 shell, say
+      }
+      try (Connection b = Db.chora(dir, "b.db", "chora.site=b")) {
+        assertThat(rows(b, NOTES)).containsExactly("1|groceries|milk");
+        assertThat(chora(b).heldAside()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void writesOfAColumnThisReplicaDroppedAreAbsorbedAndKeptAside() throws Exception {
+    try (Connection a = replica("a", true);
+        Connection b = replica("b", true)) {
+      exec(a, "INSERT INTO note VALUES (1, 'groceries', 'milk')");
+      chora(a).syncWith(chora(b));
+      exec(a, "ALTER TABLE note DROP COLUMN body"); // a's v3
+      exec(b, "UPDATE note SET body = 'eggs', title = 'shopping' WHERE id = 1"); // b still on v2
+
+      chora(b).syncWith(chora(a));
+
+      assertThat(rows(a, "SELECT id, title FROM note")).containsExactly("1|shopping");
+      assertThat(chora(a).heldAside()).containsExactly(Map.entry("note", 1L));
+      assertThat(chora(a).clock()).isEqualTo(chora(b).clock());
+    }
+  }
+
+  @Test
+  void aColumnWhoseNameHoldsACommaIsKeptAndFilledWhole() throws Exception {
+    try (Connection a = replica("a", false);
+        Connection b = replica("b", false)) {
+      exec(a, "ALTER TABLE note ADD COLUMN \"x,y\" TEXT", "ALTER TABLE note ADD COLUMN x TEXT");
+      exec(a, "INSERT INTO note VALUES (1, 't', 'both', 'one')");
+      chora(a).syncWith(chora(b));
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("note", 2L));
+
+      exec(b, "ALTER TABLE note ADD COLUMN x TEXT");
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("note", 1L));
+      exec(b, "ALTER TABLE note ADD COLUMN \"x,y\" TEXT");
+
+      String query = "SELECT id, title, \"x,y\", x FROM note";
+      assertThat(rows(b, query)).isEqualTo(rows(a, query)).containsExactly("1|t|both|one");
+      assertThat(chora(b).heldAside()).isEmpty();
+    }
+  }
+
+  /** A new CHECK the kept values break: the migration fails by name and changes nothing. */
+  @Test
+  void aMigrationThatCannotTakeWhatIsKeptIsRefusedWhole() throws Exception {
+    try (Connection a = replica("a", true);
+        Connection b = replica("b", false)) {
+      exec(a, "INSERT INTO note VALUES (1, 'groceries', 'forbidden')");
+      chora(a).syncWith(chora(b));
+      String strict = "ALTER TABLE note ADD COLUMN body TEXT CHECK (body <> 'forbidden')";
+      String schema = rows(b, "SELECT sql FROM sqlite_schema WHERE name = 'note'").get(0);
+
+      assertThatThrownBy(() -> exec(b, strict)) // autocommit
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("could not take the 1 change(s) kept")
+          .hasMessageContaining("CHECK constraint failed");
+      assertThat(rows(b, "SELECT sql FROM sqlite_schema WHERE name = 'note'"))
+          .containsExactly(schema);
+      assertThat(b.getAutoCommit()).isTrue();
+
+      b.setAutoCommit(false); // in a JDBC transaction: the commit fails, the transaction stays
+      exec(b, strict);
+      assertThatThrownBy(b::commit).hasMessageContaining("could not take the 1 change(s) kept");
+      b.rollback();
+      b.setAutoCommit(true);
+      assertThat(rows(b, "SELECT sql FROM sqlite_schema WHERE name = 'note'"))
+          .containsExactly(schema);
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("note", 1L));
+
+      exec(b, V2[0]); // the migration fixed: the value goes in
+      assertThat(rows(b, NOTES)).containsExactly("1|groceries|forbidden");
+    }
+  }
+
+  /**
+   * A new UNIQUE index over kept values that clash: the fill runs the UNIQUE rule, as a merge does
+   * on the replicas ahead; the older claim keeps the value, the other row is in b's ledger.
+   */
+  @Test
+  void aNewUniqueIndexOverKeptValuesThatClashKeepsTheOlderClaim() throws Exception {
+    String[] v3 = {
+      "ALTER TABLE note ADD COLUMN code TEXT", "CREATE UNIQUE INDEX note_code ON note(code)"
+    };
+    try (Connection a = replica("a", false);
+        Connection b = replica("b", false);
+        Connection c = replica("c", false)) {
+      exec(a, v3);
+      exec(c, v3);
+      exec(a, "INSERT INTO note VALUES (1, 'first', 'X')");
+      exec(c, "INSERT INTO note VALUES (2, 'second', 'X')"); // concurrent, and later
+      chora(b).apply(chora(a).changesSince(chora(b).clock())); // only b holds both claims
+      chora(b).apply(chora(c).changesSince(chora(b).clock()));
+      assertThat(rows(b, "SELECT id, title FROM note ORDER BY id"))
+          .containsExactly("1|first", "2|second");
+
+      b.setAutoCommit(false);
+      exec(b, v3);
+      b.commit();
+      b.setAutoCommit(true);
+
+      String query = "SELECT id, title, code FROM note ORDER BY id";
+      assertThat(rows(b, query)).containsExactly("1|first|X");
+      assertThat(openConflicts(b)).containsExactly("note[2].UNIQUE(code) kept X lost X");
+      assertThat(chora(b).heldAside()).isEmpty();
+      chora(b).syncWith(chora(a));
+      chora(b).syncWith(chora(c));
+      assertThat(rows(a, query)).isEqualTo(rows(b, query)).isEqualTo(rows(c, query));
+    }
+  }
+
+  @Test
+  void namesNoUserTableCouldHaveHereAreRefusedWithTheFileUnchanged() throws Exception {
+    try (Connection a = Db.chora(dir, "a.db", "chora.site=a")) {
+      exec(
+          a,
+          "CREATE TABLE note(id INTEGER PRIMARY KEY, title TEXT)",
+          "INSERT INTO note VALUES (1, 't')");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      chora(a).changesSince(new io.chora.sync.VectorClock(), out);
+      String set = out.toString(StandardCharsets.UTF_8);
+      try (Connection b = replica("b", false)) {
+        Path file = dir.resolve("b.db");
+        for (String[] bad :
+            new String[][] {
+              {"\"table\":\"note\"", "\"table\":\"chora_log\"", "a name SQLite or chora keep"},
+              {
+                "\"table\":\"note\"", "\"table\":\"sqlite_sequence\"", "a name SQLite or chora keep"
+              },
+              {"\"title\":\"t\"", "\"rowid\":5", "SQLite takes for the rowid"},
+              {"\"title\":\"t\"", "\"_ROWID_\":5", "SQLite takes for the rowid"},
+              {"\"title\":\"t\"", "\"\":5", "empty, longer than"},
+            }) {
+          String before = sha256(file);
+          String edited = set.replace(bad[0], bad[1]);
+          assertThat(edited).as(bad[1]).isNotEqualTo(set);
+          assertThatThrownBy(
+                  () ->
+                      chora(b)
+                          .apply(new ByteArrayInputStream(edited.getBytes(StandardCharsets.UTF_8))))
+              .as(bad[1])
+              .isInstanceOf(SQLException.class)
+              .hasMessageContaining(bad[2]);
+          assertThat(sha256(file)).as(bad[1]).isEqualTo(before);
+        }
+      }
+    }
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+}
