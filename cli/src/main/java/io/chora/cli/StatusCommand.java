@@ -58,6 +58,7 @@ final class StatusCommand implements Callable<Integer> {
       status.put("trackedTables", replica.trackedTables());
       status.put("logRowChanges", replica.logSize());
       status.put("openConflicts", conflicts);
+      status.put("heldAside", replica.heldAside());
       status.put("peers", peers);
       List<Map<String, Object>> hubs = hubs(replica, clock);
       status.put("hubs", hubs);
@@ -101,6 +102,18 @@ final class StatusCommand implements Callable<Integer> {
     return hubs;
   }
 
+  /** What peers on another schema version sent for tables or columns this replica lacks. */
+  private static String heldAside(Map<?, ?> held) {
+    if (held.isEmpty()) {
+      return "nothing (every change received is in the tables)";
+    }
+    List<String> parts = new ArrayList<>();
+    held.forEach((table, count) -> parts.add(table + ": " + count));
+    return String.join(", ", parts)
+        + " (for tables or columns this replica lacks: peers run another schema version; they"
+        + " move in when a migration adds them, see docs/schema-changes.md)";
+  }
+
   private void print(
       PrintWriter out,
       Map<String, Object> status,
@@ -125,6 +138,7 @@ final class StatusCommand implements Callable<Integer> {
                 conflicts == 0
                     ? "none open"
                     : conflicts + " open (see: chora conflicts " + db + ")"),
+            List.of("held aside", heldAside((Map<?, ?>) status.get("heldAside"))),
             List.of("peers", peers.isEmpty() ? "none yet" : String.valueOf(peers.size()))));
     if (!hubs.isEmpty()) {
       out.println();

@@ -71,6 +71,25 @@ class CliIT {
     assertThat(again.err()).contains("already holds laptop.db").contains("empty folder");
   }
 
+  /** A replica behind on the schema shows, per table, what it keeps for what it lacks. */
+  @Test
+  void statusShowsWhatAReplicaBehindOnTheSchemaHoldsAside() throws Exception {
+    Path ahead =
+        replica(
+            "tablet",
+            "ALTER TABLE note ADD COLUMN body TEXT",
+            "INSERT INTO note VALUES (1, 'a', 'x')",
+            "INSERT INTO note VALUES (2, 'b', 'y')");
+    Path behind = replica("phone");
+    ok("sync", ahead.toString(), behind.toString());
+
+    assertThat(ok("status", behind.toString()).out())
+        .containsPattern("held aside +note: 2 \\(for tables or columns this replica lacks");
+    JsonNode json = JSON.readTree(ok("status", behind.toString(), "--json").out());
+    assertThat(json.get("heldAside").get("note").asLong()).isEqualTo(2);
+    assertThat(rows(behind)).containsExactly("1|a", "2|b");
+  }
+
   @Test
   void statusShowsSiteClockTablesLogConflictsAndPeers() throws Exception {
     Path a =
@@ -81,11 +100,12 @@ class CliIT {
 
     Run text = ok("status", a.toString());
     assertThat(text.out())
-        .contains("replica    laptop")
-        .contains("clock      {laptop=3}")
+        .containsPattern("replica +laptop")
+        .containsPattern("clock +\\{laptop=3\\}")
         .contains("1 tracked: note")
         .contains("3 row changes")
         .contains("none open")
+        .containsPattern("held aside +nothing")
         .containsPattern("phone +\\{laptop=2\\} +1 transactions");
 
     JsonNode json = JSON.readTree(ok("status", a.toString(), "--json").out());
