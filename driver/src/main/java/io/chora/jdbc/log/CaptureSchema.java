@@ -63,6 +63,8 @@ final class CaptureSchema {
           "chora_key_blocks",
           SetAside.TABLE,
           SetAside.INDEX,
+          Renames.TABLE,
+          Renames.TABLES_TABLE,
           "chora_peers",
           "chora_syncs",
           "chora_commit",
@@ -149,6 +151,9 @@ final class CaptureSchema {
         st.execute(ddl);
       }
       for (String ddl : SyncHistory.TABLES) {
+        st.execute(ddl);
+      }
+      for (String ddl : Renames.SCHEMA) {
         st.execute(ddl);
       }
       for (String ddl : SetAside.SCHEMA) {

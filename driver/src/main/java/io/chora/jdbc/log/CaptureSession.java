@@ -207,6 +207,7 @@ final class CaptureSession implements StatementFunnel {
             try {
               beforeTableDdl(kind, sql);
               T result = action.run();
+              afterTableDdl(kind, sql);
               rememberUserChanges();
               return result;
             } catch (SQLException e) {
@@ -226,6 +227,7 @@ final class CaptureSession implements StatementFunnel {
           try {
             beforeTableDdl(kind, sql);
             result = action.run();
+            afterTableDdl(kind, sql);
             rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
             if (kind.changesTables() || isBusy(e)) {
@@ -383,12 +385,33 @@ final class CaptureSession implements StatementFunnel {
         });
   }
 
-  /** ALTER TABLE ... DROP COLUMN fails while a trigger names the column: ours go first. */
+  /**
+   * ALTER TABLE ... DROP COLUMN fails while a trigger names the column: ours go first. A column or
+   * table made under a renamed one's old name is refused (Renames).
+   */
   private void beforeTableDdl(SqlKind kind, String sql) throws SQLException {
     if (kind == SqlKind.TABLE_DDL) {
       String table = SqlClassifier.SHARED.columnDroppedFrom(sql);
       if (table != null) {
         TriggerSync.dropColumnTriggers(conn, table);
+      }
+      SqlClassifier.ColumnAdd add = SqlClassifier.SHARED.columnAdded(sql);
+      if (add != null) {
+        Renames.refuseReuse(conn, add);
+      }
+      String created = SqlClassifier.SHARED.tableCreated(sql);
+      if (created != null) {
+        Renames.refuseTableReuse(conn, created);
+      }
+    }
+  }
+
+  /** A column renamed: older replicas' writes under its old name belong in it (Renames). */
+  private void afterTableDdl(SqlKind kind, String sql) throws SQLException {
+    if (kind == SqlKind.TABLE_DDL) {
+      SqlClassifier.ColumnRename rename = SqlClassifier.SHARED.columnRenamed(sql);
+      if (rename != null) {
+        Renames.record(conn, rename);
       }
     }
   }

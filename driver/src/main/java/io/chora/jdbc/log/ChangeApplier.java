@@ -50,7 +50,7 @@ final class ChangeApplier {
   ApplyResult apply(ChangeSet set) throws SQLException {
     ForkCheck.check(conn, set.site(), set.heads());
     if (set.isEmpty()) {
-      new ChangeSetValidator(site, tables, maxValueBytes)
+      new ChangeSetValidator(site, tables, maxValueBytes, new Renames.Mapper(conn, tables))
           .check(set, new ChangeLog(conn, site).clock());
       return new ApplyResult(0, 0, 0, 0);
     }
@@ -106,13 +106,14 @@ final class ChangeApplier {
     ChangeLog log = new ChangeLog(conn, site);
     VectorClock clock = log.clock();
     long[] localHead = log.localHead();
+    Renames.Mapper renames = new Renames.Mapper(conn, tables);
     ChangeSetValidator.Pass pass =
-        checks.begin(new ChangeSetValidator(site, tables, maxValueBytes), clock);
+        checks.begin(new ChangeSetValidator(site, tables, maxValueBytes, renames), clock);
     int applied = 0;
     int skipped = 0;
     int conflicts = 0;
     int changes = 0;
-    try (Merging m = new Merging(ids, localHead);
+    try (Merging m = new Merging(ids, localHead, renames);
         PreparedStatement marker =
             conn.prepareStatement(
                 "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
@@ -206,7 +207,8 @@ final class ChangeApplier {
     Map<String, Long> ids = new HashMap<>();
     tables.forEach((id, t) -> ids.put(t.name(), id));
     int conflicts = 0;
-    try (Merging m = new Merging(ids, new ChangeLog(conn, site).localHead())) {
+    try (Merging m =
+        new Merging(ids, new ChangeLog(conn, site).localHead(), new Renames.Mapper(conn, tables))) {
       m.state.fold(tables, m.rows::exists);
       for (SetAside.Fill fill : fills) {
         Transaction tx = fill.tx();
@@ -234,11 +236,13 @@ final class ChangeApplier {
     final ConstraintKeeper keeper;
     final SameKeyRule rule;
     final SetAside aside;
+    private final Renames.Mapper renames;
     private final Map<String, Long> ids;
     private final PreparedStatement dropLogRows;
 
-    Merging(Map<String, Long> ids, long[] localHead) throws SQLException {
+    Merging(Map<String, Long> ids, long[] localHead, Renames.Mapper renames) throws SQLException {
       this.ids = ids;
+      this.renames = renames;
       state = new MergeState(conn);
       rows = new RowReader(conn);
       writer = new TableWriter(conn);
@@ -259,18 +263,21 @@ final class ChangeApplier {
 
     /**
      * Keeps aside what of {@code tx} this replica has no table or column for, and returns the rest,
-     * to merge now: the same changes when it has them all.
+     * to merge now: the same changes when it has them all. Values under a column's old name go to
+     * its new one (Renames).
      */
     List<Change> keepMissing(Transaction tx) throws SQLException {
       List<Change> known = null;
       for (int i = 0; i < tx.changes().size(); i++) {
-        Change change = tx.changes().get(i);
+        Change received = tx.changes().get(i);
+        Change change = renames.map(received);
         Long id = ids.get(change.table());
-        Change rest = change;
+        Change rest;
         if (id == null) {
-          aside.keep(tx, change, true);
+          aside.keep(tx, received, true);
           rest = null;
         } else {
+          rest = change;
           Map<String, Object> missing = missing(tables.get(id), change);
           if (missing != null) {
             aside.keep(tx, change.withValues(missing), false);
@@ -279,7 +286,7 @@ final class ChangeApplier {
             rest = change.withValues(values);
           }
         }
-        if (rest != change && known == null) {
+        if (rest != received && known == null) {
           known = new ArrayList<>(tx.changes().subList(0, i));
         }
         if (known != null && rest != null) {

@@ -21,8 +21,12 @@ final class ChangeSetValidator {
   private final Map<String, TableInfo> byName = new HashMap<>();
   private final ChangeChecks checks;
 
-  ChangeSetValidator(String localSite, Map<Long, TableInfo> tables, long maxValueBytes) {
+  private final Renames.Mapper renames;
+
+  ChangeSetValidator(
+      String localSite, Map<Long, TableInfo> tables, long maxValueBytes, Renames.Mapper renames) {
     this.localSite = localSite;
+    this.renames = renames;
     tables.values().forEach(t -> byName.put(t.name(), t));
     this.checks = new ChangeChecks(maxValueBytes);
   }
@@ -120,7 +124,8 @@ final class ChangeSetValidator {
     }
   }
 
-  private void check(Transaction tx, Change change) throws SQLException {
+  private void check(Transaction tx, Change received) throws SQLException {
+    Change change = renames.map(received); // checked as it is merged
     if (!byName.containsKey(change.table())) {
       checks.unknownTable(tx, change, TriggerSync::isOwnTable); // kept aside (SetAside)
       checkLife(tx, change, change.table());

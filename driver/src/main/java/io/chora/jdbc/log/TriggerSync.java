@@ -236,6 +236,9 @@ final class TriggerSync {
         rename.setLong(2, e.getKey());
         rename.executeUpdate();
       }
+      if (ids.get(e.getKey()) != null) {
+        Renames.tableRenamed(conn, e.getKey(), ids.get(e.getKey()), e.getValue());
+      }
       ids.values().remove(e.getValue());
       ids.put(e.getKey(), e.getValue());
     }

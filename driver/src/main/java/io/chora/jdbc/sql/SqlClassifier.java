@@ -152,6 +152,89 @@ public final class SqlClassifier {
     return tokens.nextWord().equals("DROP") ? table : null;
   }
 
+  /** For {@code CREATE [TEMP] TABLE [IF NOT EXISTS] t ...} of the main schema, {@code t}. */
+  public String tableCreated(String sql) {
+    if (sql == null) {
+      return null;
+    }
+    SqlTokens tokens = new SqlTokens(sql);
+    if (!tokens.nextWord().equals("CREATE")) {
+      return null;
+    }
+    String word = tokens.nextWord();
+    if (word.equals("TEMP") || word.equals("TEMPORARY")) {
+      return null; // TEMP tables are never synced
+    }
+    if (!word.equals("TABLE")) {
+      return null;
+    }
+    String table = tokens.nextIdentifier();
+    if (table.equalsIgnoreCase("IF")) {
+      tokens.nextWord(); // NOT
+      tokens.nextWord(); // EXISTS
+      table = tokens.nextIdentifier();
+    }
+    return table.isEmpty() ? null : table;
+  }
+
+  /** {@code ALTER TABLE table ADD [COLUMN] column ...}. */
+  public record ColumnAdd(String table, String column) {}
+
+  /** For {@code ALTER TABLE t ADD [COLUMN] c ...}, what is added; otherwise null. */
+  public ColumnAdd columnAdded(String sql) {
+    if (sql == null) {
+      return null;
+    }
+    SqlTokens tokens = new SqlTokens(sql);
+    if (!tokens.nextWord().equals("ALTER") || !tokens.nextWord().equals("TABLE")) {
+      return null;
+    }
+    String table = tokens.nextIdentifier();
+    if (!tokens.nextWord().equals("ADD")) {
+      return null;
+    }
+    String column = tokens.nextIdentifier();
+    if (column.equalsIgnoreCase("COLUMN")) {
+      column = tokens.nextIdentifier();
+    }
+    return table.isEmpty() || column.isEmpty() ? null : new ColumnAdd(table, column);
+  }
+
+  /** {@code ALTER TABLE table RENAME [COLUMN] from TO to}. */
+  public record ColumnRename(String table, String from, String to) {}
+
+  /**
+   * For {@code ALTER TABLE t RENAME [COLUMN] a TO b}, what was renamed; otherwise (a table rename
+   * too) null. Java mode maps older replicas' writes under the old name to the new one.
+   */
+  public ColumnRename columnRenamed(String sql) {
+    if (sql == null) {
+      return null;
+    }
+    SqlTokens tokens = new SqlTokens(sql);
+    if (!tokens.nextWord().equals("ALTER") || !tokens.nextWord().equals("TABLE")) {
+      return null;
+    }
+    String table = tokens.nextIdentifier();
+    if (!tokens.nextWord().equals("RENAME")) {
+      return null;
+    }
+    String from = tokens.nextIdentifier();
+    if (from.equalsIgnoreCase("TO")) {
+      return null; // RENAME TO: the table
+    }
+    if (from.equalsIgnoreCase("COLUMN")) {
+      from = tokens.nextIdentifier();
+    }
+    if (!tokens.nextWord().equals("TO")) {
+      return null;
+    }
+    String to = tokens.nextIdentifier();
+    return table.isEmpty() || from.isEmpty() || to.isEmpty()
+        ? null
+        : new ColumnRename(table, from, to);
+  }
+
   /**
    * For {@code ALTER TABLE t ...}, the table {@code t}; otherwise null. Native mode tells cr-sqlite
    * before and after a synced table changes.

@@ -303,6 +303,96 @@ class SchemaVersionsTest {
     }
   }
 
+  /**
+   * A column renamed through the driver: the older replica's writes under the old name land in the
+   * renamed column, the renamed replica's writes wait aside on the older one until it renames too,
+   * and concurrent writes across the rename merge as if the column had always had one name.
+   */
+  @Test
+  void writesUnderARenamedColumnsOldNameLandInTheRenamedColumn() throws Exception {
+    String rename = "ALTER TABLE note RENAME COLUMN title TO heading";
+    String headings = "SELECT id, heading FROM note ORDER BY id";
+    try (Connection a = replica("a", false);
+        Connection b = replica("b", false);
+        Connection c = replica("c", false)) {
+      exec(a, "INSERT INTO note VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+      chora(a).syncWith(chora(b));
+      chora(a).syncWith(chora(c));
+      exec(a, rename); // a's v2
+      exec(b, "UPDATE note SET title = 'two, by b' WHERE id = 2"); // b still on v1
+      exec(b, "UPDATE note SET title = 'three, by b' WHERE id = 3");
+      exec(a, "UPDATE note SET heading = 'three, by a' WHERE id = 3"); // concurrent, and later
+      exec(a, "INSERT INTO note VALUES (4, 'four')");
+
+      chora(b).syncWith(chora(a));
+      chora(c).syncWith(chora(b)); // c, on v1 too, meets a only through b
+
+      assertThat(rows(a, headings))
+          .containsExactly("1|one", "2|two, by b", "3|three, by a", "4|four");
+      assertThat(chora(a).heldAside()).isEmpty();
+      assertThat(rows(b, "SELECT id, title FROM note ORDER BY id"))
+          .containsExactly("1|one", "2|two, by b", "3|three, by b", "4|null");
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("note", 2L));
+
+      exec(b, rename);
+      exec(c, rename);
+      chora(c).syncWith(chora(a));
+      assertThat(rows(b, headings)).isEqualTo(rows(a, headings)).isEqualTo(rows(c, headings));
+      assertThat(openConflicts(b)).isEqualTo(openConflicts(a)).isEqualTo(openConflicts(c));
+      assertThat(openConflicts(a))
+          .containsExactly("note[3].heading kept three, by a lost three, by b");
+
+      // a new column under the old name would take the older replicas' writes: refused
+      String before = rows(a, "SELECT sql FROM sqlite_schema WHERE name = 'note'").get(0);
+      assertThatThrownBy(() -> exec(a, "ALTER TABLE note ADD COLUMN title TEXT"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("note.title was renamed to heading")
+          .hasMessageContaining("choose another name");
+      assertThat(rows(a, "SELECT sql FROM sqlite_schema WHERE name = 'note'"))
+          .containsExactly(before);
+      exec(a, "ALTER TABLE note RENAME COLUMN heading TO title"); // renaming back is fine
+      exec(b, "UPDATE note SET heading = 'one, by b' WHERE id = 1");
+      chora(b).syncWith(chora(a));
+      assertThat(rows(a, "SELECT id, title FROM note ORDER BY id"))
+          .first()
+          .isEqualTo("1|one, by b");
+    }
+  }
+
+  /** A table renamed: the same as a column, by table. */
+  @Test
+  void writesUnderARenamedTablesOldNameLandInTheRenamedTable() throws Exception {
+    String rename = "ALTER TABLE note RENAME TO memo";
+    String memos = "SELECT id, title FROM memo ORDER BY id";
+    try (Connection a = replica("a", false);
+        Connection b = replica("b", false)) {
+      exec(a, "INSERT INTO note VALUES (1, 'one'), (2, 'two')");
+      chora(a).syncWith(chora(b));
+      exec(a, rename);
+      exec(
+          b,
+          "UPDATE note SET title = 'one, by b' WHERE id = 1",
+          "INSERT INTO note VALUES (3, 'b')");
+      exec(a, "UPDATE memo SET title = 'two, by a' WHERE id = 2");
+
+      chora(b).syncWith(chora(a));
+
+      assertThat(rows(a, memos)).containsExactly("1|one, by b", "2|two, by a", "3|b");
+      assertThat(rows(b, "SELECT id, title FROM note ORDER BY id"))
+          .containsExactly("1|one, by b", "2|two", "3|b");
+      assertThat(chora(b).heldAside()).containsExactly(Map.entry("memo", 1L));
+
+      exec(b, rename);
+      assertThat(rows(b, memos)).isEqualTo(rows(a, memos));
+      assertThat(chora(b).heldAside()).isEmpty();
+
+      assertThatThrownBy(() -> exec(a, "CREATE TABLE note(id INTEGER PRIMARY KEY, body TEXT)"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("table note was renamed to memo");
+      assertThat(rows(a, "SELECT name FROM sqlite_schema WHERE name = 'note'")).isEmpty();
+    }
+  }
+
   @Test
   void namesNoUserTableCouldHaveHereAreRefusedWithTheFileUnchanged() throws Exception {
     try (Connection a = Db.chora(dir, "a.db", "chora.site=a")) {

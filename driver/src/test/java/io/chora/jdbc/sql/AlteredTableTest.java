@@ -21,4 +21,33 @@ class AlteredTableTest {
     assertThat(classifier.alteredTable("SELECT 'ALTER TABLE x'")).isNull();
     assertThat(classifier.alteredTable(null)).isNull();
   }
+
+  @Test
+  void readsAColumnRenameButNotATableRename() {
+    assertThat(classifier.columnRenamed("ALTER TABLE note RENAME COLUMN title TO heading"))
+        .isEqualTo(new SqlClassifier.ColumnRename("note", "title", "heading"));
+    assertThat(classifier.columnRenamed("alter table main.\"my note\" rename \"a b\" to [c d]"))
+        .isEqualTo(new SqlClassifier.ColumnRename("my note", "a b", "c d"));
+    assertThat(classifier.columnRenamed("ALTER TABLE note RENAME TO memo")).isNull();
+    assertThat(classifier.columnRenamed("ALTER TABLE note ADD COLUMN x")).isNull();
+    assertThat(classifier.columnRenamed(null)).isNull();
+  }
+
+  @Test
+  void readsTheColumnAnAddNames() {
+    assertThat(classifier.columnAdded("ALTER TABLE note ADD COLUMN body TEXT DEFAULT ''"))
+        .isEqualTo(new SqlClassifier.ColumnAdd("note", "body"));
+    assertThat(classifier.columnAdded("alter table note add \"my body\" text"))
+        .isEqualTo(new SqlClassifier.ColumnAdd("note", "my body"));
+    assertThat(classifier.columnAdded("ALTER TABLE note DROP COLUMN body")).isNull();
+  }
+
+  @Test
+  void readsTheTableACreateMakes() {
+    assertThat(classifier.tableCreated("CREATE TABLE note(id)")).isEqualTo("note");
+    assertThat(classifier.tableCreated("create table if not exists main.\"my note\"(id)"))
+        .isEqualTo("my note");
+    assertThat(classifier.tableCreated("CREATE TEMP TABLE t(id)")).isNull();
+    assertThat(classifier.tableCreated("CREATE INDEX i ON note(id)")).isNull();
+  }
 }

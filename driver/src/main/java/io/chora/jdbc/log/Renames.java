@@ -1,0 +1,233 @@
+package io.chora.jdbc.log;
+
+import io.chora.jdbc.sql.SqlClassifier.ColumnAdd;
+import io.chora.jdbc.sql.SqlClassifier.ColumnRename;
+import io.chora.sync.Change;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Tables and columns renamed on this replica: replicas still on the old schema write under the old
+ * names, and those writes belong under the new ones. Local to the replica, never sent: each replica
+ * records the renames its own migrations ran.
+ *
+ * <ul>
+ *   <li>Columns renamed through the driver ({@code ALTER TABLE t RENAME COLUMN a TO b}), in {@code
+ *       chora_renames} by table id (which survives a table rename). A rename also moves the
+ *       column's merge state ({@code chora_cells}) and its ledger entries to the new name, so that
+ *       later writes are ordered against the writes it already holds.
+ *   <li>Tables renamed by anyone ({@code ALTER TABLE t RENAME TO u}), in {@code
+ *       chora_table_renames}: found when the capture triggers are brought up to date, as they move
+ *       with the table ({@link TriggerSync}).
+ * </ul>
+ *
+ * A new table or column under an old name is refused: it would take the older replicas' writes.
+ */
+final class Renames {
+  static final String TABLE = "chora_renames";
+  static final String TABLES_TABLE = "chora_table_renames";
+
+  static final String[] SCHEMA = {
+    "CREATE TABLE IF NOT EXISTS chora_renames(tbl INTEGER NOT NULL, old TEXT NOT NULL, new TEXT"
+        + " NOT NULL, PRIMARY KEY (tbl, old)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS chora_table_renames(old TEXT PRIMARY KEY, tbl INTEGER NOT NULL)"
+        + " WITHOUT ROWID"
+  };
+
+  private Renames() {}
+
+  /** Records that the table {@code id} was called {@code old}; a table of that name is gone. */
+  static void tableRenamed(Connection conn, long id, String old, String now) throws SQLException {
+    run(conn, "DELETE FROM chora_table_renames WHERE old = ?", lower(now)); // a name again
+    run(conn, "INSERT OR REPLACE INTO chora_table_renames VALUES (?, ?)", lower(old), id);
+  }
+
+  /** Refuses a new table under a name a table was renamed from, as {@link #refuseReuse}. */
+  static void refuseTableReuse(Connection conn, String table) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT t.name FROM chora_table_renames r JOIN chora_tables t ON t.id = r.tbl"
+                + " WHERE r.old = ?")) {
+      ps.setString(1, lower(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          throw new SQLException(
+              "chora: table "
+                  + table
+                  + " was renamed to "
+                  + rs.getString(1)
+                  + ", and replicas on the schema before that rename still write "
+                  + table
+                  + ": their writes go to "
+                  + rs.getString(1)
+                  + ". A new table under the old name would take them; choose another name"
+                  + " (docs/schema-changes.md)");
+        }
+      }
+    }
+  }
+
+  /**
+   * Records {@code rename}, just run in the open transaction; a table chora does not track has
+   * nothing to record. Earlier renames to {@code from} now lead to {@code to}.
+   */
+  static void record(Connection conn, ColumnRename rename) throws SQLException {
+    Long id = tableId(conn, rename.table());
+    if (id == null || rename.from().equals(rename.to())) {
+      return;
+    }
+    String from = rename.from();
+    String to = rename.to();
+    // SQLite's names are case-insensitive: old names are kept in lower case
+    run(
+        conn,
+        "UPDATE chora_renames SET new = ? WHERE tbl = ? AND new = ? COLLATE NOCASE",
+        to,
+        id,
+        from);
+    run(conn, "DELETE FROM chora_renames WHERE tbl = ? AND old = ?", id, lower(to)); // a name again
+    run(conn, "INSERT OR REPLACE INTO chora_renames VALUES (?, ?, ?)", id, lower(from), to);
+    run(
+        conn,
+        "UPDATE chora_cells SET col = ? WHERE tbl = ? AND col = ? COLLATE NOCASE",
+        to,
+        id,
+        from);
+    run(
+        conn,
+        "UPDATE chora_conflicts SET col = ? WHERE col = ? COLLATE NOCASE"
+            + " AND tbl = (SELECT name FROM chora_tables WHERE id = ?)",
+        to,
+        from,
+        id);
+  }
+
+  /**
+   * Maps received changes written under old names to the current ones: loaded once per apply, as
+   * renames happen only in migrations. A change that writes the current name too keeps both.
+   */
+  static final class Mapper {
+    private final Map<Long, TableInfo> tables;
+    private final Map<String, Long> ids = new HashMap<>();
+    private final Map<String, Long> tablesOnceCalled = new HashMap<>();
+    private final Map<Long, Map<String, String>> columns = new HashMap<>();
+
+    Mapper(Connection conn, Map<Long, TableInfo> tables) throws SQLException {
+      this.tables = tables;
+      tables.forEach((id, t) -> ids.put(t.name(), id));
+      try (Statement st = conn.createStatement()) {
+        try (ResultSet rs = st.executeQuery("SELECT old, tbl FROM chora_table_renames")) {
+          while (rs.next()) {
+            tablesOnceCalled.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+        try (ResultSet rs = st.executeQuery("SELECT tbl, old, new FROM chora_renames")) {
+          while (rs.next()) {
+            columns
+                .computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
+                .put(rs.getString(2), rs.getString(3));
+          }
+        }
+      }
+    }
+
+    /** The change under the current names; the same change when nothing was renamed. */
+    Change map(Change change) {
+      if (tablesOnceCalled.isEmpty() && columns.isEmpty()) {
+        return change;
+      }
+      Long id = ids.get(change.table());
+      Change mapped = change;
+      if (id == null) {
+        id = tablesOnceCalled.get(lower(change.table()));
+        if (id == null || !tables.containsKey(id)) {
+          return change;
+        }
+        mapped =
+            new Change(
+                tables.get(id).name(),
+                change.key(),
+                change.kind(),
+                change.causalLength(),
+                change.values(),
+                change.life());
+      }
+      Map<String, String> renamed = columns.get(id);
+      if (renamed == null) {
+        return mapped;
+      }
+      TableInfo table = tables.get(id);
+      Map<String, Object> moved = null;
+      for (String column : change.values().keySet()) {
+        String to = table.columns().contains(column) ? null : renamed.get(lower(column));
+        if (to != null && table.columns().contains(to) && !change.values().containsKey(to)) {
+          if (moved == null) {
+            moved = new LinkedHashMap<>(change.values());
+          }
+          moved.put(to, moved.remove(column));
+        }
+      }
+      return moved == null ? mapped : mapped.withValues(moved);
+    }
+  }
+
+  private static void run(Connection conn, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Refuses a new column under a name a column of its table was renamed from: replicas still on the
+   * old schema write that name, and their writes would land in the new column.
+   */
+  static void refuseReuse(Connection conn, ColumnAdd add) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT r.new FROM chora_renames r JOIN chora_tables t ON t.id = r.tbl"
+                + " WHERE t.name = ? COLLATE NOCASE AND r.old = ?")) {
+      ps.setString(1, add.table());
+      ps.setString(2, lower(add.column()));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          throw new SQLException(
+              "chora: column "
+                  + add.table()
+                  + "."
+                  + add.column()
+                  + " was renamed to "
+                  + rs.getString(1)
+                  + ", and replicas on the schema before that rename still write "
+                  + add.column()
+                  + ": their writes go to "
+                  + rs.getString(1)
+                  + ". A new column under the old name would take them; choose another name"
+                  + " (docs/schema-changes.md)");
+        }
+      }
+    }
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Long tableId(Connection conn, String name) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT id FROM chora_tables WHERE name = ? COLLATE NOCASE")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+}
