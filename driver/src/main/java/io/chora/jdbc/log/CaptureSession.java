@@ -386,8 +386,8 @@ final class CaptureSession implements StatementFunnel {
   }
 
   /**
-   * ALTER TABLE ... DROP COLUMN fails while a trigger names the column: ours go first. A column or
-   * table made under a renamed one's old name is refused (Renames).
+   * ALTER TABLE ... DROP COLUMN fails while a trigger names the column: ours go first. A column
+   * added under a renamed column's old name is refused (Renames).
    */
   private void beforeTableDdl(SqlKind kind, String sql) throws SQLException {
     if (kind == SqlKind.TABLE_DDL) {
@@ -398,10 +398,6 @@ final class CaptureSession implements StatementFunnel {
       SqlClassifier.ColumnAdd add = SqlClassifier.SHARED.columnAdded(sql);
       if (add != null) {
         Renames.refuseReuse(conn, add);
-      }
-      String created = SqlClassifier.SHARED.tableCreated(sql);
-      if (created != null) {
-        Renames.refuseTableReuse(conn, created);
       }
     }
   }

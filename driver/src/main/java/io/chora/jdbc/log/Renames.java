@@ -27,7 +27,10 @@ import java.util.Map;
  *       with the table ({@link TriggerSync}).
  * </ul>
  *
- * A new table or column under an old name is refused: it would take the older replicas' writes.
+ * A new column under an old name is refused: it would take the older replicas' writes. A new table
+ * under an old name is not: the standard SQLite migration (create {@code t_new}, copy, drop {@code
+ * t}, rename {@code t_new} to {@code t}) renames tables no other replica ever saw, and reuses their
+ * names in the next migration. A table of a name always takes the writes under that name.
  */
 final class Renames {
   static final String TABLE = "chora_renames";
@@ -46,31 +49,6 @@ final class Renames {
   static void tableRenamed(Connection conn, long id, String old, String now) throws SQLException {
     run(conn, "DELETE FROM chora_table_renames WHERE old = ?", lower(now)); // a name again
     run(conn, "INSERT OR REPLACE INTO chora_table_renames VALUES (?, ?)", lower(old), id);
-  }
-
-  /** Refuses a new table under a name a table was renamed from, as {@link #refuseReuse}. */
-  static void refuseTableReuse(Connection conn, String table) throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT t.name FROM chora_table_renames r JOIN chora_tables t ON t.id = r.tbl"
-                + " WHERE r.old = ?")) {
-      ps.setString(1, lower(table));
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          throw new SQLException(
-              "chora: table "
-                  + table
-                  + " was renamed to "
-                  + rs.getString(1)
-                  + ", and replicas on the schema before that rename still write "
-                  + table
-                  + ": their writes go to "
-                  + rs.getString(1)
-                  + ". A new table under the old name would take them; choose another name"
-                  + " (docs/schema-changes.md)");
-        }
-      }
-    }
   }
 
   /**

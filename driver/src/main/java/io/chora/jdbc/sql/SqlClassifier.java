@@ -152,31 +152,6 @@ public final class SqlClassifier {
     return tokens.nextWord().equals("DROP") ? table : null;
   }
 
-  /** For {@code CREATE [TEMP] TABLE [IF NOT EXISTS] t ...} of the main schema, {@code t}. */
-  public String tableCreated(String sql) {
-    if (sql == null) {
-      return null;
-    }
-    SqlTokens tokens = new SqlTokens(sql);
-    if (!tokens.nextWord().equals("CREATE")) {
-      return null;
-    }
-    String word = tokens.nextWord();
-    if (word.equals("TEMP") || word.equals("TEMPORARY")) {
-      return null; // TEMP tables are never synced
-    }
-    if (!word.equals("TABLE")) {
-      return null;
-    }
-    String table = tokens.nextIdentifier();
-    if (table.equalsIgnoreCase("IF")) {
-      tokens.nextWord(); // NOT
-      tokens.nextWord(); // EXISTS
-      table = tokens.nextIdentifier();
-    }
-    return table.isEmpty() ? null : table;
-  }
-
   /** {@code ALTER TABLE table ADD [COLUMN] column ...}. */
   public record ColumnAdd(String table, String column) {}
 

@@ -386,10 +386,21 @@ class SchemaVersionsTest {
       assertThat(rows(b, memos)).isEqualTo(rows(a, memos));
       assertThat(chora(b).heldAside()).isEmpty();
 
-      assertThatThrownBy(() -> exec(a, "CREATE TABLE note(id INTEGER PRIMARY KEY, body TEXT)"))
-          .isInstanceOf(SQLException.class)
-          .hasMessageContaining("table note was renamed to memo");
-      assertThat(rows(a, "SELECT name FROM sqlite_schema WHERE name = 'note'")).isEmpty();
+      // SQLite's usual way to change a table: a new one, copied, renamed over the old one; the
+      // next migration may use the same temporary name again
+      for (int round = 0; round < 2; round++) {
+        b.setAutoCommit(false);
+        exec(
+            b,
+            "CREATE TABLE memo_new(id INTEGER PRIMARY KEY, title TEXT NOT NULL DEFAULT '')",
+            "INSERT INTO memo_new SELECT id, coalesce(title, '') FROM memo",
+            "DROP TABLE memo",
+            "ALTER TABLE memo_new RENAME TO memo");
+        b.commit();
+        b.setAutoCommit(true);
+      }
+      chora(b).syncWith(chora(a));
+      assertThat(rows(a, memos)).isEqualTo(rows(b, memos)).hasSize(3);
     }
   }
 

@@ -41,13 +41,4 @@ class AlteredTableTest {
         .isEqualTo(new SqlClassifier.ColumnAdd("note", "my body"));
     assertThat(classifier.columnAdded("ALTER TABLE note DROP COLUMN body")).isNull();
   }
-
-  @Test
-  void readsTheTableACreateMakes() {
-    assertThat(classifier.tableCreated("CREATE TABLE note(id)")).isEqualTo("note");
-    assertThat(classifier.tableCreated("create table if not exists main.\"my note\"(id)"))
-        .isEqualTo("my note");
-    assertThat(classifier.tableCreated("CREATE TEMP TABLE t(id)")).isNull();
-    assertThat(classifier.tableCreated("CREATE INDEX i ON note(id)")).isNull();
-  }
 }
