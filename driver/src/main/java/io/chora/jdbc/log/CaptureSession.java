@@ -60,6 +60,9 @@ final class CaptureSession implements StatementFunnel {
   /** The open transaction changed tables while changes are kept aside: fill before it commits. */
   private boolean fillPending;
 
+  /** The column rename the statement being run makes, its old name as the schema spells it. */
+  private SqlClassifier.ColumnRename renaming;
+
   CaptureSession(LogConnection conn, Set<String> onlyTables, String label, GeneratedKeys keys) {
     this.conn = conn;
     this.keys = keys;
@@ -207,7 +210,7 @@ final class CaptureSession implements StatementFunnel {
             try {
               beforeTableDdl(kind, sql);
               T result = action.run();
-              afterTableDdl(kind, sql);
+              afterTableDdl();
               rememberUserChanges();
               return result;
             } catch (SQLException e) {
@@ -227,7 +230,7 @@ final class CaptureSession implements StatementFunnel {
           try {
             beforeTableDdl(kind, sql);
             result = action.run();
-            afterTableDdl(kind, sql);
+            afterTableDdl();
             rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
             if (kind.changesTables() || isBusy(e)) {
@@ -390,6 +393,7 @@ final class CaptureSession implements StatementFunnel {
    * added under a renamed column's old name is refused (Renames).
    */
   private void beforeTableDdl(SqlKind kind, String sql) throws SQLException {
+    renaming = null;
     if (kind == SqlKind.TABLE_DDL) {
       String table = SqlClassifier.SHARED.columnDroppedFrom(sql);
       if (table != null) {
@@ -399,16 +403,16 @@ final class CaptureSession implements StatementFunnel {
       if (add != null) {
         Renames.refuseReuse(conn, add);
       }
+      SqlClassifier.ColumnRename rename = SqlClassifier.SHARED.columnRenamed(sql);
+      renaming = rename == null ? null : Renames.spelled(conn, rename);
     }
   }
 
   /** A column renamed: older replicas' writes under its old name belong in it (Renames). */
-  private void afterTableDdl(SqlKind kind, String sql) throws SQLException {
-    if (kind == SqlKind.TABLE_DDL) {
-      SqlClassifier.ColumnRename rename = SqlClassifier.SHARED.columnRenamed(sql);
-      if (rename != null) {
-        Renames.record(conn, rename);
-      }
+  private void afterTableDdl() throws SQLException {
+    if (renaming != null) {
+      Renames.record(conn, renaming);
+      renaming = null;
     }
   }
 

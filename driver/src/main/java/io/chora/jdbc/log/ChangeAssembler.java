@@ -28,6 +28,7 @@ final class ChangeAssembler {
   private final OpenConflicts ledger;
   private final LostLives lost;
   private final SetAside aside;
+  private final Renames.OldNames oldNames;
 
   ChangeAssembler(
       Map<Long, TableInfo> tables,
@@ -35,13 +36,15 @@ final class ChangeAssembler {
       MergeState state,
       OpenConflicts ledger,
       LostLives lost,
-      SetAside aside) {
+      SetAside aside,
+      Renames.OldNames oldNames) {
     this.tables = tables;
     this.rows = rows;
     this.state = state;
     this.ledger = ledger;
     this.lost = lost;
     this.aside = aside;
+    this.oldNames = oldNames;
   }
 
   /** One logged transaction as it goes on the wire. */
@@ -58,6 +61,7 @@ final class ChangeAssembler {
     if (aside.any()) {
       told = withKept(told, aside.of(tx.dot()));
     }
+    told = oldNames.withOldNames(told);
     return new Transaction(tx.dot(), tx.hlc(), tx.deps(), told, tx.nonce());
   }
 

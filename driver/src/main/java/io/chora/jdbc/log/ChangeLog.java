@@ -147,7 +147,14 @@ final class ChangeLog {
                 "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps, nonce FROM chora_log WHERE id > ?"
                     + " ORDER BY id")) {
       ChangeAssembler assembler =
-          new ChangeAssembler(tables, rows, state, new OpenConflicts(conn), lost, aside);
+          new ChangeAssembler(
+              tables,
+              rows,
+              state,
+              new OpenConflicts(conn),
+              lost,
+              aside,
+              new Renames.OldNames(conn, tables));
       ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
         List<LoggedRow> group = new ArrayList<>();

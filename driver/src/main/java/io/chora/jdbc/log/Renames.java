@@ -8,14 +8,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Tables and columns renamed on this replica: replicas still on the old schema write under the old
- * names, and those writes belong under the new ones. Local to the replica, never sent: each replica
- * records the renames its own migrations ran.
+ * names, and those writes belong under the new ones. Each replica records the renames its own
+ * migrations ran; a renamed column's writes are sent under its old names too ({@link OldNames}).
  *
  * <ul>
  *   <li>Columns renamed through the driver ({@code ALTER TABLE t RENAME COLUMN a TO b}), in {@code
@@ -37,8 +39,9 @@ final class Renames {
   static final String TABLES_TABLE = "chora_table_renames";
 
   static final String[] SCHEMA = {
-    "CREATE TABLE IF NOT EXISTS chora_renames(tbl INTEGER NOT NULL, old TEXT NOT NULL, new TEXT"
-        + " NOT NULL, PRIMARY KEY (tbl, old)) WITHOUT ROWID",
+    // names as the schema spelled them; SQLite compares them without case
+    "CREATE TABLE IF NOT EXISTS chora_renames(tbl INTEGER NOT NULL, old TEXT NOT NULL COLLATE"
+        + " NOCASE, new TEXT NOT NULL, PRIMARY KEY (tbl, old)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS chora_table_renames(old TEXT PRIMARY KEY, tbl INTEGER NOT NULL)"
         + " WITHOUT ROWID"
   };
@@ -52,6 +55,22 @@ final class Renames {
   }
 
   /**
+   * {@code rename} with its old name as the schema spells it (an ALTER may spell it in another
+   * case): replicas on the old schema send it so. Call before the rename runs.
+   */
+  static ColumnRename spelled(Connection conn, ColumnRename rename) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT name FROM pragma_table_info(?) WHERE name = ? COLLATE NOCASE")) {
+      ps.setString(1, rename.table());
+      ps.setString(2, rename.from());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new ColumnRename(rename.table(), rs.getString(1), rename.to()) : rename;
+      }
+    }
+  }
+
+  /**
    * Records {@code rename}, just run in the open transaction; a table chora does not track has
    * nothing to record. Earlier renames to {@code from} now lead to {@code to}.
    */
@@ -62,15 +81,14 @@ final class Renames {
     }
     String from = rename.from();
     String to = rename.to();
-    // SQLite's names are case-insensitive: old names are kept in lower case
     run(
         conn,
         "UPDATE chora_renames SET new = ? WHERE tbl = ? AND new = ? COLLATE NOCASE",
         to,
         id,
         from);
-    run(conn, "DELETE FROM chora_renames WHERE tbl = ? AND old = ?", id, lower(to)); // a name again
-    run(conn, "INSERT OR REPLACE INTO chora_renames VALUES (?, ?, ?)", id, lower(from), to);
+    run(conn, "DELETE FROM chora_renames WHERE tbl = ? AND old = ?", id, to); // a name again
+    run(conn, "INSERT OR REPLACE INTO chora_renames VALUES (?, ?, ?)", id, from, to);
     run(
         conn,
         "UPDATE chora_cells SET col = ? WHERE tbl = ? AND col = ? COLLATE NOCASE",
@@ -88,7 +106,7 @@ final class Renames {
 
   /**
    * Maps received changes written under old names to the current ones: loaded once per apply, as
-   * renames happen only in migrations. A change that writes the current name too keeps both.
+   * renames happen only in migrations. An old name sent beside the current one is the same value.
    */
   static final class Mapper {
     private final Map<Long, TableInfo> tables;
@@ -109,7 +127,7 @@ final class Renames {
           while (rs.next()) {
             columns
                 .computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
-                .put(rs.getString(2), rs.getString(3));
+                .put(lower(rs.getString(2)), rs.getString(3));
           }
         }
       }
@@ -144,14 +162,67 @@ final class Renames {
       Map<String, Object> moved = null;
       for (String column : change.values().keySet()) {
         String to = table.columns().contains(column) ? null : renamed.get(lower(column));
-        if (to != null && table.columns().contains(to) && !change.values().containsKey(to)) {
+        if (to != null && table.columns().contains(to)) {
           if (moved == null) {
             moved = new LinkedHashMap<>(change.values());
           }
-          moved.put(to, moved.remove(column));
+          Object value = moved.remove(column);
+          if (!change.values().containsKey(to)) {
+            moved.put(to, value);
+          } // else the sender sent the old name beside the new one (OldNames): the same value
         }
       }
       return moved == null ? mapped : mapped.withValues(moved);
+    }
+  }
+
+  /**
+   * For sending: the old names of each renamed column, sent beside the current name with the same
+   * value, so that replicas still on the old schema take the write too (and pass it on, to others
+   * on the old schema, under the name they know). Replicas that ran the rename drop the duplicate.
+   */
+  static final class OldNames {
+    private final Map<String, Map<String, List<String>>> byTable = new HashMap<>();
+
+    OldNames(Connection conn, Map<Long, TableInfo> tables) throws SQLException {
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("SELECT tbl, old, new FROM chora_renames ORDER BY old")) {
+        while (rs.next()) {
+          TableInfo table = tables.get(rs.getLong(1));
+          if (table != null && !table.columns().contains(rs.getString(2))) {
+            byTable
+                .computeIfAbsent(table.name(), k -> new HashMap<>())
+                .computeIfAbsent(rs.getString(3), k -> new ArrayList<>())
+                .add(rs.getString(2));
+          }
+        }
+      }
+    }
+
+    /** The changes with the old names of their renamed columns beside the current ones. */
+    List<Change> withOldNames(List<Change> changes) {
+      if (byTable.isEmpty()) {
+        return changes;
+      }
+      List<Change> sent = new ArrayList<>(changes.size());
+      for (Change change : changes) {
+        Map<String, List<String>> renamed = byTable.get(change.table());
+        Map<String, Object> values = null;
+        if (renamed != null) {
+          for (Map.Entry<String, Object> e : change.values().entrySet()) {
+            for (String old : renamed.getOrDefault(e.getKey(), List.of())) {
+              if (!change.values().containsKey(old)) {
+                if (values == null) {
+                  values = new LinkedHashMap<>(change.values());
+                }
+                values.put(old, e.getValue());
+              }
+            }
+          }
+        }
+        sent.add(values == null ? change : change.withValues(values));
+      }
+      return sent;
     }
   }
 
@@ -174,7 +245,7 @@ final class Renames {
             "SELECT r.new FROM chora_renames r JOIN chora_tables t ON t.id = r.tbl"
                 + " WHERE t.name = ? COLLATE NOCASE AND r.old = ?")) {
       ps.setString(1, add.table());
-      ps.setString(2, lower(add.column()));
+      ps.setString(2, add.column());
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           throw new SQLException(

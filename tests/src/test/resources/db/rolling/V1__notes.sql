@@ -1,0 +1,4 @@
+CREATE TABLE note (
+  id TEXT NOT NULL PRIMARY KEY,
+  title TEXT NOT NULL DEFAULT ''
+);
