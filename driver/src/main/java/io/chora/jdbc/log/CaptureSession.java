@@ -160,7 +160,12 @@ final class CaptureSession implements StatementFunnel {
     }
     finishPendingCommit();
     switch (kind) {
-      case READ, OTHER, OTHER_DDL, ROLLBACK_TO:
+      case READ, OTHER:
+        if (fillPending && (!conn.getAutoCommit() || sqlTransaction.isOpen())) {
+          fillBefore(kind);
+        }
+        return action.run();
+      case OTHER_DDL, ROLLBACK_TO:
         return action.run();
       case BEGIN:
         return following(action, () -> sqlTransaction.begun());
@@ -207,12 +212,13 @@ final class CaptureSession implements StatementFunnel {
     if (!conn.getAutoCommit() || sqlTransaction.isOpen()) {
       return internal(
           () -> {
+            T result;
             try {
+              fillBefore(kind);
               beforeTableDdl(kind, sql);
-              T result = action.run();
+              result = action.run();
               afterTableDdl();
               rememberUserChanges();
-              return result;
             } catch (SQLException e) {
               resyncAfter(e);
               throw e;
@@ -221,6 +227,7 @@ final class CaptureSession implements StatementFunnel {
                 refreshTriggers(); // also after a failed DDL: its pre-drop must not stick
               }
             }
+            return result;
           });
     }
     return internal(
@@ -228,6 +235,7 @@ final class CaptureSession implements StatementFunnel {
           exec("BEGIN");
           T result;
           try {
+            fillBefore(kind);
             beforeTableDdl(kind, sql);
             result = action.run();
             afterTableDdl();
@@ -353,18 +361,39 @@ final class CaptureSession implements StatementFunnel {
   }
 
   /**
-   * Right before the open transaction commits: its commit marker, then, after a migration in it,
-   * the changes kept aside that its new tables and columns can take ({@link SetAside}).
+   * Right before the open transaction commits: a fill that failed after one of its table changes is
+   * tried again (and fails the commit again), then its commit marker.
    */
   void beforeCommit() throws SQLException {
+    fillKept();
     mark();
+  }
+
+  /**
+   * After a table change, before the next statement that reads or writes rows: the fill, so that
+   * the rest of a migration (a data migration's UPDATE, a seed row's INSERT OR IGNORE) sees what
+   * was kept, and the migration's writes come after it. Not before other DDL: a UNIQUE index the
+   * migration creates next is there when the fill merges, so its rule applies.
+   */
+  private void fillBefore(SqlKind kind) throws SQLException {
+    if (fillPending && kind != SqlKind.TABLE_DDL && kind != SqlKind.OTHER_DDL) {
+      fillKept();
+    }
+  }
+
+  /**
+   * Merges the changes kept aside that the new tables and columns can take ({@link SetAside}), in
+   * the open transaction. Cleared only once filled: a transaction whose fill failed cannot commit
+   * without it.
+   */
+  private void fillKept() throws SQLException {
     if (fillPending) {
-      fillPending = false;
       internal(
           () -> {
             conn.fillSetAside();
             return null;
           });
+      fillPending = false;
     }
   }
 

@@ -199,9 +199,12 @@ final class ChangeApplier {
 
   /**
    * Merges the changes kept aside ({@link SetAside}) that the tables can take now that a migration
-   * added their table or columns: by the merge rules, as if they arrived after the migration. Runs
-   * inside the migration's transaction, after its commit marker; nothing it writes is a local
-   * write, so the triggers' rows of it are dropped. Returns the cell conflicts it recorded.
+   * added their table or columns: by the merge rules, as if they arrived right after the statement
+   * that added them. Runs inside the migration's transaction, right after that statement, so the
+   * rest of the migration (a data migration's UPDATE, a seed row) sees the kept values; nothing the
+   * fill writes is a local write, so the triggers' rows of it are dropped. What the transaction
+   * logged before stays unfolded, and removals the constraints need stay unmarked: the
+   * transaction's own commit marker takes both. Returns the cell conflicts it recorded.
    */
   int fill(SetAside aside, List<SetAside.Fill> fills) throws SQLException {
     Map<String, Long> ids = new HashMap<>();
@@ -214,6 +217,12 @@ final class ChangeApplier {
         Transaction tx = fill.tx();
         Change change = SetAside.restricted(tx.changes().get(0), fill.columns());
         long id = ids.get(change.table());
+        if (fill.whole()
+            && change.kind() == ChangeKind.UPDATE
+            && m.rows.read(id, tables.get(id), change.key()) == null) {
+          aside.filled(fill); // an update of a row the table does not hold (dropped with it since)
+          continue;
+        }
         long before = CaptureSchema.lastLogId(conn);
         Set<String> named = m.keeper.deletesActOnOthers() ? new HashSet<>() : null;
         conflicts += m.merge(tx, !fill.whole()).apply(id, tables.get(id), change, named);
@@ -221,7 +230,8 @@ final class ChangeApplier {
         m.dropLogRowsAfter(before);
         aside.filled(fill);
       }
-      conflicts += m.finish(CaptureSchema.lastLogId(conn));
+      m.keeper.finish(CaptureSchema.lastLogId(conn));
+      conflicts += m.keeper.conflicts();
     }
     return conflicts;
   }
@@ -400,6 +410,34 @@ final class ChangeApplier {
       boolean filling) {
 
     /**
+     * A fill of cells of a row that the open transaction wrote before the fill, so the state does
+     * not know it yet: a table rebuilt by copying its rows into a new one (SQLite's way for changes
+     * ALTER cannot make). The copy holds only the new column's default, which no write set: the
+     * kept cells go into it, and the transaction's own change of the row carries them on.
+     */
+    private int fillUnfolded(long id, TableInfo table, Object stored, Change change)
+        throws SQLException {
+      Map<String, Object> current = rows.read(id, table, change.key());
+      if (current == null) {
+        return 0; // a row gone here
+      }
+      keeper.write(
+          tx,
+          id,
+          table,
+          stored,
+          change.key(),
+          () -> {
+            Map<String, Object> row = new LinkedHashMap<>(current);
+            row.putAll(change.values());
+            return row;
+          },
+          true,
+          () -> keeper.writer().update(table, change.key(), change.values()));
+      return 0;
+    }
+
+    /**
      * Applies one change and adds its row to {@code named} (when not null); returns the number of
      * cell conflicts it recorded.
      */
@@ -417,6 +455,9 @@ final class ChangeApplier {
       }
       // after folding, every tracked row is in the merge state: no state, no row to read
       Map<String, Object> current = life == null ? null : rows.read(id, table, change.key());
+      if (filling && life == null) {
+        return fillUnfolded(id, table, stored, change);
+      }
       if (filling && (incoming != local || current == null)) {
         return 0; // cells of a life that ended here since (or of a row gone): nothing to fill
       }

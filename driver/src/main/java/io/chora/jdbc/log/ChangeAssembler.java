@@ -29,8 +29,11 @@ final class ChangeAssembler {
   private final LostLives lost;
   private final SetAside aside;
   private final Renames.OldNames oldNames;
+  private final java.sql.Connection conn;
+  private final Map<String, Long> ids = new java.util.HashMap<>();
 
   ChangeAssembler(
+      java.sql.Connection conn,
       Map<Long, TableInfo> tables,
       RowReader rows,
       MergeState state,
@@ -45,6 +48,8 @@ final class ChangeAssembler {
     this.lost = lost;
     this.aside = aside;
     this.oldNames = oldNames;
+    this.conn = conn;
+    tables.forEach((id, t) -> ids.put(t.name(), id));
   }
 
   /** One logged transaction as it goes on the wire. */
@@ -69,9 +74,10 @@ final class ChangeAssembler {
    * Adds what this replica kept aside of the transaction, for tables or columns it lacks ({@link
    * SetAside}): a replica that is behind passes newer replicas' writes on intact. A kept cell joins
    * the transaction's change of its row (the log knows that change only by the columns this replica
-   * has); anything else is sent as it came.
+   * has); anything else is sent as it came, unless its row's life ended here since: then a later
+   * transaction tells the row's story, and the kept cells alone would make half a row.
    */
-  private static List<Change> withKept(List<Change> told, List<Change> kept) {
+  private List<Change> withKept(List<Change> told, List<Change> kept) throws SQLException {
     if (kept.isEmpty()) {
       return told;
     }
@@ -91,11 +97,21 @@ final class ChangeAssembler {
         Map<String, Object> values = new LinkedHashMap<>(same.values());
         values.putAll(change.values()); // the transaction's own values of the kept columns
         all.set(at, same.withValues(values));
-      } else {
+      } else if (!endedHere(change)) {
         all.add(change);
       }
     }
     return all;
+  }
+
+  /** Whether the kept change's row, of a table this replica has, is in another life here now. */
+  private boolean endedHere(Change change) throws SQLException {
+    Long id = ids.get(change.table());
+    if (id == null || change.kind() == ChangeKind.DELETE) {
+      return false; // a table this replica lacks: the kept change is the whole change
+    }
+    MergeState.RowState life = state.row(id, KeyCodec.encode(conn, change.key()));
+    return life == null || life.cl() != change.causalLength();
   }
 
   /**

@@ -148,6 +148,7 @@ final class ChangeLog {
                     + " ORDER BY id")) {
       ChangeAssembler assembler =
           new ChangeAssembler(
+              conn,
               tables,
               rows,
               state,

@@ -129,6 +129,7 @@ final class ForkRepair {
         site,
         shift);
     rewriteDeps(conn, firstId, site, shift, target);
+    SetAside.moveSite(conn, site, shift, target);
     // kept aside: the dot on its row decides, over the one in its encoded change (SetAside)
     for (String table : List.of("chora_rows", "chora_cells", SetAside.TABLE)) {
       update(

@@ -119,10 +119,13 @@ public final class LogConnection extends ReplicaConnection {
         if (firstOpen) {
           Baseline.commit(this, tracked); // rows the file held before chora: a shared baseline
         }
+        fillAtOpen(
+            tracked,
+            siteId,
+            options.sqliteAddress); // another program's migration may let kept changes in
         try (SteppedStatement mark = new SteppedStatement(this, CaptureSchema.MARK_COMMIT)) {
           mark.run(); // rows logged while chora was away become a local commit
         }
-        fill(tracked, siteId); // another program's migration may let kept changes in
         st.execute("COMMIT");
         return siteId;
       } catch (SQLException | RuntimeException e) {
@@ -391,12 +394,31 @@ public final class LogConnection extends ReplicaConnection {
 
   /**
    * Merges the changes kept aside for tables and columns this replica lacked ({@link SetAside})
-   * that the schema now has: called inside the transaction of a migration, right before it commits.
-   * A failure undoes the fill alone and fails the commit, naming the cause.
+   * that the schema now has: called inside the transaction of a migration, right after the
+   * statement that added them. A failure undoes the fill alone and throws, naming the cause.
    */
   void fillSetAside() throws SQLException {
     fill(tracked.get(this), site());
     giveUpSharedKeyBlocks();
+  }
+
+  /**
+   * At open, after another program changed the schema: a fill the new schema refuses must not lock
+   * the application out of its file, so what cannot go in stays kept (chora status shows it) and
+   * the next migration through the driver tries again.
+   */
+  private void fillAtOpen(Map<Long, TableInfo> tables, String siteId, String label)
+      throws SQLException {
+    try {
+      fill(tables, siteId);
+    } catch (SQLException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "chora: {0}: changes kept for tables or columns this replica lacked cannot go into the"
+              + " schema another program changed; they stay kept (see chora status): {1}",
+          label,
+          e.getMessage());
+    }
   }
 
   private void fill(Map<Long, TableInfo> tables, String siteId) throws SQLException {
@@ -420,7 +442,7 @@ public final class LogConnection extends ReplicaConnection {
                   + " change(s) kept for tables or columns this replica lacked (see chora"
                   + " status): "
                   + e.getMessage()
-                  + "; nothing of them was merged and the transaction is not committed",
+                  + "; nothing of them was merged: roll the migration back and fix it",
               e);
         }
         st.execute("RELEASE chora_fill");

@@ -213,6 +213,70 @@ final class SetAside implements AutoCloseable {
     return change.withValues(values);
   }
 
+  /**
+   * A fork repair moved {@code site}'s transactions after seq {@code shift} to {@code target}: the
+   * kept changes' own dots, dependencies and lives follow (their rows' site and seq are moved with
+   * the log's).
+   */
+  static void moveSite(Connection conn, String site, long shift, String target)
+      throws SQLException {
+    Map<Long, byte[]> moved = new LinkedHashMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, change FROM chora_aside")) {
+      while (rs.next()) {
+        Transaction tx = decode(rs.getBytes(2));
+        Change change = tx.changes().get(0);
+        Dot life = change.life() == null ? null : movedDot(change.life(), site, shift, target);
+        Transaction now =
+            new Transaction(
+                movedDot(tx.dot(), site, shift, target),
+                tx.hlc(),
+                movedDeps(tx.deps(), site, shift, target),
+                List.of(
+                    new Change(
+                        change.table(),
+                        change.key(),
+                        change.kind(),
+                        change.causalLength(),
+                        change.values(),
+                        life)),
+                tx.nonce());
+        if (!now.dot().equals(tx.dot())
+            || !now.deps().equals(tx.deps())
+            || !java.util.Objects.equals(life, change.life())) {
+          moved.put(rs.getLong(1), encode(now, now.changes().get(0)));
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("UPDATE chora_aside SET change = ? WHERE id = ?")) {
+      for (Map.Entry<Long, byte[]> e : moved.entrySet()) {
+        ps.setBytes(1, e.getValue());
+        ps.setLong(2, e.getKey());
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static Dot movedDot(Dot dot, String site, long shift, String target) {
+    return dot.site().equals(site) && dot.seq() > shift ? new Dot(target, dot.seq() - shift) : dot;
+  }
+
+  private static io.chora.sync.VectorClock movedDeps(
+      io.chora.sync.VectorClock deps, String site, long shift, String target) {
+    long seen = deps.get(site);
+    if (seen <= shift) {
+      return deps;
+    }
+    Map<String, Long> entries = new java.util.HashMap<>(deps.entries());
+    entries.remove(site);
+    if (shift > 0) {
+      entries.put(site, shift);
+    }
+    entries.put(target, seen - shift);
+    return io.chora.sync.VectorClock.of(entries);
+  }
+
   /** One change of one transaction, in the wire format: kept as it came. */
   private static byte[] encode(Transaction tx, Change change) throws SQLException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
