@@ -70,11 +70,27 @@ final class BenchDb implements AutoCloseable {
    * (cr-sqlite picks its own).
    */
   static Connection replica(String mode, Path dir, String name) throws SQLException {
-    Path file = dir.resolve(name + ".db");
+    Connection conn = connect(mode, dir.resolve(name + ".db"), name);
+    try {
+      try (Statement st = conn.createStatement()) {
+        st.execute(CREATE_ITEM);
+      }
+    } catch (SQLException | RuntimeException e) {
+      conn.close();
+      throw e;
+    }
+    return conn;
+  }
+
+  /**
+   * The database {@code file} as it is (a copy of a replica, say), opened in {@code mode}; in java
+   * mode with the site {@code site}.
+   */
+  static Connection connect(String mode, Path file, String site) throws SQLException {
     String url =
         switch (mode) {
           case SQLITE -> "jdbc:sqlite:" + file + "?" + OPTIONS;
-          case JAVA -> "jdbc:chora:" + file + "?chora.site=" + name + "&" + OPTIONS;
+          case JAVA -> "jdbc:chora:" + file + "?chora.site=" + site + "&" + OPTIONS;
           case CRSQLITE -> "jdbc:chora:" + file + "?chora.mode=crsqlite&" + OPTIONS;
           default ->
               throw new IllegalArgumentException("mode must be sqlite, java or crsqlite: " + mode);
@@ -82,9 +98,6 @@ final class BenchDb implements AutoCloseable {
     Connection conn = DriverManager.getConnection(url);
     try {
       check(mode, conn);
-      try (Statement st = conn.createStatement()) {
-        st.execute(CREATE_ITEM);
-      }
     } catch (SQLException | RuntimeException e) {
       conn.close();
       throw e;

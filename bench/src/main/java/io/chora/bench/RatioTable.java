@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -27,17 +28,26 @@ final class RatioTable {
        in sqlite is the same rows written as a plain batched insert)
       """;
 
+  private static final String LAG = "%-40s %18s %7s %-8s%n";
+
   private final Map<String, Double> targets;
+  private final Map<String, Double> lagTargets;
   private final List<String> order;
   private final Collection<String> alwaysListed;
 
   /**
    * @param targets benchmark method → highest acceptable java / sqlite ratio
+   * @param lagTargets benchmark method → highest acceptable receiver lagging / full ratio
    * @param order benchmark methods in the order to list them; others follow by name
    * @param alwaysListed methods listed (as not run or failed) even without results
    */
-  RatioTable(Map<String, Double> targets, List<String> order, Collection<String> alwaysListed) {
+  RatioTable(
+      Map<String, Double> targets,
+      Map<String, Double> lagTargets,
+      List<String> order,
+      Collection<String> alwaysListed) {
     this.targets = targets;
+    this.lagTargets = lagTargets;
     this.order = order;
     this.alwaysListed = alwaysListed;
   }
@@ -89,7 +99,50 @@ final class RatioTable {
               ratio(crsqlite, sqlite),
               ratio(java, crsqlite)));
     }
+    out.append(lagging(results));
     out.append(NOTE);
+    return out.toString();
+  }
+
+  /**
+   * Runs that differ only in {@code receiver}: the {@code lagging} one's time over the {@code full}
+   * one's (empty when none ran).
+   */
+  private String lagging(Collection<RunResult> results) {
+    Map<String, Result<?>> full = new TreeMap<>();
+    Map<String, Result<?>> lagging = new HashMap<>();
+    Map<String, String> methods = new HashMap<>();
+    for (RunResult r : results) {
+      BenchmarkParams params = r.getParams();
+      if (!params.getParamsKeys().contains("receiver")) {
+        continue;
+      }
+      String method = method(params);
+      String label = label(method, params, "receiver");
+      methods.put(label, method);
+      (params.getParam("receiver").equals("full") ? full : lagging)
+          .put(label, r.getPrimaryResult());
+    }
+    if (full.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("\n");
+    out.append(line(LAG, "benchmark", "lagging/full", "target", "verdict"));
+    for (Map.Entry<String, Result<?>> e : full.entrySet()) {
+      Result<?> lag = lagging.get(e.getKey());
+      Double target = lagTargets.get(methods.get(e.getKey()));
+      String verdict =
+          target == null || lag == null
+              ? ""
+              : (lag.getScore() / e.getValue().getScore() <= target ? "ok" : "MISSED");
+      out.append(
+          line(
+              LAG,
+              e.getKey(),
+              ratio(lag, e.getValue()),
+              target == null ? "" : String.format(Locale.ROOT, "≤%.2f", target),
+              verdict));
+    }
     return out.toString();
   }
 
@@ -100,9 +153,8 @@ final class RatioTable {
     }
     for (RunResult r : results) {
       BenchmarkParams params = r.getParams();
-      String full = params.getBenchmark();
-      String method = full.substring(full.lastIndexOf('.') + 1);
-      String label = label(method, params);
+      String method = method(params);
+      String label = label(method, params, "mode");
       byLabel
           .computeIfAbsent(label, k -> new Row(method, label, new HashMap<>()))
           .byMode
@@ -113,11 +165,19 @@ final class RatioTable {
     return rows;
   }
 
-  /** The method, and its other parameters where it has some (so runs of two sizes stay apart). */
-  private static String label(String method, BenchmarkParams params) {
+  private static String method(BenchmarkParams params) {
+    String full = params.getBenchmark();
+    return full.substring(full.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * The method, and its parameters other than {@code except} where it has some (so runs of two
+   * sizes stay apart).
+   */
+  private static String label(String method, BenchmarkParams params, String except) {
     List<String> others = new ArrayList<>();
     for (String key : params.getParamsKeys()) {
-      if (!key.equals("mode")) {
+      if (!key.equals(except)) {
         others.add(key + "=" + params.getParam(key));
       }
     }

@@ -16,7 +16,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks in every {@code mode} and prints, per operation, the score of each mode and
  * the ratios of chora's java and native mode to plain sqlite-jdbc measured in the same run (and of
  * java to native mode), next to the targets of java mode where there are some. Scores are times
- * (lower is better), so a ratio of 1.20 takes 20% longer.
+ * (lower is better), so a ratio of 1.20 takes 20% longer. Benchmarks with a {@code receiver}
+ * parameter ({@link SchemaLagBench}) also get the ratio of their {@code lagging} run to their
+ * {@code full} one, next to {@link #LAG_TARGETS}.
  *
  * <p>{@code java [-Dbench.quick=true] -cp bench/target/benchmarks.jar io.chora.bench.Ratios [JMH
  * options] [regex...]}: the arguments are JMH's own (regexes narrow the benchmarks run, {@code -p
@@ -36,6 +38,12 @@ public final class Ratios {
     TARGETS.put("distinctStatements1k", 1.3);
   }
 
+  /**
+   * Benchmark method → the highest acceptable time of a {@code receiver=lagging} run to its {@code
+   * receiver=full} run (1.25: the lagging receiver applies at 80% of the full one's rate or more).
+   */
+  static final Map<String, Double> LAG_TARGETS = Map.of("applyNewerSchema", 1.25);
+
   /** The order of the table: the targets' operations first, then the merge ones. */
   static final List<String> ORDER =
       List.of(
@@ -46,6 +54,7 @@ public final class Ratios {
           "pointSelect",
           "distinctStatements1k",
           "applyFresh",
+          "applyNewerSchema",
           "deltaSync");
 
   private static final String SUITE = "io\\.chora\\.bench\\..*Bench\\.";
@@ -67,7 +76,8 @@ public final class Ratios {
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     // A whole-suite run lists every target, so that one that failed shows as failed; a narrowed
     // run lists only what it ran.
-    RatioTable table = new RatioTable(TARGETS, ORDER, suite ? TARGETS.keySet() : List.of());
+    RatioTable table =
+        new RatioTable(TARGETS, LAG_TARGETS, ORDER, suite ? TARGETS.keySet() : List.of());
     System.out.println();
     System.out.print(table.render(results));
     System.out.printf(Locale.ROOT, "(suite took %d min %02d s)%n", seconds / 60, seconds % 60);
