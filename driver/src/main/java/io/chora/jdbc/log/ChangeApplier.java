@@ -421,20 +421,32 @@ final class ChangeApplier {
       if (current == null) {
         return 0; // a row gone here
       }
+      updateCells(id, table, stored, change.key(), current, change.values());
+      return 0;
+    }
+
+    /** Writes {@code cells} over the row {@code current}, through the constraint rules. */
+    private void updateCells(
+        long id,
+        TableInfo table,
+        Object stored,
+        List<Object> key,
+        Map<String, Object> current,
+        Map<String, Object> cells)
+        throws SQLException {
       keeper.write(
           tx,
           id,
           table,
           stored,
-          change.key(),
+          key,
           () -> {
             Map<String, Object> row = new LinkedHashMap<>(current);
-            row.putAll(change.values());
+            row.putAll(cells);
             return row;
           },
           true,
-          () -> keeper.writer().update(table, change.key(), change.values()));
-      return 0;
+          () -> keeper.writer().update(table, key, cells));
     }
 
     /**
@@ -517,19 +529,7 @@ final class ChangeApplier {
         }
       }
       if (!winners.isEmpty()) {
-        keeper.write(
-            tx,
-            id,
-            table,
-            stored,
-            change.key(),
-            () -> {
-              Map<String, Object> row = new LinkedHashMap<>(current);
-              row.putAll(winners);
-              return row;
-            },
-            true,
-            () -> keeper.writer().update(table, change.key(), winners));
+        updateCells(id, table, stored, change.key(), current, winners);
       }
       return conflicts;
     }

@@ -141,15 +141,8 @@ public final class SqlClassifier {
    * to drop a column that a trigger names, so capture's triggers on {@code t} must go first.
    */
   public String columnDroppedFrom(String sql) {
-    if (sql == null) {
-      return null;
-    }
-    SqlTokens tokens = new SqlTokens(sql);
-    if (!tokens.nextWord().equals("ALTER") || !tokens.nextWord().equals("TABLE")) {
-      return null;
-    }
-    String table = tokens.nextIdentifier();
-    return tokens.nextWord().equals("DROP") ? table : null;
+    Altered altered = altered(sql);
+    return altered != null && altered.rest().nextWord().equals("DROP") ? altered.table() : null;
   }
 
   /** {@code ALTER TABLE table ADD [COLUMN] column ...}. */
@@ -157,22 +150,12 @@ public final class SqlClassifier {
 
   /** For {@code ALTER TABLE t ADD [COLUMN] c ...}, what is added; otherwise null. */
   public ColumnAdd columnAdded(String sql) {
-    if (sql == null) {
+    Altered altered = altered(sql);
+    if (altered == null || !altered.rest().nextWord().equals("ADD")) {
       return null;
     }
-    SqlTokens tokens = new SqlTokens(sql);
-    if (!tokens.nextWord().equals("ALTER") || !tokens.nextWord().equals("TABLE")) {
-      return null;
-    }
-    String table = tokens.nextIdentifier();
-    if (!tokens.nextWord().equals("ADD")) {
-      return null;
-    }
-    String column = tokens.nextIdentifier();
-    if (column.equalsIgnoreCase("COLUMN")) {
-      column = tokens.nextIdentifier();
-    }
-    return table.isEmpty() || column.isEmpty() ? null : new ColumnAdd(table, column);
+    String column = columnName(altered.rest());
+    return column.isEmpty() ? null : new ColumnAdd(altered.table(), column);
   }
 
   /** {@code ALTER TABLE table RENAME [COLUMN] from TO to}. */
@@ -183,31 +166,17 @@ public final class SqlClassifier {
    * too) null. Java mode maps older replicas' writes under the old name to the new one.
    */
   public ColumnRename columnRenamed(String sql) {
-    if (sql == null) {
+    Altered altered = altered(sql);
+    if (altered == null || !altered.rest().nextWord().equals("RENAME")) {
       return null;
     }
-    SqlTokens tokens = new SqlTokens(sql);
-    if (!tokens.nextWord().equals("ALTER") || !tokens.nextWord().equals("TABLE")) {
-      return null;
-    }
-    String table = tokens.nextIdentifier();
-    if (!tokens.nextWord().equals("RENAME")) {
-      return null;
-    }
-    String from = tokens.nextIdentifier();
-    if (from.equalsIgnoreCase("TO")) {
+    SqlTokens tokens = altered.rest();
+    String from = columnName(tokens);
+    if (from.isEmpty() || from.equalsIgnoreCase("TO") || !tokens.nextWord().equals("TO")) {
       return null; // RENAME TO: the table
     }
-    if (from.equalsIgnoreCase("COLUMN")) {
-      from = tokens.nextIdentifier();
-    }
-    if (!tokens.nextWord().equals("TO")) {
-      return null;
-    }
     String to = tokens.nextIdentifier();
-    return table.isEmpty() || from.isEmpty() || to.isEmpty()
-        ? null
-        : new ColumnRename(table, from, to);
+    return to.isEmpty() ? null : new ColumnRename(altered.table(), from, to);
   }
 
   /**
@@ -215,6 +184,14 @@ public final class SqlClassifier {
    * before and after a synced table changes.
    */
   public String alteredTable(String sql) {
+    Altered altered = altered(sql);
+    return altered == null ? null : altered.table();
+  }
+
+  /** {@code ALTER TABLE table} and the tokens after it. */
+  private record Altered(String table, SqlTokens rest) {}
+
+  private static Altered altered(String sql) {
     if (sql == null) {
       return null;
     }
@@ -223,7 +200,13 @@ public final class SqlClassifier {
       return null;
     }
     String table = tokens.nextIdentifier();
-    return table.isEmpty() ? null : table;
+    return table.isEmpty() ? null : new Altered(table, tokens);
+  }
+
+  /** A column's name after ADD or RENAME, past the optional COLUMN keyword. */
+  private static String columnName(SqlTokens tokens) {
+    String name = tokens.nextIdentifier();
+    return name.equalsIgnoreCase("COLUMN") ? tokens.nextIdentifier() : name;
   }
 
   private static boolean isRollbackTo(String sql) {
