@@ -55,6 +55,22 @@ class SchemaVersionsEdgeCasesTest {
         .toList();
   }
 
+  /** Syncs every pair both ways; then all hold the same {@code query} rows and open conflicts. */
+  private static void syncAllPairsAndExpectEqual(String query, Connection... all)
+      throws SQLException {
+    for (Connection x : all) {
+      for (Connection y : all) {
+        if (x != y) {
+          chora(x).syncWith(chora(y));
+        }
+      }
+    }
+    for (Connection x : all) {
+      assertThat(rows(x, query)).isEqualTo(rows(all[0], query));
+      assertThat(openConflicts(x)).isEqualTo(openConflicts(all[0]));
+    }
+  }
+
   private static void inTransaction(Connection c, String... sql) throws SQLException {
     c.setAutoCommit(false);
     exec(c, sql);
@@ -307,18 +323,10 @@ class SchemaVersionsEdgeCasesTest {
 
       exec(b, v3);
       exec(c, CREATE_TAG);
+      syncAllPairsAndExpectEqual(NOTES, a, b, c, d);
       List<Connection> all = List.of(a, b, c, d);
       for (Connection x : all) {
-        for (Connection y : all) {
-          if (x != y) {
-            chora(x).syncWith(chora(y));
-          }
-        }
-      }
-      for (Connection x : all) {
-        assertThat(rows(x, NOTES)).isEqualTo(rows(a, NOTES));
         assertThat(rows(x, TAGS)).isEqualTo(rows(a, TAGS));
-        assertThat(openConflicts(x)).isEqualTo(openConflicts(a));
         assertThat(chora(x).heldAside()).isEmpty();
       }
     }
@@ -527,18 +535,10 @@ class SchemaVersionsEdgeCasesTest {
       assertThat(chora(t).repairFork(chora(a), null)).isEqualTo(moved);
       chora(t).syncWith(chora(u)); // t relays the moved branch before it migrates
       exec(t, v2);
+      syncAllPairsAndExpectEqual(NOTES, a, c, t, u);
       List<Connection> all = List.of(a, c, t, u);
       for (Connection x : all) {
-        for (Connection y : all) {
-          if (x != y) {
-            chora(x).syncWith(chora(y));
-          }
-        }
-      }
-      for (Connection x : all) {
-        assertThat(rows(x, NOTES)).isEqualTo(rows(a, NOTES));
         assertThat(rows(x, TAGS)).isEqualTo(rows(a, TAGS));
-        assertThat(openConflicts(x)).isEqualTo(openConflicts(a));
       }
       assertThat(rows(a, TAGS)).containsExactly("2|1|on the original", "3|1|on the copy");
     }
@@ -590,18 +590,7 @@ class SchemaVersionsEdgeCasesTest {
       chora(c).syncWith(chora(b));
       relay(b, d);
       exec(b, ADD_BODY);
-      List<Connection> all = List.of(a, b, c, d);
-      for (Connection x : all) {
-        for (Connection y : all) {
-          if (x != y) {
-            chora(x).syncWith(chora(y));
-          }
-        }
-      }
-      for (Connection x : all) {
-        assertThat(rows(x, NOTES)).isEqualTo(rows(a, NOTES));
-        assertThat(openConflicts(x)).isEqualTo(openConflicts(a));
-      }
+      syncAllPairsAndExpectEqual(NOTES, a, b, c, d);
     }
   }
 
@@ -683,18 +672,7 @@ class SchemaVersionsEdgeCasesTest {
       assertThat(rows(d, NOTES)).isEqualTo(rows(b, NOTES));
       assertThat(openConflicts(d)).isEqualTo(openConflicts(b)).hasSize(1);
       chora(b).restoreConflict(chora(b).conflicts().get(0).id());
-      List<Connection> all = List.of(a, b, c, d);
-      for (Connection x : all) {
-        for (Connection y : all) {
-          if (x != y) {
-            chora(x).syncWith(chora(y));
-          }
-        }
-      }
-      for (Connection x : all) {
-        assertThat(rows(x, NOTES)).isEqualTo(rows(b, NOTES));
-        assertThat(openConflicts(x)).isEqualTo(openConflicts(b));
-      }
+      syncAllPairsAndExpectEqual(NOTES, a, b, c, d);
     }
   }
 
