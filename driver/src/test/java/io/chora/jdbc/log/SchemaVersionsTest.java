@@ -408,6 +408,35 @@ class SchemaVersionsTest {
     }
   }
 
+  /**
+   * A primary key changed: a key of the old shape cannot be placed, so the set is refused whole.
+   */
+  @Test
+  void aSetKeyedByAnOldPrimaryKeyIsRefusedByNameWithTheReceiverUnchanged() throws Exception {
+    try (Connection a = replica("a", false);
+        Connection b = replica("b", false)) {
+      exec(a, "INSERT INTO note VALUES (1, 'one')");
+      chora(a).syncWith(chora(b));
+      b.setAutoCommit(false); // b's v2: the key becomes (id, title)
+      exec(
+          b,
+          "CREATE TABLE note_new(id INTEGER NOT NULL, title TEXT NOT NULL, PRIMARY KEY (id, title))",
+          "INSERT INTO note_new SELECT id, title FROM note",
+          "DROP TABLE note",
+          "ALTER TABLE note_new RENAME TO note");
+      b.commit();
+      b.setAutoCommit(true);
+      exec(a, "UPDATE note SET title = 'uno' WHERE id = 1"); // a still on v1
+      String before = sha256(dir.resolve("b.db"));
+
+      assertThatThrownBy(() -> chora(b).apply(chora(a).changesSince(chora(b).clock())))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("note")
+          .hasMessageContaining("has 1 part(s)");
+      assertThat(sha256(dir.resolve("b.db"))).isEqualTo(before);
+    }
+  }
+
   @Test
   void namesNoUserTableCouldHaveHereAreRefusedWithTheFileUnchanged() throws Exception {
     try (Connection a = Db.chora(dir, "a.db", "chora.site=a")) {
