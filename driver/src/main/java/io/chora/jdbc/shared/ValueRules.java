@@ -32,7 +32,9 @@ final class ValueRules {
               + " part(s); its primary key "
               + keyColumns
               + " has "
-              + keyColumns.size());
+              + keyColumns.size()
+              + " (the two replicas key the table differently: a primary key changed on one"
+              + " of them, see docs/schema-changes.md)");
     }
     for (int i = 0; i < key.size(); i++) {
       Object part = key.get(i);
