@@ -63,6 +63,9 @@ final class CaptureSession implements StatementFunnel {
   /** The column rename the statement being run makes, its old name as the schema spells it. */
   private SqlClassifier.ColumnRename renaming;
 
+  /** The column the statement being run adds (its rows then hold only its default). */
+  private SqlClassifier.ColumnAdd adding;
+
   CaptureSession(LogConnection conn, Set<String> onlyTables, String label, GeneratedKeys keys) {
     this.conn = conn;
     this.keys = keys;
@@ -423,6 +426,7 @@ final class CaptureSession implements StatementFunnel {
    */
   private void beforeTableDdl(SqlKind kind, String sql) throws SQLException {
     renaming = null;
+    adding = null;
     if (kind == SqlKind.TABLE_DDL) {
       String table = SqlClassifier.SHARED.columnDroppedFrom(sql);
       if (table != null) {
@@ -432,13 +436,21 @@ final class CaptureSession implements StatementFunnel {
       if (add != null) {
         Renames.refuseReuse(conn, add);
       }
+      adding = add;
       SqlClassifier.ColumnRename rename = SqlClassifier.SHARED.columnRenamed(sql);
       renaming = rename == null ? null : Renames.spelled(conn, rename);
     }
   }
 
-  /** A column renamed: older replicas' writes under its old name belong in it (Renames). */
+  /**
+   * A column added: the rows hold only its default (LogConnection.columnAdded). A column renamed:
+   * older replicas' writes under its old name belong in it (Renames).
+   */
   private void afterTableDdl() throws SQLException {
+    if (adding != null) {
+      conn.columnAdded(adding.table(), adding.column());
+      adding = null;
+    }
     if (renaming != null) {
       Renames.record(conn, renaming);
       renaming = null;

@@ -501,7 +501,7 @@ final class ChangeApplier {
         String column = e.getKey();
         Stamp mine =
             filling ? state.writtenCell(id, stored, column) : state.cell(id, stored, column, life);
-        if (mine == null) { // a column added since: only its default, which no write set
+        if (mine == null || MergeState.isDefaultOnly(mine)) { // only its default: no write set it
           winners.put(column, e.getValue());
           state.putCell(id, stored, column, tx.dot(), tx.hlc());
           continue;
@@ -588,6 +588,15 @@ final class ChangeApplier {
           },
           false,
           () -> keeper.writer().insert(table, change.key(), change.values()));
+      if (change.values().size() < table.columns().size()) {
+        for (String column : table.columns()) {
+          if (!change.values().containsKey(column) && !table.keyColumns().contains(column)) {
+            // its writer had no such column: the cell holds its default, which no write set
+            state.putCell(id, stored, column, MergeState.DEFAULT_ONLY, 0);
+            state.noteDefaultsOnly(id);
+          }
+        }
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import io.chora.jdbc.log.ChangeLog.LoggedTx;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Dot;
+import io.chora.sync.Stamp;
 import io.chora.sync.Transaction;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ final class ChangeAssembler {
   private final Renames.OldNames oldNames;
   private final java.sql.Connection conn;
   private final Map<String, Long> ids = new java.util.HashMap<>();
+  private final Set<Long> defaultsOnly;
 
   ChangeAssembler(
       java.sql.Connection conn,
@@ -40,7 +42,8 @@ final class ChangeAssembler {
       OpenConflicts ledger,
       LostLives lost,
       SetAside aside,
-      Renames.OldNames oldNames) {
+      Renames.OldNames oldNames)
+      throws SQLException {
     this.tables = tables;
     this.rows = rows;
     this.state = state;
@@ -50,6 +53,7 @@ final class ChangeAssembler {
     this.oldNames = oldNames;
     this.conn = conn;
     tables.forEach((id, t) -> ids.put(t.name(), id));
+    this.defaultsOnly = MergeState.tablesWithDefaultsOnly(conn);
   }
 
   /** One logged transaction as it goes on the wire. */
@@ -160,6 +164,14 @@ final class ChangeAssembler {
           Map<String, Object> current = rows.read(row.table(), table, key);
           if (current == null) {
             return null;
+          }
+          if (defaultsOnly.contains(row.table())) {
+            for (String column : table.columns()) {
+              Stamp written = state.writtenCell(row.table(), row.key(), column);
+              if (written != null && MergeState.isDefaultOnly(written)) {
+                current.remove(column); // made before the column existed: it wrote no value there
+              }
+            }
           }
           // a cell another write won since holds the winner's value: tell this insert's own
           for (String column : ledger.any() ? table.columns() : List.<String>of()) {

@@ -393,6 +393,31 @@ public final class LogConnection extends ReplicaConnection {
   }
 
   /**
+   * A column was just added to {@code table}: the rows that live already hold only its default,
+   * which no write set. Folds what was committed first (under the columns it was written with),
+   * then says so for each row, so that the row's insert, made before the column existed, does not
+   * count as writing it: any write of the column beats the default, as on replicas that added the
+   * column after receiving the row (MergeState.DEFAULT_ONLY).
+   */
+  void columnAdded(String table, String column) throws SQLException {
+    Map<Long, TableInfo> tables = tracked.get(this);
+    Long id = null;
+    for (Map.Entry<Long, TableInfo> e : tables.entrySet()) {
+      if (e.getValue().name().equalsIgnoreCase(table)) {
+        id = e.getKey();
+      }
+    }
+    if (id == null) {
+      return;
+    }
+    try (RowReader rows = new RowReader(this);
+        MergeState state = new MergeState(this)) {
+      state.fold(tables, rows::exists);
+      state.defaultsOnly(id, column);
+    }
+  }
+
+  /**
    * Merges the changes kept aside for tables and columns this replica lacked ({@link SetAside})
    * that the schema now has: called inside the transaction of a migration, right after the
    * statement that added them. A failure undoes the fill alone and throws, naming the cause.

@@ -101,6 +101,19 @@ final class MergeState implements AutoCloseable {
     writeRow.executeUpdate();
   }
 
+  /**
+   * The writer of a cell that holds only its column's default: a received insert did not carry the
+   * column (its writer ran a schema without it). Any write beats it and none conflicts with it, as
+   * on a replica that added the column after the insert (ChangeApplier.fill). Never a site id
+   * (those have no parentheses).
+   */
+  static final Dot DEFAULT_ONLY = new Dot("(default)", 1);
+
+  /** Whether {@code stamp} is {@link #DEFAULT_ONLY}'s: no write set the cell. */
+  static boolean isDefaultOnly(Stamp stamp) {
+    return stamp.dot().equals(DEFAULT_ONLY);
+  }
+
   /** The cell's last writer: its own entry, or else the insert that began the row's life. */
   Stamp cell(long table, Object key, String column, RowState life) throws SQLException {
     Stamp written = writtenCell(table, key, column);
@@ -125,6 +138,47 @@ final class MergeState implements AutoCloseable {
     writeCell.setLong(5, dot.seq());
     writeCell.setLong(6, hlc);
     writeCell.executeUpdate();
+  }
+
+  /**
+   * The tables some of whose cells are {@link #DEFAULT_ONLY} (kept in chora_meta, so that sending
+   * asks the state cell by cell only for those).
+   */
+  static java.util.Set<Long> tablesWithDefaultsOnly(Connection conn) throws SQLException {
+    String ids = CaptureSchema.meta(conn, "defaults_only");
+    java.util.Set<Long> tables = new java.util.HashSet<>();
+    if (ids != null && !ids.isEmpty()) {
+      for (String id : ids.split(",")) {
+        tables.add(Long.parseLong(id));
+      }
+    }
+    return tables;
+  }
+
+  /** Notes that {@code table} holds {@link #DEFAULT_ONLY} cells. */
+  void noteDefaultsOnly(long table) throws SQLException {
+    java.util.Set<Long> tables = tablesWithDefaultsOnly(conn);
+    if (tables.add(table)) {
+      CaptureSchema.setMeta(
+          conn,
+          "defaults_only",
+          String.join(",", tables.stream().map(String::valueOf).sorted().toList()));
+    }
+  }
+
+  /** Marks {@code column} of every living row of {@code table} as {@link #DEFAULT_ONLY}. */
+  void defaultsOnly(long table, String column) throws SQLException {
+    noteDefaultsOnly(table);
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO chora_cells(tbl, pk, col, site, seq, hlc) SELECT tbl, pk, ?, ?,"
+                + " ?, 0 FROM chora_rows WHERE tbl = ? AND cl % 2 = 1")) {
+      ps.setString(1, column);
+      ps.setString(2, DEFAULT_ONLY.site());
+      ps.setLong(3, DEFAULT_ONLY.seq());
+      ps.setLong(4, table);
+      ps.executeUpdate();
+    }
   }
 
   void dropCells(long table, Object key) throws SQLException {
