@@ -33,6 +33,7 @@ final class ChangeAssembler {
   private final java.sql.Connection conn;
   private final Map<String, Long> ids = new java.util.HashMap<>();
   private final Set<Long> defaultsOnly;
+  private final Map<Long, Map<String, Long>> columnsAdded;
 
   ChangeAssembler(
       java.sql.Connection conn,
@@ -54,6 +55,7 @@ final class ChangeAssembler {
     this.conn = conn;
     tables.forEach((id, t) -> ids.put(t.name(), id));
     this.defaultsOnly = MergeState.tablesWithDefaultsOnly(conn);
+    this.columnsAdded = MergeState.columnsAdded(conn);
   }
 
   /** One logged transaction as it goes on the wire. */
@@ -108,6 +110,25 @@ final class ChangeAssembler {
     return all;
   }
 
+  /**
+   * The columns {@code row}'s table had when it was logged: an insert written before a column was
+   * added here wrote no value there, so it does not tell one.
+   */
+  private List<String> columnsAt(LoggedRow row, TableInfo table) {
+    Map<String, Long> added = columnsAdded.get(row.table());
+    if (added == null) {
+      return table.columns();
+    }
+    List<String> columns = new ArrayList<>();
+    for (String column : table.columns()) {
+      Long since = added.get(column);
+      if (since == null || row.id() > since) {
+        columns.add(column);
+      }
+    }
+    return columns;
+  }
+
   /** Whether the kept change's row, of a table this replica has, is in another life here now. */
   private boolean endedHere(Change change) throws SQLException {
     Long id = ids.get(change.table());
@@ -156,7 +177,7 @@ final class ChangeAssembler {
           if (!lifeIsOurs) {
             // An insert into a life another transaction began (a concurrent insert of the same
             // key merged into it, or a replace applied as a same-life write) wrote every column.
-            return lastWritten(dot, row, table, key, life, table.columns());
+            return lastWritten(dot, row, table, key, life, columnsAt(row, table));
           }
           if (!sent.add(rowId + ":insert")) {
             return null;
@@ -173,6 +194,7 @@ final class ChangeAssembler {
               }
             }
           }
+          current.keySet().retainAll(columnsAt(row, table));
           // a cell another write won since holds the winner's value: tell this insert's own
           for (String column : ledger.any() ? table.columns() : List.<String>of()) {
             if (!state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {

@@ -169,7 +169,8 @@ final class ChangeLog {
                     op,
                     rs.getObject(4),
                     rs.getLong(5),
-                    lifeSite == null ? null : new Dot(lifeSite, rs.getLong(7))));
+                    lifeSite == null ? null : new Dot(lifeSite, rs.getLong(7)),
+                    rs.getLong(1)));
             continue;
           }
           Dot dot = new Dot(rs.getString(6), rs.getLong(7));
@@ -272,7 +273,8 @@ final class ChangeLog {
    * life gave way to another life under its key ({@link LostLives#tag}): then it names that life,
    * and a delete's {@code mask} holds the causal length it gave the row.
    */
-  record LoggedRow(long table, int op, Object key, long mask, Dot life) {}
+  /** One logged row; {@code id} is its place in the log. */
+  record LoggedRow(long table, int op, Object key, long mask, Dot life, long id) {}
 
   /** The log rows of one committed transaction. */
   record LoggedTx(Dot dot, long hlc, VectorClock deps, List<LoggedRow> rows, long nonce) {}

@@ -415,6 +415,9 @@ public final class LogConnection extends ReplicaConnection {
       state.fold(tables, rows::exists);
       state.defaultsOnly(id, column);
     }
+    // what the log holds so far was written without the column (ChangeAssembler)
+    CaptureSchema.setMeta(
+        this, MergeState.ADDED_PREFIX + id + ":" + column, CaptureSchema.lastLogId(this));
   }
 
   /**

@@ -109,6 +109,28 @@ final class MergeState implements AutoCloseable {
    */
   static final Dot DEFAULT_ONLY = new Dot("(default)", 1);
 
+  /** chora_meta keys {@code added:<table id>:<column>}: the log's last id when it was added. */
+  static final String ADDED_PREFIX = "added:";
+
+  /** The columns added since chora tracks their tables: table id, column, last log id before. */
+  static Map<Long, Map<String, Long>> columnsAdded(Connection conn) throws SQLException {
+    Map<Long, Map<String, Long>> added = new java.util.HashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT key, value FROM chora_meta WHERE key >= ? AND key < ?")) {
+      ps.setString(1, ADDED_PREFIX);
+      ps.setString(2, "added;"); // ';' follows ':'
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String[] parts = rs.getString(1).split(":", 3);
+          added
+              .computeIfAbsent(Long.parseLong(parts[1]), k -> new java.util.HashMap<>())
+              .put(parts[2], rs.getLong(2));
+        }
+      }
+    }
+    return added;
+  }
+
   /** Whether {@code stamp} is {@link #DEFAULT_ONLY}'s: no write set the cell. */
   static boolean isDefaultOnly(Stamp stamp) {
     return stamp.dot().equals(DEFAULT_ONLY);

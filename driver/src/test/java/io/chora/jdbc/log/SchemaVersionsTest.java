@@ -322,6 +322,7 @@ class SchemaVersionsTest {
       exec(a, rename); // a's v2
       exec(b, "UPDATE note SET title = 'two, by b' WHERE id = 2"); // b still on v1
       exec(b, "UPDATE note SET title = 'three, by b' WHERE id = 3");
+      Thread.sleep(2); // a later millisecond: the HLC orders by it before the site
       exec(a, "UPDATE note SET heading = 'three, by a' WHERE id = 3"); // concurrent, and later
       exec(a, "INSERT INTO note VALUES (4, 'four')");
 

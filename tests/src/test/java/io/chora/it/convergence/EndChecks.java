@@ -34,8 +34,10 @@ import java.util.stream.Stream;
  * transaction), then all rows and clocks must be equal, a last {@code syncWith} must move nothing
  * in either direction, a full set sent again (as objects and as JSON) applies nothing, and {@code
  * PRAGMA foreign_key_check} is clean. With {@link Feature#HLC_MERGE_RULE} the rows of {@code item}
- * and {@code tag} must then be what the {@link Model} makes of every committed transaction, and the
- * model must give the same in a shuffled order.
+ * and {@code tag} (and with {@link Feature#SCHEMA_STEPS} {@code item.note} and {@code review},
+ * which every replica has by then) must then be what the {@link Model} makes of every committed
+ * transaction, and the model must give the same in a shuffled order. No replica holds anything
+ * aside.
  */
 final class EndChecks {
   private final Trial trial;
@@ -78,6 +80,7 @@ final class EndChecks {
       for (Conflict c : replicas.chora(i).conflicts()) {
         trial.stats.add("ledger " + c.kind().name().toLowerCase(Locale.ROOT));
       }
+      assertThat(replicas.chora(i).heldAside()).as(trial.ctx("held aside by r" + i)).isEmpty();
     }
     if (trial.features.contains(Feature.HLC_MERGE_RULE)) {
       checkModel(rows0);
@@ -240,8 +243,9 @@ final class EndChecks {
   }
 
   /**
-   * The converged rows of {@code item} and {@code tag} must be the {@link Model}'s fold of every
-   * committed transaction; a shuffled fold must give the same (which checks the model).
+   * The converged rows of {@code item}, {@code tag} (and {@code review}) must be the {@link
+   * Model}'s fold of every committed transaction; a shuffled fold must give the same (which checks
+   * the model).
    */
   private void checkModel(List<String> rows) throws SQLException {
     List<Transaction> committed = trial.recorder.committed;
@@ -255,9 +259,9 @@ final class EndChecks {
         .as(trial.ctx("the reference model, folded in another order"))
         .containsExactlyElementsOf(model.state());
     Connection modelDb = trial.modelDb;
-    List<String> expected = model.dump(modelDb);
+    List<String> expected = model.dump(modelDb, trial.features.contains(Feature.SCHEMA_STEPS));
     List<String> actual =
-        rows.stream().filter(row -> row.startsWith("item|") || row.startsWith("tag|")).toList();
+        rows.stream().filter(row -> row.matches("(item|tag|review)\\|.*")).toList();
     if (!actual.equals(expected)) {
       trial.trace(disagreement(expected, actual, committed));
     }
@@ -276,7 +280,7 @@ final class EndChecks {
     for (String row : Stream.concat(expected.stream(), actual.stream()).toList()) {
       if (expected.contains(row) != actual.contains(row)) {
         String[] cells = row.split("\\|");
-        rows.add(String.join("|", Arrays.copyOf(cells, row.startsWith("item|") ? 2 : 3)));
+        rows.add(String.join("|", Arrays.copyOf(cells, row.startsWith("tag|") ? 3 : 2)));
       }
     }
     StringBuilder sb = new StringBuilder("-- the model disagrees");

@@ -8,7 +8,8 @@ import java.util.Set;
  * What a workload may use beyond the tables {@code item} and {@code tag} and the writes every mode
  * takes, and which {@link SyncMode} supports what: the one place that knows that native mode
  * (cr-sqlite) refuses UNIQUE columns, foreign keys, key changes and nullable key columns, does not
- * keep generated keys apart, and merges by its own rule.
+ * keep generated keys apart, merges by its own rule, and refuses sets that write a column or table
+ * it lacks.
  */
 public enum Feature {
   /** Key columns declared without NOT NULL (cr-sqlite wants NOT NULL on every key column). */
@@ -38,7 +39,15 @@ public enum Feature {
    * The merge rule the reference {@link Model} folds: causal lengths, then per cell the last writer
    * by (HLC, site id). Java mode's; cr-sqlite orders cells by its column versions instead.
    */
-  HLC_MERGE_RULE;
+  HLC_MERGE_RULE,
+  /**
+   * Each replica migrates to {@link Schema#V2} (a column {@code note} on {@code item}, a table
+   * {@code review}) at a random point of its workload or at the very end, and writes to them only
+   * afterwards, while the others still on v1 keep those writes aside, relay them and fill them in
+   * at their own migration. Java mode's; native mode refuses such sets whole. {@link Tries} runs it
+   * in a share of the tries only.
+   */
+  SCHEMA_STEPS;
 
   /** Everything {@code mode} supports. */
   public static Set<Feature> of(SyncMode mode) {

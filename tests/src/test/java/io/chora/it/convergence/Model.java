@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * The reference model of merging, written from the rules and not from the driver: it folds the
- * changes of {@code item} and {@code tag} of committed transactions, in any order, into rows.
+ * changes of {@code item} and {@code tag} (and with {@link Feature#SCHEMA_STEPS} of {@code
+ * item.note} and {@code review}) of committed transactions, in any order, into rows.
  *
  * <ul>
  *   <li>Each row (table and key) keeps the highest causal length any change gave it; a change with
@@ -26,15 +27,20 @@ import java.util.TreeMap;
  *       value of its last writer by (HLC, then site id): the greater wins. An equal even causal
  *       length stays deleted.
  *   <li>A row exists iff its causal length is odd; its columns are its key and the cells of its
- *       life (NULL for a column no change of that life wrote).
+ *       life (the column's default for a column no change of that life wrote: NULL, or {@code ''}
+ *       for {@code item.note}, which changes written on v1 never carry).
  * </ul>
  *
- * This is java mode's rule ({@link Feature#HLC_MERGE_RULE}).
+ * This is java mode's rule ({@link Feature#HLC_MERGE_RULE}). Cells of a column a replica lacked
+ * when it received them follow the same rule: the model knows no schema versions.
  */
 final class Model {
   /** The checked tables' columns, key columns first. */
   private static final Map<String, List<String>> COLUMNS =
-      Map.of("item", List.of("id", "name", "qty"), "tag", List.of("item", "label", "weight"));
+      Map.of(
+          "item", List.of("id", "name", "qty", "note"),
+          "tag", List.of("item", "label", "weight"),
+          "review", List.of("id", "item", "stars"));
 
   /** A cell's value and the transaction that wrote it. */
   private record Cell(Object value, long hlc, String site) {
@@ -89,28 +95,43 @@ final class Model {
   }
 
   /**
-   * The living rows, dumped as a replica's {@code item} and {@code tag} are: written into {@code
-   * db}, which has the tables ({@link Schema#modelTables}), so that SQLite renders the values.
+   * The living rows, dumped as a replica's {@code item}, {@code tag} and (on {@code v2}) {@code
+   * review} are: written into {@code db}, which has the tables ({@link Schema#modelTables}), so
+   * that SQLite renders the values and gives a column no change of the row's life wrote its
+   * default.
    */
-  List<String> dump(Connection db) throws SQLException {
-    Db.exec(db, "DELETE FROM item", "DELETE FROM tag");
+  List<String> dump(Connection db, boolean v2) throws SQLException {
+    Db.exec(db, "DELETE FROM item", "DELETE FROM tag", "DELETE FROM review");
     for (Map.Entry<List<Object>, Row> e : rows.entrySet()) {
       List<Object> id = e.getKey();
-      List<String> columns = COLUMNS.get((String) id.get(0));
       if (e.getValue().cl % 2 == 0) {
         continue;
       }
+      List<String> columns = new ArrayList<>();
+      List<Object> values = new ArrayList<>();
+      List<String> all = COLUMNS.get((String) id.get(0));
+      for (int i = 0; i < all.size(); i++) {
+        Cell cell = e.getValue().cells.get(all.get(i));
+        if (i + 1 < id.size() || cell != null) {
+          columns.add(all.get(i));
+          values.add(i + 1 < id.size() ? id.get(i + 1) : cell.value());
+        }
+      }
       String sql =
-          "INSERT INTO " + id.get(0) + " VALUES (?" + ", ?".repeat(columns.size() - 1) + ")";
+          "INSERT INTO "
+              + id.get(0)
+              + "("
+              + String.join(", ", columns)
+              + ") VALUES (?"
+              + ", ?".repeat(columns.size() - 1)
+              + ")";
       try (PreparedStatement ps = db.prepareStatement(sql)) {
-        for (int i = 0; i < columns.size(); i++) {
-          Cell cell = e.getValue().cells.get(columns.get(i));
-          Object value = i + 1 < id.size() ? id.get(i + 1) : cell == null ? null : cell.value();
-          ps.setObject(i + 1, value); // a column no change of this life wrote is NULL
+        for (int i = 0; i < values.size(); i++) {
+          ps.setObject(i + 1, values.get(i));
         }
         ps.executeUpdate();
       }
     }
-    return Schema.dump(db, Schema.modelDumps());
+    return Schema.dump(db, Schema.modelDumps(v2));
   }
 }

@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
  *
  * <p>Checks along the way: a duplicate applies nothing; applied plus skipped is the set's size; a
  * refused set leaves clock and rows untouched; two replicas whose clocks agree after {@code
- * syncWith} hold the same rows, which shows a divergence where it starts.
+ * syncWith} hold the same rows (those of v1 if either still runs v1), which shows a divergence
+ * where it starts. No set is refused for anything but a seq gap or a cut: with {@link
+ * Feature#SCHEMA_STEPS}, not for a column or table the receiver lacks.
  */
 final class Network {
   /** A change set on its way from one replica to another. */
@@ -79,13 +81,14 @@ final class Network {
     inFlight.clear();
   }
 
-  /** Syncs a pair; once their clocks agree, so must their rows. */
+  /** Syncs a pair; once their clocks agree, so must their rows on the version both run. */
   SyncResult sync(int a, int b) throws SQLException {
     SyncResult r = syncOnly(a, b);
     if (replicas.clock(a).equals(replicas.clock(b))) {
-      assertThat(replicas.dump(b))
+      boolean v2 = replicas.migrated(a) && replicas.migrated(b);
+      assertThat(replicas.dump(b, v2))
           .as(trial.ctx("rows of r" + b + " vs r" + a + ", same clock after syncWith " + r))
-          .containsExactlyElementsOf(replicas.dump(a));
+          .containsExactlyElementsOf(replicas.dump(a, v2));
     }
     return r;
   }

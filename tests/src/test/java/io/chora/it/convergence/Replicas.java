@@ -23,6 +23,7 @@ final class Replicas implements AutoCloseable {
   private final Trial trial;
   private final Connection[] db;
   private final String[] dumps;
+  private final String[] dumpsV2;
 
   /**
    * Opens the replicas. Most start from a copy of a file that has the tables but was never opened
@@ -33,6 +34,7 @@ final class Replicas implements AutoCloseable {
     this.trial = trial;
     this.db = new Connection[trial.n];
     this.dumps = Schema.dumps(trial.features);
+    this.dumpsV2 = Schema.dumps(trial.features, true);
     try {
       for (int i = 0; i < trial.n; i++) {
         boolean copy = trial.rnd.nextInt(4) > 0;
@@ -81,9 +83,19 @@ final class Replicas implements AutoCloseable {
     return chora(r).clock();
   }
 
-  /** Every row of every table of replica {@code r} ({@link Schema#dump}). */
+  /** Every row of every table of replica {@code r} ({@link Schema#dump}), on its schema version. */
   List<String> dump(int r) throws SQLException {
-    return Schema.dump(db[r], dumps);
+    return dump(r, migrated(r));
+  }
+
+  /** Every row of every table of replica {@code r} on v1, or on {@code v2} (which it must run). */
+  List<String> dump(int r, boolean v2) throws SQLException {
+    return Schema.dump(db[r], v2 ? dumpsV2 : dumps);
+  }
+
+  /** Whether replica {@code r} runs v2 ({@link Feature#SCHEMA_STEPS}). */
+  boolean migrated(int r) {
+    return trial.workload != null && trial.workload.migrated(r);
   }
 
   boolean sameClocks() throws SQLException {

@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The tables of a workload with some {@link Feature features}, and how a replica's rows are dumped
- * to compare replicas: every row of every table over four columns, each as {@code t|a|b|c} with
+ * The tables of a workload with some {@link Feature features}, the migration {@link #V2} of {@link
+ * Feature#SCHEMA_STEPS}, and how a replica's rows are dumped to compare replicas: every row of
+ * every table, each as {@code t|a|b|c} (on v2, {@code item} as {@code item|id|name|qty|note}) with
  * SQL-quoted values.
  */
 public final class Schema {
@@ -21,7 +22,23 @@ public final class Schema {
   private record Table(String create, String createNotNullKeys, String dump) {}
 
   /** A statement that may write to a table the {@link Model} checks. */
-  private static final Pattern MODELED = Pattern.compile("\\b(item|tag)\\b");
+  private static final Pattern MODELED = Pattern.compile("\\b(item|tag|review)\\b");
+
+  /**
+   * The migration of {@link Feature#SCHEMA_STEPS}, which each replica runs through chora: a column
+   * with a default on {@code item} (rows written on v1 get the default) and a new table, both
+   * checked by the {@link Model}.
+   */
+  static final String[] V2 = {
+    "ALTER TABLE item ADD COLUMN note TEXT DEFAULT ''",
+    "CREATE TABLE review(id INT PRIMARY KEY, item INTEGER, stars INTEGER)"
+  };
+
+  /** The dumps of {@code item} and {@code review} on v2. */
+  private static final String[] V2_DUMPS = {
+    "SELECT 'item', quote(id), quote(name), quote(qty), quote(note) FROM item ORDER BY id",
+    "SELECT 'review', quote(id), quote(item), quote(stars) FROM review ORDER BY id"
+  };
 
   // INT, not INTEGER: a key that names the entity (not the rowid), so that rows written under one
   // key by several replicas are one row merged cell by cell, as the Model folds them
@@ -79,18 +96,28 @@ public final class Schema {
     return sql.toArray(String[]::new);
   }
 
-  /** The tables {@code item} and {@code tag} as the {@link Model} renders them. */
+  /**
+   * The tables {@code item}, {@code tag} and {@code review} (v2) as the {@link Model} renders them.
+   */
   static String[] modelTables() {
-    return new String[] {ITEM.create(), TAG.create()};
+    return new String[] {ITEM.create(), TAG.create(), V2[0], V2[1]};
   }
 
-  static String[] modelDumps() {
-    return new String[] {ITEM.dump(), TAG.dump()};
+  /** The dumps of the tables the {@link Model} checks, on v1 or on {@code v2}. */
+  static String[] modelDumps(boolean v2) {
+    return v2
+        ? new String[] {V2_DUMPS[0], TAG.dump(), V2_DUMPS[1]}
+        : new String[] {ITEM.dump(), TAG.dump()};
   }
 
   /** The queries that dump every table of a workload with {@code features}, in table order. */
   public static String[] dumps(Set<Feature> features) {
-    List<String> sql = new ArrayList<>(List.of(modelDumps()));
+    return dumps(features, false);
+  }
+
+  /** The queries that dump every table, on v1 or on {@code v2} ({@link #V2}). */
+  static String[] dumps(Set<Feature> features, boolean v2) {
+    List<String> sql = new ArrayList<>(List.of(modelDumps(v2)));
     if (features.contains(Feature.FOREIGN_KEYS)) {
       sql.addAll(List.of(FOREIGN_KEY_DUMPS));
     }
@@ -108,21 +135,19 @@ public final class Schema {
     return MODELED.matcher(sql).find();
   }
 
-  /** The rows of these queries over four columns, each as {@code a|b|c|d}. */
+  /** The rows of these queries, each as {@code a|b|c|d…}. */
   static List<String> dump(Connection c, String... queries) throws SQLException {
     List<String> rows = new ArrayList<>();
     try (Statement st = c.createStatement()) {
       for (String sql : queries) {
         try (ResultSet rs = st.executeQuery(sql)) {
+          int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {
-            rows.add(
-                rs.getString(1)
-                    + "|"
-                    + rs.getString(2)
-                    + "|"
-                    + rs.getString(3)
-                    + "|"
-                    + rs.getString(4));
+            StringBuilder row = new StringBuilder(rs.getString(1));
+            for (int i = 2; i <= columns; i++) {
+              row.append('|').append(rs.getString(i));
+            }
+            rows.add(row.toString());
           }
         }
       }

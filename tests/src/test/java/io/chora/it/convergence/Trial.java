@@ -1,5 +1,7 @@
 package io.chora.it.convergence;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.chora.jdbc.testing.SyncMode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -69,7 +72,9 @@ final class Trial implements AutoCloseable {
   /**
    * With foreign keys, parents 1 and 2 first reach every replica; then 1 to 3 rounds in which each
    * replica does 5 to 12 writes in units of work, shuffled with network steps; then about half the
-   * sets still in flight are delivered and the replicas must converge.
+   * sets still in flight are delivered and the replicas must converge. With {@link
+   * Feature#SCHEMA_STEPS} each replica {@link #migrate migrates} in a random round, among its units
+   * of work, or after the last delivery, before the end.
    */
   void run() throws SQLException {
     if (features.contains(Feature.FOREIGN_KEYS)) {
@@ -79,10 +84,18 @@ final class Trial implements AutoCloseable {
       }
     }
     int rounds = 1 + rnd.nextInt(3);
+    boolean migrations = features.contains(Feature.SCHEMA_STEPS);
+    int[] migrateIn = new int[n]; // the round of each replica's migration; rounds: at the end
+    for (int r = 0; r < n && migrations; r++) {
+      migrateIn[r] = rnd.nextInt(rounds + 1);
+    }
     for (int round = 0; round < rounds; round++) {
       trace("-- round " + round);
       List<Integer> steps = new ArrayList<>();
       for (int r = 0; r < n; r++) {
+        if (migrations && migrateIn[r] == round) {
+          steps.add(r * 8); // size 0: the migration
+        }
         for (int budget = 5 + rnd.nextInt(8); budget > 0; ) { // 5-12 writes
           int size = Math.min(budget, rnd.nextInt(10) < 3 ? 2 + rnd.nextInt(3) : 1);
           steps.add(r * 8 + size);
@@ -97,16 +110,42 @@ final class Trial implements AutoCloseable {
         if (step < 0) {
           network.step();
           recorder.forgetClocks();
-        } else if (features.contains(Feature.HLC_MERGE_RULE)) {
-          recorder.unit(step / 8, step % 8);
+        } else if (step % 8 == 0) {
+          migrate(step / 8);
         } else {
-          workload.work(step / 8, step % 8);
+          unit(step / 8, step % 8);
         }
       }
     }
     trace("-- settle");
     network.settle();
+    recorder.forgetClocks();
+    for (int r = 0; r < n && migrations; r++) {
+      if (!workload.migrated(r)) {
+        migrate(r);
+      }
+    }
     new EndChecks(this).converge();
+  }
+
+  private void unit(int r, int size) throws SQLException {
+    if (features.contains(Feature.HLC_MERGE_RULE)) {
+      recorder.unit(r, size);
+    } else {
+      workload.work(r, size);
+    }
+  }
+
+  /** Replica {@code r}'s migration to v2: all it held aside must move into its tables. */
+  private void migrate(int r) throws SQLException {
+    Map<String, Long> aside = replicas.chora(r).heldAside();
+    trace("-- r" + r + " migrates, holding aside " + aside);
+    stats.add(
+        "held aside at a migration", aside.values().stream().mapToLong(Long::longValue).sum());
+    unit(r, 0);
+    assertThat(replicas.chora(r).heldAside())
+        .as(ctx("what r" + r + " holds aside after its migration"))
+        .isEmpty();
   }
 
   /** Every pair of replicas once, in random order and direction. */

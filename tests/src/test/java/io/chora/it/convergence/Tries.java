@@ -29,17 +29,22 @@ import java.util.stream.Stream;
  * failing seed (with its replica count), the failures grouped by kind, and the first one's rows and
  * operations. Which seeds run comes from system properties under a prefix {@code P}: {@code
  * -DP.tries=N} tries (else the test's default) from seed {@code -DP.base=N} (default 1), or {@code
- * -DP.seed=N} to replay one.
+ * -DP.seed=N} to replay one. {@link Feature#SCHEMA_STEPS} runs in the tries whose seed {@code
+ * -DP.schemaEvery=N} divides (default {@value #SCHEMA_EVERY}: one in 4), the others leave it out
+ * and run as they did before it existed.
  *
  * <p>Each try runs on its own {@link SteppingClock}, installed before the trial opens its replicas
  * (which all open in {@link Replicas#open}): HLCs, and with them which of two concurrent writes
  * wins, depend on the seed alone, so a replay repeats the try bit for bit ({@link #keep}).
  */
 public final class Tries {
+  private static final int SCHEMA_EVERY = 4;
+
   private final SyncMode mode;
   private final Set<Feature> features;
   private final String property;
   private final Path dir;
+  private final int schemaEvery;
   private final Stats stats = new Stats();
   private final List<String> failed = new ArrayList<>();
   private final Map<String, Integer> kinds = new LinkedHashMap<>();
@@ -60,6 +65,7 @@ public final class Tries {
     this.features = features.isEmpty() ? EnumSet.noneOf(Feature.class) : EnumSet.copyOf(features);
     this.property = property;
     this.dir = dir;
+    this.schemaEvery = Integer.getInteger(property + ".schemaEvery", SCHEMA_EVERY);
   }
 
   /** Runs the tries the properties ask for, {@code defaultTries} if they name no number. */
@@ -162,15 +168,22 @@ public final class Tries {
     WallClock.use(new SteppingClock());
     java.util.Random nonces = new java.util.Random(seed); // nonces from the seed too
     Nonces.use(nonces::nextLong);
-    try (Trial trial = new Trial(mode, features, seed, folder, template, stats, modelDb)) {
+    Set<Feature> these = EnumSet.copyOf(features);
+    boolean migrations = these.contains(Feature.SCHEMA_STEPS) && seed % schemaEvery == 0;
+    if (!migrations) {
+      these.remove(Feature.SCHEMA_STEPS);
+    }
+    try (Trial trial = new Trial(mode, these, seed, folder, template, stats, modelDb)) {
       try {
         trial.run();
       } catch (Throwable t) {
-        failed.add(seed + " (" + trial.n + " replicas)");
+        failed.add(seed + " (" + trial.n + " replicas" + (migrations ? ", v1 to v2" : "") + ")");
         String kind = kind(t);
         kinds.merge(kind, 1, Integer::sum);
         firstSeed.putIfAbsent(kind, seed);
-        first = first != null ? first : trial.report(t, property + ".seed");
+        String every =
+            schemaEvery != SCHEMA_EVERY ? property + ".schemaEvery=" + schemaEvery + " -D" : "";
+        first = first != null ? first : trial.report(t, every + property + ".seed");
       }
     } catch (SQLException | IOException e) {
       failed.add(seed + " (could not open or close the replicas: " + e + ")");

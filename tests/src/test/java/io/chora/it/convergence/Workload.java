@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * Feature#FOREIGN_KEYS} parents, {@code ON DELETE CASCADE} children and visits, with {@link
  * Feature#UNIQUE_COLUMNS} persons whose UNIQUE email is drawn from four values. Each unit of work
  * is one autocommit write or a JDBC or SQL transaction (a quarter rolled back), some with SQL or
- * JDBC savepoints and partial rollback.
+ * JDBC savepoints and partial rollback. With {@link Feature#SCHEMA_STEPS} a unit of work of size 0
+ * is the replica's {@link #migrate migration} to v2, after which it also writes {@code item.note}
+ * and {@code review}.
  *
  * <p>Parents 1 and 2 exist everywhere before any workload and are never deleted; parents 100(r+1)+k
  * and children 1000(r+1)+k belong to replica r, which inserts or replaces them, but any replica may
@@ -45,8 +47,13 @@ public final class Workload {
   private final Consumer<String> trace;
   private final Connection[] db;
 
-  /** The templates of {@link Writes} that the features allow. */
+  /** The templates of {@link Writes} that the features allow, on v1 and after the migration. */
   private final List<String> writes;
+
+  private final List<String> writesV2;
+
+  /** Per replica, whether it has migrated to v2 ({@link Schema#V2}). */
+  private final boolean[] migrated;
 
   /** Per replica, the items it has held, for re-inserts. */
   private final List<Set<Long>> seen = new ArrayList<>();
@@ -72,6 +79,8 @@ public final class Workload {
     this.trace = trace;
     this.db = db;
     this.writes = Writes.allowedBy(features);
+    this.writesV2 = Writes.afterMigration(features);
+    this.migrated = new boolean[db.length];
     for (int r = 0; r < db.length; r++) {
       seen.add(new HashSet<>());
     }
@@ -82,9 +91,16 @@ public final class Workload {
     write(0, "INSERT INTO parent(id, name) VALUES (1, 'p1'), (2, 'p2')");
   }
 
-  /** One autocommit write, or a transaction of {@code size} writes in one of four styles. */
+  /**
+   * One autocommit write, or a transaction of {@code size} writes in one of four styles, or with
+   * size 0 the replica's migration.
+   */
   public void work(int r, int size) throws SQLException {
     Connection c = db[r];
+    if (size == 0) {
+      migrate(r);
+      return;
+    }
     if (size == 1) {
       op(r);
       return;
@@ -135,6 +151,70 @@ public final class Workload {
     stats.add(rollback ? "transactions rolled back" : "transactions committed");
   }
 
+  /** Whether replica {@code r} has migrated to v2. */
+  boolean migrated(int r) {
+    return migrated[r];
+  }
+
+  /**
+   * Replica {@code r}'s migration to v2: {@link Schema#V2}, sometimes with a data step and a seed
+   * row ({@code INSERT OR IGNORE}, as docs/schema-changes.md advises), as autocommit statements, a
+   * JDBC or SQL transaction or a released savepoint; a quarter of the time after an attempt rolled
+   * back (which must fill nothing).
+   */
+  private void migrate(int r) throws SQLException {
+    List<String> sql = new ArrayList<>(List.of(Schema.V2));
+    if (rnd.nextInt(3) == 0) {
+      sql.add("UPDATE item SET note = 'v2:' || name WHERE qty > 5");
+    }
+    if (rnd.nextInt(3) == 0) {
+      sql.add("INSERT OR IGNORE INTO review(id, item, stars) VALUES (1, 1, 0)");
+    }
+    if (rnd.nextInt(4) == 0) {
+      stats.add("migrations rolled back");
+      inTransaction(r, sql, rnd.nextInt(3), true);
+    }
+    inTransaction(r, sql, rnd.nextInt(4), false);
+    migrated[r] = true;
+    stats.add("migrations");
+  }
+
+  /** Runs {@code sql} in a JDBC transaction (0), SQL one (1), savepoint (2) or autocommit (3). */
+  private void inTransaction(int r, List<String> sql, int style, boolean rollback)
+      throws SQLException {
+    Connection c = db[r];
+    switch (style) {
+      case 0 -> {
+        trace.accept("r" + r + ": (JDBC transaction)");
+        c.setAutoCommit(false);
+        for (String s : sql) {
+          write(r, s);
+        }
+        end(r, rollback);
+        c.setAutoCommit(true);
+      }
+      case 1, 2 -> {
+        write(r, style == 1 ? "BEGIN" : "SAVEPOINT migration");
+        for (String s : sql) {
+          write(r, s);
+        }
+        if (style == 1) {
+          write(r, rollback ? "ROLLBACK" : "COMMIT");
+        } else {
+          if (rollback) {
+            write(r, "ROLLBACK TO migration");
+          }
+          write(r, "RELEASE migration");
+        }
+      }
+      default -> {
+        for (String s : sql) {
+          write(r, s);
+        }
+      }
+    }
+  }
+
   private void end(int r, boolean rollback) throws SQLException {
     trace.accept("r" + r + ": (JDBC " + (rollback ? "rollback" : "commit") + ")");
     if (rollback) {
@@ -152,12 +232,13 @@ public final class Workload {
 
   private void op(int r) throws SQLException {
     stats.add("writes");
-    int which = rnd.nextInt(writes.size() + 1);
-    if (which == writes.size()) {
+    List<String> pool = migrated[r] ? writesV2 : writes;
+    int which = rnd.nextInt(pool.size() + 1);
+    if (which == pool.size()) {
       batch(r);
       return;
     }
-    String template = writes.get(which);
+    String template = pool.get(which);
     boolean mayFail = template.startsWith("~");
     List<Object> params = new ArrayList<>();
     Matcher m = PARAM.matcher(mayFail ? template.substring(1) : template);
@@ -213,6 +294,7 @@ public final class Workload {
       case "person" -> 1L + rnd.nextInt(6);
       case "email" -> rnd.nextInt(8) == 0 ? null : "e" + rnd.nextInt(4);
       case "memo" -> 1L + rnd.nextInt(4);
+      case "review" -> 1L + rnd.nextInt(6);
       case "generatedMemo" -> pick(keys(r, "SELECT id FROM memo WHERE id >= 1024"));
       case "owner" -> "r" + r + "." + owners++; // each insert a record of its own
       default -> throw new IllegalArgumentException(name);

@@ -4,6 +4,7 @@ import static io.chora.it.convergence.Feature.FOREIGN_KEYS;
 import static io.chora.it.convergence.Feature.GENERATED_KEYS;
 import static io.chora.it.convergence.Feature.KEY_CHANGES;
 import static io.chora.it.convergence.Feature.ROWID_RECORDS;
+import static io.chora.it.convergence.Feature.SCHEMA_STEPS;
 import static io.chora.it.convergence.Feature.UNIQUE_COLUMNS;
 
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.Set;
 
 /**
  * The write templates a {@link Workload} picks from, each with the {@link Feature} it needs.
- * Parents 100(r+1)+k and children 1000(r+1)+k belong to replica r.
+ * Parents 100(r+1)+k and children 1000(r+1)+k belong to replica r. Those that need {@link
+ * Feature#SCHEMA_STEPS} write {@code item.note} and {@code review} ({@link Schema#V2}): a replica
+ * picks them only once it has migrated.
  */
 final class Writes {
   private Writes() {}
@@ -127,10 +130,36 @@ final class Writes {
           new Write(
               "UPDATE memo SET body = owner || ':' || {name} WHERE id = {generatedMemo}",
               GENERATED_KEYS),
-          new Write("DELETE FROM memo WHERE id = {generatedMemo}", GENERATED_KEYS));
+          new Write("DELETE FROM memo WHERE id = {generatedMemo}", GENERATED_KEYS),
+          new Write("UPDATE item SET note = {name} WHERE id = {item}", SCHEMA_STEPS),
+          new Write("UPDATE item SET note = note || {bit} WHERE qty > {small}", SCHEMA_STEPS),
+          new Write(
+              "INSERT INTO item(id, name, qty, note) VALUES ({absentItem}, {name}, {qty}, {name})",
+              SCHEMA_STEPS),
+          new Write(
+              "INSERT INTO item(id, name, qty, note) VALUES ({item}, {name}, {qty}, {name})"
+                  + " ON CONFLICT(id) DO UPDATE SET note = excluded.note",
+              SCHEMA_STEPS),
+          new Write(
+              "INSERT OR REPLACE INTO review(id, item, stars) VALUES ({review}, {item}, {small})",
+              SCHEMA_STEPS),
+          new Write(
+              "~INSERT INTO review(id, item, stars) VALUES ({review}, {item}, {small})",
+              SCHEMA_STEPS),
+          new Write("UPDATE review SET stars = {small} WHERE id = {review}", SCHEMA_STEPS),
+          new Write("UPDATE review SET stars = stars + 1 WHERE item = {item}", SCHEMA_STEPS),
+          new Write("DELETE FROM review WHERE id = {review}", SCHEMA_STEPS));
 
-  /** The templates {@code features} allow, in their order here. */
+  /** The templates {@code features} allow on v1, in their order here. */
   static List<String> allowedBy(Set<Feature> features) {
+    return WRITES.stream()
+        .filter(w -> w.needs() == null || w.needs() != SCHEMA_STEPS && features.contains(w.needs()))
+        .map(Write::sql)
+        .toList();
+  }
+
+  /** The templates {@code features} allow once a replica has migrated to v2, in their order. */
+  static List<String> afterMigration(Set<Feature> features) {
     return WRITES.stream()
         .filter(w -> w.needs() == null || features.contains(w.needs()))
         .map(Write::sql)
