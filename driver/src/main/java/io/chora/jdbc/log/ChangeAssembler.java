@@ -5,7 +5,6 @@ import io.chora.jdbc.log.ChangeLog.LoggedTx;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Dot;
-import io.chora.sync.Stamp;
 import io.chora.sync.Transaction;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -186,15 +185,13 @@ final class ChangeAssembler {
           if (current == null) {
             return null;
           }
-          if (defaultsOnly.contains(row.table())) {
-            for (String column : table.columns()) {
-              Stamp written = state.writtenCell(row.table(), row.key(), column);
-              if (written != null && MergeState.isDefaultOnly(written)) {
-                current.remove(column); // made before the column existed: it wrote no value there
-              }
-            }
+          // columns the insert had no value for: added here after it, or not carried when received
+          if (columnsAdded.containsKey(row.table())) {
+            current.keySet().retainAll(columnsAt(row, table));
           }
-          current.keySet().retainAll(columnsAt(row, table));
+          if (defaultsOnly.contains(row.table())) {
+            current.keySet().removeAll(state.defaultOnlyColumns(row.table(), row.key()));
+          }
           // a cell another write won since holds the winner's value: tell this insert's own
           for (String column : ledger.any() ? table.columns() : List.<String>of()) {
             if (!state.cell(row.table(), row.key(), column, life).dot().equals(dot)) {

@@ -1,6 +1,7 @@
 package io.chora.jdbc.log;
 
 import io.chora.jdbc.shared.SiteIds;
+import io.chora.sync.Dot;
 import io.chora.sync.VectorClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -356,15 +357,9 @@ final class ForkRepair {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           VectorClock deps = VectorClock.parse(rs.getString(2));
-          long seen = deps.get(site);
-          if (seen > shift) {
-            Map<String, Long> entries = new HashMap<>(deps.entries());
-            entries.remove(site);
-            if (shift > 0) {
-              entries.put(site, shift);
-            }
-            entries.put(target, seen - shift);
-            rewritten.put(rs.getLong(1), VectorClock.of(entries).toString());
+          VectorClock moved = movedDeps(deps, site, shift, target);
+          if (moved != deps) {
+            rewritten.put(rs.getLong(1), moved.toString());
           }
         }
       }
@@ -377,6 +372,26 @@ final class ForkRepair {
         ps.executeUpdate();
       }
     }
+  }
+
+  /** {@code deps} with what it knew of the moved branch of {@code site} under {@code target}. */
+  static VectorClock movedDeps(VectorClock deps, String site, long shift, String target) {
+    long seen = deps.get(site);
+    if (seen <= shift) {
+      return deps;
+    }
+    Map<String, Long> entries = new HashMap<>(deps.entries());
+    entries.remove(site);
+    if (shift > 0) {
+      entries.put(site, shift);
+    }
+    entries.put(target, seen - shift);
+    return VectorClock.of(entries);
+  }
+
+  /** {@code dot}, moved to {@code target} when it is on the moved branch of {@code site}. */
+  static Dot movedDot(Dot dot, String site, long shift, String target) {
+    return dot.site().equals(site) && dot.seq() > shift ? new Dot(target, dot.seq() - shift) : dot;
   }
 
   /** This replica holds {@code site} up to {@code seq} (a remote head; none when 0). */

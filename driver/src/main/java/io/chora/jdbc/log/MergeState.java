@@ -41,6 +41,8 @@ final class MergeState implements AutoCloseable {
   private final PreparedStatement readCell;
   private final PreparedStatement writeCell;
   private final PreparedStatement dropCells;
+  private PreparedStatement readDefaultsOnly;
+  private final java.util.Set<Long> notedDefaultsOnly = new java.util.HashSet<>();
 
   /** Local writes folded here supersede the open conflicts of the cells they wrote. */
   private final OpenConflicts openConflicts;
@@ -177,8 +179,11 @@ final class MergeState implements AutoCloseable {
     return tables;
   }
 
-  /** Notes that {@code table} holds {@link #DEFAULT_ONLY} cells. */
+  /** Notes that {@code table} holds {@link #DEFAULT_ONLY} cells (once per table and state). */
   void noteDefaultsOnly(long table) throws SQLException {
+    if (!notedDefaultsOnly.add(table)) {
+      return;
+    }
     java.util.Set<Long> tables = tablesWithDefaultsOnly(conn);
     if (tables.add(table)) {
       CaptureSchema.setMeta(
@@ -186,6 +191,26 @@ final class MergeState implements AutoCloseable {
           "defaults_only",
           String.join(",", tables.stream().map(String::valueOf).sorted().toList()));
     }
+  }
+
+  /** The columns of the row whose cells are {@link #DEFAULT_ONLY}: one look-up per row. */
+  java.util.Set<String> defaultOnlyColumns(long table, Object key) throws SQLException {
+    if (readDefaultsOnly == null) {
+      readDefaultsOnly =
+          conn.prepareStatement(
+              "SELECT col FROM chora_cells WHERE tbl = ? AND pk = ? AND site = ? AND seq = ?");
+    }
+    readDefaultsOnly.setLong(1, table);
+    readDefaultsOnly.setObject(2, key);
+    readDefaultsOnly.setString(3, DEFAULT_ONLY.site());
+    readDefaultsOnly.setLong(4, DEFAULT_ONLY.seq());
+    java.util.Set<String> columns = new java.util.HashSet<>();
+    try (ResultSet rs = readDefaultsOnly.executeQuery()) {
+      while (rs.next()) {
+        columns.add(rs.getString(1));
+      }
+    }
+    return columns;
   }
 
   /** Marks {@code column} of every living row of {@code table} as {@link #DEFAULT_ONLY}. */
@@ -388,5 +413,8 @@ final class MergeState implements AutoCloseable {
     readCell.close();
     writeCell.close();
     dropCells.close();
+    if (readDefaultsOnly != null) {
+      readDefaultsOnly.close();
+    }
   }
 }

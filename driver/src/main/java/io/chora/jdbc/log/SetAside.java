@@ -226,12 +226,13 @@ final class SetAside implements AutoCloseable {
       while (rs.next()) {
         Transaction tx = decode(rs.getBytes(2));
         Change change = tx.changes().get(0);
-        Dot life = change.life() == null ? null : movedDot(change.life(), site, shift, target);
+        Dot life =
+            change.life() == null ? null : ForkRepair.movedDot(change.life(), site, shift, target);
         Transaction now =
             new Transaction(
-                movedDot(tx.dot(), site, shift, target),
+                ForkRepair.movedDot(tx.dot(), site, shift, target),
                 tx.hlc(),
-                movedDeps(tx.deps(), site, shift, target),
+                ForkRepair.movedDeps(tx.deps(), site, shift, target),
                 List.of(
                     new Change(
                         change.table(),
@@ -256,25 +257,6 @@ final class SetAside implements AutoCloseable {
         ps.executeUpdate();
       }
     }
-  }
-
-  private static Dot movedDot(Dot dot, String site, long shift, String target) {
-    return dot.site().equals(site) && dot.seq() > shift ? new Dot(target, dot.seq() - shift) : dot;
-  }
-
-  private static io.chora.sync.VectorClock movedDeps(
-      io.chora.sync.VectorClock deps, String site, long shift, String target) {
-    long seen = deps.get(site);
-    if (seen <= shift) {
-      return deps;
-    }
-    Map<String, Long> entries = new java.util.HashMap<>(deps.entries());
-    entries.remove(site);
-    if (shift > 0) {
-      entries.put(site, shift);
-    }
-    entries.put(target, seen - shift);
-    return io.chora.sync.VectorClock.of(entries);
   }
 
   /** One change of one transaction, in the wire format: kept as it came. */

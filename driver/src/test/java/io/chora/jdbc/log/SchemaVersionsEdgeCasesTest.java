@@ -597,11 +597,9 @@ class SchemaVersionsEdgeCasesTest {
   /**
    * b's v2 rebuilds note the way SQLite documents for changes ALTER cannot make (create the new
    * table, copy, drop, rename), as Django, Alembic batch mode or Room generate it, adding body on
-   * the way; a wrote body already. The copy writes body = '' as b's own insert, stamped after a's
-   * write (whose transaction it knows), so the fill's kept 'milk' loses to it
-   * (ChangeApplier.Merge.apply, writtenCell is the copy's stamp) and b's copy then overwrites
-   * 'milk' on a as well: a's value is gone everywhere, no conflict. The same happens with each
-   * statement in autocommit.
+   * the way; a wrote body already. The copy is b's own insert, stamped after a's write: the fill
+   * puts the kept 'milk' into the copied row, whose insert then carries it, so a keeps it too.
+   * (Before, the copy's '' beat 'milk' everywhere, with no conflict.)
    */
   @Test
   void aTableRebuiltTheSqliteWayTakesTheKeptValues() throws Exception {
