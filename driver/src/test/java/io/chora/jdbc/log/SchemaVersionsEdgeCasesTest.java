@@ -744,4 +744,32 @@ class SchemaVersionsEdgeCasesTest {
       }
     }
   }
+
+  /**
+   * As a user makes a second device: copy the file, let SQLite number the rows on both, migrate one
+   * and write the new column, sync, migrate the other. No row shares a key, nothing is lost.
+   */
+  @Test
+  void aCopiedFileWithGeneratedIdsMigratedOnOneSideEndsEqual() throws Exception {
+    try (Connection a = replica("a")) {
+      exec(a, "INSERT INTO note(title) VALUES ('first')");
+    }
+    java.nio.file.Files.copy(dir.resolve("a.db"), dir.resolve("b.db"));
+    try (Connection a = Db.chora(dir, "a.db", "chora.site=a");
+        Connection b = Db.chora(dir, "b.db", "")) {
+      exec(a, ADD_BODY);
+      exec(a, "INSERT INTO note(title, body) VALUES ('on a', 'milk')");
+      exec(b, "INSERT INTO note(title) VALUES ('on b')");
+      chora(a).syncWith(chora(b));
+      assertThat(rows(b, "SELECT title FROM note ORDER BY title"))
+          .containsExactly("first", "on a", "on b");
+      exec(b, ADD_BODY);
+      chora(a).syncWith(chora(b));
+      assertThat(rows(b, NOTES))
+          .isEqualTo(rows(a, NOTES))
+          .hasSize(3)
+          .anyMatch(r -> r.endsWith("|on a|milk"));
+      assertThat(chora(b).heldAside()).isEmpty();
+    }
+  }
 }
