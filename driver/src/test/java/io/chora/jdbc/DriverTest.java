@@ -82,7 +82,8 @@ class DriverTest {
             "chora.hub",
             "chora.hub.token",
             "chora.encrypt",
-            "chora.recipients");
+            "chora.recipients",
+            "chora.counters");
     assertThat(info).allSatisfy(p -> assertThat(p.description).isNotBlank());
   }
 

@@ -19,6 +19,7 @@ public final class Change {
   private final long causalLength;
   private final Map<String, Object> values;
   private final Dot life;
+  private final Map<String, Long> adds;
 
   /** A change to the first life of a row: causal length 1, or 2 for its delete. */
   public Change(String table, List<Object> key, ChangeKind kind, Map<String, Object> values) {
@@ -50,6 +51,22 @@ public final class Change {
       long causalLength,
       Map<String, Object> values,
       Dot life) {
+    this(table, key, kind, causalLength, values, life, Map.of());
+  }
+
+  /**
+   * A change that also adds {@code adds} to counting columns (column → amount): the transaction's
+   * increments of cells it did not otherwise write ({@link Counter}). Only an update adds, and a
+   * column is either written or added to, never both.
+   */
+  public Change(
+      String table,
+      List<Object> key,
+      ChangeKind kind,
+      long causalLength,
+      Map<String, Object> values,
+      Dot life,
+      Map<String, Long> adds) {
     if (causalLength < 1 || (causalLength % 2 == 0) != (kind == ChangeKind.DELETE)) {
       throw new IllegalArgumentException(
           "causal length "
@@ -66,6 +83,16 @@ public final class Change {
     }
     key.forEach(SqlValues::require);
     values.values().forEach(SqlValues::require);
+    if (!adds.isEmpty() && kind != ChangeKind.UPDATE) {
+      throw new IllegalArgumentException(
+          "only an update adds to counters; a " + kind.wireName() + " of " + table + " does");
+    }
+    for (Map.Entry<String, Long> add : adds.entrySet()) {
+      if (add.getValue() == null || values.containsKey(add.getKey())) {
+        throw new IllegalArgumentException(
+            "column " + add.getKey() + " of " + table + " is both written and added to");
+      }
+    }
     this.table = table;
     // not List.copyOf: a NULL key part is legal in SQLite (non-rowid keys allow it)
     this.key = Collections.unmodifiableList(new ArrayList<>(key));
@@ -73,6 +100,17 @@ public final class Change {
     this.causalLength = causalLength;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.life = life;
+    this.adds = adds.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(adds));
+  }
+
+  /** Column → amount this change adds to counting cells; empty for most changes. */
+  public Map<String, Long> adds() {
+    return adds;
+  }
+
+  /** This change with other amounts added, of the same row life and with the same values. */
+  public Change withAdds(Map<String, Long> newAdds) {
+    return new Change(table, key, kind, causalLength, values, life, newAdds);
   }
 
   /** The transaction whose insert began the row life this change belongs to; null: unknown. */
@@ -82,7 +120,7 @@ public final class Change {
 
   /** This change with other values, of the same row life. */
   public Change withValues(Map<String, Object> newValues) {
-    return new Change(table, key, kind, causalLength, newValues, life);
+    return new Change(table, key, kind, causalLength, newValues, life, adds);
   }
 
   public String table() {
@@ -116,7 +154,8 @@ public final class Change {
         && c.causalLength == causalLength
         && java.util.Objects.equals(c.life, life)
         && SqlValues.equal(c.key, key)
-        && SqlValues.equal(c.values, values);
+        && SqlValues.equal(c.values, values)
+        && c.adds.equals(adds);
   }
 
   @Override
@@ -134,6 +173,7 @@ public final class Change {
     key.forEach(k -> keys.add(SqlValues.format(k)));
     StringJoiner cols = new StringJoiner(", ", "{", "}");
     values.forEach((c, v) -> cols.add(c + "=" + SqlValues.format(v)));
+    adds.forEach((c, n) -> cols.add(c + "+=" + n));
     return kind.wireName() + " " + table + keys + (kind == ChangeKind.DELETE ? "" : " " + cols);
   }
 }

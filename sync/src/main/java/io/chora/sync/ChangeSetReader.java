@@ -213,6 +213,7 @@ public final class ChangeSetReader implements AutoCloseable {
     Long causalLength = null;
     Dot life = null;
     Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, Long> adds = Map.of();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a change field");
       switch (json.currentName()) {
@@ -238,6 +239,7 @@ public final class ChangeSetReader implements AutoCloseable {
             values.put(column, value(json.nextToken()));
           }
         }
+        case "adds" -> adds = readAdds();
         default -> throw fail("unknown change field '" + json.currentName() + "'");
       }
     }
@@ -247,7 +249,34 @@ public final class ChangeSetReader implements AutoCloseable {
     if (kind == ChangeKind.DELETE && !values.isEmpty()) {
       throw fail("a delete carries no values");
     }
-    return new Change(table, key, kind, causalLength, values, life);
+    if (!adds.isEmpty() && kind != ChangeKind.UPDATE) {
+      throw fail("only an update adds to counters");
+    }
+    for (String column : adds.keySet()) {
+      if (values.containsKey(column)) {
+        throw fail("column '" + column + "' is both written and added to");
+      }
+    }
+    return new Change(table, key, kind, causalLength, values, life, adds);
+  }
+
+  /** {@code {"column": amount, …}}: what an update adds to counting columns, integers only. */
+  private Map<String, Long> readAdds() throws IOException {
+    expect(json.nextToken(), JsonToken.START_OBJECT, "the adds object");
+    Map<String, Long> adds = new LinkedHashMap<>();
+    for (JsonToken v = json.nextToken(); v != JsonToken.END_OBJECT; v = json.nextToken()) {
+      expect(v, JsonToken.FIELD_NAME, "a column name");
+      String column = json.currentName();
+      if (adds.containsKey(column)) {
+        throw fail("column '" + column + "' appears twice in adds");
+      }
+      expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer amount for " + column);
+      if (json.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+        throw fail("the amount added to " + column + " is beyond 64 bits");
+      }
+      adds.put(column, json.getLongValue());
+    }
+    return adds;
   }
 
   /** {@code ["site", seq]}: the transaction that began a row's life. */

@@ -116,6 +116,13 @@ public final class ChangeSetWriter implements AutoCloseable {
       }
       json.writeEndObject();
     }
+    if (!change.adds().isEmpty()) {
+      json.writeObjectFieldStart("adds");
+      for (Map.Entry<String, Long> e : change.adds().entrySet()) {
+        json.writeNumberField(e.getKey(), e.getValue());
+      }
+      json.writeEndObject();
+    }
     json.writeEndObject();
   }
 

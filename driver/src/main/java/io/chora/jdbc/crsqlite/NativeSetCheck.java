@@ -124,6 +124,17 @@ final class NativeSetCheck {
   }
 
   private void checkChange(Transaction tx, Change change) throws SQLException {
+    if (!change.adds().isEmpty()) {
+      throw Refusals.changeSet(
+          "transaction "
+              + tx.dot()
+              + " adds to counters of "
+              + change.table()
+              + " "
+              + change.adds().keySet()
+              + ", which native mode cannot merge (cr-sqlite has no counters): sync it with java"
+              + " mode replicas");
+    }
     CrrTable table = checks.table(tables, tx, change);
     if (change.kind() == ChangeKind.DELETE) {
       return;

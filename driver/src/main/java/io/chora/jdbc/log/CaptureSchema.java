@@ -65,6 +65,9 @@ final class CaptureSchema {
           SetAside.INDEX,
           Renames.TABLE,
           Renames.TABLES_TABLE,
+          Counters.TABLE,
+          Counters.INDEX,
+          CounterCapture.ADDS,
           "chora_peers",
           "chora_syncs",
           "chora_commit",
@@ -157,6 +160,12 @@ final class CaptureSchema {
         st.execute(ddl);
       }
       for (String ddl : SetAside.SCHEMA) {
+        st.execute(ddl);
+      }
+      for (String ddl : Counters.SCHEMA) {
+        st.execute(ddl);
+      }
+      for (String ddl : CounterCapture.SCHEMA) {
         st.execute(ddl);
       }
       boolean hasNonce = false; // a log made before transactions had nonces

@@ -66,8 +66,17 @@ final class CaptureSession implements StatementFunnel {
   /** The column the statement being run adds (its rows then hold only its default). */
   private SqlClassifier.ColumnAdd adding;
 
-  CaptureSession(LogConnection conn, Set<String> onlyTables, String label, GeneratedKeys keys) {
+  /** Which counters the running statement increments (chora.counters). */
+  private final CounterCapture counting;
+
+  CaptureSession(
+      LogConnection conn,
+      Set<String> onlyTables,
+      String label,
+      GeneratedKeys keys,
+      CounterCapture counting) {
     this.conn = conn;
+    this.counting = counting;
     this.keys = keys;
     this.onlyTables = onlyTables;
     this.label = label;
@@ -219,7 +228,7 @@ final class CaptureSession implements StatementFunnel {
             try {
               fillBefore(kind);
               beforeTableDdl(kind, sql);
-              result = action.run();
+              result = counted(sql, action);
               afterTableDdl();
               rememberUserChanges();
             } catch (SQLException e) {
@@ -240,7 +249,7 @@ final class CaptureSession implements StatementFunnel {
           try {
             fillBefore(kind);
             beforeTableDdl(kind, sql);
-            result = action.run();
+            result = counted(sql, action);
             afterTableDdl();
             rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
@@ -291,7 +300,7 @@ final class CaptureSession implements StatementFunnel {
     return internal(
         () -> {
           try {
-            T result = action.run();
+            T result = counted(sql, action);
             rememberUserChanges();
             return result;
           } finally {
@@ -400,9 +409,29 @@ final class CaptureSession implements StatementFunnel {
     }
   }
 
+  /** Runs the application's write {@code sql} with its increments of counters captured. */
+  private <T> T counted(String sql, SqlAction<T> action) throws SQLException {
+    if (!counting.any() || sql == null) {
+      return action.run();
+    }
+    counting.starting(sql);
+    try {
+      return action.run();
+    } finally {
+      counting.ended();
+    }
+  }
+
   /** Re-reads the schema and brings the capture triggers up to date. */
   void refreshTriggers() throws SQLException {
-    internal(() -> TriggerSync.sync(conn, onlyTables, label));
+    Map<Long, TableInfo> tracked = internal(() -> TriggerSync.sync(conn, onlyTables, label));
+    if (counting.any()) {
+      internal(
+          () -> {
+            counting.install(conn, tracked);
+            return null;
+          });
+    }
     GeneratedKeys.schemaChanged(label);
     fillPending = fillPending || internal(() -> SetAside.anyMissing(conn));
   }
@@ -428,6 +457,7 @@ final class CaptureSession implements StatementFunnel {
     renaming = null;
     adding = null;
     if (kind == SqlKind.TABLE_DDL) {
+      counting.dropTriggers(conn); // refreshTriggers makes them again
       String table = SqlClassifier.SHARED.columnDroppedFrom(sql);
       if (table != null) {
         TriggerSync.dropColumnTriggers(conn, table);

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -288,12 +289,13 @@ final class ChangeApplier {
           rest = null;
         } else {
           rest = change;
-          Map<String, Object> missing = missing(tables.get(id), change);
+          Set<String> missing = missing(tables.get(id), change);
           if (missing != null) {
-            aside.keep(tx, change.withValues(missing), false);
-            Map<String, Object> values = new LinkedHashMap<>(change.values());
-            values.keySet().removeAll(missing.keySet());
-            rest = change.withValues(values);
+            aside.keep(tx, SetAside.restricted(change, missing), false);
+            Set<String> present = new LinkedHashSet<>(change.values().keySet());
+            present.addAll(change.adds().keySet());
+            present.removeAll(missing);
+            rest = SetAside.restricted(change, present);
           }
         }
         if (rest != received && known == null) {
@@ -306,18 +308,25 @@ final class ChangeApplier {
       return known == null ? tx.changes() : known;
     }
 
-    /** The change's values for columns the table lacks here; null when it has them all. */
-    private Map<String, Object> missing(TableInfo table, Change change) {
-      Map<String, Object> missing = null;
-      for (Map.Entry<String, Object> e : change.values().entrySet()) {
-        if (!table.columns().contains(e.getKey())) {
-          if (missing == null) {
-            missing = new LinkedHashMap<>();
-          }
-          missing.put(e.getKey(), e.getValue());
-        }
+    /** The columns the change writes or adds to that the table lacks here; null for none. */
+    private Set<String> missing(TableInfo table, Change change) {
+      Set<String> missing = null;
+      for (String column : change.values().keySet()) {
+        missing = missingColumn(table, column, missing);
+      }
+      for (String column : change.adds().keySet()) {
+        missing = missingColumn(table, column, missing);
       }
       return missing;
+    }
+
+    private static Set<String> missingColumn(TableInfo table, String column, Set<String> missing) {
+      if (table.columns().contains(column)) {
+        return missing;
+      }
+      Set<String> more = missing == null ? new LinkedHashSet<>() : missing;
+      more.add(column);
+      return more;
     }
 
     void dropLogRowsAfter(long id) throws SQLException {
@@ -501,21 +510,23 @@ final class ChangeApplier {
         String column = e.getKey();
         Stamp mine =
             filling ? state.writtenCell(id, stored, column) : state.cell(id, stored, column, life);
+        // a counting cell's absolute writes are its bases: they are what wins or loses
+        Counters.Base base = state.counters().base(id, stored, column);
         if (mine == null || MergeState.isDefaultOnly(mine)) { // only its default: no write set it
-          winners.put(column, e.getValue());
+          winners.put(column, counted(id, stored, column, base, e.getValue()));
           state.putCell(id, stored, column, tx.dot(), tx.hlc());
           continue;
         }
         boolean wins = Stamp.of(tx).beats(mine);
         boolean concurrent = tx.deps().get(mine.dot().site()) < mine.dot().seq();
-        Object localValue = current.get(column);
+        Object localValue = base != null ? base.value() : current.get(column);
         boolean differ = !SqlValues.equal(localValue, e.getValue());
         boolean key = table.keyColumns().contains(column); // the same in both: never a loss
         ledger
             .open()
             .written(table.name(), stored, column, tx.deps(), Stamp.of(tx), e.getValue(), wins);
         if (wins) {
-          winners.put(column, e.getValue());
+          winners.put(column, counted(id, stored, column, base, e.getValue()));
           state.putCell(id, stored, column, tx.dot(), tx.hlc());
           if (concurrent && (differ || !key)) { // equal: unlisted, opens if another value wins
             ledger.record(
@@ -528,10 +539,63 @@ final class ChangeApplier {
           conflicts += differ ? 1 : 0;
         }
       }
+      if (!change.adds().isEmpty()) {
+        added(id, stored, change, life, current, winners);
+      }
       if (!winners.isEmpty()) {
         updateCells(id, table, stored, change.key(), current, winners);
       }
       return conflicts;
+    }
+
+    /**
+     * The value a winning absolute write leaves in a cell: its own, or for a counting cell, which
+     * it becomes the base of, that plus the increments its writer had not seen ({@link Counters}).
+     */
+    private Object counted(long id, Object stored, String column, Counters.Base old, Object value)
+        throws SQLException {
+      if (old == null) {
+        return value;
+      }
+      Counters.Base base = new Counters.Base(Stamp.of(tx), tx.deps(), value);
+      state.counters().putBase(id, stored, column, base);
+      return state.counters().value(id, stored, column, base);
+    }
+
+    /**
+     * Adds the change's increments to their cells, each once: a cell that did not count yet takes
+     * its last-writer-wins winner as its base. A new count goes into {@code winners}.
+     */
+    private void added(
+        long id,
+        Object stored,
+        Change change,
+        MergeState.RowState life,
+        Map<String, Object> current,
+        Map<String, Object> winners)
+        throws SQLException {
+      Counters counters = state.counters();
+      for (Map.Entry<String, Long> add : change.adds().entrySet()) {
+        String column = add.getKey();
+        Counters.Base base = counters.base(id, stored, column);
+        if (base == null) {
+          Stamp winner = filling ? state.writtenCell(id, stored, column) : null;
+          winner = filling ? winner : state.cell(id, stored, column, life);
+          base =
+              new Counters.Base(
+                  winner == null ? new Stamp(MergeState.DEFAULT_ONLY, 0) : winner,
+                  new VectorClock(),
+                  current.get(column));
+          counters.putBase(id, stored, column, base);
+        }
+        if (!counters.addIncrement(id, stored, column, Stamp.of(tx), add.getValue())
+            || base.deps().get(tx.dot().site()) >= tx.dot().seq()) {
+          continue; // held already, or seen by the base's writer
+        }
+        if (base.value() instanceof Long && current.get(column) instanceof Long now) {
+          winners.put(column, now + add.getValue());
+        }
+      }
     }
 
     /** The row's life this replica knows has ended: the incoming change's life takes the key. */
@@ -565,6 +629,7 @@ final class ChangeApplier {
       state.putRow(id, stored, change.causalLength(), tx.dot(), tx.hlc(), begun);
       if (life != null) {
         state.dropCells(id, stored);
+        state.counters().dropRow(id, stored);
       }
       if (change.kind() != ChangeKind.DELETE) {
         insert(id, table, stored, change); // its cells: the row's version

@@ -68,6 +68,9 @@ final class ChangeAssembler {
       }
     }
     List<Change> told = foldUpdates(withoutInserted(changes));
+    if (state.counters().any()) {
+      told = withCounts(told, tx.dot());
+    }
     if (aside.any()) {
       told = withKept(told, aside.of(tx.dot()));
     }
@@ -104,6 +107,64 @@ final class ChangeAssembler {
         all.set(at, same.withValues(values));
       } else if (!endedHere(change)) {
         all.add(change);
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Tells what the transaction wrote of counting cells as {@link Counters} holds it: the value of a
+   * base it set (the table holds that plus increments), and its increments, which every transaction
+   * that made one sends, not only a cell's last writer.
+   */
+  private List<Change> withCounts(List<Change> told, Dot dot) throws SQLException {
+    List<Counters.Write> writes = state.counters().writesOf(dot);
+    if (writes.isEmpty()) {
+      return told;
+    }
+    List<Change> all = new ArrayList<>(told);
+    for (Counters.Write write : writes) {
+      TableInfo table = tables.get(write.table());
+      if (table == null) {
+        continue;
+      }
+      List<Object> key = KeyCodec.decode(table, write.key());
+      String row = table.name() + ":" + key.stream().map(KeyCodec::identity).toList();
+      int at = -1;
+      for (int i = 0; i < all.size(); i++) {
+        if (rowOf(all.get(i)).equals(row)) {
+          at = i;
+        }
+      }
+      Change same = at < 0 ? null : all.get(at);
+      if (write.reset()) {
+        if (same != null && same.values().containsKey(write.column())) {
+          Map<String, Object> values = new LinkedHashMap<>(same.values());
+          values.put(write.column(), write.amount());
+          all.set(at, same.withValues(values));
+        }
+        continue;
+      }
+      long amount = (Long) write.amount();
+      if (same != null && same.kind() == ChangeKind.UPDATE) {
+        Map<String, Long> adds = new LinkedHashMap<>(same.adds());
+        adds.put(write.column(), amount);
+        Map<String, Object> values = new LinkedHashMap<>(same.values());
+        values.remove(write.column()); // an increment, not the count it made
+        all.set(at, same.withValues(values).withAdds(adds));
+      } else if (same == null) {
+        MergeState.RowState life = state.row(write.table(), write.key());
+        if (life != null && life.alive()) {
+          all.add(
+              new Change(
+                  table.name(),
+                  key,
+                  ChangeKind.UPDATE,
+                  life.cl(),
+                  Map.of(),
+                  table.rowidKey() ? life.life() : null,
+                  Map.of(write.column(), amount)));
+        }
       }
     }
     return all;

@@ -155,6 +155,19 @@ final class ChangeSetValidator {
         checks.unknownColumn(table.name(), e.getKey(), e.getValue()); // kept aside (SetAside)
       }
     }
+    for (Map.Entry<String, Long> e : change.adds().entrySet()) {
+      if (table.keyColumns().contains(e.getKey())) {
+        throw refuse(
+            "an update of "
+                + table.name()
+                + " adds to key column "
+                + e.getKey()
+                + "; keys do not count");
+      }
+      if (!table.columns().contains(e.getKey())) {
+        checks.unknownColumn(table.name(), e.getKey(), e.getValue()); // kept aside (SetAside)
+      }
+    }
   }
 
   /** A life is begun by its transaction or one it knew: none can be named ahead of time. */

@@ -132,7 +132,8 @@ final class ForkRepair {
     rewriteDeps(conn, firstId, site, shift, target);
     SetAside.moveSite(conn, site, shift, target);
     // kept aside: the dot on its row decides, over the one in its encoded change (SetAside)
-    for (String table : List.of("chora_rows", "chora_cells", SetAside.TABLE)) {
+    Counters.moveDeps(conn, site, shift, target);
+    for (String table : List.of("chora_rows", "chora_cells", SetAside.TABLE, Counters.TABLE)) {
       update(
           conn,
           "UPDATE " + table + " SET site = ?, seq = seq - ? WHERE site = ? AND seq > ?",

@@ -76,11 +76,16 @@ public final class LogConnection extends ReplicaConnection {
       // open() ran chora's statements; the connection reaches the application as fresh as a
       // sqlite-jdbc one, or with jdbc.explicit_readonly setReadOnly() and the first write
       // transaction would be refused as if the application had already run a statement
+      CounterCapture counting = new CounterCapture(options.counters);
+      if (site != null && counting.any()) {
+        counting.register(this);
+        counting.install(this, tracked.get(this)); // this connection's TEMP triggers
+      }
       markUnused();
       this.session =
           site == null
               ? null
-              : new CaptureSession(this, options.tables, options.sqliteAddress, keys);
+              : new CaptureSession(this, options.tables, options.sqliteAddress, keys, counting);
       if (session != null) {
         org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
       }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What merging needs to know per row and per cell: a row's causal length (odd while it lives) and
@@ -47,9 +48,13 @@ final class MergeState implements AutoCloseable {
   /** Local writes folded here supersede the open conflicts of the cells they wrote. */
   private final OpenConflicts openConflicts;
 
+  /** The counting cells' writes ({@link Counters}): beside the last-writer-wins state. */
+  private final Counters counters;
+
   MergeState(Connection conn) throws SQLException {
     this.conn = conn;
     this.openConflicts = new OpenConflicts(conn);
+    this.counters = new Counters(conn);
     readRow =
         conn.prepareStatement(
             "SELECT cl, site, seq, hlc, life_site, life_seq FROM chora_rows WHERE tbl = ? AND pk"
@@ -65,6 +70,10 @@ final class MergeState implements AutoCloseable {
         conn.prepareStatement(
             "INSERT OR REPLACE INTO chora_cells(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?, ?, ?, ?)");
     dropCells = conn.prepareStatement("DELETE FROM chora_cells WHERE tbl = ? AND pk = ?");
+  }
+
+  Counters counters() {
+    return counters;
   }
 
   RowState row(long table, Object key) throws SQLException {
@@ -263,6 +272,7 @@ final class MergeState implements AutoCloseable {
   void fold(Map<Long, TableInfo> tables, RowExistence exists) throws SQLException {
     long from = folded();
     Map<String, Long> lastTouch = lastTouchOfReplaceCandidates(from);
+    CounterFold counting = CounterFold.start(conn, counters, tables);
     List<long[]> open = new ArrayList<>(); // the current transaction's rows: tbl, op, mask, id
     List<Object> keys = new ArrayList<>();
     long lastMarker = -1;
@@ -281,6 +291,18 @@ final class MergeState implements AutoCloseable {
             continue;
           }
           Dot dot = new Dot(rs.getString(6), rs.getLong(7));
+          Set<String> onlyIncremented =
+              counting == null
+                  ? Set.of()
+                  : counting.transaction(
+                      rs.getLong(1),
+                      new Stamp(dot, rs.getLong(8)),
+                      open,
+                      keys,
+                      (t, k) -> {
+                        RowState r = row(t, k);
+                        return r != null && r.alive();
+                      });
           for (int i = 0; i < open.size(); i++) {
             long[] row = open.get(i);
             Long last = lastTouch.get(KeyCodec.rowId(row[0], keys.get(i)));
@@ -291,12 +313,18 @@ final class MergeState implements AutoCloseable {
                 keys.get(i),
                 dot,
                 rs.getLong(8),
-                last != null && last == row[3]);
+                last != null && last == row[3],
+                onlyIncremented);
           }
           open.clear();
           keys.clear();
           lastMarker = rs.getLong(1);
         }
+      }
+    }
+    if (counting != null) {
+      try (RowReader rows = new RowReader(conn)) {
+        counting.finish(tables, this, rows, CaptureSchema.meta(conn, SiteIdentity.SITE));
       }
     }
     // rows after the last marker belong to a transaction still open: a later fold takes them
@@ -349,7 +377,8 @@ final class MergeState implements AutoCloseable {
       Object key,
       Dot dot,
       long hlc,
-      boolean lastTouch)
+      boolean lastTouch,
+      Set<String> onlyIncremented)
       throws SQLException {
     long table = row[0];
     TableInfo info = tables.get(table);
@@ -366,6 +395,13 @@ final class MergeState implements AutoCloseable {
           putRow(table, key, 1, dot, hlc); // a row that predates tracking
         }
         List<String> written = TriggerBuilder.columnsOf(row[2], info.columns());
+        if (!onlyIncremented.isEmpty()) {
+          // an increment adds to the cell's count; it does not become its last writer
+          written =
+              written.stream()
+                  .filter(c -> !onlyIncremented.contains(CounterFold.id(table, key, c)))
+                  .toList();
+        }
         for (String column : written) {
           putCell(table, key, column, dot, hlc);
         }
@@ -413,6 +449,7 @@ final class MergeState implements AutoCloseable {
     readCell.close();
     writeCell.close();
     dropCells.close();
+    counters.close();
     if (readDefaultsOnly != null) {
       readDefaultsOnly.close();
     }

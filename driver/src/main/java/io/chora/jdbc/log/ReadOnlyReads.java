@@ -19,11 +19,18 @@ import java.util.List;
  */
 final class ReadOnlyReads {
   /**
-   * What {@link MergeState#fold} writes: the state tables, the fold's position in the log, and the
-   * open conflicts that local writes supersede.
+   * What {@link MergeState#fold} writes: the state tables (counting cells' too), the fold's
+   * position in the log, the open conflicts that local writes supersede, and the increments it
+   * takes in.
    */
   private static final List<String> FOLD_WRITES =
-      List.of("chora_meta", "chora_rows", "chora_cells", "chora_conflicts");
+      List.of(
+          "chora_meta",
+          "chora_rows",
+          "chora_cells",
+          "chora_conflicts",
+          Counters.TABLE,
+          CounterCapture.ADDS);
 
   private ReadOnlyReads() {}
 

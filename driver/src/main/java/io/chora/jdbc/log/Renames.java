@@ -102,6 +102,7 @@ final class Renames {
         to,
         from,
         id);
+    Counters.renamed(conn, id, from, to);
   }
 
   /**
@@ -152,7 +153,8 @@ final class Renames {
                 change.kind(),
                 change.causalLength(),
                 change.values(),
-                change.life());
+                change.life(),
+                change.adds());
       }
       Map<String, String> renamed = columns.get(id);
       if (renamed == null) {
@@ -172,7 +174,20 @@ final class Renames {
           } // else the sender sent the old name beside the new one (OldNames): the same value
         }
       }
-      return moved == null ? mapped : mapped.withValues(moved);
+      Map<String, Long> adds = null;
+      for (String column : change.adds().keySet()) {
+        String to = table.columns().contains(column) ? null : renamed.get(lower(column));
+        if (to != null && table.columns().contains(to)) {
+          if (adds == null) {
+            adds = new LinkedHashMap<>(change.adds());
+          }
+          adds.put(to, adds.remove(column));
+        }
+      }
+      if (moved != null) {
+        mapped = mapped.withValues(moved);
+      }
+      return adds == null ? mapped : mapped.withAdds(adds);
     }
   }
 

@@ -101,7 +101,7 @@ final class SetAside implements AutoCloseable {
     insert.setLong(2, tx.dot().seq());
     insert.setString(3, change.table());
     insert.setInt(4, whole ? 1 : 0);
-    insert.setString(5, whole ? WHOLE : String.join(SEPARATOR, change.values().keySet()));
+    insert.setString(5, whole ? WHOLE : String.join(SEPARATOR, columnsOf(change)));
     insert.setBytes(6, encode(tx, change));
     insert.executeUpdate();
   }
@@ -158,7 +158,7 @@ final class SetAside implements AutoCloseable {
                 new Dot(rs.getString(6), rs.getLong(7)), kept.hlc(), kept.deps(), kept.changes());
         Set<String> missing =
             whole
-                ? new LinkedHashSet<>(change.values().keySet())
+                ? columnsOf(change)
                 : new LinkedHashSet<>(Arrays.asList(rs.getString(4).split(SEPARATOR)));
         Set<String> now = new LinkedHashSet<>();
         for (String column : missing) {
@@ -204,13 +204,25 @@ final class SetAside implements AutoCloseable {
     return held;
   }
 
+  /** The columns a change writes or adds to. */
+  private static Set<String> columnsOf(Change change) {
+    Set<String> columns = new LinkedHashSet<>(change.values().keySet());
+    columns.addAll(change.adds().keySet());
+    return columns;
+  }
+
   /** The change restricted to {@code columns}: what of a kept change a fill merges. */
   static Change restricted(Change change, Set<String> columns) {
     Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, Long> adds = new LinkedHashMap<>();
     for (String column : columns) {
-      values.put(column, change.values().get(column));
+      if (change.adds().containsKey(column)) {
+        adds.put(column, change.adds().get(column));
+      } else {
+        values.put(column, change.values().get(column));
+      }
     }
-    return change.withValues(values);
+    return change.withAdds(Map.of()).withValues(values).withAdds(adds);
   }
 
   /**
@@ -240,7 +252,8 @@ final class SetAside implements AutoCloseable {
                         change.kind(),
                         change.causalLength(),
                         change.values(),
-                        life)),
+                        life,
+                        change.adds())),
                 tx.nonce());
         if (!now.dot().equals(tx.dot())
             || !now.deps().equals(tx.deps())

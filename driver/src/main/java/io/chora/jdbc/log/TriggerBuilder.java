@@ -159,6 +159,11 @@ final class TriggerBuilder {
    * it, which is exact for every other storage class. Decoded by {@link KeyCodec}.
    */
   private String key(String row) {
+    return keyOf(table, row);
+  }
+
+  /** {@link #key} of {@code table}'s row {@code row} ("NEW.", "OLD." or "" for the table's). */
+  static String keyOf(TableInfo table, String row) {
     List<String> cols = table.keyColumns();
     if (cols.size() == 1) {
       return row + Sql.id(cols.get(0));

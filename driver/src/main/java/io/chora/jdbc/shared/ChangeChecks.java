@@ -81,6 +81,9 @@ public final class ChangeChecks {
     for (Map.Entry<String, Object> e : change.values().entrySet()) {
       unknownColumn(table, e.getKey(), e.getValue());
     }
+    for (Map.Entry<String, Long> e : change.adds().entrySet()) {
+      unknownColumn(table, e.getKey(), e.getValue());
+    }
   }
 
   /**

@@ -25,8 +25,9 @@ public final class ChoraOptions {
   public static final String HUB_TOKEN = "chora.hub.token";
   public static final String ENCRYPT = "chora.encrypt";
   public static final String RECIPIENTS = "chora.recipients";
+  public static final String COUNTERS = "chora.counters";
   private static final List<String> KEYS =
-      List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES, HUB, HUB_TOKEN, ENCRYPT, RECIPIENTS);
+      List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES, HUB, HUB_TOKEN, ENCRYPT, RECIPIENTS, COUNTERS);
   private static final long DEFAULT_MAX_VALUE_BYTES = 16L << 20;
 
   public final String sqliteUrl;
@@ -35,6 +36,13 @@ public final class ChoraOptions {
   public final String site;
   public final Set<String> tables;
   public final long maxValueBytes;
+
+  /**
+   * The counting columns ({@code chora.counters}): {@code table.column} in lower case, empty for
+   * none. Where a statement increments one ({@code SET n = n + 1}), the increment is added up with
+   * every other replica's instead of overwriting it.
+   */
+  public final Set<String> counters;
 
   /** The hub to sync with live, or null. */
   public final HubAddress hub;
@@ -48,6 +56,7 @@ public final class ChoraOptions {
       String site,
       Set<String> tables,
       long maxValueBytes,
+      Set<String> counters,
       HubAddress hub,
       boolean crsqlite) {
     this.sqliteUrl = "jdbc:sqlite:" + sqliteAddress;
@@ -56,6 +65,7 @@ public final class ChoraOptions {
     this.site = site;
     this.tables = tables;
     this.maxValueBytes = maxValueBytes;
+    this.counters = counters;
     this.hub = hub;
     this.crsqlite = crsqlite;
   }
@@ -63,7 +73,7 @@ public final class ChoraOptions {
   /** The same database without the hub: what the hub client's own connection opens. */
   public ChoraOptions withoutHub() {
     return new ChoraOptions(
-        sqliteAddress, sqliteProperties, site, tables, maxValueBytes, null, crsqlite);
+        sqliteAddress, sqliteProperties, site, tables, maxValueBytes, counters, null, crsqlite);
   }
 
   public static boolean accepts(String url) {
@@ -108,12 +118,20 @@ public final class ChoraOptions {
           "chora.site cannot be chosen with chora.mode=crsqlite: cr-sqlite makes each replica's"
               + " site id (ChoraConnection.siteId() tells it); leave chora.site out");
     }
+    Set<String> counters = counters(chora.getProperty(COUNTERS));
+    if (crsqlite && !counters.isEmpty()) {
+      throw new SQLException(
+          "chora.counters cannot be used with chora.mode=crsqlite: cr-sqlite merges every column"
+              + " as last writer wins, so concurrent increments would be lost; use chora.mode=java"
+              + " or leave chora.counters out");
+    }
     return new ChoraOptions(
         address,
         passOn,
         SiteIds.checkOption(chora.getProperty(SITE)),
         tables(chora.getProperty(TABLES)),
         maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)),
+        counters,
         HubAddress.parse(
             chora.getProperty(HUB),
             chora.getProperty(HUB_TOKEN),
@@ -168,6 +186,28 @@ public final class ChoraOptions {
     return tables;
   }
 
+  /**
+   * {@code none}, or {@code table.column,…}: each entry names one column, split at its last dot.
+   */
+  private static Set<String> counters(String list) throws SQLException {
+    if (list == null || list.strip().equalsIgnoreCase("none")) {
+      return Set.of();
+    }
+    Set<String> counters = new LinkedHashSet<>();
+    for (String entry : list.split(",")) {
+      String name = entry.strip();
+      int dot = name.lastIndexOf('.');
+      if (dot <= 0 || dot == name.length() - 1) {
+        throw new SQLException(
+            "chora.counters takes table.column entries separated by commas (or none), not '"
+                + entry
+                + "'");
+      }
+      counters.add(name.toLowerCase(Locale.ROOT));
+    }
+    return Set.copyOf(counters);
+  }
+
   public static DriverPropertyInfo[] propertyInfo(Properties info) {
     List<DriverPropertyInfo> props = new ArrayList<>();
     props.add(
@@ -201,6 +241,12 @@ public final class ChoraOptions {
             ENCRYPT,
             "This device's age identity file: hub payloads are encrypted end to end with it"));
     props.add(describe(info, RECIPIENTS, "The workspace's members: an age recipients file"));
+    props.add(
+        describe(
+            info,
+            COUNTERS,
+            "Counting columns, table.column,...: their increments (SET n = n + 1) add up across"
+                + " replicas (java mode)"));
     return props.toArray(new DriverPropertyInfo[0]);
   }
 
