@@ -235,7 +235,23 @@ final class Renames {
             }
           }
         }
-        sent.add(values == null ? change : change.withValues(values));
+        Map<String, Long> adds = null;
+        if (renamed != null) {
+          // an increment, too: a receiver that has both names counts it once (Mapper, and
+          // Counters keep one increment per transaction and cell)
+          for (Map.Entry<String, Long> e : change.adds().entrySet()) {
+            for (String old : renamed.getOrDefault(e.getKey(), List.of())) {
+              if (!change.adds().containsKey(old) && !change.values().containsKey(old)) {
+                if (adds == null) {
+                  adds = new LinkedHashMap<>(change.adds());
+                }
+                adds.put(old, e.getValue());
+              }
+            }
+          }
+        }
+        Change told = values == null ? change : change.withValues(values);
+        sent.add(adds == null ? told : told.withAdds(adds));
       }
       return sent;
     }
