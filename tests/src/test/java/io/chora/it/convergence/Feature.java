@@ -47,7 +47,14 @@ public enum Feature {
    * at their own migration. Java mode's; native mode refuses such sets whole. {@link Tries} runs it
    * in a share of the tries only.
    */
-  SCHEMA_STEPS;
+  SCHEMA_STEPS,
+  /**
+   * {@code item.qty} is a counting column ({@code chora.counters}): workloads also increment and
+   * decrement it ({@code SET qty = qty + 2}, an upsert adding {@code excluded.qty}), which add up
+   * across replicas, while every other write of it resets the count; the {@link Model} sums them by
+   * the same rule. Java mode's; cr-sqlite has no counters.
+   */
+  COUNTERS;
 
   /** Everything {@code mode} supports. */
   public static Set<Feature> of(SyncMode mode) {

@@ -3,6 +3,7 @@ package io.chora.it.convergence;
 import io.chora.jdbc.testing.Db;
 import io.chora.sync.Change;
 import io.chora.sync.Transaction;
+import io.chora.sync.VectorClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -31,7 +32,11 @@ import java.util.TreeMap;
  *       for {@code item.note}, which changes written on v1 never carry).
  * </ul>
  *
- * This is java mode's rule ({@link Feature#HLC_MERGE_RULE}). Cells of a column a replica lacked
+ * With {@link Feature#COUNTERS}, {@code item.qty} counts: a change's {@code adds} are increments,
+ * its values resets, and the cell holds its last writer's value plus the increments whose
+ * transactions that writer's dependencies do not cover, as docs/counters.md states the rule.
+ *
+ * <p>This is java mode's rule ({@link Feature#HLC_MERGE_RULE}). Cells of a column a replica lacked
  * when it received them follow the same rule: the model knows no schema versions.
  */
 final class Model {
@@ -42,17 +47,21 @@ final class Model {
           "tag", List.of("item", "label", "weight"),
           "review", List.of("id", "item", "stars"));
 
-  /** A cell's value and the transaction that wrote it. */
-  private record Cell(Object value, long hlc, String site) {
+  /** A cell's value and the transaction that wrote it, with what that transaction had seen. */
+  private record Cell(Object value, long hlc, String site, VectorClock deps) {
     boolean notOlderThan(Cell other) {
       return hlc != other.hlc ? hlc > other.hlc : site.compareTo(other.site) >= 0;
     }
   }
 
-  /** A row's causal length and the cells written in its current life. */
+  /**
+   * A row's causal length, the cells written in its current life, and the increments of its
+   * counting cells, by column and then transaction ({@link Feature#COUNTERS}).
+   */
   private static final class Row {
     long cl;
     final Map<String, Cell> cells = new TreeMap<>();
+    final Map<String, Map<String, Long>> increments = new TreeMap<>();
   }
 
   /** Table and key values (integers as Long), then the row. */
@@ -72,24 +81,61 @@ final class Model {
       if (c.causalLength() > row.cl) {
         row.cl = c.causalLength(); // a new life
         row.cells.clear();
+        row.increments.clear();
       }
       if (row.cl % 2 == 0) {
         continue; // deleted
       }
       for (Map.Entry<String, Object> e : c.values().entrySet()) {
-        Cell cell = new Cell(e.getValue(), t.hlc(), t.dot().site());
+        Cell cell = new Cell(e.getValue(), t.hlc(), t.dot().site(), t.deps());
         Cell old = row.cells.get(e.getKey());
         if (old == null || cell.notOlderThan(old)) {
           row.cells.put(e.getKey(), cell); // an equal writer is the same transaction, later
         }
       }
+      for (Map.Entry<String, Long> add : c.adds().entrySet()) {
+        row.increments
+            .computeIfAbsent(add.getKey(), k -> new TreeMap<>())
+            .put(t.dot().toString(), add.getValue());
+      }
     }
+  }
+
+  /**
+   * A cell's value: its last writer's, plus for a counting cell every increment that writer had not
+   * seen (its transaction's dependencies do not cover it). A count is of integers: a last value
+   * that is not one stays as it is.
+   */
+  private static Object value(Row row, String column) {
+    Cell base = row.cells.get(column);
+    Map<String, Long> increments = row.increments.get(column);
+    if (increments == null || base == null || !(base.value() instanceof Long start)) {
+      return base == null ? null : base.value();
+    }
+    long sum = start;
+    for (Map.Entry<String, Long> e : increments.entrySet()) {
+      int colon = e.getKey().lastIndexOf(':');
+      String site = e.getKey().substring(0, colon);
+      long seq = Long.parseLong(e.getKey().substring(colon + 1));
+      if (base.deps().get(site) < seq) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
   }
 
   /** Every row the model knows, dead ones too, with its writers: equal for equal models. */
   List<String> state() {
     return rows.entrySet().stream()
-        .map(e -> e.getKey() + " cl " + e.getValue().cl + " " + e.getValue().cells)
+        .map(
+            e ->
+                e.getKey()
+                    + " cl "
+                    + e.getValue().cl
+                    + " "
+                    + e.getValue().cells
+                    + " "
+                    + e.getValue().increments)
         .sorted()
         .toList();
   }
@@ -112,9 +158,10 @@ final class Model {
       List<String> all = COLUMNS.get((String) id.get(0));
       for (int i = 0; i < all.size(); i++) {
         Cell cell = e.getValue().cells.get(all.get(i));
-        if (i + 1 < id.size() || cell != null) {
+        boolean counted = e.getValue().increments.containsKey(all.get(i));
+        if (i + 1 < id.size() || cell != null || counted) {
           columns.add(all.get(i));
-          values.add(i + 1 < id.size() ? id.get(i + 1) : cell.value());
+          values.add(i + 1 < id.size() ? id.get(i + 1) : value(e.getValue(), all.get(i)));
         }
       }
       String sql =

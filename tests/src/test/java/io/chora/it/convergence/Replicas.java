@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The replicas r0 … r(n-1) of one {@link Trial}, and the one place that opens their connections
@@ -45,7 +46,7 @@ final class Replicas implements AutoCloseable {
             "open r"
                 + i
                 + (copy ? " from a copy of the tables" : ", tables created through chora"));
-        db[i] = open(trial.mode, folder, "r" + i);
+        db[i] = open(trial.mode, folder, "r" + i, trial.features);
         try (Statement st = db[i].createStatement()) {
           if (trial.features.contains(Feature.FOREIGN_KEYS)) {
             st.execute("PRAGMA foreign_keys=ON");
@@ -66,9 +67,15 @@ final class Replicas implements AutoCloseable {
    * made here. A replay that must repeat bit for bit needs HLCs from a clock the trial controls
    * rather than the wall clock; such a clock would be handed to the driver here.
    */
-  static Connection open(SyncMode mode, Path folder, String name) throws SQLException {
-    return mode.open(folder, name, FAST);
+  static Connection open(SyncMode mode, Path folder, String name, Set<Feature> features)
+      throws SQLException {
+    return features.contains(Feature.COUNTERS)
+        ? mode.open(folder, name, FAST[0], FAST[1], COUNTERS)
+        : mode.open(folder, name, FAST);
   }
+
+  /** The counting column of {@link Feature#COUNTERS}. */
+  static final String COUNTERS = "chora.counters=item.qty";
 
   /** The connections, replica r at index r. */
   Connection[] connections() {

@@ -15,6 +15,10 @@ public final class Stats {
     add(what, 1);
   }
 
+  long get(String what) {
+    return counts.getOrDefault(what, 0L);
+  }
+
   @Override
   public String toString() {
     return counts.toString();

@@ -112,6 +112,12 @@ public final class Tries {
         (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000,
         failed.size(),
         stats);
+    if (features.contains(Feature.COUNTERS)
+        && features.contains(Feature.HLC_MERGE_RULE)
+        && tries >= 50
+        && stats.get("increments recorded") == 0) {
+      fail("no try recorded an increment of item.qty: counting columns are not captured");
+    }
     if (!failed.isEmpty()) {
       fail(
           failed.size()

@@ -1,5 +1,6 @@
 package io.chora.it.convergence;
 
+import static io.chora.it.convergence.Feature.COUNTERS;
 import static io.chora.it.convergence.Feature.FOREIGN_KEYS;
 import static io.chora.it.convergence.Feature.GENERATED_KEYS;
 import static io.chora.it.convergence.Feature.KEY_CHANGES;
@@ -148,7 +149,13 @@ final class Writes {
               SCHEMA_STEPS),
           new Write("UPDATE review SET stars = {small} WHERE id = {review}", SCHEMA_STEPS),
           new Write("UPDATE review SET stars = stars + 1 WHERE item = {item}", SCHEMA_STEPS),
-          new Write("DELETE FROM review WHERE id = {review}", SCHEMA_STEPS));
+          new Write("DELETE FROM review WHERE id = {review}", SCHEMA_STEPS),
+          new Write("UPDATE item SET qty = qty + {small} WHERE id = {item}", COUNTERS),
+          new Write("UPDATE item SET qty = qty - 1 WHERE id % {mod} = {bit}", COUNTERS),
+          new Write(
+              "INSERT INTO item(id, name, qty) VALUES ({item}, {name}, {qty})"
+                  + " ON CONFLICT(id) DO UPDATE SET qty = qty + excluded.qty",
+              COUNTERS));
 
   /** The templates {@code features} allow on v1, in their order here. */
   static List<String> allowedBy(Set<Feature> features) {
