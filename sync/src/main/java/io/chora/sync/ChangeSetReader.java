@@ -29,6 +29,8 @@ public final class ChangeSetReader implements AutoCloseable {
   public ChangeSetReader(InputStream in) throws IOException {
     json = ChangeSetWriter.JSON.createParser(in);
     json.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    // a key twice anywhere (header, transaction, change, clock, values) is refused, never last-wins
+    json.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     try {
       readHeader();
     } catch (JsonProcessingException e) {
@@ -140,6 +142,7 @@ public final class ChangeSetReader implements AutoCloseable {
     Map<String, Long> entries = new TreeMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a site id");
+      entries(entries.size());
       String clockSite = json.currentName();
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer counter");
       entries.put(clockSite, json.getLongValue());
@@ -157,6 +160,7 @@ public final class ChangeSetReader implements AutoCloseable {
     Map<String, Head> read = new TreeMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a site id");
+      entries(read.size());
       String headSite = json.currentName();
       expect(json.nextToken(), JsonToken.START_ARRAY, "a [seq, nonce] array");
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer seq");
@@ -164,7 +168,7 @@ public final class ChangeSetReader implements AutoCloseable {
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer nonce");
       long nonce = json.getLongValue();
       expect(json.nextToken(), JsonToken.END_ARRAY, "the end of a [seq, nonce] array");
-      if (seq < 1 || read.put(headSite, new Head(seq, nonce)) != null) {
+      if (seq < 1 || seq > Limits.MAX_SEQ || read.put(headSite, new Head(seq, nonce)) != null) {
         throw fail("bad head for '" + headSite + "'");
       }
     }
@@ -232,9 +236,6 @@ public final class ChangeSetReader implements AutoCloseable {
           for (JsonToken v = json.nextToken(); v != JsonToken.END_OBJECT; v = json.nextToken()) {
             expect(v, JsonToken.FIELD_NAME, "a column name");
             String column = json.currentName();
-            if (values.containsKey(column)) {
-              throw fail("column '" + column + "' appears twice");
-            }
             values.put(column, value(json.nextToken()));
           }
         }
@@ -273,7 +274,7 @@ public final class ChangeSetReader implements AutoCloseable {
         }
         return json.getLongValue();
       case VALUE_NUMBER_FLOAT:
-        return json.getDoubleValue();
+        return real();
       case VALUE_STRING:
         return json.getText();
       case START_OBJECT:
@@ -288,6 +289,25 @@ public final class ChangeSetReader implements AutoCloseable {
       default:
         throw fail("expected a value, found " + t);
     }
+  }
+
+  /** Refuses a clock or heads object that already holds {@link Limits#MAX_CLOCK_ENTRIES}. */
+  private void entries(int held) {
+    if (held >= Limits.MAX_CLOCK_ENTRIES) {
+      throw fail("a clock or heads object has more than " + Limits.MAX_CLOCK_ENTRIES + " entries");
+    }
+  }
+
+  /**
+   * A number with a fraction or exponent, which must fit a double: one beyond its range would read
+   * as ±Infinity or 0 (writers send the infinities as {@code {"real":"Infinity"}}).
+   */
+  private double real() throws IOException {
+    double d = json.getDoubleValue();
+    if (Double.isInfinite(d) || (d == 0 && json.getText().matches("[^eE]*[1-9].*"))) {
+      throw fail("real out of a double's range: " + json.getText());
+    }
+    return d;
   }
 
   private byte[] decodeBlob(String base64) {

@@ -2,6 +2,7 @@ package io.chora.jdbc.log;
 
 import io.chora.jdbc.shared.ChangeChecks;
 import io.chora.jdbc.shared.Refusals;
+import io.chora.jdbc.shared.SetBounds;
 import io.chora.jdbc.shared.SiteIds;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
@@ -49,6 +50,7 @@ final class ChangeSetValidator {
     if (senderClock == null) {
       throw refuse("the sender's clock is missing");
     }
+    SetBounds.header(senderClock);
     for (String clockSite : senderClock.entries().keySet()) {
       site(clockSite, "clock");
     }
@@ -69,6 +71,7 @@ final class ChangeSetValidator {
 
     void check(Transaction tx) throws SQLException {
       String origin = site(tx.dot().site(), "transaction");
+      SetBounds.transaction(tx);
       if (tx.hlc() < 0) {
         throw refuse("transaction " + tx.dot() + " has a negative hlc " + tx.hlc());
       }
