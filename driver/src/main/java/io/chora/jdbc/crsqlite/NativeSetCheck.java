@@ -62,6 +62,7 @@ final class NativeSetCheck {
   final class Pass {
     private final String sender;
     private final VectorClock senderClock;
+    private final SetBounds bounds = new SetBounds();
     private final long known;
     private long last = -1;
 
@@ -72,7 +73,7 @@ final class NativeSetCheck {
     }
 
     void check(Transaction tx) throws SQLException {
-      SetBounds.transaction(tx);
+      bounds.transaction(tx);
       if (!tx.dot().site().equals(sender)) {
         throw refuse(
             "transaction "

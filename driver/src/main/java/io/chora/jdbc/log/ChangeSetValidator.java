@@ -60,6 +60,7 @@ final class ChangeSetValidator {
   /** The checks of one set: each transaction in order, then whether the set is whole. */
   final class Pass {
     private final VectorClock senderClock;
+    private final SetBounds bounds = new SetBounds();
     private final VectorClock clock;
     private VectorClock known;
 
@@ -71,7 +72,7 @@ final class ChangeSetValidator {
 
     void check(Transaction tx) throws SQLException {
       String origin = site(tx.dot().site(), "transaction");
-      SetBounds.transaction(tx);
+      bounds.transaction(tx);
       if (tx.hlc() < 0) {
         throw refuse("transaction " + tx.dot() + " has a negative hlc " + tx.hlc());
       }
