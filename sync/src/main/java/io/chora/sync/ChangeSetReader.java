@@ -109,7 +109,7 @@ public final class ChangeSetReader implements AutoCloseable {
           version = json.getIntValue();
         }
         case "site" -> site = text();
-        case "clock" -> clock = readClock();
+        case "clock" -> clock = readClock("clock");
         case "heads" -> heads = readHeads();
         case "transactions" -> {
           if (!ChangeSetWriter.FORMAT.equals(format)) {
@@ -137,12 +137,12 @@ public final class ChangeSetReader implements AutoCloseable {
     }
   }
 
-  private VectorClock readClock() throws IOException {
+  private VectorClock readClock(String field) throws IOException {
     expect(json.nextToken(), JsonToken.START_OBJECT, "a clock object");
     Map<String, Long> entries = new TreeMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a site id");
-      entries(entries.size());
+      entries(field, entries.size());
       String clockSite = json.currentName();
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer counter");
       entries.put(clockSite, json.getLongValue());
@@ -160,7 +160,7 @@ public final class ChangeSetReader implements AutoCloseable {
     Map<String, Head> read = new TreeMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a site id");
-      entries(read.size());
+      entries("heads", read.size());
       String headSite = json.currentName();
       expect(json.nextToken(), JsonToken.START_ARRAY, "a [seq, nonce] array");
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer seq");
@@ -189,7 +189,7 @@ public final class ChangeSetReader implements AutoCloseable {
         case "seq" -> seq = integer();
         case "hlc" -> hlc = integer();
         case "nonce" -> nonce = integer();
-        case "deps" -> deps = readClock();
+        case "deps" -> deps = readClock("deps");
         case "changes" -> changes = readChanges();
         default -> throw fail("unknown transaction field '" + json.currentName() + "'");
       }
@@ -291,10 +291,12 @@ public final class ChangeSetReader implements AutoCloseable {
     }
   }
 
-  /** Refuses a clock or heads object that already holds {@link Limits#MAX_CLOCK_ENTRIES}. */
-  private void entries(int held) {
+  /**
+   * Refuses a clock ({@code field}) or heads that already holds {@link Limits#MAX_CLOCK_ENTRIES}.
+   */
+  private void entries(String field, int held) {
     if (held >= Limits.MAX_CLOCK_ENTRIES) {
-      throw fail("a clock or heads object has more than " + Limits.MAX_CLOCK_ENTRIES + " entries");
+      throw fail(field + " has more than " + Limits.MAX_CLOCK_ENTRIES + " entries");
     }
   }
 
