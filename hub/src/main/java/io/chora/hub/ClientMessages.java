@@ -117,7 +117,8 @@ final class ClientMessages {
           || !pair.get(1).isIntegralNumber()
           || !pair.get(0).canConvertToLong()
           || !pair.get(1).canConvertToLong()
-          || pair.get(0).asLong() < 1) {
+          || pair.get(0).asLong() < 1
+          || !Clocks.isValidSeq(pair.get(0).asLong())) {
         throw new ProtocolViolation("heads must map site ids to [seq, nonce]");
       }
       heads.put(e.getKey(), new long[] {pair.get(0).asLong(), pair.get(1).asLong()});
@@ -134,6 +135,9 @@ final class ClientMessages {
     long last = integer(message, "last");
     if (first < 1 || last < first) {
       throw new ProtocolViolation("an envelope needs 1 <= first <= last");
+    }
+    if (!Clocks.isValidSeq(last)) {
+      throw new ProtocolViolation("last is beyond the maximum seq " + Clocks.MAX_SEQ);
     }
     Map<String, Long> deps = clock(message, "deps");
     deps.remove(origin); // first - 1 is implied, and contiguity already checks it
@@ -196,11 +200,14 @@ final class ClientMessages {
     return site;
   }
 
-  /** A clock object: valid site ids to seqs >= 0. */
+  /** A clock object: at most {@link Clocks#MAX_ENTRIES} valid site ids to valid seqs. */
   private static Map<String, Long> clock(JsonNode message, String name) throws ProtocolViolation {
     JsonNode value = field(message, name);
     if (!value.isObject()) {
       throw new ProtocolViolation(name + " must be an object");
+    }
+    if (value.size() > Clocks.MAX_ENTRIES) {
+      throw new ProtocolViolation(name + " holds more than " + Clocks.MAX_ENTRIES + " sites");
     }
     Map<String, Long> clock = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
@@ -209,8 +216,9 @@ final class ClientMessages {
       if (!Clocks.isValidSite(entry.getKey())
           || !seq.isIntegralNumber()
           || !seq.canConvertToLong()
-          || seq.longValue() < 0) {
-        throw new ProtocolViolation(name + " must map site ids to seqs >= 0");
+          || !Clocks.isValidSeq(seq.longValue())) {
+        throw new ProtocolViolation(
+            name + " must map site ids to seqs from 0 to " + Clocks.MAX_SEQ);
       }
       clock.put(entry.getKey(), seq.longValue());
     }

@@ -80,7 +80,7 @@ public final class HubServer implements AutoCloseable {
       Javalin app =
           Javalin.create(
               javalin -> {
-                configureJetty(javalin, config);
+                configureJetty(javalin, config, new UpgradeDeadline(sweeper));
                 javalin.routes.get(
                     "/health", ctx -> ctx.contentType("application/json").result(healthJson()));
                 javalin.routes.get(
@@ -110,7 +110,8 @@ public final class HubServer implements AutoCloseable {
     return "{\"status\":\"ok\"}";
   }
 
-  private static void configureJetty(JavalinConfig javalin, HubConfig config) {
+  private static void configureJetty(
+      JavalinConfig javalin, HubConfig config, UpgradeDeadline deadline) {
     javalin.startup.showJavalinBanner = false;
     javalin.startup.showOldJavalinVersionWarning = false;
     javalin.jetty.host = config.host();
@@ -124,21 +125,25 @@ public final class HubServer implements AutoCloseable {
           factory.setMaxFrameSize(config.maxFrameBytes());
           factory.setIdleTimeout(config.idleTimeout().plus(JETTY_IDLE_MARGIN));
         });
-    if (config.tls()) {
-      // with a connector of our own, Javalin adds no plain one
-      javalin.jetty.addConnector(
-          (server, httpConfig) -> {
+    // with a connector of our own, Javalin adds no plain one
+    javalin.jetty.addConnector(
+        (server, httpConfig) -> {
+          HttpConnectionFactory http = new HttpConnectionFactory(httpConfig);
+          ServerConnector connector;
+          if (config.tls()) {
             SslContextFactory.Server tls = new SslContextFactory.Server();
             tls.setKeyStorePath(config.keystore().toAbsolutePath().toString());
             tls.setKeyStorePassword(config.keystorePassword());
             httpConfig.addCustomizer(new SecureRequestCustomizer());
-            ServerConnector connector =
-                new ServerConnector(server, tls, new HttpConnectionFactory(httpConfig));
-            connector.setHost(config.host());
-            connector.setPort(config.port());
-            return connector;
-          });
-    }
+            connector = new ServerConnector(server, tls, http);
+          } else {
+            connector = new ServerConnector(server, http);
+          }
+          connector.setHost(config.host());
+          connector.setPort(config.port());
+          connector.addEventListener(deadline);
+          return connector;
+        });
   }
 
   /**

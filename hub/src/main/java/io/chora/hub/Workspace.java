@@ -128,10 +128,16 @@ final class Workspace implements AutoCloseable {
    * A client's clock, merged into what the hub heard of its site and passed to every other live
    * client. Kept in memory only: clients say it again when they connect. One entry per site that
    * ever spoke, as the workspace's clock has.
+   *
+   * @return false, keeping nothing, if the merged clock would hold more than {@link
+   *     Clocks#MAX_ENTRIES} sites
    */
-  synchronized void peerClock(HubConnection from, String site, Map<String, Long> held) {
+  synchronized boolean peerClock(HubConnection from, String site, Map<String, Long> held) {
     Map<String, Long> merged = new HashMap<>(peerClocks.getOrDefault(site, Map.of()));
     held.forEach((s, seq) -> merged.merge(s, seq, Math::max));
+    if (merged.size() > Clocks.MAX_ENTRIES) {
+      return false;
+    }
     peerClocks.put(site, Map.copyOf(merged));
     String frame = Frames.peerClock(site, merged);
     for (HubConnection receiver : live) {
@@ -139,6 +145,7 @@ final class Workspace implements AutoCloseable {
         receiver.send(frame);
       }
     }
+    return true;
   }
 
   /** Queues a push for the writer. Pushes are decided in the order they were queued. */

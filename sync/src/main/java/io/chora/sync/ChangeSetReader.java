@@ -29,6 +29,8 @@ public final class ChangeSetReader implements AutoCloseable {
   public ChangeSetReader(InputStream in) throws IOException {
     json = ChangeSetWriter.JSON.createParser(in);
     json.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    // a key twice anywhere (header, transaction, change, clock, values) is refused, never last-wins
+    json.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     try {
       readHeader();
     } catch (JsonProcessingException e) {
@@ -107,7 +109,7 @@ public final class ChangeSetReader implements AutoCloseable {
           version = json.getIntValue();
         }
         case "site" -> site = text();
-        case "clock" -> clock = readClock();
+        case "clock" -> clock = readClock("clock");
         case "heads" -> heads = readHeads();
         case "transactions" -> {
           if (!ChangeSetWriter.FORMAT.equals(format)) {
@@ -135,11 +137,12 @@ public final class ChangeSetReader implements AutoCloseable {
     }
   }
 
-  private VectorClock readClock() throws IOException {
+  private VectorClock readClock(String field) throws IOException {
     expect(json.nextToken(), JsonToken.START_OBJECT, "a clock object");
     Map<String, Long> entries = new TreeMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a site id");
+      entries(field, entries.size());
       String clockSite = json.currentName();
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer counter");
       entries.put(clockSite, json.getLongValue());
@@ -157,6 +160,7 @@ public final class ChangeSetReader implements AutoCloseable {
     Map<String, Head> read = new TreeMap<>();
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       expect(t, JsonToken.FIELD_NAME, "a site id");
+      entries("heads", read.size());
       String headSite = json.currentName();
       expect(json.nextToken(), JsonToken.START_ARRAY, "a [seq, nonce] array");
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer seq");
@@ -164,7 +168,7 @@ public final class ChangeSetReader implements AutoCloseable {
       expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT, "an integer nonce");
       long nonce = json.getLongValue();
       expect(json.nextToken(), JsonToken.END_ARRAY, "the end of a [seq, nonce] array");
-      if (seq < 1 || read.put(headSite, new Head(seq, nonce)) != null) {
+      if (seq < 1 || seq > Limits.MAX_SEQ || read.put(headSite, new Head(seq, nonce)) != null) {
         throw fail("bad head for '" + headSite + "'");
       }
     }
@@ -185,7 +189,7 @@ public final class ChangeSetReader implements AutoCloseable {
         case "seq" -> seq = integer();
         case "hlc" -> hlc = integer();
         case "nonce" -> nonce = integer();
-        case "deps" -> deps = readClock();
+        case "deps" -> deps = readClock("deps");
         case "changes" -> changes = readChanges();
         default -> throw fail("unknown transaction field '" + json.currentName() + "'");
       }
@@ -233,9 +237,6 @@ public final class ChangeSetReader implements AutoCloseable {
           for (JsonToken v = json.nextToken(); v != JsonToken.END_OBJECT; v = json.nextToken()) {
             expect(v, JsonToken.FIELD_NAME, "a column name");
             String column = json.currentName();
-            if (values.containsKey(column)) {
-              throw fail("column '" + column + "' appears twice");
-            }
             values.put(column, value(json.nextToken()));
           }
         }
@@ -302,7 +303,7 @@ public final class ChangeSetReader implements AutoCloseable {
         }
         return json.getLongValue();
       case VALUE_NUMBER_FLOAT:
-        return json.getDoubleValue();
+        return real();
       case VALUE_STRING:
         return json.getText();
       case START_OBJECT:
@@ -317,6 +318,27 @@ public final class ChangeSetReader implements AutoCloseable {
       default:
         throw fail("expected a value, found " + t);
     }
+  }
+
+  /**
+   * Refuses a clock ({@code field}) or heads that already holds {@link Limits#MAX_CLOCK_ENTRIES}.
+   */
+  private void entries(String field, int held) {
+    if (held >= Limits.MAX_CLOCK_ENTRIES) {
+      throw fail(field + " has more than " + Limits.MAX_CLOCK_ENTRIES + " entries");
+    }
+  }
+
+  /**
+   * A number with a fraction or exponent, which must fit a double: one beyond its range would read
+   * as ±Infinity or 0 (writers send the infinities as {@code {"real":"Infinity"}}).
+   */
+  private double real() throws IOException {
+    double d = json.getDoubleValue();
+    if (Double.isInfinite(d) || (d == 0 && json.getText().matches("[^eE]*[1-9].*"))) {
+      throw fail("real out of a double's range: " + json.getText());
+    }
+    return d;
   }
 
   private byte[] decodeBlob(String base64) {

@@ -156,11 +156,11 @@ class ChangeSetMalformedTest {
         arguments(
             "column twice",
             withChange("{'table':'t','key':[1],'kind':'insert','cl':1,'values':{'v':1,'v':2}}"),
-            "column 'v' appears twice"),
+            "Duplicate field 'v'"),
         arguments(
             "column twice, first NULL",
             withChange("{'table':'t','key':[1],'kind':'insert','cl':1,'values':{'v':null,'v':2}}"),
-            "column 'v' appears twice"),
+            "Duplicate field 'v'"),
         arguments(
             "integer beyond 64-bit",
             withValue("9223372036854775808"),
@@ -178,14 +178,70 @@ class ChangeSetMalformedTest {
             "real tag with a number",
             withValue("{'real':'1.5'}"),
             "a real written as text must be Infinity, -Infinity or NaN: 1.5"),
+        arguments(
+            "real beyond a double", withValue("1e400"), "real out of a double's range: 1e400"),
+        arguments("negative real beyond a double", withValue("-1e400"), "range: -1e400"),
+        arguments("real below a double", withValue("1.5e-400"), "range: 1.5e-400"),
+        arguments(
+            "header site twice",
+            withHeader("{" + hdr + ",'site':'a','site':'b','clock':{}"),
+            "Duplicate field 'site'"),
+        arguments(
+            "clock entry twice",
+            withHeader("{" + hdr + ",'site':'a','clock':{'a':1,'a':2}"),
+            "Duplicate field 'a'"),
+        arguments(
+            "clock beyond the entry limit",
+            withHeader("{" + hdr + ",'site':'a','clock':{" + manyEntries(10_001) + "}"),
+            "more than 10000 entries"),
+        arguments(
+            "head beyond the seq limit",
+            withHeader("{" + hdr + ",'site':'a','clock':{},'heads':{'a':[9007199254740992,1]}"),
+            "bad head for 'a'"),
+        arguments(
+            "transaction seq twice",
+            withTransaction("{'site':'a','seq':1,'seq':2,'hlc':5,'deps':{},'changes':[]}"),
+            "Duplicate field 'seq'"),
+        arguments(
+            "changes twice",
+            withTransaction("{'site':'a','seq':1,'hlc':5,'deps':{},'changes':[],'changes':[]}"),
+            "Duplicate field 'changes'"),
+        arguments(
+            "kind twice",
+            withChange("{'table':'t','key':[1],'kind':'delete','kind':'insert','cl':1}"),
+            "Duplicate field 'kind'"),
+        arguments(
+            "table twice",
+            withChange("{'table':'t','table':'u','key':[1],'kind':'insert','cl':1}"),
+            "Duplicate field 'table'"),
+        arguments(
+            "key twice",
+            withChange("{'table':'t','key':[1],'key':[2],'kind':'insert','cl':1}"),
+            "Duplicate field 'key'"),
         arguments("boolean value", withValue("true"), "expected a value, found VALUE_TRUE"),
         arguments("array value", withValue("[1]"), "expected a value, found START_ARRAY"),
         arguments("trailing object", VALID + "{}", "trailing content after the change set"),
         arguments("trailing garbage", VALID + " garbage", "Unrecognized token 'garbage'"),
         arguments(
             "field after transactions",
-            json(HEADER + "],'site':'b'}"),
+            json(HEADER + "],'extra':'b'}"),
             "expected end of change set, found FIELD_NAME"));
+  }
+
+  private static String manyEntries(int n) {
+    StringBuilder entries = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      entries.append(i == 0 ? "" : ",").append("'s").append(i).append("':1");
+    }
+    return entries.toString();
+  }
+
+  @Test
+  void realsWithinADoublesRangeAreRead() {
+    for (String real : new String[] {"0.0", "0e5", "-0.0", "1.7976931348623157e308", "4.9e-324"}) {
+      Object read = ChangeSet.fromJson(withValue(real)).transactions().get(0).changes().get(0);
+      assertThat(((Change) read).values().get("v")).as(real).isEqualTo(Double.parseDouble(real));
+    }
   }
 
   @ParameterizedTest(name = "{0}")

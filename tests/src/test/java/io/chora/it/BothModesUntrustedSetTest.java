@@ -59,7 +59,12 @@ class BothModesUntrustedSetTest {
                 .alsoAsJson(),
             bad("a value breaks a CHECK", value("note", "title", "forbidden"), "CHECK constraint")
                 .alsoAsJson(),
-            bad("cut short", s -> prefix(s, 2), "stops short of the sender's clock").alsoAsJson())
+            bad("cut short", s -> prefix(s, 2), "stops short of the sender's clock").alsoAsJson(),
+            bad("NaN", value("note", "n", Double.NaN), "value of note.n is NaN").alsoAsJson(),
+            bad("cl 2^63-1", cl("note", "title", Long.MAX_VALUE), "cl 9223372036854775807")
+                .alsoAsJson(),
+            bad("cl past its bound", cl("note", "title", (1L << 32) + 99), "maximum").alsoAsJson(),
+            bad("hlc 2^63-1", s -> hlc(s, Long.MAX_VALUE), "hlc 9223372036854775807").alsoAsJson())
         .flatMap(Case::arguments);
   }
 
@@ -158,7 +163,38 @@ class BothModesUntrustedSetTest {
         badJson(
             "unknown value type",
             j -> edit(j, "{\"blob\":\"AP8=\"}", "{\"date\":\"2024-01-01\"}"),
-            "unknown value type 'date'"));
+            "unknown value type 'date'"),
+        badJson(
+            "header site twice",
+            j -> edit(j, "\"site\":", "\"site\":\"x\",\"site\":"),
+            "Duplicate field 'site'"),
+        badJson(
+            "kind twice",
+            j -> edit(j, "\"kind\":", "\"kind\":\"delete\",\"kind\":"),
+            "Duplicate field 'kind'"),
+        badJson(
+            "table twice",
+            j -> edit(j, "\"table\":", "\"table\":\"pair\",\"table\":"),
+            "Duplicate field 'table'"),
+        badJson(
+            "clock entry twice",
+            j -> edit(j, "\"clock\":{", "\"clock\":{\"z\":1,\"z\":1,"),
+            "Duplicate field 'z'"),
+        badJson(
+            "clock with too many entries",
+            j -> edit(j, "\"clock\":{", "\"clock\":{" + entries(10_001)),
+            "more than 10000 entries"),
+        badJson("real 1e400", j -> edit(j, "\"n\":2", "\"n\":1e400"), "range: 1e400"),
+        badJson("real -1e400", j -> edit(j, "\"n\":2", "\"n\":-1e400"), "range: -1e400"),
+        badJson("real 1e-400", j -> edit(j, "\"n\":2", "\"n\":1e-400"), "range: 1e-400"));
+  }
+
+  private static String entries(int n) {
+    StringBuilder entries = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      entries.append("\"s").append(i).append("\":1,");
+    }
+    return entries.toString();
   }
 
   static Stream<Arguments> badWireInBothModes() {
@@ -256,6 +292,18 @@ class BothModesUntrustedSetTest {
           values.put(column, value);
           return new Change(table, c.key(), c.kind(), c.causalLength(), values);
         });
+  }
+
+  private static UnaryOperator<ChangeSet> cl(String table, String column, long cl) {
+    return writing(table, column, c -> new Change(table, c.key(), c.kind(), cl, c.values()));
+  }
+
+  /** The set with its first transaction's HLC set to {@code hlc}. */
+  private static ChangeSet hlc(ChangeSet set, long hlc) {
+    List<Transaction> txs = new ArrayList<>(set.transactions());
+    Transaction t = txs.get(0);
+    txs.set(0, new Transaction(t.dot(), hlc, t.deps(), t.changes(), t.nonce()));
+    return new ChangeSet(set.site(), set.clock(), txs, set.heads());
   }
 
   private static ChangeSet prefix(ChangeSet set, int transactions) {

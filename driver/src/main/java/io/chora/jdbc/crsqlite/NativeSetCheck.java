@@ -2,6 +2,7 @@ package io.chora.jdbc.crsqlite;
 
 import io.chora.jdbc.shared.ChangeChecks;
 import io.chora.jdbc.shared.Refusals;
+import io.chora.jdbc.shared.SetBounds;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Transaction;
@@ -36,6 +37,7 @@ final class NativeSetCheck {
   Pass begin(String sender, VectorClock senderClock) throws SQLException {
     requireNative(sender);
     NativeSites.parse(sender);
+    SetBounds.header(senderClock);
     for (String site : senderClock.entries().keySet()) {
       requireNative(site);
       NativeSites.parse(site);
@@ -60,6 +62,7 @@ final class NativeSetCheck {
   final class Pass {
     private final String sender;
     private final VectorClock senderClock;
+    private final SetBounds bounds = new SetBounds();
     private final long known;
     private long last = -1;
 
@@ -70,6 +73,7 @@ final class NativeSetCheck {
     }
 
     void check(Transaction tx) throws SQLException {
+      bounds.transaction(tx);
       if (!tx.dot().site().equals(sender)) {
         throw refuse(
             "transaction "

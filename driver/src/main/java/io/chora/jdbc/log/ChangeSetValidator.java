@@ -2,6 +2,7 @@ package io.chora.jdbc.log;
 
 import io.chora.jdbc.shared.ChangeChecks;
 import io.chora.jdbc.shared.Refusals;
+import io.chora.jdbc.shared.SetBounds;
 import io.chora.jdbc.shared.SiteIds;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
@@ -49,6 +50,7 @@ final class ChangeSetValidator {
     if (senderClock == null) {
       throw refuse("the sender's clock is missing");
     }
+    SetBounds.header(senderClock);
     for (String clockSite : senderClock.entries().keySet()) {
       site(clockSite, "clock");
     }
@@ -58,6 +60,7 @@ final class ChangeSetValidator {
   /** The checks of one set: each transaction in order, then whether the set is whole. */
   final class Pass {
     private final VectorClock senderClock;
+    private final SetBounds bounds = new SetBounds();
     private final VectorClock clock;
     private VectorClock known;
 
@@ -69,6 +72,7 @@ final class ChangeSetValidator {
 
     void check(Transaction tx) throws SQLException {
       String origin = site(tx.dot().site(), "transaction");
+      bounds.transaction(tx);
       if (tx.hlc() < 0) {
         throw refuse("transaction " + tx.dot() + " has a negative hlc " + tx.hlc());
       }

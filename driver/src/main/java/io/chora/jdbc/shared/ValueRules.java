@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * What every received key and value must satisfy, in either mode: a whole primary key without NULL
  * parts, values no larger than {@code chora.maxValueBytes}, and in a STRICT table the column's
- * type.
+ * type; and no NaN.
  */
 final class ValueRules {
   private ValueRules() {}
@@ -67,9 +67,18 @@ final class ValueRules {
               + " is larger than chora.maxValueBytes="
               + maxValueBytes);
     }
-    if (!strict || value == null) {
-      return;
+    if (strict && value != null) {
+      checkType(table, column, value, types);
     }
+    if (value instanceof Double d && d.isNaN()) {
+      // SQLite stores NaN as NULL: the sender cannot hold it, and receivers would disagree
+      throw Refusals.changeSet(
+          "value of " + table + "." + column + " is NaN, which no SQLite database holds");
+    }
+  }
+
+  private static void checkType(
+      String table, String column, Object value, Map<String, String> types) throws SQLException {
     String type = types.getOrDefault(column, "ANY").toUpperCase(Locale.ROOT);
     boolean fits =
         switch (type) {

@@ -145,7 +145,7 @@ class UntrustedChangeSetTest {
         bad(
             "column twice",
             j -> edit(j, "\"title\":\"second\"", "\"title\":\"second\",\"title\":\"2nd\""),
-            "column 'title' appears twice"),
+            "Duplicate field 'title'"),
         bad("empty key", j -> edit(j, "\"key\":[2]", "\"key\":[]"), "needs a primary key"),
         bad("NULL key", j -> edit(j, "\"key\":[2]", "\"key\":[null]"), "NULL for id"),
         bad(
@@ -212,13 +212,13 @@ class UntrustedChangeSetTest {
   }
 
   /** {@code json} with the first {@code from} replaced; fails when {@code from} is not there. */
-  private static String edit(String json, String from, String to) {
+  static String edit(String json, String from, String to) {
     int at = json.indexOf(from);
     assertThat(at).as("mutation target %s in %s", from, json).isNotNegative();
     return json.substring(0, at) + to + json.substring(at + from.length());
   }
 
-  private static ByteArrayInputStream wire(String json) {
+  static ByteArrayInputStream wire(String json) {
     return new ByteArrayInputStream(json.getBytes(UTF_8));
   }
 
