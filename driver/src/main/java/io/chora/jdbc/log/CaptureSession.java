@@ -131,14 +131,24 @@ final class CaptureSession implements StatementFunnel {
 
   /**
    * sqlite-jdbc counts an update's rows as the growth of total_changes(), which includes the rows
-   * capture triggers append to the log and the key blocks chora claims: those are taken back out.
+   * capture triggers append to the log (and increments to chora_adds) and the key blocks chora
+   * claims: those are taken back out.
    */
   @Override
   public long userRows(SqlAction<Long> update) throws SQLException {
     long logged = logSize();
     long claimed = keys.ownRows();
+    boolean counting = this.counting.active(); // its increments are rows too (chora_adds)
+    long added = counting ? addsSize() : 0;
     long count = update.run();
-    return count - Math.max(0, logSize() - logged) - (keys.ownRows() - claimed);
+    return count
+        - Math.max(0, logSize() - logged)
+        - (keys.ownRows() - claimed)
+        - (counting ? Math.max(0, addsSize() - added) : 0);
+  }
+
+  private long addsSize() throws SQLException {
+    return statement("SELECT coalesce(max(id), 0) FROM " + CounterCapture.ADDS).queryLong();
   }
 
   /** A batch of SQL strings without table DDL: one write, unless it controls transactions. */
@@ -407,6 +417,16 @@ final class CaptureSession implements StatementFunnel {
           });
       fillPending = false;
     }
+  }
+
+  @Override
+  public boolean counts(String sql) {
+    return counting.increments(sql);
+  }
+
+  @Override
+  public <T> T entry(String sql, SqlAction<T> action) throws SQLException {
+    return counted(sql, action);
   }
 
   /** Runs the application's write {@code sql} with its increments of counters captured. */

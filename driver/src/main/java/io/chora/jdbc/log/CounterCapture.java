@@ -144,6 +144,17 @@ final class CounterCapture {
     // the columns stay known: a failed DDL that is rolled back brings the triggers back
   }
 
+  /** Whether {@code sql} increments a declared counter of a tracked table. */
+  boolean increments(String sql) {
+    if (tables.isEmpty()) {
+      return false;
+    }
+    starting(sql);
+    boolean counts = statementTable != -1;
+    ended();
+    return counts;
+  }
+
   /** Notes what the statement about to run increments; {@link #ended} after it. */
   void starting(String sql) {
     if (tables.isEmpty()) {
@@ -166,6 +177,11 @@ final class CounterCapture {
     }
     statementBits = bits;
     statementTable = bits == 0 ? -1 : table.id();
+  }
+
+  /** Whether the running statement increments a counter. */
+  boolean active() {
+    return statementTable != -1;
   }
 
   void ended() {

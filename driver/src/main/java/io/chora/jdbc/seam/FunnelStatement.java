@@ -75,16 +75,38 @@ final class FunnelStatement extends JDBC4Statement {
       kinds.add(SqlClassifier.SHARED.classify((String) batch[i]));
     }
     if (kinds.stream().noneMatch(SqlKind::changesTables)) {
+      if (sqls.stream().anyMatch(funnel::counts)) {
+        clearBatch();
+        List<String> texts = new ArrayList<>(sqls.size());
+        for (String sql : sqls) {
+          texts.add(funnel.rewrite(sql));
+        }
+        return funnel.batch(kinds, () -> oneByOne(sqls, texts), this);
+      }
       for (int i = 0; i < batchPos; i++) {
         batch[i] = funnel.rewrite(sqls.get(i));
       }
       return funnel.batch(kinds, super::executeLargeBatch, this);
     }
     clearBatch();
+    return oneByOne(sqls, null);
+  }
+
+  /**
+   * Runs the entries one at a time: each through the funnel as a statement of its own ({@code
+   * texts} null), or, inside the batch's one write, each of {@code texts} (the rewritten entries)
+   * as an {@link StatementFunnel#entry entry}.
+   */
+  private long[] oneByOne(List<String> sqls, List<String> texts) throws SQLException {
     long[] counts = new long[sqls.size()];
     for (int i = 0; i < counts.length; i++) {
       try {
-        counts[i] = executeLargeUpdate(sqls.get(i));
+        String text = texts == null ? null : texts.get(i);
+        counts[i] =
+            texts == null
+                ? executeLargeUpdate(sqls.get(i))
+                : funnel.entry(
+                    sqls.get(i), () -> funnel.userRows(() -> super.executeLargeUpdate(text)));
       } catch (SQLException e) {
         throw new BatchUpdateException(
             "batch entry " + i + ": " + e.getMessage(),

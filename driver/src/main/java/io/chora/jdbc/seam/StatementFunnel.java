@@ -60,6 +60,20 @@ public interface StatementFunnel {
     return batch.run();
   }
 
+  /**
+   * Whether {@code sql} increments a counting column (java mode's {@code chora.counters}): a batch
+   * holding such a string runs its entries one at a time through {@link #entry}, inside {@link
+   * #batch}, so that each one's writes are captured as what that entry does.
+   */
+  default boolean counts(String sql) {
+    return false;
+  }
+
+  /** Runs one entry {@code sql} of a batch, inside {@link #batch}. */
+  default <T> T entry(String sql, SqlAction<T> action) throws SQLException {
+    return action.run();
+  }
+
   /** A statement of this connection was closed: a commit it held open may go through now. */
   default void statementClosed() {}
 }

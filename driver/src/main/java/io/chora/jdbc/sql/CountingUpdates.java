@@ -143,7 +143,7 @@ public final class CountingUpdates {
       return null;
     }
     String column = name(sql, a.get(0));
-    List<Token> value = a.subList(2, a.size());
+    List<Token> value = unwrapped(a.subList(2, a.size()));
     int head = columnAt(sql, value, 0, column, table, alias);
     if (head > 0 && head < value.size() - 1) { // c + expr, c - expr
       Token op = value.get(head);
@@ -162,6 +162,26 @@ public final class CountingUpdates {
       }
     }
     return null;
+  }
+
+  /**
+   * The expression without parentheses around all of it: Hibernate writes {@code hits=(hits+1)} for
+   * JPQL's {@code set i.hits = i.hits + 1}.
+   */
+  private static List<Token> unwrapped(List<Token> value) {
+    while (value.size() >= 2
+        && value.get(0).isPunct('(')
+        && value.get(value.size() - 1).isPunct(')')) {
+      int depth = 0;
+      for (int i = 0; i < value.size() - 1; i++) {
+        depth += value.get(i).isPunct('(') ? 1 : value.get(i).isPunct(')') ? -1 : 0;
+        if (depth == 0) {
+          return value; // (a) + (b): the first parenthesis closes early
+        }
+      }
+      value = value.subList(1, value.size() - 1);
+    }
+    return value;
   }
 
   /**

@@ -73,6 +73,29 @@ class CountersEdgeCasesTest {
   }
 
   @Test
+  void aBatchOfSqlStringsCountsItsIncrementsAndResetsItsAbsoluteWrites() throws Exception {
+    try (Connection a = replica("a");
+        Connection b = replica("b")) {
+      seed(a, b, 0);
+      exec(b, "INSERT INTO item(id, name, hits) VALUES (2, 'y', 0)");
+      chora(b).syncWith(chora(a));
+      try (java.sql.Statement st = a.createStatement()) {
+        st.addBatch("UPDATE item SET hits = hits + 1 WHERE id = 1");
+        st.addBatch("UPDATE item SET hits = 50 WHERE id = 2");
+        st.addBatch("UPDATE item SET hits = hits + 2 WHERE id = 1");
+        st.addBatch("INSERT INTO item(name) VALUES ('generated')");
+        assertThat(st.executeBatch()).containsExactly(1, 1, 1, 1);
+      }
+      exec(b, "UPDATE item SET hits = hits + 10"); // both rows, concurrently
+      chora(a).syncWith(chora(b));
+      assertThat(rows(a, "SELECT id, hits FROM item WHERE id <= 2 ORDER BY id"))
+          .containsExactly("1|13", "2|60")
+          .isEqualTo(rows(b, "SELECT id, hits FROM item WHERE id <= 2 ORDER BY id"));
+      assertThat(Db.scalar(a, "SELECT max(id) FROM item")).isGreaterThan(1024); // a's key block
+    }
+  }
+
+  @Test
   void aTransactionThatIncrementsResetsAndIncrementsAgainIsOneReset() throws Exception {
     try (Connection a = replica("a");
         Connection b = replica("b")) {

@@ -22,6 +22,8 @@ class CountingUpdatesTest {
         "UPDATE OR IGNORE t SET \"n\" = \"n\" + 1",
         "UPDATE t SET n = n + (SELECT count(*) FROM other) RETURNING n",
         "UPDATE t SET n = 2 * 3 + n",
+        "update t set n=(n+?) where id=?",
+        "UPDATE t SET n = ((t.n - 1))",
         "INSERT INTO t(id, n) VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET n = n + excluded.n",
       })
   void findsIncrements(String sql) {
@@ -45,6 +47,8 @@ class CountingUpdatesTest {
         "UPDATE t SET n = n + 1 || 'x'",
         "UPDATE t SET n = n - 1 | 4",
         "UPDATE t SET n = n + abs(n)",
+        "UPDATE t SET n = (n + 1) * 2",
+        "UPDATE t SET n = (n) + (n)",
         "SELECT n + 1 FROM t",
         "DELETE FROM t WHERE n = n + 1",
         "INSERT INTO t(id, n) VALUES (1, n + 1)",
