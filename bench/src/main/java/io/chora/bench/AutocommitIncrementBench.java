@@ -10,7 +10,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
  * One {@code UPDATE item SET qty = qty + 1 WHERE id = ?} per operation in autocommit mode, through
  * a reused PreparedStatement, over 1,000 rows in turn, in each {@code mode}; next to it the same
  * rows set absolutely ({@code SET qty = ?}), so that what counting costs beyond an update shows
- * (see docs/counters.md).
+ * (see docs/counters.md). Run it with {@code -p mode=sqlite,java,java-counters,crsqlite}: {@code
+ * java-counters} declares {@code item.qty} a counter ({@code chora.counters}), so its increments
+ * are captured as such.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class AutocommitIncrementBench extends ModeBench {

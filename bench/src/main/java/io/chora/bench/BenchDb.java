@@ -30,6 +30,9 @@ final class BenchDb implements AutoCloseable {
   static final String JAVA = "java";
   static final String CRSQLITE = "crsqlite";
 
+  /** Java mode with {@code item.qty} a counting column ({@code chora.counters}). */
+  static final String JAVA_COUNTERS = "java-counters";
+
   /**
    * The key is NOT NULL in every mode because cr-sqlite requires it; for SQLite it changes nothing
    * (a rowid key is never NULL).
@@ -91,9 +94,12 @@ final class BenchDb implements AutoCloseable {
         switch (mode) {
           case SQLITE -> "jdbc:sqlite:" + file + "?" + OPTIONS;
           case JAVA -> "jdbc:chora:" + file + "?chora.site=" + site + "&" + OPTIONS;
+          case JAVA_COUNTERS ->
+              "jdbc:chora:" + file + "?chora.site=" + site + "&chora.counters=item.qty&" + OPTIONS;
           case CRSQLITE -> "jdbc:chora:" + file + "?chora.mode=crsqlite&" + OPTIONS;
           default ->
-              throw new IllegalArgumentException("mode must be sqlite, java or crsqlite: " + mode);
+              throw new IllegalArgumentException(
+                  "mode must be sqlite, java, java-counters or crsqlite: " + mode);
         };
     Connection conn = DriverManager.getConnection(url);
     try {
@@ -109,7 +115,10 @@ final class BenchDb implements AutoCloseable {
   private static void check(String mode, Connection conn) throws SQLException {
     String got = SQLITE;
     if (conn instanceof ChoraConnection chora) {
-      got = chora.siteId().endsWith("@crsqlite") ? CRSQLITE : JAVA;
+      got =
+          chora.siteId().endsWith("@crsqlite")
+              ? CRSQLITE
+              : mode.equals(JAVA_COUNTERS) ? mode : JAVA;
     }
     if (!got.equals(mode)) {
       throw new IllegalStateException(

@@ -126,6 +126,44 @@ class HubSyncTest {
     assertThat(told).hasSize(3 * 5 * 2);
   }
 
+  @Test
+  void liveIncrementsOfACounterOnThreeReplicasAddUp() throws Exception {
+    List<Connection> all = new ArrayList<>();
+    for (String site : List.of("r0", "r1", "r2")) {
+      Connection c = hubs.replica(site, HubFixture.TOKEN, "&chora.counters=score.n");
+      exec(c, "CREATE TABLE IF NOT EXISTS score(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+      all.add(c);
+    }
+    exec(all.get(0), "INSERT INTO score VALUES (1, 0)");
+    for (Connection c : all) {
+      await("the row is everywhere", () -> rows(c, "SELECT n FROM score").equals(List.of("0")));
+    }
+    List<Thread> writers = new ArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (Connection c : all) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 40; i++) {
+                    exec(c, "UPDATE score SET n = n + 1 WHERE id = 1");
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
+      writers.add(t);
+      t.start();
+    }
+    for (Thread t : writers) {
+      t.join(60_000);
+    }
+    assertThat(failures).isEmpty();
+    for (Connection c : all) {
+      await("every increment counts", () -> rows(c, "SELECT n FROM score").equals(List.of("120")));
+    }
+  }
+
   /** Five rounds of six notes each, in every form of insert that leaves the key to SQLite. */
   private static void insertEveryWay(Connection c, String site, Map<Long, String> told)
       throws SQLException {
