@@ -20,8 +20,9 @@ import java.sql.Statement;
 /**
  * The README demo: two replicas of a notes app written with plain JDBC on {@code jdbc:chora:}, its
  * ids numbered by SQLite ({@code INTEGER PRIMARY KEY}). They edit offline (one edit of the same
- * field on both, a new note on each), sync, converge, and the losing edit waits in the conflict
- * ledger. The only chora-specific lines are the unwraps.
+ * field on both, a new note on each, views counted on both), sync, converge (the views add up:
+ * {@code chora.counters}), and the losing edit waits in the conflict ledger. The only
+ * chora-specific lines are the unwraps.
  */
 final class Demo {
   private final PrintStream out;
@@ -46,14 +47,19 @@ final class Demo {
       sync(laptop, phone);
       dump("phone", phone);
 
-      say("3. Offline, both edit the same note's title; the phone also stars it; each adds a note");
+      say(
+          "3. Offline, both edit the same note's title; the phone also stars it; each adds a note;"
+              + " the laptop opens it twice and the phone once (views = views + 1)");
       update(
           laptop, "UPDATE note SET title = ? WHERE id = ?", "groceries for the weekend", groceries);
       update(phone, "UPDATE note SET title = ?, stars = 5 WHERE id = ?", "GROCERIES", groceries);
+      for (Connection opened : new Connection[] {laptop, laptop, phone}) {
+        update(opened, "UPDATE note SET views = views + 1 WHERE id = ?", groceries);
+      }
       out.println("  the laptop's new note got id " + insert(laptop, "from the laptop"));
       out.println("  the phone's new note got id " + insert(phone, "from the phone"));
 
-      say("4. Sync both ways: both replicas end with the same rows");
+      say("4. Sync both ways: both replicas end with the same rows; the 3 views add up");
       sync(laptop, phone);
       dump("laptop", laptop);
       dump("phone", phone);
@@ -74,10 +80,15 @@ final class Demo {
   private static Connection open(Path dir, String site) throws SQLException {
     Connection conn =
         DriverManager.getConnection(
-            "jdbc:chora:" + dir.resolve(site + ".db") + "?chora.site=" + site);
+            "jdbc:chora:"
+                + dir.resolve(site + ".db")
+                + "?chora.site="
+                + site
+                + "&chora.counters=note.views"); // a counter: increments add up (docs/counters.md)
     try (Statement st = conn.createStatement()) {
       st.execute(
-          "CREATE TABLE IF NOT EXISTS note(id INTEGER PRIMARY KEY, title TEXT, body TEXT, stars REAL)");
+          "CREATE TABLE IF NOT EXISTS note(id INTEGER PRIMARY KEY, title TEXT, body TEXT, stars REAL,"
+              + " views INTEGER NOT NULL DEFAULT 0)");
     }
     return conn;
   }
@@ -150,15 +161,16 @@ final class Demo {
 
   private void dump(String name, Connection conn) throws SQLException {
     try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT id, title, stars FROM note ORDER BY id")) {
+        ResultSet rs = st.executeQuery("SELECT id, title, stars, views FROM note ORDER BY id")) {
       StringBuilder rows = new StringBuilder();
       while (rs.next()) {
         rows.append(
             String.format(
-                "%n    %10d  %-28s %s",
+                "%n    %10d  %-28s %-6s %s",
                 rs.getLong(1),
                 rs.getString(2),
-                rs.getObject(3) == null ? "" : "★" + rs.getObject(3)));
+                rs.getObject(3) == null ? "" : "★" + rs.getObject(3),
+                rs.getLong(4) == 0 ? "" : rs.getLong(4) + " views"));
       }
       out.println("  " + name + ":" + rows);
     }

@@ -61,7 +61,8 @@ class CliIT {
     Run run = ok("demo", "--dir", dir.resolve("demo").toString());
     assertThat(run.out())
         .contains("Sync both ways: both replicas end with the same rows")
-        .contains("clocks: laptop {laptop=4, phone=2}, phone {laptop=4, phone=2}")
+        .contains("clocks: laptop {laptop=6, phone=3}, phone {laptop=6, phone=3}")
+        .containsPattern("(GROCERIES|groceries for the weekend) +★5\\.0 +3 views")
         .containsPattern(
             "the phone heard \\{note=\\[\\[(\\d+)\\]\\]\\} from laptop after \\d+ ms;"
                 + " its note \\1: 'written live on the laptop'")
