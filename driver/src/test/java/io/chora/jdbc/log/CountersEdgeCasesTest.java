@@ -142,6 +142,25 @@ class CountersEdgeCasesTest {
   }
 
   @Test
+  void aReplicaThatDoesNotDeclareTheCounterRelaysIncrementsIntact() throws Exception {
+    try (Connection a = replica("a");
+        Connection relay = Db.chora(dir, "relay.db", "chora.site=relay");
+        Connection c = replica("c")) {
+      exec(relay, SCHEMA);
+      seed(a, relay, 0);
+      chora(relay).syncWith(chora(c));
+      exec(a, "UPDATE item SET hits = hits + 1");
+      exec(c, "UPDATE item SET hits = hits + 2");
+      chora(a).syncWith(chora(relay));
+      chora(relay).syncWith(chora(c));
+      chora(a).syncWith(chora(relay));
+      for (Connection r : new Connection[] {a, relay, c}) {
+        assertThat(hits(r)).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
   void aCopiedReplicaFileCountsOnBothCopies() throws Exception {
     try (Connection a = replica("a")) {
       exec(a, "INSERT INTO item(id, name, hits) VALUES (1, 'x', 0)");
