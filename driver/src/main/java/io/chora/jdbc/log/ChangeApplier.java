@@ -497,10 +497,12 @@ final class ChangeApplier {
       }
       if (incoming > local) {
         replaceLife(id, table, stored, change, life, current);
+        addedToNewRow(id, table, stored, change);
         return sameKey.opened();
       }
       if (current == null) {
         insert(id, table, stored, change); // state says alive: heal the row
+        addedToNewRow(id, table, stored, change);
         return 0;
       }
       // same life: life is not null here (incoming >= 1 and equal to it)
@@ -560,6 +562,27 @@ final class ChangeApplier {
       Counters.Base base = new Counters.Base(Stamp.of(tx), tx.deps(), value);
       state.counters().putBase(id, stored, column, base);
       return state.counters().value(id, stored, column, base);
+    }
+
+    /**
+     * The increments of an update that made its row here: a set tells a row once, by the latest
+     * write of it, so an increment may come before the insert that later rewrote the row (a
+     * REPLACE): it still counts, on the cell's default until a base arrives.
+     */
+    private void addedToNewRow(long id, TableInfo table, Object stored, Change change)
+        throws SQLException {
+      if (change.adds().isEmpty() || change.kind() != ChangeKind.UPDATE) {
+        return;
+      }
+      Map<String, Object> current = rows.read(id, table, change.key());
+      if (current == null) {
+        return;
+      }
+      Map<String, Object> winners = new LinkedHashMap<>();
+      added(id, stored, change, state.row(id, stored), current, winners);
+      if (!winners.isEmpty()) {
+        updateCells(id, table, stored, change.key(), current, winners);
+      }
     }
 
     /**

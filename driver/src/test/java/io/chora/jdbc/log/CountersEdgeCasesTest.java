@@ -161,6 +161,36 @@ class CountersEdgeCasesTest {
   }
 
   @Test
+  void anIncrementSentBeforeTheReplaceThatRewroteItsRowStillCounts() throws Exception {
+    // INT PRIMARY KEY: the key names the entity, so the replicas' inserts are one row (a rowid
+    // key would make them two records, SameKeyRowsTest)
+    String score =
+        "CREATE TABLE score(id INT PRIMARY KEY, name TEXT, n INTEGER NOT NULL DEFAULT 0)";
+    Connection[] r = new Connection[3];
+    for (int i = 0; i < 3; i++) {
+      r[i] = Db.chora(dir, "s" + i + ".db", "chora.site=s" + i + "&chora.counters=score.n");
+      exec(r[i], score);
+    }
+    try (Connection a = r[0];
+        Connection b = r[1];
+        Connection c = r[2]) {
+      exec(
+          a,
+          "INSERT INTO score VALUES (1, 'x', 0)",
+          "UPDATE score SET n = n + 5",
+          "REPLACE INTO score(id, name) VALUES (1, 'z')"); // the set tells the row by this insert
+      exec(b, "INSERT INTO score VALUES (1, 'y', 10)"); // later, concurrent
+      chora(a).syncWith(chora(c)); // c meets the increment before any insert of the row
+      chora(b).syncWith(chora(c));
+      chora(a).syncWith(chora(b));
+      // b's insert is the latest absolute write; a's increment, which b had not seen, counts
+      for (Connection replica : r) {
+        assertThat(rows(replica, "SELECT name, n FROM score")).containsExactly("y|15");
+      }
+    }
+  }
+
+  @Test
   void aCopiedReplicaFileCountsOnBothCopies() throws Exception {
     try (Connection a = replica("a")) {
       exec(a, "INSERT INTO item(id, name, hits) VALUES (1, 'x', 0)");
