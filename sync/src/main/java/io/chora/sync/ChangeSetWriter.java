@@ -19,7 +19,10 @@ import java.util.Map;
  *    {"table":"item","key":[7],"kind":"insert","cl":1,"life":["a",2],"values":{"id":7,"data":{"blob":"AP8="}}}]}]}
  * </pre>
  *
- * Values: JSON null, integers (SQLite INTEGER), numbers with a fraction or exponent (REAL), strings
+ * An update that increments counting columns also carries {@code "adds":{"hits":2}} (amounts;
+ * readers that predate it refuse the set whole).
+ *
+ * <p>Values: JSON null, integers (SQLite INTEGER), numbers with a fraction or exponent (REAL), strings
  * (TEXT), {@code {"blob":base64}} (BLOB) and {@code {"real":"Infinity"|"-Infinity"|"NaN"}}.
  */
 public final class ChangeSetWriter implements AutoCloseable {
