@@ -550,18 +550,14 @@ final class ChangeApplier {
       return conflicts;
     }
 
-    /**
-     * The value a winning absolute write leaves in a cell: its own, or for a counting cell, which
-     * it becomes the base of, that plus the increments its writer had not seen ({@link Counters}).
-     */
+    /** What a winning absolute write leaves in the cell ({@link Counters#reset}). */
     private Object counted(long id, Object stored, String column, Counters.Base old, Object value)
         throws SQLException {
-      if (old == null) {
-        return value;
-      }
-      Counters.Base base = new Counters.Base(Stamp.of(tx), tx.deps(), value);
-      state.counters().putBase(id, stored, column, base);
-      return state.counters().value(id, stored, column, base);
+      return old == null
+          ? value
+          : state
+              .counters()
+              .reset(id, stored, column, new Counters.Base(Stamp.of(tx), tx.deps(), value));
     }
 
     /**
@@ -585,10 +581,7 @@ final class ChangeApplier {
       }
     }
 
-    /**
-     * Adds the change's increments to their cells, each once: a cell that did not count yet takes
-     * its last-writer-wins winner as its base. A new count goes into {@code winners}.
-     */
+    /** Adds the change's increments ({@link Counters#add}); new counts go into {@code winners}. */
     private void added(
         long id,
         Object stored,
@@ -597,26 +590,15 @@ final class ChangeApplier {
         Map<String, Object> current,
         Map<String, Object> winners)
         throws SQLException {
-      Counters counters = state.counters();
       for (Map.Entry<String, Long> add : change.adds().entrySet()) {
         String column = add.getKey();
-        Counters.Base base = counters.base(id, stored, column);
-        if (base == null) {
-          Stamp winner = filling ? state.writtenCell(id, stored, column) : null;
-          winner = filling ? winner : state.cell(id, stored, column, life);
-          base =
-              new Counters.Base(
-                  winner == null ? new Stamp(MergeState.DEFAULT_ONLY, 0) : winner,
-                  new VectorClock(),
-                  current.get(column));
-          counters.putBase(id, stored, column, base);
-        }
-        if (!counters.addIncrement(id, stored, column, Stamp.of(tx), add.getValue())
-            || base.deps().get(tx.dot().site()) >= tx.dot().seq()) {
-          continue; // held already, or seen by the base's writer
-        }
-        if (base.value() instanceof Long && current.get(column) instanceof Long now) {
-          winners.put(column, now + add.getValue());
+        // a cell that did not count yet takes its last writer as base (its default when filling)
+        Stamp winner =
+            filling ? state.writtenCell(id, stored, column) : state.cell(id, stored, column, life);
+        Object count =
+            state.counters().add(id, stored, column, Stamp.of(tx), add.getValue(), winner, current);
+        if (count != null) {
+          winners.put(column, count);
         }
       }
     }

@@ -158,6 +158,49 @@ final class Counters implements AutoCloseable {
     }
   }
 
+  /**
+   * A winning absolute write of a counting cell: it becomes the base, and the cell holds its value
+   * plus the increments its writer had not seen. A ledger entry of a counting cell names the two
+   * bases' values (ChangeApplier).
+   */
+  Object reset(long table, Object key, String column, Base base) throws SQLException {
+    putBase(table, key, column, base);
+    return value(table, key, column, base);
+  }
+
+  /**
+   * Adds transaction {@code stamp}'s increment of the cell, once: a cell that does not count yet
+   * takes {@code winner}, its last-writer-wins writer (null: only its default), and {@code
+   * current}'s value as its base. Returns the cell's new value, or null when it does not change
+   * (the increment was held already, its base's writer had seen it, or the base is no count).
+   */
+  Object add(
+      long table,
+      Object key,
+      String column,
+      Stamp stamp,
+      long amount,
+      Stamp winner,
+      Map<String, Object> current)
+      throws SQLException {
+    Base base = base(table, key, column);
+    if (base == null) {
+      base =
+          new Base(
+              winner == null ? new Stamp(MergeState.DEFAULT_ONLY, 0) : winner,
+              new VectorClock(),
+              current.get(column));
+      putBase(table, key, column, base);
+    }
+    if (!addIncrement(table, key, column, stamp, amount)
+        || base.deps().get(stamp.dot().site()) >= stamp.dot().seq()) {
+      return null;
+    }
+    return base.value() instanceof Long && current.get(column) instanceof Long now
+        ? now + amount
+        : null;
+  }
+
   /** Adds an increment of the cell; false when it was held already (the same transaction). */
   boolean addIncrement(long table, Object key, String column, Stamp stamp, long amount)
       throws SQLException {
