@@ -191,6 +191,23 @@ class CountersEdgeCasesTest {
   }
 
   @Test
+  void aPlainDatabaseCopiedToTwoDevicesCountsOnBoth() throws Exception {
+    try (Connection plain = Db.sqlite(dir, "plain.db")) {
+      exec(plain, SCHEMA, "INSERT INTO item(id, name, hits) VALUES (1, 'x', 5)");
+    }
+    Files.copy(dir.resolve("plain.db"), dir.resolve("laptop.db"));
+    Files.copy(dir.resolve("plain.db"), dir.resolve("phone.db"));
+    try (Connection laptop = Db.chora(dir, "laptop.db", COUNTERS);
+        Connection phone = Db.chora(dir, "phone.db", COUNTERS)) {
+      exec(laptop, "UPDATE item SET hits = hits + 1");
+      exec(phone, "UPDATE item SET hits = hits + 2");
+      chora(laptop).syncWith(chora(phone));
+      assertThat(hits(laptop)).isEqualTo(8);
+      assertThat(hits(phone)).isEqualTo(8);
+    }
+  }
+
+  @Test
   void aCopiedReplicaFileCountsOnBothCopies() throws Exception {
     try (Connection a = replica("a")) {
       exec(a, "INSERT INTO item(id, name, hits) VALUES (1, 'x', 0)");
