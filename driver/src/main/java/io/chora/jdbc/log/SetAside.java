@@ -98,12 +98,11 @@ final class SetAside implements AutoCloseable {
    * whole}), else the cells of the columns missing here (the rest is merged as usual).
    */
   record Kept(Change change, boolean whole) {
-    /** Whether {@code other} can share this one's row: same table, same kind, same columns. */
+    /** Whether {@code other} can share this one's row: same table, both whole, same columns. */
     boolean sameRow(Kept other) {
       return whole == other.whole
           && change.table().equals(other.change.table())
-          && List.copyOf(change.values().keySet())
-              .equals(List.copyOf(other.change.values().keySet()));
+          && change.values().keySet().equals(other.change.values().keySet());
     }
   }
 
