@@ -9,6 +9,7 @@ import io.chora.sync.Transaction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * What this replica received for tables and columns it does not have (yet, or any more): a peer
@@ -29,7 +33,7 @@ import java.util.TreeMap;
  * wrote them, so that nothing is lost: one row per run of a transaction's changes of one table that
  * keep the same columns (a set of new rows from a newer app takes a row per {@link #ROW_CHANGES}
  * rows, not one each: a lagging replica applies at nearly the rate of one that has the columns),
- * each row an encoded one-transaction set:
+ * each row a one-transaction set, deflated ({@link #encode}):
  *
  * <ul>
  *   <li>passed on with that transaction ({@link #of}, used by {@link ChangeAssembler}), so a
@@ -295,21 +299,33 @@ final class SetAside implements AutoCloseable {
     }
   }
 
-  /** Kept changes of one transaction, in the wire format: as they came. */
+  /**
+   * Kept changes of one transaction, in the wire format (as they came), deflated: a run of small
+   * changes repeats its names, and deflating at the fastest level takes less time than writing (and
+   * checkpointing) the bytes it saves; what is kept is kept for good, too.
+   */
   private static byte[] encode(Transaction tx) throws SQLException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (ChangeSetWriter writer =
-        new ChangeSetWriter(
-            out, tx.dot().site(), tx.deps().with(tx.dot().site(), tx.dot().seq()))) {
+    Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+    try (DeflaterOutputStream deflated = new DeflaterOutputStream(out, deflater, 8192);
+        ChangeSetWriter writer =
+            new ChangeSetWriter(
+                deflated, tx.dot().site(), tx.deps().with(tx.dot().site(), tx.dot().seq()))) {
       writer.write(tx);
     } catch (IOException e) {
       throw Refusals.unwritable(e);
+    } finally {
+      deflater.end();
     }
     return out.toByteArray();
   }
 
+  /** Reads a row's changes: deflated, or plain JSON (rows kept before they were deflated). */
   private static Transaction decode(byte[] bytes) throws SQLException {
-    try (ChangeSetReader reader = new ChangeSetReader(new ByteArrayInputStream(bytes))) {
+    InputStream in = new ByteArrayInputStream(bytes);
+    try (ChangeSetReader reader =
+        new ChangeSetReader(
+            bytes.length > 0 && bytes[0] == '{' ? in : new InflaterInputStream(in))) {
       if (!reader.hasNext()) {
         throw new SQLException("chora: a change kept in chora_aside is empty");
       }

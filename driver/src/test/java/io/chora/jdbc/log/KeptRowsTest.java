@@ -11,10 +11,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.InflaterInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +127,42 @@ class KeptRowsTest {
       exec(b, V2);
       assertThat(chora(b).heldAside()).isEmpty();
       assertThat(rows(b, NOTES)).isEqualTo(rows(a, NOTES));
+    }
+  }
+
+  /** Rows kept before rows were deflated hold plain JSON: they are counted, sent and filled. */
+  @Test
+  void rowsKeptAsPlainJsonStillRead() throws Exception {
+    try (Connection a = replica("a", V2);
+        Connection c = replica("c", V2)) {
+      try (Connection b = replica("b")) {
+        inTransaction(a, MIXED[0]);
+        chora(a).syncWith(chora(b));
+      }
+      try (Connection plain = Db.sqlite(dir, "b.db");
+          Statement st = plain.createStatement();
+          ResultSet rs = st.executeQuery("SELECT id, change FROM chora_aside");
+          PreparedStatement inflate =
+              plain.prepareStatement("UPDATE chora_aside SET change = ? WHERE id = ?")) {
+        while (rs.next()) {
+          byte[] json =
+              new InflaterInputStream(new ByteArrayInputStream(rs.getBytes(2))).readAllBytes();
+          assertThat((char) json[0]).isEqualTo('{');
+          inflate.setBytes(1, json);
+          inflate.setLong(2, rs.getLong(1));
+          inflate.executeUpdate();
+        }
+      }
+      try (Connection b = Db.chora(dir, "b.db", "chora.site=b")) {
+        assertThat(chora(b).heldAside())
+            .containsExactly(Map.entry("note", 8L), Map.entry("tag", 2L));
+        relay(b, c);
+        exec(b, V2);
+        for (Connection x : List.of(b, c)) {
+          assertThat(rows(x, NOTES)).isEqualTo(rows(a, NOTES));
+          assertThat(rows(x, TAGS)).isEqualTo(rows(a, TAGS));
+        }
+      }
     }
   }
 
