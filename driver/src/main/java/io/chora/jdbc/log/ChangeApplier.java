@@ -215,20 +215,21 @@ final class ChangeApplier {
         new Merging(ids, new ChangeLog(conn, site).localHead(), new Renames.Mapper(conn, tables))) {
       m.state.fold(tables, m.rows::exists);
       for (SetAside.Fill fill : fills) {
-        Transaction tx = fill.tx();
-        Change change = SetAside.restricted(tx.changes().get(0), fill.columns());
-        long id = ids.get(change.table());
-        if (fill.whole()
-            && change.kind() == ChangeKind.UPDATE
-            && m.rows.read(id, tables.get(id), change.key()) == null) {
-          aside.filled(fill); // an update of a row the table does not hold (dropped with it since)
-          continue;
+        Merge merge = m.merge(fill.tx(), !fill.whole());
+        for (Change kept : fill.tx().changes()) {
+          Change change = SetAside.restricted(kept, fill.columns());
+          long id = ids.get(change.table());
+          if (fill.whole()
+              && change.kind() == ChangeKind.UPDATE
+              && m.rows.read(id, tables.get(id), change.key()) == null) {
+            continue; // an update of a row the table does not hold (dropped with it since)
+          }
+          long before = CaptureSchema.lastLogId(conn);
+          Set<String> named = m.keeper.deletesActOnOthers() ? new HashSet<>() : null;
+          conflicts += merge.apply(id, tables.get(id), change, named);
+          m.keeper.collectActions(before, named);
+          m.dropLogRowsAfter(before);
         }
-        long before = CaptureSchema.lastLogId(conn);
-        Set<String> named = m.keeper.deletesActOnOthers() ? new HashSet<>() : null;
-        conflicts += m.merge(tx, !fill.whole()).apply(id, tables.get(id), change, named);
-        m.keeper.collectActions(before, named);
-        m.dropLogRowsAfter(before);
         aside.filled(fill);
       }
       m.keeper.finish(CaptureSchema.lastLogId(conn));
@@ -279,19 +280,20 @@ final class ChangeApplier {
      */
     List<Change> keepMissing(Transaction tx) throws SQLException {
       List<Change> known = null;
+      List<SetAside.Kept> kept = new ArrayList<>();
       for (int i = 0; i < tx.changes().size(); i++) {
         Change received = tx.changes().get(i);
         Change change = renames.map(received);
         Long id = ids.get(change.table());
         Change rest;
         if (id == null) {
-          aside.keep(tx, received, true);
+          kept.add(new SetAside.Kept(received, true));
           rest = null;
         } else {
           rest = change;
           Set<String> missing = missing(tables.get(id), change);
           if (missing != null) {
-            aside.keep(tx, SetAside.restricted(change, missing), false);
+            kept.add(new SetAside.Kept(SetAside.restricted(change, missing), false));
             Set<String> present = new LinkedHashSet<>(change.values().keySet());
             present.addAll(change.adds().keySet());
             present.removeAll(missing);
@@ -304,6 +306,9 @@ final class ChangeApplier {
         if (known != null && rest != null) {
           known.add(rest);
         }
+      }
+      if (!kept.isEmpty()) {
+        aside.keep(tx, kept);
       }
       return known == null ? tx.changes() : known;
     }

@@ -9,6 +9,7 @@ import io.chora.sync.Transaction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,11 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * What this replica received for tables and columns it does not have (yet, or any more): a peer
- * runs a newer (or older) version of the app. Kept in {@code chora_aside} one row per change, with
- * the transaction that wrote it, so that nothing is lost:
+ * runs a newer (or older) version of the app. Kept in {@code chora_aside} with the transaction that
+ * wrote them, so that nothing is lost: one row per run of a transaction's changes of one table that
+ * keep the same columns (a set of new rows from a newer app takes a row per {@link #ROW_CHANGES}
+ * rows, not one each: a lagging replica applies at nearly the rate of one that has the columns),
+ * each row a one-transaction set, deflated ({@link #encode}):
  *
  * <ul>
  *   <li>passed on with that transaction ({@link #of}, used by {@link ChangeAssembler}), so a
@@ -37,8 +44,9 @@ import java.util.TreeMap;
  *
  * A row stays after it is filled: its transaction may still have to be passed on, and the log
  * records that transaction only with the columns this replica had when it arrived. {@code whole} is
- * 1 while the table was missing (the row's insert or delete itself is not applied yet); {@code
- * missing} lists the columns not filled yet, {@code *} standing for the whole change.
+ * 1 while the table was missing (the rows' inserts or deletes themselves are not applied yet);
+ * {@code missing} lists the columns not filled yet, the same for each change of the row, {@code *}
+ * standing for the whole changes.
  */
 final class SetAside implements AutoCloseable {
   static final String TABLE = "chora_aside";
@@ -52,6 +60,9 @@ final class SetAside implements AutoCloseable {
   };
 
   private static final String WHOLE = "*";
+
+  /** The most changes one row keeps: bounds what one row's blob holds. */
+  static final int ROW_CHANGES = 1000;
 
   /**
    * Separates the names in {@code missing}: a control character, which no kept column's name holds
@@ -87,23 +98,48 @@ final class SetAside implements AutoCloseable {
   }
 
   /**
-   * Keeps {@code change} of {@code tx}: the whole change when its table is missing here ({@code
+   * A change of a transaction to keep: the whole change when its table is missing here ({@code
    * whole}), else the cells of the columns missing here (the rest is merged as usual).
    */
-  void keep(Transaction tx, Change change, boolean whole) throws SQLException {
+  record Kept(Change change, boolean whole) {
+    /** Whether {@code other} can share this one's row: same table, both whole, same columns. */
+    boolean sameRow(Kept other) {
+      return whole == other.whole
+          && change.table().equals(other.change.table())
+          && change.values().keySet().equals(other.change.values().keySet())
+          && change.adds().keySet().equals(other.change.adds().keySet());
+    }
+  }
+
+  /**
+   * Keeps {@code kept}, changes of {@code tx} in the order they came: a run of changes that {@link
+   * Kept#sameRow share a row} takes one row (up to {@link #ROW_CHANGES}), encoded once.
+   */
+  void keep(Transaction tx, List<Kept> kept) throws SQLException {
     if (insert == null) {
       insert =
           conn.prepareStatement(
               "INSERT INTO chora_aside(site, seq, tbl, whole, missing, change)"
                   + " VALUES (?, ?, ?, ?, ?, ?)");
     }
-    insert.setString(1, tx.dot().site());
-    insert.setLong(2, tx.dot().seq());
-    insert.setString(3, change.table());
-    insert.setInt(4, whole ? 1 : 0);
-    insert.setString(5, whole ? WHOLE : String.join(SEPARATOR, columnsOf(change)));
-    insert.setBytes(6, encode(tx, change));
-    insert.executeUpdate();
+    int from = 0;
+    for (int i = 1; i <= kept.size(); i++) {
+      if (i < kept.size() && i - from < ROW_CHANGES && kept.get(from).sameRow(kept.get(i))) {
+        continue;
+      }
+      Kept first = kept.get(from);
+      List<Change> changes = new ArrayList<>(i - from);
+      kept.subList(from, i).forEach(k -> changes.add(k.change()));
+      insert.setString(1, tx.dot().site());
+      insert.setLong(2, tx.dot().seq());
+      insert.setString(3, first.change().table());
+      insert.setInt(4, first.whole() ? 1 : 0);
+      insert.setString(
+          5, first.whole() ? WHOLE : String.join(SEPARATOR, columnsOf(first.change())));
+      insert.setBytes(6, encode(new Transaction(tx.dot(), tx.hlc(), tx.deps(), changes)));
+      insert.executeUpdate();
+      from = i;
+    }
   }
 
   /** The changes kept of the transaction {@code dot}, in the order they came. */
@@ -121,18 +157,19 @@ final class SetAside implements AutoCloseable {
     List<Change> changes = new ArrayList<>();
     try (ResultSet rs = byDot.executeQuery()) {
       while (rs.next()) {
-        changes.add(decode(rs.getBytes(1)).changes().get(0));
+        changes.addAll(decode(rs.getBytes(1)).changes());
       }
     }
     return changes;
   }
 
-  /** A kept change that can now be merged, at least in part: what of it to merge. */
+  /** A row of kept changes that can now be merged, at least in part: what of them to merge. */
   record Fill(long id, Transaction tx, boolean whole, Set<String> columns, String stillMissing) {}
 
   /**
-   * The kept changes that the tables as they are now can take, in the order they came: a change of
-   * a table that now exists (with its cells of columns that exist), cells of columns added since.
+   * The rows of kept changes that the tables as they are now can take, in the order they came:
+   * changes of a table that now exists (with their cells of columns that exist), cells of columns
+   * added since.
    */
   List<Fill> pending(Map<String, TableInfo> tables) throws SQLException {
     List<Fill> fills = new ArrayList<>();
@@ -151,14 +188,14 @@ final class SetAside implements AutoCloseable {
         }
         boolean whole = rs.getInt(3) == 1;
         Transaction kept = decode(rs.getBytes(5));
-        Change change = kept.changes().get(0);
+        Change first = kept.changes().get(0); // the row's changes share their columns
         // the row's dot, which a fork repair may have moved
         Transaction tx =
             new Transaction(
                 new Dot(rs.getString(6), rs.getLong(7)), kept.hlc(), kept.deps(), kept.changes());
         Set<String> missing =
             whole
-                ? columnsOf(change)
+                ? columnsOf(first)
                 : new LinkedHashSet<>(Arrays.asList(rs.getString(4).split(SEPARATOR)));
         Set<String> now = new LinkedHashSet<>();
         for (String column : missing) {
@@ -195,10 +232,11 @@ final class SetAside implements AutoCloseable {
     try (Statement st = conn.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT tbl, whole, missing FROM chora_aside WHERE missing <> '' ORDER BY id")) {
+                "SELECT tbl, whole, missing, change FROM chora_aside WHERE missing <> ''"
+                    + " ORDER BY id")) {
       while (rs.next()) {
-        long cells = rs.getInt(2) == 1 ? 1 : rs.getString(3).split(SEPARATOR).length;
-        held.merge(rs.getString(1), cells, Long::sum);
+        long each = rs.getInt(2) == 1 ? 1 : rs.getString(3).split(SEPARATOR).length;
+        held.merge(rs.getString(1), each * decode(rs.getBytes(4)).changes().size(), Long::sum);
       }
     }
     return held;
@@ -237,28 +275,31 @@ final class SetAside implements AutoCloseable {
         ResultSet rs = st.executeQuery("SELECT id, change FROM chora_aside")) {
       while (rs.next()) {
         Transaction tx = decode(rs.getBytes(2));
-        Change change = tx.changes().get(0);
-        Dot life =
-            change.life() == null ? null : ForkRepair.movedDot(change.life(), site, shift, target);
+        List<Change> changes = new ArrayList<>();
+        for (Change change : tx.changes()) {
+          Dot life =
+              change.life() == null
+                  ? null
+                  : ForkRepair.movedDot(change.life(), site, shift, target);
+          changes.add(
+              new Change(
+                  change.table(),
+                  change.key(),
+                  change.kind(),
+                  change.causalLength(),
+                  change.values(),
+                  life,
+                  change.adds()));
+        }
         Transaction now =
             new Transaction(
                 ForkRepair.movedDot(tx.dot(), site, shift, target),
                 tx.hlc(),
                 ForkRepair.movedDeps(tx.deps(), site, shift, target),
-                List.of(
-                    new Change(
-                        change.table(),
-                        change.key(),
-                        change.kind(),
-                        change.causalLength(),
-                        change.values(),
-                        life,
-                        change.adds())),
+                changes,
                 tx.nonce());
-        if (!now.dot().equals(tx.dot())
-            || !now.deps().equals(tx.deps())
-            || !java.util.Objects.equals(life, change.life())) {
-          moved.put(rs.getLong(1), encode(now, now.changes().get(0)));
+        if (!now.equals(tx)) {
+          moved.put(rs.getLong(1), encode(now));
         }
       }
     }
@@ -272,21 +313,33 @@ final class SetAside implements AutoCloseable {
     }
   }
 
-  /** One change of one transaction, in the wire format: kept as it came. */
-  private static byte[] encode(Transaction tx, Change change) throws SQLException {
+  /**
+   * Kept changes of one transaction, in the wire format (as they came), deflated: a run of small
+   * changes repeats its names, and deflating at the fastest level takes less time than writing (and
+   * checkpointing) the bytes it saves; what is kept is kept for good, too.
+   */
+  private static byte[] encode(Transaction tx) throws SQLException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (ChangeSetWriter writer =
-        new ChangeSetWriter(
-            out, tx.dot().site(), tx.deps().with(tx.dot().site(), tx.dot().seq()))) {
-      writer.write(new Transaction(tx.dot(), tx.hlc(), tx.deps(), List.of(change)));
+    Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+    try (DeflaterOutputStream deflated = new DeflaterOutputStream(out, deflater, 8192);
+        ChangeSetWriter writer =
+            new ChangeSetWriter(
+                deflated, tx.dot().site(), tx.deps().with(tx.dot().site(), tx.dot().seq()))) {
+      writer.write(tx);
     } catch (IOException e) {
       throw Refusals.unwritable(e);
+    } finally {
+      deflater.end();
     }
     return out.toByteArray();
   }
 
+  /** Reads a row's changes: deflated, or plain JSON (rows kept before they were deflated). */
   private static Transaction decode(byte[] bytes) throws SQLException {
-    try (ChangeSetReader reader = new ChangeSetReader(new ByteArrayInputStream(bytes))) {
+    InputStream in = new ByteArrayInputStream(bytes);
+    try (ChangeSetReader reader =
+        new ChangeSetReader(
+            bytes.length > 0 && bytes[0] == '{' ? in : new InflaterInputStream(in))) {
       if (!reader.hasNext()) {
         throw new SQLException("chora: a change kept in chora_aside is empty");
       }
