@@ -57,6 +57,12 @@ final class CaptureSession implements StatementFunnel {
 
   private long userChanges = -1;
 
+  /** What {@code total_changes()} reports: the user's rows since the connection opened. */
+  private long userTotal;
+
+  /** True while {@link #totalled} measures a statement (a batch: its entries are inside it). */
+  private boolean totalling;
+
   /** The open transaction changed tables while changes are kept aside: fill before it commits. */
   private boolean fillPending;
 
@@ -136,19 +142,29 @@ final class CaptureSession implements StatementFunnel {
    */
   @Override
   public long userRows(SqlAction<Long> update) throws SQLException {
-    long logged = logSize();
-    long claimed = keys.ownRows();
-    boolean counting = this.counting.active(); // its increments are rows too (chora_adds)
-    long added = counting ? addsSize() : 0;
+    OwnRows before = ownRows();
     long count = update.run();
-    return count
-        - Math.max(0, logSize() - logged)
-        - (keys.ownRows() - claimed)
-        - (counting ? Math.max(0, addsSize() - added) : 0);
+    return count - before.grownTo(ownRows());
   }
 
-  private long addsSize() throws SQLException {
-    return statement("SELECT coalesce(max(id), 0) FROM " + CounterCapture.ADDS).queryLong();
+  /**
+   * How far chora's own rows on the user's statements have grown: the log's highest id, the key
+   * blocks claimed, and the increments logged to chora_adds (with counters declared).
+   */
+  private record OwnRows(long log, long claims, long adds) {
+    long grownTo(OwnRows after) {
+      return Math.max(0, after.log - log)
+          + (after.claims - claims)
+          + Math.max(0, after.adds - adds);
+    }
+  }
+
+  private OwnRows ownRows() throws SQLException {
+    long adds =
+        counting.any()
+            ? statement("SELECT coalesce(max(id), 0) FROM " + CounterCapture.ADDS).queryLong()
+            : 0;
+    return new OwnRows(logSize(), keys.ownRows(), adds);
   }
 
   /** A batch of SQL strings without table DDL: one write, unless it controls transactions. */
@@ -268,7 +284,7 @@ final class CaptureSession implements StatementFunnel {
             } else {
               // SQLite already undid the failed statement (or batch entry); what ran before it
               // in this wrapper stays, exactly as under plain autocommit
-              commitAfterFailure(e);
+              commitAfterFailure(sql, e);
             }
             throw e;
           }
@@ -280,6 +296,7 @@ final class CaptureSession implements StatementFunnel {
               // INSERT ... RETURNING left a cursor open: SQLite refuses COMMIT until it is done,
               // so the commit waits for the cursor's statement, or the next statement, to run
               beforeCommit();
+              pendingTotal = new PendingTotal(conn.totalChanges(), ownRows(), userTotal);
               commitPending = true;
               finishPendingCommit();
             } else {
@@ -331,9 +348,25 @@ final class CaptureSession implements StatementFunnel {
         cursorOwners.clear();
       } catch (SQLException cursorStillOpen) {
         // the RETURNING cursor is still being read: the commit is tried again later
+        return;
+      }
+      try {
+        PendingTotal p = pendingTotal;
+        userTotal = p.userTotal + conn.totalChanges() - p.total - p.own.grownTo(ownRows());
+      } catch (SQLException unreadable) {
+        // the statement's rows stay uncounted in total_changes()
       }
     }
   }
+
+  /**
+   * SQLite counts a RETURNING statement's rows when its cursor is done, after {@link #totalled}:
+   * the counts when its commit was put off, and the user's total then. Statements that join the
+   * transaction until it commits count their rows again in the growth since then.
+   */
+  private record PendingTotal(long total, OwnRows own, long userTotal) {}
+
+  private PendingTotal pendingTotal;
 
   /** Notes which statements' open cursors may hold a pending commit (see {@link #closing()}). */
   private void holdCommitFor(Statement statement) {
@@ -432,14 +465,52 @@ final class CaptureSession implements StatementFunnel {
   /** Runs the application's write {@code sql} with its increments of counters captured. */
   private <T> T counted(String sql, SqlAction<T> action) throws SQLException {
     if (!counting.any() || sql == null) {
-      return action.run();
+      return totalled(action);
     }
     counting.starting(sql);
     try {
-      return action.run();
+      return totalled(action);
     } finally {
       counting.ended();
     }
+  }
+
+  /**
+   * Runs the application's write {@code action} and adds the rows it changed to {@link #userTotal}:
+   * SQLite's total grows by them, by the rows capture logs for them and by chora's key claims, and
+   * only the first are the user's.
+   */
+  private <T> T totalled(SqlAction<T> action) throws SQLException {
+    if (totalling) {
+      return action.run();
+    }
+    totalling = true;
+    long total = conn.totalChanges();
+    OwnRows before = ownRows();
+    T result;
+    try {
+      result = action.run();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        addUserRows(total, before); // what ran before a failed batch entry stays
+      } catch (SQLException unreadable) {
+        e.addSuppressed(unreadable);
+      }
+      throw e;
+    } finally {
+      totalling = false;
+    }
+    addUserRows(total, before);
+    return result;
+  }
+
+  private void addUserRows(long total, OwnRows before) throws SQLException {
+    userTotal += conn.totalChanges() - total - before.grownTo(ownRows());
+  }
+
+  /** What {@code total_changes()} reports: the rows the user's statements changed. */
+  long userTotal() {
+    return userTotal;
   }
 
   /** Re-reads the schema and brings the capture triggers up to date. */
@@ -537,6 +608,14 @@ final class CaptureSession implements StatementFunnel {
   /** SQLite has no getter for this in sqlite-jdbc: BEGIN succeeds only outside a transaction. */
   private boolean sqliteInTransaction() {
     try {
+      return conn.unheard(this::probeTransaction); // the application's listeners hear no probe
+    } catch (SQLException notThrown) {
+      return true;
+    }
+  }
+
+  private boolean probeTransaction() {
+    try {
       exec("BEGIN");
     } catch (SQLException inTransaction) {
       return true;
@@ -549,10 +628,24 @@ final class CaptureSession implements StatementFunnel {
     return false;
   }
 
-  private void commitAfterFailure(Throwable cause) {
+  /**
+   * An autocommit statement failed inside chora's wrapper: SQLite undid it, and what ran before it
+   * (a batch's earlier entries) commits. A statement of its own is heard as the rollback
+   * sqlite-jdbc's autocommit gives it; a batch's commit as the commit it is.
+   */
+  private void commitAfterFailure(String sql, Throwable cause) {
     try {
-      mark();
-      exec("COMMIT");
+      if (sql == null) {
+        mark();
+        exec("COMMIT");
+      } else {
+        conn.heardAsRollback(
+            () -> {
+              mark();
+              exec("COMMIT");
+              return null;
+            });
+      }
     } catch (SQLException e) {
       rollbackQuietly(cause); // e.g. the error already ended the transaction (ROLLBACK conflict)
     }

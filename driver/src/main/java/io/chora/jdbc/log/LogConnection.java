@@ -87,7 +87,10 @@ public final class LogConnection extends ReplicaConnection {
               ? null
               : new CaptureSession(this, options.tables, options.sqliteAddress, keys, counting);
       if (session != null) {
-        org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
+        org.sqlite.Function.create(
+            this, "changes", new UserChangesFunction(session::userChanges), 0, 0);
+        org.sqlite.Function.create(
+            this, "total_changes", new UserChangesFunction(session::userTotal), 0, 0);
       }
       this.hub = session == null || options.hub == null ? null : joinHub(options);
     } catch (SQLException | RuntimeException e) {
@@ -159,7 +162,7 @@ public final class LogConnection extends ReplicaConnection {
   private HubClients.Lease joinHub(ChoraOptions options) throws SQLException {
     ChoraOptions own = options.withoutHub();
     HubClients.Lease lease = HubClients.acquire(options.hub, () -> new LogConnection(own), this);
-    addCommitListener(
+    addOwnCommitListener(
         new SQLiteCommitListener() {
           @Override
           public void onCommit() {
