@@ -147,6 +147,12 @@ final class HookScenarios {
         r.seen.add("refused " + expected.getErrorCode());
       }
       r.step("failed autocommit insert", st);
+      try {
+        st.execute("CREATE TABLE t(x)");
+      } catch (SQLException expected) {
+        r.seen.add("refused " + expected.getErrorCode());
+      }
+      r.step("failed table DDL", st);
       st.executeUpdate("DELETE FROM t WHERE id IN (10, 20, 30, 40, 50, 51, 52) AND n >= 1");
       r.step("delete several", st);
       sqlite.removeUpdateListener(r);

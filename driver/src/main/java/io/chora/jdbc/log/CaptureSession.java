@@ -280,7 +280,13 @@ final class CaptureSession implements StatementFunnel {
             rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
             if (kind.changesTables() || isBusy(e)) {
-              rollbackQuietly(e);
+              // under sqlite-jdbc a DDL refused as it is prepared, and a write that never got the
+              // lock, end no transaction: the listeners hear nothing of the wrapper's rollback
+              conn.unheard(
+                  () -> {
+                    rollbackQuietly(e);
+                    return null;
+                  });
             } else {
               // SQLite already undid the failed statement (or batch entry); what ran before it
               // in this wrapper stays, exactly as under plain autocommit
