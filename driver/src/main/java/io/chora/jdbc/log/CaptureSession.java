@@ -55,13 +55,8 @@ final class CaptureSession implements StatementFunnel {
   /** Statements whose open cursors may hold the pending commit: closed when the connection is. */
   private final Set<Statement> cursorOwners = new HashSet<>();
 
-  private long userChanges = -1;
-
-  /** What {@code total_changes()} reports: the user's rows since the connection opened. */
-  private long userTotal;
-
-  /** True while {@link #totalled} measures a statement (a batch: its entries are inside it). */
-  private boolean totalling;
+  /** The counts the application sees: update counts, changes(), total_changes(). */
+  private final UserCounts counts;
 
   /** The open transaction changed tables while changes are kept aside: fill before it commits. */
   private boolean fillPending;
@@ -80,9 +75,11 @@ final class CaptureSession implements StatementFunnel {
       Set<String> onlyTables,
       String label,
       GeneratedKeys keys,
-      CounterCapture counting) {
+      CounterCapture counting)
+      throws SQLException {
     this.conn = conn;
     this.counting = counting;
+    this.counts = new UserCounts(conn, keys, counting);
     this.keys = keys;
     this.onlyTables = onlyTables;
     this.label = label;
@@ -142,29 +139,7 @@ final class CaptureSession implements StatementFunnel {
    */
   @Override
   public long userRows(SqlAction<Long> update) throws SQLException {
-    OwnRows before = ownRows();
-    long count = update.run();
-    return count - before.grownTo(ownRows());
-  }
-
-  /**
-   * How far chora's own rows on the user's statements have grown: the log's highest id, the key
-   * blocks claimed, and the increments logged to chora_adds (with counters declared).
-   */
-  private record OwnRows(long log, long claims, long adds) {
-    long grownTo(OwnRows after) {
-      return Math.max(0, after.log - log)
-          + (after.claims - claims)
-          + Math.max(0, after.adds - adds);
-    }
-  }
-
-  private OwnRows ownRows() throws SQLException {
-    long adds =
-        counting.any()
-            ? statement("SELECT coalesce(max(id), 0) FROM " + CounterCapture.ADDS).queryLong()
-            : 0;
-    return new OwnRows(logSize(), keys.ownRows(), adds);
+    return counts.userRows(update);
   }
 
   /** A batch of SQL strings without table DDL: one write, unless it controls transactions. */
@@ -302,7 +277,7 @@ final class CaptureSession implements StatementFunnel {
               // INSERT ... RETURNING left a cursor open: SQLite refuses COMMIT until it is done,
               // so the commit waits for the cursor's statement, or the next statement, to run
               beforeCommit();
-              pendingTotal = new PendingTotal(conn.totalChanges(), ownRows(), userTotal);
+              counts.commitPutOff();
               commitPending = true;
               finishPendingCommit();
             } else {
@@ -356,23 +331,9 @@ final class CaptureSession implements StatementFunnel {
         // the RETURNING cursor is still being read: the commit is tried again later
         return;
       }
-      try {
-        PendingTotal p = pendingTotal;
-        userTotal = p.userTotal + conn.totalChanges() - p.total - p.own.grownTo(ownRows());
-      } catch (SQLException unreadable) {
-        // the statement's rows stay uncounted in total_changes()
-      }
+      counts.pendingCommitted();
     }
   }
-
-  /**
-   * SQLite counts a RETURNING statement's rows when its cursor is done, after {@link #totalled}:
-   * the counts when its commit was put off, and the user's total then. Statements that join the
-   * transaction until it commits count their rows again in the growth since then.
-   */
-  private record PendingTotal(long total, OwnRows own, long userTotal) {}
-
-  private PendingTotal pendingTotal;
 
   /** Notes which statements' open cursors may hold a pending commit (see {@link #closing()}). */
   private void holdCommitFor(Statement statement) {
@@ -393,22 +354,22 @@ final class CaptureSession implements StatementFunnel {
         });
   }
 
-  /** The highest log row id: its growth over a statement is how many rows capture logged. */
-  private long logSize() throws SQLException {
-    return statement("SELECT max(id) FROM chora_log").queryLong();
-  }
-
   boolean inSqlTransaction() {
     return sqlTransaction.isOpen();
   }
 
   /** What {@code changes()} reports: the user's last write, not chora's own statements. */
   long userChanges() throws SQLException {
-    return userChanges >= 0 ? userChanges : conn.lastStatementChanges();
+    return counts.userChanges();
+  }
+
+  /** What {@code total_changes()} reports: the rows the user's statements changed. */
+  long userTotal() {
+    return counts.userTotal();
   }
 
   private void rememberUserChanges() throws SQLException {
-    userChanges = conn.lastStatementChanges();
+    counts.rememberUserChanges();
   }
 
   /**
@@ -471,52 +432,14 @@ final class CaptureSession implements StatementFunnel {
   /** Runs the application's write {@code sql} with its increments of counters captured. */
   private <T> T counted(String sql, SqlAction<T> action) throws SQLException {
     if (!counting.any() || sql == null) {
-      return totalled(action);
+      return counts.totalled(action);
     }
     counting.starting(sql);
     try {
-      return totalled(action);
+      return counts.totalled(action);
     } finally {
       counting.ended();
     }
-  }
-
-  /**
-   * Runs the application's write {@code action} and adds the rows it changed to {@link #userTotal}:
-   * SQLite's total grows by them, by the rows capture logs for them and by chora's key claims, and
-   * only the first are the user's.
-   */
-  private <T> T totalled(SqlAction<T> action) throws SQLException {
-    if (totalling) {
-      return action.run();
-    }
-    totalling = true;
-    long total = conn.totalChanges();
-    OwnRows before = ownRows();
-    T result;
-    try {
-      result = action.run();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        addUserRows(total, before); // what ran before a failed batch entry stays
-      } catch (SQLException unreadable) {
-        e.addSuppressed(unreadable);
-      }
-      throw e;
-    } finally {
-      totalling = false;
-    }
-    addUserRows(total, before);
-    return result;
-  }
-
-  private void addUserRows(long total, OwnRows before) throws SQLException {
-    userTotal += conn.totalChanges() - total - before.grownTo(ownRows());
-  }
-
-  /** What {@code total_changes()} reports: the rows the user's statements changed. */
-  long userTotal() {
-    return userTotal;
   }
 
   /** Re-reads the schema and brings the capture triggers up to date. */
