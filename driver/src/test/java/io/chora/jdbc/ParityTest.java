@@ -156,8 +156,8 @@ class ParityTest {
 
   /**
    * Native mode: cr-sqlite's tables ({@code t__crsql_pks}, its clock tables) stay out of update
-   * events. Commit listeners are refused there, and {@code total_changes()} counts cr-sqlite's rows
-   * (known-limits.md).
+   * events, and out of {@code total_changes()}, except after a RETURNING or the app's own trigger
+   * (known-limits.md). Commit listeners are refused there.
    */
   @org.junit.jupiter.api.Test
   void nativeModesUpdateListenersSeeTheApplicationsRowsOnly() throws SQLException {

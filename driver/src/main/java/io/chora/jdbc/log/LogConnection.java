@@ -87,10 +87,9 @@ public final class LogConnection extends ReplicaConnection {
               ? null
               : new CaptureSession(this, options.tables, options.sqliteAddress, keys, counting);
       if (session != null) {
-        org.sqlite.Function.create(
-            this, "changes", new UserChangesFunction(session::userChanges), 0, 0);
-        org.sqlite.Function.create(
-            this, "total_changes", new UserChangesFunction(session::userTotal), 0, 0);
+        // the commit marker is a statement of its own, and capture's rows count in SQLite's total
+        replaceCount("changes", session::userChanges);
+        replaceCount("total_changes", session::userTotal);
       }
       this.hub = session == null || options.hub == null ? null : joinHub(options);
     } catch (SQLException | RuntimeException e) {

@@ -146,6 +146,25 @@ public abstract class SqliteConnection extends JDBC4Connection {
     return getDatabase().changes();
   }
 
+  /**
+   * Replaces SQLite's SQL function {@code name} ({@code changes}, {@code total_changes}) on this
+   * connection by {@code count}: what sqlite-jdbc would report, where SQLite's own count includes
+   * the engine's rows.
+   */
+  protected final void replaceCount(String name, SqlAction<Long> count) throws SQLException {
+    org.sqlite.Function.create(
+        this,
+        name,
+        new org.sqlite.Function() {
+          @Override
+          protected void xFunc() throws SQLException {
+            result(count.run());
+          }
+        },
+        0,
+        0);
+  }
+
   /** SQLite's {@code total_changes()}: rows changed since the connection opened, chora's too. */
   public final long totalChanges() throws SQLException {
     return getDatabase().total_changes();
