@@ -392,8 +392,11 @@ public final class ChangeSetReader implements AutoCloseable {
    */
   private ChangeSetFormatException malformed(JsonProcessingException e) {
     JsonLocation at = e.getLocation() == null ? json.currentLocation() : e.getLocation();
-    String problem =
+    boolean cutShort =
         e instanceof JsonEOFException
+            || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input");
+    String problem =
+        cutShort
             ? "cut short at "
                 + where(at)
                 + ": the input ends before the change set does (a"

@@ -289,6 +289,10 @@ class ChangeSetMalformedTest {
                 + cut
                 + "): the input ends before the change set does (a truncated file, or one copied"
                 + " while it was still being written)");
+    String betweenEntries = VALID.substring(0, VALID.indexOf("\"site\"") + 11); // ..."a",
+    assertThat(betweenEntries).endsWith(",");
+    assertThatThrownBy(() -> ChangeSet.fromJson(betweenEntries))
+        .hasMessageStartingWith("malformed change set: cut short at line 1, column ");
     assertThatThrownBy(() -> ChangeSet.fromJson(json("{'format' 1}")))
         .hasMessageStartingWith("malformed change set: not valid JSON at line 1, column 11")
         .hasMessageNotContaining("Source")
