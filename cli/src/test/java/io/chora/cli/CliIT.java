@@ -279,6 +279,17 @@ class CliIT {
     assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.FAILED);
     assertThat(run.err()).startsWith("chora import: ").contains("change set");
     assertThat(rows(b)).isEmpty();
+    // cut between two tokens: Jackson's own text (its "[Source: REDACTED ...]") stays out
+    String cut = whole.substring(0, whole.lastIndexOf("\"changes\""));
+    Run piped =
+        ChoraProcess.chora(cut.getBytes(StandardCharsets.UTF_8), "import", b.toString(), "-");
+    assertThat(piped.exit()).as(piped.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(piped.err())
+        .startsWith("chora import: change set refused: malformed change set: cut short at line ")
+        .contains("(byte " + cut.getBytes(StandardCharsets.UTF_8).length + ")")
+        .contains("truncated file")
+        .doesNotContain("Source")
+        .doesNotContain("REDACTED");
     assertThat(ok("status", b.toString(), "--json").out()).contains("\"clock\" : { }");
 
     Run missing = chora("import", b.toString(), dir.resolve("nope.json").toString());
