@@ -625,11 +625,54 @@ class CliIT {
     assertThat(badToken.exit()).isEqualTo(ExitCode.USAGE);
   }
 
-  /** A hub process on an ephemeral port of 127.0.0.1, its first line read; destroy it after. */
-  private record HubProcess(Process process, String endpoint) implements AutoCloseable {
+  @Test
+  void aHubRefusesAShortTokenMakesOneOnRequestAndSaysWhenItsPortIsTaken() throws Exception {
+    Path data = dir.resolve("hub");
+    Run shortToken =
+        chora("hub", "--port", "0", "--data", data.toString(), "--token", "team=short");
+    assertThat(shortToken.exit()).as(shortToken.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(shortToken.err())
+        .contains("the token of workspace team is too short: a hub token has at least 16")
+        .contains("--new-token team");
+    Run none = chora("hub", "--port", "0", "--data", data.toString());
+    assertThat(none.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(none.err()).contains("--token WORKSPACE=TOKEN, or --new-token WORKSPACE");
+
+    Path db = replica("laptop", "INSERT INTO note VALUES (1, 'a')");
+    try (HubProcess hub = HubProcess.start(data, "--new-token", "team")) {
+      assertThat(hub.before()).hasSize(2);
+      String token = hub.before().get(0).replaceFirst("^workspace team: new token ", "");
+      assertThat(token).hasSize(43).matches("[A-Za-z0-9_-]+");
+      assertThat(hub.before().get(1)).contains("--token team=" + token);
+      Path file = Files.writeString(dir.resolve("team.token"), token + "\n");
+      ok("sync", db.toString(), hub.endpoint() + "/team", "--token-file", file.toString());
+
+      String port = hub.endpoint().substring(hub.endpoint().lastIndexOf(':') + 1);
+      Run busy = chora("hub", "--port", port, "--data", data.toString(), "--new-token", "x");
+      assertThat(busy.exit()).as(busy.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(busy.err())
+          .isEqualTo(
+              "chora hub: port "
+                  + port
+                  + " is in use\n  choose another with --port (0 picks a"
+                  + " free one)\n");
+    }
+  }
+
+  /**
+   * A hub process on an ephemeral port of 127.0.0.1, read up to its listening line (the lines
+   * before it kept); destroy it after.
+   */
+  private record HubProcess(Process process, String endpoint, List<String> before)
+      implements AutoCloseable {
     static HubProcess start(Path data) throws Exception {
-      Process hub =
-          new ProcessBuilder(
+      return start(data, "--token", "team=team-token-0123456789");
+    }
+
+    static HubProcess start(Path data, String... workspaces) throws Exception {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-jar",
                   ChoraProcess.JAR.toString(),
@@ -637,17 +680,22 @@ class CliIT {
                   "--port",
                   "0",
                   "--data",
-                  data.toString(),
-                  "--token",
-                  "team=team-token-0123456789")
-              .redirectErrorStream(true)
-              .start();
+                  data.toString()));
+      command.addAll(List.of(workspaces));
+      Process hub = new ProcessBuilder(command).redirectErrorStream(true).start();
       var lines =
           new java.io.BufferedReader(
               new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
+      List<String> before = new ArrayList<>();
       String line = lines.readLine();
-      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
-      return new HubProcess(hub, line.substring(line.indexOf("ws://")).strip());
+      while (line != null && !line.contains("listening on ")) {
+        before.add(line);
+        line = lines.readLine();
+      }
+      assertThat(line)
+          .as("listening line after " + before)
+          .contains("listening on ws://127.0.0.1:");
+      return new HubProcess(hub, line.substring(line.indexOf("ws://")).strip(), before);
     }
 
     @Override
