@@ -322,6 +322,13 @@ class CliIT {
 
     Run help = ok("--help");
     assertThat(help.out()).contains("sync").contains("conflicts").contains("Exit codes");
+    assertThat(help.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThan(81));
+    // each command's summary reads whole: a sentence, not a line cut where the first one ended
+    String commands = help.out().substring(help.out().indexOf("Commands:\n") + 10);
+    for (String entry : commands.split("\n  (?=[a-z])")) {
+      assertThat(entry.strip().replaceAll("\\s+", " ")).as(entry).endsWith(".");
+    }
+    assertThat(help.out()).contains("hub          Run a hub that replicas sync through");
     assertThat(ok("--version").out()).startsWith("chora 0.1.0");
   }
 
@@ -502,8 +509,11 @@ class CliIT {
     ok("workspace", "remove", members.toString(), otherRecipient);
     assertThat(chora("workspace", "remove", members.toString(), otherRecipient).exit())
         .isEqualTo(ExitCode.FAILED);
-    assertThat(chora("workspace", "add", members.toString(), "age1nope").exit())
-        .isEqualTo(ExitCode.USAGE);
+    Run notAKey = chora("workspace", "add", members.toString(), "age1nope");
+    assertThat(notAKey.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(notAKey.err())
+        .startsWith("chora workspace add: not an age recipient: 'age1nope'")
+        .contains("chora keygen");
 
     // chora -> age: an encrypted export opens with the stock age tool, binary and armored
     Path a = replica("laptop", "INSERT INTO note VALUES (1, 'sealed')");
