@@ -66,7 +66,24 @@ class CliIT {
         .containsPattern(
             "the phone heard \\{note=\\[\\[(\\d+)\\]\\]\\} from laptop after \\d+ ms;"
                 + " its note \\1: 'written live on the laptop'")
-        .contains("chora status " + dir.resolve("demo").resolve("laptop.db"));
+        // it narrates: each edit as it is made, whose side the counts are from, why a title won
+        .containsPattern(
+            "\n  laptop  UPDATE note SET title = 'groceries for the weekend' WHERE id = \\d+\n")
+        .containsPattern("\n  phone   UPDATE note SET views = views \\+ 1 WHERE id = \\d+\n")
+        .containsPattern(
+            "\n  phone   INSERT INTO note\\(title, body\\) VALUES \\('from the phone', '…'\\) -> id \\d+\n")
+        .contains("(row changes, from the laptop's side: 4 went to the phone, 3 came from it)")
+        .contains("won: the later write by its hybrid logical clock wins (")
+        .contains("the other waits in the ledger")
+        .doesNotContain("Z#0")
+        // its hints run as typed: here the jar, as java -jar runs it
+        .contains(
+            "\n  java -jar target/chora.jar status " + dir.resolve("demo").resolve("laptop.db"));
+    List<String> rows = run.out().lines().filter(l -> l.contains("★2.5")).toList();
+    assertThat(rows).anyMatch(l -> l.contains("日本語 ✓")).hasSizeGreaterThan(3);
+    for (String row : rows) { // aligned as a terminal shows them: wide characters take two columns
+      assertThat(Output.width(row.substring(0, row.indexOf('★')))).as(row).isEqualTo(45);
+    }
     Run again = chora("demo", "--dir", dir.resolve("demo").toString());
     assertThat(again.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(again.err()).contains("already holds laptop.db").contains("empty folder");
@@ -442,6 +459,13 @@ class CliIT {
     Run run = ChoraProcess.run(List.of("sh", script.toString(), "--version"), null);
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith("chora ");
+    // the commands it prints to copy name the script as it was run
+    Path demo = dir.resolve("demo");
+    Run story =
+        ChoraProcess.run(List.of("sh", script.toString(), "demo", "--dir", demo.toString()), null);
+    assertThat(story.exit()).as(story.toString()).isZero();
+    assertThat(story.out())
+        .contains("\n  " + script + " status " + demo.resolve("laptop.db") + "\n");
   }
 
   @Test
