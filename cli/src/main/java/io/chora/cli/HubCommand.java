@@ -127,13 +127,16 @@ final class HubCommand implements Callable<Integer> {
     }
     HubConfig config = config();
     quietServerLogs();
-    for (String workspace : newTokens) {
-      String token = config.tokens().get(workspace);
-      out.println("workspace " + workspace + ": new token " + token);
-      out.println("  (restart with --token " + workspace + "=" + token + " to keep it)");
-    }
+    Runnable newTokensSaid =
+        () -> {
+          for (String workspace : newTokens) {
+            String token = config.tokens().get(workspace);
+            out.println("workspace " + workspace + ": new token " + token);
+            out.println("  (restart with --token " + workspace + "=" + token + " to keep it)");
+          }
+        };
     try {
-      HubRunner.runUntilShutdown(config, out);
+      HubRunner.runUntilShutdown(config, out, newTokensSaid);
     } catch (BindException e) {
       throw new CliException(
           ExitCode.FAILED, e.getMessage(), "choose another with --port (0 picks a free one)");

@@ -674,16 +674,17 @@ class CliIT {
 
     Path db = replica("laptop", "INSERT INTO note VALUES (1, 'a')");
     try (HubProcess hub = HubProcess.start(data, "--new-token", "team")) {
-      assertThat(hub.before()).hasSize(2);
-      String token = hub.before().get(0).replaceFirst("^workspace team: new token ", "");
+      assertThat(hub.after()).hasSize(2);
+      String token = hub.after().get(0).replaceFirst("^workspace team: new token ", "");
       assertThat(token).hasSize(43).matches("[A-Za-z0-9_-]+");
-      assertThat(hub.before().get(1)).contains("--token team=" + token);
+      assertThat(hub.after().get(1)).contains("--token team=" + token);
       Path file = Files.writeString(dir.resolve("team.token"), token + "\n");
       ok("sync", db.toString(), hub.endpoint() + "/team", "--token-file", file.toString());
 
       String port = hub.endpoint().substring(hub.endpoint().lastIndexOf(':') + 1);
       Run busy = chora("hub", "--port", port, "--data", data.toString(), "--new-token", "x");
       assertThat(busy.exit()).as(busy.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(busy.out()).isEmpty(); // no token for a hub that never listened
       assertThat(busy.err())
           .isEqualTo(
               "chora hub: port "
@@ -694,10 +695,10 @@ class CliIT {
   }
 
   /**
-   * A hub process on an ephemeral port of 127.0.0.1, read up to its listening line (the lines
-   * before it kept); destroy it after.
+   * A hub process on an ephemeral port of 127.0.0.1, read up to its listening line (and the two
+   * lines after it that a {@code --new-token} prints); destroy it after.
    */
-  private record HubProcess(Process process, String endpoint, List<String> before)
+  private record HubProcess(Process process, String endpoint, List<String> after)
       implements AutoCloseable {
     static HubProcess start(Path data) throws Exception {
       return start(data, "--token", "team=team-token-0123456789");
@@ -720,16 +721,14 @@ class CliIT {
       var lines =
           new java.io.BufferedReader(
               new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-      List<String> before = new ArrayList<>();
       String line = lines.readLine();
-      while (line != null && !line.contains("listening on ")) {
-        before.add(line);
-        line = lines.readLine();
+      assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
+      List<String> after = new ArrayList<>();
+      if (command.contains("--new-token")) {
+        after.add(lines.readLine());
+        after.add(lines.readLine());
       }
-      assertThat(line)
-          .as("listening line after " + before)
-          .contains("listening on ws://127.0.0.1:");
-      return new HubProcess(hub, line.substring(line.indexOf("ws://")).strip(), before);
+      return new HubProcess(hub, line.substring(line.indexOf("ws://")).strip(), after);
     }
 
     @Override
