@@ -126,7 +126,9 @@ class CliIT {
         .containsPattern("held aside +nothing")
         .containsPattern("phone +\\{laptop=2\\} +1 transactions");
 
-    JsonNode json = JSON.readTree(ok("status", a.toString(), "--json").out());
+    String statusJson = ok("status", a.toString(), "--json").out();
+    assertThat(statusJson).endsWith("}\n"); // a final newline: the prompt after it starts afresh
+    JsonNode json = JSON.readTree(statusJson);
     assertThat(json.get("site").asText()).isEqualTo("laptop");
     assertThat(json.get("clock").get("laptop").asLong()).isEqualTo(3);
     assertThat(json.get("trackedTables").get(0).asText()).isEqualTo("note");
@@ -275,7 +277,9 @@ class CliIT {
 
     // a pipe: export to stdout, import from stdin
     Path c = replica("tablet");
-    byte[] everything = ok("export", a.toString()).out().getBytes(StandardCharsets.UTF_8);
+    String exported = ok("export", a.toString()).out();
+    assertThat(exported).endsWith("]}\n"); // on a terminal too, the prompt starts on its own line
+    byte[] everything = exported.getBytes(StandardCharsets.UTF_8);
     Run piped = ChoraProcess.chora(everything, "import", c.toString(), "-", "--json");
     assertThat(piped.exit()).as(piped.toString()).isZero();
     assertThat(JSON.readTree(piped.out()).get("applied").asInt()).isEqualTo(2);
