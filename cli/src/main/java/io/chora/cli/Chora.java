@@ -2,6 +2,7 @@ package io.chora.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,8 +38,8 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Exit codes: 0 done, 1 the operation failed (nothing changed), 2 bad arguments,",
-      "3 a database file is missing or not an SQLite database, 4 an SQLite file that is not",
-      "a chora replica yet (commands that only look never make one)."
+      "3 a database file is missing or not an SQLite database, 4 an SQLite file that",
+      "is not a chora replica yet (commands that only look never make one)."
     })
 public final class Chora implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -76,6 +77,27 @@ public final class Chora implements Runnable {
   @Override
   public void run() { // `chora` alone: say what it can do
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * How the user runs chora, for commands printed to copy: as the {@code chora} script was typed
+   * (it passes {@code -Dchora.launcher=$0}), else {@code java -jar} and the jar, else {@code
+   * chora}.
+   */
+  static String launcher() {
+    String script = System.getProperty("chora.launcher", "");
+    if (!script.isBlank()) {
+      return script.contains(" ") ? "'" + script + "'" : script;
+    }
+    try {
+      Path jar = Path.of(Chora.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path here = Path.of("").toAbsolutePath();
+      return !jar.toString().endsWith(".jar")
+          ? "chora"
+          : "java -jar " + (jar.startsWith(here) ? here.relativize(jar) : jar);
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return "chora";
+    }
   }
 
   /** The version from the jar's manifest (the build's project version). */

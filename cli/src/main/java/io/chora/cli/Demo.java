@@ -5,6 +5,7 @@ import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
 import io.chora.sync.Conflict;
 import io.chora.sync.Hlc;
+import io.chora.sync.SqlValues;
 import io.chora.sync.SyncResult;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
@@ -47,17 +48,26 @@ final class Demo {
       sync(laptop, phone);
       dump("phone", phone);
 
-      say(
-          "3. Offline, both edit the same note's title; the phone also stars it; each adds a note;"
-              + " the laptop opens it twice and the phone once (views = views + 1)");
-      update(
-          laptop, "UPDATE note SET title = ? WHERE id = ?", "groceries for the weekend", groceries);
-      update(phone, "UPDATE note SET title = ?, stars = 5 WHERE id = ?", "GROCERIES", groceries);
+      say("3. Offline, both edit the same note's title (the phone also stars it), both open it,");
+      out.println("   and each adds a note of its own:");
+      edit(
+          "laptop",
+          laptop,
+          "UPDATE note SET title = ? WHERE id = ?",
+          "groceries for the weekend",
+          groceries);
+      edit(
+          "phone",
+          phone,
+          "UPDATE note SET title = ?, stars = 5 WHERE id = ?",
+          "GROCERIES",
+          groceries);
       for (Connection opened : new Connection[] {laptop, laptop, phone}) {
-        update(opened, "UPDATE note SET views = views + 1 WHERE id = ?", groceries);
+        String who = opened == laptop ? "laptop" : "phone";
+        edit(who, opened, "UPDATE note SET views = views + 1 WHERE id = ?", groceries);
       }
-      out.println("  the laptop's new note got id " + insert(laptop, "from the laptop"));
-      out.println("  the phone's new note got id " + insert(phone, "from the phone"));
+      insert("laptop", laptop, "from the laptop");
+      insert("phone", phone, "from the phone");
 
       say("4. Sync both ways: both replicas end with the same rows; the 3 views add up");
       sync(laptop, phone);
@@ -68,12 +78,28 @@ final class Demo {
       ChoraConnection chora = laptop.unwrap(ChoraConnection.class);
       for (Conflict conflict : chora.conflicts()) {
         out.println("  " + conflict);
+        explain(conflict);
       }
       out.println(
           "\n  clocks: laptop "
               + chora.clock()
               + ", phone "
-              + phone.unwrap(ChoraConnection.class).clock());
+              + phone.unwrap(ChoraConnection.class).clock()
+              + " (transactions held from each site: the same on both)");
+    }
+  }
+
+  /** Why a cell's value won: the later write by its hybrid logical clock. */
+  private void explain(Conflict c) {
+    if (c.kind() == Conflict.Kind.CELL && c.keptHlc() != 0 && c.lostHlc() != 0) {
+      out.printf(
+          "  %s won: the later write by its hybrid logical clock wins (%s at %s%n"
+              + "    beats %s at %s); the other waits in the ledger, to restore or dismiss%n",
+          SqlValues.format(c.kept()),
+          c.keptDot(),
+          Hlc.format(c.keptHlc()),
+          c.lostDot(),
+          Hlc.format(c.lostHlc()));
     }
   }
 
@@ -114,6 +140,28 @@ final class Demo {
     return groceries;
   }
 
+  /** Prints and runs an app's insert of a note, and the id SQLite gave it. */
+  private void insert(String who, Connection conn, String title) throws SQLException {
+    String shown = edit(who, "INSERT INTO note(title, body) VALUES (?, '…')", title);
+    out.println(shown + " -> id " + insert(conn, title));
+  }
+
+  /** Prints an app's statement as it runs it ({@code who} the replica), and runs it. */
+  private void edit(String who, Connection conn, String sql, Object... values) throws SQLException {
+    out.println(edit(who, sql, values));
+    update(conn, sql, values);
+  }
+
+  /** {@code who} and {@code sql} with its values in place of the {@code ?}s. */
+  private static String edit(String who, String sql, Object... values) {
+    StringBuilder shown = new StringBuilder("  " + Output.pad(who, 8));
+    int value = 0;
+    for (char ch : sql.toCharArray()) {
+      shown.append(ch == '?' ? SqlValues.format(values[value++]) : String.valueOf(ch));
+    }
+    return shown.toString();
+  }
+
   /** Inserts a note, leaving its id to SQLite, and returns the id it got. */
   private static long insert(Connection conn, String title) throws SQLException {
     try (PreparedStatement ps =
@@ -137,9 +185,13 @@ final class Demo {
     }
   }
 
-  private void sync(Connection a, Connection b) throws SQLException {
-    SyncResult result = a.unwrap(ChoraConnection.class).syncWith(b.unwrap(ChoraConnection.class));
-    out.println("  syncWith: " + result);
+  private void sync(Connection laptop, Connection phone) throws SQLException {
+    SyncResult result =
+        laptop.unwrap(ChoraConnection.class).syncWith(phone.unwrap(ChoraConnection.class));
+    out.printf(
+        "  laptop.syncWith(phone): %s%n    (row changes, from the laptop's side: %d went to the"
+            + " phone, %d came from it)%n",
+        result, result.changesSent(), result.changesReceived());
   }
 
   private void showLog(ChoraConnection chora) throws SQLException {
@@ -150,7 +202,8 @@ final class Demo {
             + " row changes in "
             + changes.transactions().size()
             + " transactions, clock "
-            + chora.clock());
+            + chora.clock()
+            + "\n  (each transaction: its dot, site:seq, at its time by the hybrid logical clock)");
     for (Transaction tx : changes.transactions()) {
       out.println("    " + tx.dot() + " at " + Hlc.format(tx.hlc()));
       for (Change change : tx.changes()) {
@@ -166,9 +219,9 @@ final class Demo {
       while (rs.next()) {
         rows.append(
             String.format(
-                "%n    %10d  %-28s %-6s %s",
+                "%n    %10d  %s %-6s %s",
                 rs.getLong(1),
-                rs.getString(2),
+                Output.pad(rs.getString(2), 28),
                 rs.getObject(3) == null ? "" : "★" + rs.getObject(3),
                 rs.getLong(4) == 0 ? "" : rs.getLong(4) + " views"));
       }

@@ -74,6 +74,9 @@ final class ExportCommand implements Callable<Integer> {
             };
         try (OutputStream out = sealed(new BufferedOutputStream(stdout, 1 << 16), to)) {
           transactions = replica.changesSince(since.clock, out);
+          if (to.isEmpty()) {
+            out.write('\n'); // a terminal's prompt starts on a line of its own; readers skip it
+          }
         }
       } else {
         Path absolute = output.toAbsolutePath();

@@ -31,7 +31,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     if (message != null && message.startsWith("chora: ")) { // the driver's prefix; ours is fuller
       message = message.substring("chora: ".length());
     }
-    err.println("chora " + cmd.getCommandName() + ": " + message);
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + message);
     if (hint != null) {
       err.println("  " + hint);
     }

@@ -2,7 +2,10 @@ package io.chora.cli;
 
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubRunner;
+import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "hub",
     description = {
-      "Run a hub: replicas sync through it in real time. An app joins a workspace with",
-      "chora.hub=ws://HOST:PORT/WORKSPACE and chora.hub.token=TOKEN in its jdbc:chora: URL.",
-      "Runs until stopped (Ctrl-C or SIGTERM); every change it acknowledged is on disk."
+      "Run a hub that replicas sync through in real time, until Ctrl-C or SIGTERM.",
+      "An app joins a workspace with chora.hub=ws://HOST:PORT/WORKSPACE and",
+      "chora.hub.token=TOKEN in its jdbc:chora: URL. Every change the hub acknowledged is on",
+      "disk."
     })
 final class HubCommand implements Callable<Integer> {
   @Option(
@@ -38,11 +42,20 @@ final class HubCommand implements Callable<Integer> {
 
   @Option(
       names = "--token",
-      required = true,
       paramLabel = "WORKSPACE=TOKEN",
       converter = WorkspaceTokenConverter.class,
-      description = "a workspace and the token its clients present; repeat for more workspaces")
-  List<WorkspaceToken> tokens;
+      description =
+          "a workspace and the token its clients present (at least "
+              + HubConfig.MIN_TOKEN_LENGTH
+              + " characters); repeat for more workspaces")
+  List<WorkspaceToken> tokens = new ArrayList<>();
+
+  @Option(
+      names = "--new-token",
+      paramLabel = "WORKSPACE",
+      description =
+          "a workspace with a new random token, printed once at start; repeat for more workspaces")
+  List<String> newTokens = new ArrayList<>();
 
   @Option(
       names = "--host",
@@ -96,19 +109,47 @@ final class HubCommand implements Callable<Integer> {
                 + "' is not WORKSPACE=TOKEN (a workspace name is 1-64 of A-Z a-z 0-9 . _ -,"
                 + " and the token is not empty)");
       }
+      try {
+        HubConfig.checkToken(workspace, token);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            e.getMessage() + " (or let the hub make one: --new-token " + workspace + ")");
+      }
       return new WorkspaceToken(workspace, token);
     }
   }
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    for (String workspace : newTokens) {
+      tokens.add(new WorkspaceToken(workspace, HubConfig.randomToken()));
+    }
     HubConfig config = config();
     quietServerLogs();
-    HubRunner.runUntilShutdown(config, spec.commandLine().getOut());
+    Runnable newTokensSaid =
+        () -> {
+          for (String workspace : newTokens) {
+            String token = config.tokens().get(workspace);
+            out.println("workspace " + workspace + ": new token " + token);
+            out.println("  (restart with --token " + workspace + "=" + token + " to keep it)");
+          }
+        };
+    try {
+      HubRunner.runUntilShutdown(config, out, newTokensSaid);
+    } catch (BindException e) {
+      throw new CliException(
+          ExitCode.FAILED, e.getMessage(), "choose another with --port (0 picks a free one)");
+    }
     return ExitCode.OK;
   }
 
   private HubConfig config() {
+    if (tokens.isEmpty()) {
+      throw usage(
+          "a hub needs a workspace: --token WORKSPACE=TOKEN, or --new-token WORKSPACE to have"
+              + " one made");
+    }
     Map<String, String> byWorkspace = new LinkedHashMap<>();
     for (WorkspaceToken token : tokens) {
       if (byWorkspace.put(token.workspace(), token.token()) != null) {
@@ -136,10 +177,16 @@ final class HubCommand implements Callable<Integer> {
   }
 
   /**
-   * Jetty and Javalin log their start-up at info; a hub on a terminal should say one line. Set
-   * before their loggers exist, and only where the user has not chosen otherwise.
+   * Jetty and Javalin log their start-up at info; a hub on a terminal should say one line, and a
+   * failed start only chora's (Javalin's own error with CHORA_DEBUG=1). Set before their loggers
+   * exist, and only where the user has not chosen otherwise.
    */
   private static void quietServerLogs() {
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.javalin.Javalin",
+        System.getProperty(
+            "org.slf4j.simpleLogger.log.io.javalin.Javalin",
+            System.getenv("CHORA_DEBUG") == null ? "off" : "warn"));
     System.setProperty(
         "org.slf4j.simpleLogger.log.org.eclipse.jetty",
         System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn"));

@@ -22,7 +22,9 @@ final class Keys {
         all.add(X25519Recipient.parse(text.strip()));
       } catch (IllegalArgumentException e) {
         throw new CliException(
-            ExitCode.USAGE, "not an age recipient: '" + text + "' (" + e.getMessage() + ")");
+            ExitCode.USAGE,
+            "not an age recipient: '" + text + "' (" + e.getMessage() + ")",
+            "a public key is the age1… line that chora keygen (or age-keygen) prints");
       }
     }
     if (file != null) {

@@ -32,7 +32,7 @@ final class Output {
     int[] width = new int[header.size()];
     for (List<String> row : all) {
       for (int i = 0; i < row.size(); i++) {
-        width[i] = Math.max(width[i], row.get(i).length());
+        width[i] = Math.max(width[i], width(row.get(i)));
       }
     }
     for (List<String> row : all) {
@@ -45,7 +45,41 @@ final class Output {
     out.flush();
   }
 
-  private static String pad(String s, int width) {
-    return s + " ".repeat(Math.max(0, width - s.length()));
+  /** {@code s} and spaces up to {@code width} terminal columns (see {@link #width}). */
+  static String pad(String s, int width) {
+    return s + " ".repeat(Math.max(0, width - width(s)));
+  }
+
+  /**
+   * How many terminal columns {@code s} takes: East Asian wide and fullwidth characters (CJK, kana,
+   * Hangul, most emoji) take two, combining marks and format characters none.
+   */
+  static int width(String s) {
+    return s.codePoints().map(Output::columns).sum();
+  }
+
+  private static int columns(int c) {
+    int type = Character.getType(c);
+    if (type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK
+        || type == Character.FORMAT) {
+      return 0;
+    }
+    boolean wide =
+        (c >= 0x1100 && c <= 0x115F)
+            || (c >= 0x2E80 && c <= 0x303E)
+            || (c >= 0x3041 && c <= 0x33FF)
+            || (c >= 0x3400 && c <= 0x4DBF)
+            || (c >= 0x4E00 && c <= 0x9FFF)
+            || (c >= 0xA000 && c <= 0xA4CF)
+            || (c >= 0xAC00 && c <= 0xD7A3)
+            || (c >= 0xF900 && c <= 0xFAFF)
+            || (c >= 0xFE30 && c <= 0xFE4F)
+            || (c >= 0xFF00 && c <= 0xFF60)
+            || (c >= 0xFFE0 && c <= 0xFFE6)
+            || (c >= 0x1F300 && c <= 0x1F64F)
+            || (c >= 0x1F900 && c <= 0x1F9FF)
+            || (c >= 0x20000 && c <= 0x3FFFD);
+    return wide ? 2 : 1;
   }
 }

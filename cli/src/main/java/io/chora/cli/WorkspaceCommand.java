@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "workspace",
     description =
-        "Manage a workspace's members: the recipients file that chora.recipients names. Changes"
-            + " are encrypted to the members listed when they leave a device.",
+        "Manage a workspace's members, the recipients file an app names in its URL"
+            + " (chora.recipients): changes leave a device encrypted to the members listed.",
     subcommands = {
       WorkspaceCommand.Add.class,
       WorkspaceCommand.Remove.class,

@@ -66,7 +66,24 @@ class CliIT {
         .containsPattern(
             "the phone heard \\{note=\\[\\[(\\d+)\\]\\]\\} from laptop after \\d+ ms;"
                 + " its note \\1: 'written live on the laptop'")
-        .contains("chora status " + dir.resolve("demo").resolve("laptop.db"));
+        // it narrates: each edit as it is made, whose side the counts are from, why a title won
+        .containsPattern(
+            "\n  laptop  UPDATE note SET title = 'groceries for the weekend' WHERE id = \\d+\n")
+        .containsPattern("\n  phone   UPDATE note SET views = views \\+ 1 WHERE id = \\d+\n")
+        .containsPattern(
+            "\n  phone   INSERT INTO note\\(title, body\\) VALUES \\('from the phone', '…'\\) -> id \\d+\n")
+        .contains("(row changes, from the laptop's side: 4 went to the phone, 3 came from it)")
+        .contains("won: the later write by its hybrid logical clock wins (")
+        .contains("the other waits in the ledger")
+        .doesNotContain("Z#0")
+        // its hints run as typed: here the jar, as java -jar runs it
+        .contains(
+            "\n  java -jar target/chora.jar status " + dir.resolve("demo").resolve("laptop.db"));
+    List<String> rows = run.out().lines().filter(l -> l.contains("★2.5")).toList();
+    assertThat(rows).anyMatch(l -> l.contains("日本語 ✓")).hasSizeGreaterThan(3);
+    for (String row : rows) { // aligned as a terminal shows them: wide characters take two columns
+      assertThat(Output.width(row.substring(0, row.indexOf('★')))).as(row).isEqualTo(45);
+    }
     Run again = chora("demo", "--dir", dir.resolve("demo").toString());
     assertThat(again.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(again.err()).contains("already holds laptop.db").contains("empty folder");
@@ -109,7 +126,9 @@ class CliIT {
         .containsPattern("held aside +nothing")
         .containsPattern("phone +\\{laptop=2\\} +1 transactions");
 
-    JsonNode json = JSON.readTree(ok("status", a.toString(), "--json").out());
+    String statusJson = ok("status", a.toString(), "--json").out();
+    assertThat(statusJson).endsWith("}\n"); // a final newline: the prompt after it starts afresh
+    JsonNode json = JSON.readTree(statusJson);
     assertThat(json.get("site").asText()).isEqualTo("laptop");
     assertThat(json.get("clock").get("laptop").asLong()).isEqualTo(3);
     assertThat(json.get("trackedTables").get(0).asText()).isEqualTo("note");
@@ -258,7 +277,9 @@ class CliIT {
 
     // a pipe: export to stdout, import from stdin
     Path c = replica("tablet");
-    byte[] everything = ok("export", a.toString()).out().getBytes(StandardCharsets.UTF_8);
+    String exported = ok("export", a.toString()).out();
+    assertThat(exported).endsWith("]}\n"); // on a terminal too, the prompt starts on its own line
+    byte[] everything = exported.getBytes(StandardCharsets.UTF_8);
     Run piped = ChoraProcess.chora(everything, "import", c.toString(), "-", "--json");
     assertThat(piped.exit()).as(piped.toString()).isZero();
     assertThat(JSON.readTree(piped.out()).get("applied").asInt()).isEqualTo(2);
@@ -279,6 +300,17 @@ class CliIT {
     assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.FAILED);
     assertThat(run.err()).startsWith("chora import: ").contains("change set");
     assertThat(rows(b)).isEmpty();
+    // cut between two tokens: Jackson's own text (its "[Source: REDACTED ...]") stays out
+    String cut = whole.substring(0, whole.lastIndexOf("\"changes\""));
+    Run piped =
+        ChoraProcess.chora(cut.getBytes(StandardCharsets.UTF_8), "import", b.toString(), "-");
+    assertThat(piped.exit()).as(piped.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(piped.err())
+        .startsWith("chora import: change set refused: malformed change set: cut short at line ")
+        .contains("(byte " + cut.getBytes(StandardCharsets.UTF_8).length + ")")
+        .contains("truncated file")
+        .doesNotContain("Source")
+        .doesNotContain("REDACTED");
     assertThat(ok("status", b.toString(), "--json").out()).contains("\"clock\" : { }");
 
     Run missing = chora("import", b.toString(), dir.resolve("nope.json").toString());
@@ -311,6 +343,13 @@ class CliIT {
 
     Run help = ok("--help");
     assertThat(help.out()).contains("sync").contains("conflicts").contains("Exit codes");
+    assertThat(help.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThan(81));
+    // each command's summary reads whole: a sentence, not a line cut where the first one ended
+    String commands = help.out().substring(help.out().indexOf("Commands:\n") + 10);
+    for (String entry : commands.split("\n  (?=[a-z])")) {
+      assertThat(entry.strip().replaceAll("\\s+", " ")).as(entry).endsWith(".");
+    }
+    assertThat(help.out()).contains("hub          Run a hub that replicas sync through");
     assertThat(ok("--version").out()).startsWith("chora 0.1.0");
   }
 
@@ -424,6 +463,13 @@ class CliIT {
     Run run = ChoraProcess.run(List.of("sh", script.toString(), "--version"), null);
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith("chora ");
+    // the commands it prints to copy name the script as it was run
+    Path demo = dir.resolve("demo");
+    Run story =
+        ChoraProcess.run(List.of("sh", script.toString(), "demo", "--dir", demo.toString()), null);
+    assertThat(story.exit()).as(story.toString()).isZero();
+    assertThat(story.out())
+        .contains("\n  " + script + " status " + demo.resolve("laptop.db") + "\n");
   }
 
   @Test
@@ -491,8 +537,11 @@ class CliIT {
     ok("workspace", "remove", members.toString(), otherRecipient);
     assertThat(chora("workspace", "remove", members.toString(), otherRecipient).exit())
         .isEqualTo(ExitCode.FAILED);
-    assertThat(chora("workspace", "add", members.toString(), "age1nope").exit())
-        .isEqualTo(ExitCode.USAGE);
+    Run notAKey = chora("workspace", "add", members.toString(), "age1nope");
+    assertThat(notAKey.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(notAKey.err())
+        .startsWith("chora workspace add: not an age recipient: 'age1nope'")
+        .contains("chora keygen");
 
     // chora -> age: an encrypted export opens with the stock age tool, binary and armored
     Path a = replica("laptop", "INSERT INTO note VALUES (1, 'sealed')");
@@ -614,11 +663,55 @@ class CliIT {
     assertThat(badToken.exit()).isEqualTo(ExitCode.USAGE);
   }
 
-  /** A hub process on an ephemeral port of 127.0.0.1, its first line read; destroy it after. */
-  private record HubProcess(Process process, String endpoint) implements AutoCloseable {
+  @Test
+  void aHubRefusesAShortTokenMakesOneOnRequestAndSaysWhenItsPortIsTaken() throws Exception {
+    Path data = dir.resolve("hub");
+    Run shortToken =
+        chora("hub", "--port", "0", "--data", data.toString(), "--token", "team=short");
+    assertThat(shortToken.exit()).as(shortToken.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(shortToken.err())
+        .contains("the token of workspace team is too short: a hub token has at least 16")
+        .contains("--new-token team");
+    Run none = chora("hub", "--port", "0", "--data", data.toString());
+    assertThat(none.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(none.err()).contains("--token WORKSPACE=TOKEN, or --new-token WORKSPACE");
+
+    Path db = replica("laptop", "INSERT INTO note VALUES (1, 'a')");
+    try (HubProcess hub = HubProcess.start(data, "--new-token", "team")) {
+      assertThat(hub.after()).hasSize(2);
+      String token = hub.after().get(0).replaceFirst("^workspace team: new token ", "");
+      assertThat(token).hasSize(43).matches("[A-Za-z0-9_-]+");
+      assertThat(hub.after().get(1)).contains("--token team=" + token);
+      Path file = Files.writeString(dir.resolve("team.token"), token + "\n");
+      ok("sync", db.toString(), hub.endpoint() + "/team", "--token-file", file.toString());
+
+      String port = hub.endpoint().substring(hub.endpoint().lastIndexOf(':') + 1);
+      Run busy = chora("hub", "--port", port, "--data", data.toString(), "--new-token", "x");
+      assertThat(busy.exit()).as(busy.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(busy.out()).isEmpty(); // no token for a hub that never listened
+      assertThat(busy.err())
+          .isEqualTo(
+              "chora hub: port "
+                  + port
+                  + " is in use\n  choose another with --port (0 picks a"
+                  + " free one)\n");
+    }
+  }
+
+  /**
+   * A hub process on an ephemeral port of 127.0.0.1, read up to its listening line (and the two
+   * lines after it that a {@code --new-token} prints); destroy it after.
+   */
+  private record HubProcess(Process process, String endpoint, List<String> after)
+      implements AutoCloseable {
     static HubProcess start(Path data) throws Exception {
-      Process hub =
-          new ProcessBuilder(
+      return start(data, "--token", "team=team-token-0123456789");
+    }
+
+    static HubProcess start(Path data, String... workspaces) throws Exception {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-jar",
                   ChoraProcess.JAR.toString(),
@@ -626,17 +719,20 @@ class CliIT {
                   "--port",
                   "0",
                   "--data",
-                  data.toString(),
-                  "--token",
-                  "team=team-token-0123456789")
-              .redirectErrorStream(true)
-              .start();
+                  data.toString()));
+      command.addAll(List.of(workspaces));
+      Process hub = new ProcessBuilder(command).redirectErrorStream(true).start();
       var lines =
           new java.io.BufferedReader(
               new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
       String line = lines.readLine();
       assertThat(line).as("first line").contains("listening on ws://127.0.0.1:");
-      return new HubProcess(hub, line.substring(line.indexOf("ws://")).strip());
+      List<String> after = new ArrayList<>();
+      if (command.contains("--new-token")) {
+        after.add(lines.readLine());
+        after.add(lines.readLine());
+      }
+      return new HubProcess(hub, line.substring(line.indexOf("ws://")).strip(), after);
     }
 
     @Override

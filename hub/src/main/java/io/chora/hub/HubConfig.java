@@ -1,7 +1,9 @@
 package io.chora.hub;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +18,8 @@ import java.util.regex.Pattern;
  * @param host the address to bind (default {@code 127.0.0.1}: only this machine)
  * @param port the port, 0 for a free one ({@link HubServer#port()} tells which)
  * @param dataDir where each workspace's log lives, one SQLite file per workspace
- * @param tokens the bearer token of each workspace; no other workspace exists
+ * @param tokens the bearer token of each workspace (at least {@value #MIN_TOKEN_LENGTH}
+ *     characters); no other workspace exists
  * @param maxFrameBytes the largest message a client may send (default 16 MiB)
  * @param pushesPerSecond pushes per second a connection may make, with bursts of as many
  * @param idleTimeout a connection silent this long is closed (default 60 s)
@@ -42,6 +45,11 @@ public record HubConfig(
   /** What the protocol allows as a workspace name (it is also the log's file name). */
   public static final Pattern WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+  /** The shortest token a workspace may have: long enough that guessing is hopeless. */
+  public static final int MIN_TOKEN_LENGTH = 16;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_PUSHES_PER_SECOND = 200;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -65,9 +73,7 @@ public record HubConfig(
             throw new IllegalArgumentException(
                 "a workspace name is 1-64 of A-Z a-z 0-9 . _ - : " + workspace);
           }
-          if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("workspace " + workspace + " has an empty token");
-          }
+          checkToken(workspace, token);
         });
     tokens = Map.copyOf(new LinkedHashMap<>(tokens));
     if (maxFrameBytes < 1024) {
@@ -85,6 +91,30 @@ public record HubConfig(
     if (keystore != null && keystorePassword == null) {
       throw new IllegalArgumentException("a keystore needs its password");
     }
+  }
+
+  /**
+   * Refuses a token shorter than {@value #MIN_TOKEN_LENGTH} characters (spaces around it not
+   * counted).
+   *
+   * @throws IllegalArgumentException naming the workspace
+   */
+  public static void checkToken(String workspace, String token) {
+    if (token == null || token.strip().length() < MIN_TOKEN_LENGTH) {
+      throw new IllegalArgumentException(
+          "the token of workspace "
+              + workspace
+              + " is too short: a hub token has at least "
+              + MIN_TOKEN_LENGTH
+              + " characters");
+    }
+  }
+
+  /** A fresh unguessable workspace token: 256 random bits, URL-safe (43 characters). */
+  public static String randomToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** A hub on 127.0.0.1, a free port, default limits and no TLS. */

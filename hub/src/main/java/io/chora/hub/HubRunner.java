@@ -13,9 +13,16 @@ public final class HubRunner {
    */
   public static void runUntilShutdown(HubConfig config, PrintWriter out)
       throws IOException, InterruptedException {
+    runUntilShutdown(config, out, () -> {});
+  }
+
+  /** As {@link #runUntilShutdown(HubConfig, PrintWriter)}, running {@code listening} once it is. */
+  public static void runUntilShutdown(HubConfig config, PrintWriter out, Runnable listening)
+      throws IOException, InterruptedException {
     HubServer hub = HubServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "chora-hub-shutdown"));
     out.println("chora hub listening on " + hub.url());
+    listening.run();
     out.flush();
     hub.awaitClosed();
   }

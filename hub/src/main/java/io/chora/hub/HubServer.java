@@ -2,7 +2,9 @@ package io.chora.hub;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -64,7 +66,7 @@ public final class HubServer implements AutoCloseable {
    * Opens the logs already in the data directory and starts listening.
    *
    * @throws IOException if the data directory or a log cannot be opened
-   * @throws RuntimeException from Javalin if the port cannot be bound
+   * @throws BindException if the port is in use (or cannot be bound for another reason)
    */
   public static HubServer start(HubConfig config) throws IOException {
     Files.createDirectories(config.dataDir());
@@ -102,8 +104,27 @@ public final class HubServer implements AutoCloseable {
       if (e instanceof SQLException) {
         throw new IOException("cannot open a workspace log: " + e.getMessage(), e);
       }
+      if (e instanceof JavalinBindException) {
+        throw cannotListen(config, e);
+      }
       throw (RuntimeException) e;
     }
+  }
+
+  /** Javalin's bind failure as what it means: the port is taken (or, rarely, not ours to take). */
+  private static BindException cannotListen(HubConfig config, Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String why = String.valueOf(root.getMessage());
+    BindException refused =
+        new BindException(
+            why.contains("in use")
+                ? "port " + config.port() + " is in use"
+                : "cannot listen on " + config.host() + ":" + config.port() + ": " + why);
+    refused.initCause(e);
+    return refused;
   }
 
   private static String healthJson() {

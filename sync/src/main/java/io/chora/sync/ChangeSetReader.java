@@ -1,8 +1,10 @@
 package io.chora.sync;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -381,11 +383,43 @@ public final class ChangeSetReader implements AutoCloseable {
 
   private ChangeSetFormatException fail(String message) {
     return new ChangeSetFormatException(
-        "malformed change set at " + json.currentLocation().offsetDescription() + ": " + message);
+        "malformed change set at " + where(json.currentLocation()) + ": " + message);
   }
 
+  /**
+   * The parser's complaint in chora's words: where, and whether the input was cut short or is not
+   * JSON; never Jackson's location text ({@code [Source: REDACTED ...]}).
+   */
   private ChangeSetFormatException malformed(JsonProcessingException e) {
-    return new ChangeSetFormatException("malformed change set: " + e.getOriginalMessage(), e);
+    JsonLocation at = e.getLocation() == null ? json.currentLocation() : e.getLocation();
+    boolean cutShort =
+        e instanceof JsonEOFException
+            || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input");
+    String problem =
+        cutShort
+            ? "cut short at "
+                + where(at)
+                + ": the input ends before the change set does (a"
+                + " truncated file, or one copied while it was still being written)"
+            : "not valid JSON at " + where(at) + ": " + parserReason(e.getOriginalMessage());
+    return new ChangeSetFormatException("malformed change set: " + problem, e);
+  }
+
+  /** {@code line L, column C (byte B)}, as far as the parser knows. */
+  private static String where(JsonLocation at) {
+    String where = "line " + at.getLineNr() + ", column " + at.getColumnNr();
+    long offset = at.getByteOffset() >= 0 ? at.getByteOffset() : at.getCharOffset();
+    return offset >= 0 ? where + " (byte " + offset + ")" : where;
+  }
+
+  /** Jackson's reason without the source and start-marker locations it appends. */
+  private static String parserReason(String message) {
+    String reason = message == null ? "unreadable" : message;
+    for (String tail : new String[] {" (start marker at", "\n at [Source", " at [Source"}) {
+      int cut = reason.indexOf(tail);
+      reason = cut < 0 ? reason : reason.substring(0, cut);
+    }
+    return reason.strip();
   }
 
   @Override

@@ -29,7 +29,12 @@ public final class Hlc {
     return Math.max(fromMillis(nowMillis), last + 1);
   }
 
+  /**
+   * The wall-clock time as an ISO-8601 instant, then {@code #N} only when the counter is not 0: the
+   * Nth timestamp this clock gave within that millisecond ({@code 2026-12-03T08:29:18.946Z#2}).
+   */
   public static String format(long hlc) {
-    return Instant.ofEpochMilli(millis(hlc)) + "#" + counter(hlc);
+    int counter = counter(hlc);
+    return Instant.ofEpochMilli(millis(hlc)) + (counter == 0 ? "" : "#" + counter);
   }
 }

@@ -47,10 +47,15 @@ class ChangeSetMalformedTest {
         arguments("not JSON", "hello", "Unrecognized token 'hello'"),
         arguments("empty input", "", "expected a change set object, found end of input"),
         arguments("a JSON array", "[]", "expected a change set object, found START_ARRAY"),
-        arguments("truncated header", VALID.substring(0, 30), "end-of-input"),
-        arguments("truncated transaction", VALID.substring(0, VALID.length() - 12), "end-of-input"),
+        arguments("truncated header", VALID.substring(0, 30), "cut short at line 1"),
         arguments(
-            "truncated after last tx", VALID.substring(0, VALID.length() - 2), "end-of-input"),
+            "truncated transaction",
+            VALID.substring(0, VALID.length() - 12),
+            "cut short at line 1"),
+        arguments(
+            "truncated after last tx",
+            VALID.substring(0, VALID.length() - 2),
+            "cut short at line 1"),
         arguments(
             "wrong format name",
             withHeader("{'format':'other.thing','version':1,'site':'a','clock':{}"),
@@ -268,7 +273,30 @@ class ChangeSetMalformedTest {
   @Test
   void messagesSayWhereTheProblemIs() {
     assertThatThrownBy(() -> ChangeSet.fromJson(withValue("{'date':'2024'}")))
-        .hasMessageMatching("malformed change set at line: 1, column: \\d+: unknown value type.*");
+        .hasMessageMatching(
+            "malformed change set at line 1, column \\d+ \\(byte \\d+\\): unknown value type.*");
+  }
+
+  /** Jackson's own text ({@code [Source: REDACTED ...]}, token names) never reaches a user. */
+  @Test
+  void aCutShortOrNonJsonInputSaysSoInChorasWords() {
+    int cut = VALID.length() - 12;
+    assertThatThrownBy(() -> ChangeSet.fromJson(VALID.substring(0, cut)))
+        .hasMessage(
+            "malformed change set: cut short at line 1, column "
+                + (cut + 1)
+                + " (byte "
+                + cut
+                + "): the input ends before the change set does (a truncated file, or one copied"
+                + " while it was still being written)");
+    String betweenEntries = VALID.substring(0, VALID.indexOf("\"site\"") + 11); // ..."a",
+    assertThat(betweenEntries).endsWith(",");
+    assertThatThrownBy(() -> ChangeSet.fromJson(betweenEntries))
+        .hasMessageStartingWith("malformed change set: cut short at line 1, column ");
+    assertThatThrownBy(() -> ChangeSet.fromJson(json("{'format' 1}")))
+        .hasMessageStartingWith("malformed change set: not valid JSON at line 1, column 11")
+        .hasMessageNotContaining("Source")
+        .hasMessageNotContaining("REDACTED");
   }
 
   @Test

@@ -143,7 +143,7 @@ class BothModesUntrustedSetTest {
     return Stream.of(
         badJson("not JSON at all", j -> "please apply my changes", "Unrecognized token 'please'"),
         badJson("empty input", j -> "", "found end of input"),
-        badJson("truncated halfway", j -> j.substring(0, j.length() / 2), "end-of-input"),
+        badJson("truncated halfway", j -> j.substring(0, j.length() / 2), "cut short at line 1"),
         badJson("trailing content", j -> j + "{}", "trailing content after the change set"),
         badJson(
             "unknown format version", j -> edit(j, "\"version\":3", "\"version\":4"), "version 4"),

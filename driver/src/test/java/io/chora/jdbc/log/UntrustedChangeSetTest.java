@@ -71,11 +71,8 @@ class UntrustedChangeSetTest {
             "malformed JSON: unquoted name",
             j -> edit(j, ",\"cl\":", ",cl:"),
             "expecting double-quote"),
-        bad("truncated halfway", j -> j.substring(0, j.length() / 2), "Unexpected end-of-input"),
-        bad(
-            "truncated before the end",
-            j -> j.substring(0, j.length() - 2),
-            "Unexpected end-of-input"),
+        bad("truncated halfway", j -> j.substring(0, j.length() / 2), "cut short at line 1"),
+        bad("truncated before the end", j -> j.substring(0, j.length() - 2), "cut short at line 1"),
         bad("trailing content", j -> j + "{}", "trailing content after the change set"),
         bad("unknown format version", j -> edit(j, "\"version\":3", "\"version\":4"), "version 4"),
         bad(
