@@ -55,8 +55,7 @@ final class CaptureSession implements StatementFunnel {
   /** Statements whose open cursors may hold the pending commit: closed when the connection is. */
   private final Set<Statement> cursorOwners = new HashSet<>();
 
-  /** The counts the application sees: update counts, changes(), total_changes(). */
-  private final UserCounts counts;
+  private long userChanges = -1;
 
   /** The open transaction changed tables while changes are kept aside: fill before it commits. */
   private boolean fillPending;
@@ -75,11 +74,9 @@ final class CaptureSession implements StatementFunnel {
       Set<String> onlyTables,
       String label,
       GeneratedKeys keys,
-      CounterCapture counting)
-      throws SQLException {
+      CounterCapture counting) {
     this.conn = conn;
     this.counting = counting;
-    this.counts = new UserCounts(conn, keys, counting);
     this.keys = keys;
     this.onlyTables = onlyTables;
     this.label = label;
@@ -139,7 +136,19 @@ final class CaptureSession implements StatementFunnel {
    */
   @Override
   public long userRows(SqlAction<Long> update) throws SQLException {
-    return counts.userRows(update);
+    long logged = logSize();
+    long claimed = keys.ownRows();
+    boolean counting = this.counting.active(); // its increments are rows too (chora_adds)
+    long added = counting ? addsSize() : 0;
+    long count = update.run();
+    return count
+        - Math.max(0, logSize() - logged)
+        - (keys.ownRows() - claimed)
+        - (counting ? Math.max(0, addsSize() - added) : 0);
+  }
+
+  private long addsSize() throws SQLException {
+    return statement("SELECT coalesce(max(id), 0) FROM " + CounterCapture.ADDS).queryLong();
   }
 
   /** A batch of SQL strings without table DDL: one write, unless it controls transactions. */
@@ -255,17 +264,11 @@ final class CaptureSession implements StatementFunnel {
             rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
             if (kind.changesTables() || isBusy(e)) {
-              // under sqlite-jdbc a DDL refused as it is prepared, and a write that never got the
-              // lock, end no transaction: the listeners hear nothing of the wrapper's rollback
-              conn.unheard(
-                  () -> {
-                    rollbackQuietly(e);
-                    return null;
-                  });
+              rollbackQuietly(e);
             } else {
               // SQLite already undid the failed statement (or batch entry); what ran before it
               // in this wrapper stays, exactly as under plain autocommit
-              commitAfterFailure(sql, e);
+              commitAfterFailure(e);
             }
             throw e;
           }
@@ -277,7 +280,6 @@ final class CaptureSession implements StatementFunnel {
               // INSERT ... RETURNING left a cursor open: SQLite refuses COMMIT until it is done,
               // so the commit waits for the cursor's statement, or the next statement, to run
               beforeCommit();
-              counts.commitPutOff();
               commitPending = true;
               finishPendingCommit();
             } else {
@@ -329,9 +331,7 @@ final class CaptureSession implements StatementFunnel {
         cursorOwners.clear();
       } catch (SQLException cursorStillOpen) {
         // the RETURNING cursor is still being read: the commit is tried again later
-        return;
       }
-      counts.pendingCommitted();
     }
   }
 
@@ -354,22 +354,22 @@ final class CaptureSession implements StatementFunnel {
         });
   }
 
+  /** The highest log row id: its growth over a statement is how many rows capture logged. */
+  private long logSize() throws SQLException {
+    return statement("SELECT max(id) FROM chora_log").queryLong();
+  }
+
   boolean inSqlTransaction() {
     return sqlTransaction.isOpen();
   }
 
   /** What {@code changes()} reports: the user's last write, not chora's own statements. */
   long userChanges() throws SQLException {
-    return counts.userChanges();
-  }
-
-  /** What {@code total_changes()} reports: the rows the user's statements changed. */
-  long userTotal() {
-    return counts.userTotal();
+    return userChanges >= 0 ? userChanges : conn.lastStatementChanges();
   }
 
   private void rememberUserChanges() throws SQLException {
-    counts.rememberUserChanges();
+    userChanges = conn.lastStatementChanges();
   }
 
   /**
@@ -432,11 +432,11 @@ final class CaptureSession implements StatementFunnel {
   /** Runs the application's write {@code sql} with its increments of counters captured. */
   private <T> T counted(String sql, SqlAction<T> action) throws SQLException {
     if (!counting.any() || sql == null) {
-      return counts.totalled(action);
+      return action.run();
     }
     counting.starting(sql);
     try {
-      return counts.totalled(action);
+      return action.run();
     } finally {
       counting.ended();
     }
@@ -537,14 +537,6 @@ final class CaptureSession implements StatementFunnel {
   /** SQLite has no getter for this in sqlite-jdbc: BEGIN succeeds only outside a transaction. */
   private boolean sqliteInTransaction() {
     try {
-      return conn.unheard(this::probeTransaction); // the application's listeners hear no probe
-    } catch (SQLException notThrown) {
-      return true;
-    }
-  }
-
-  private boolean probeTransaction() {
-    try {
       exec("BEGIN");
     } catch (SQLException inTransaction) {
       return true;
@@ -557,24 +549,10 @@ final class CaptureSession implements StatementFunnel {
     return false;
   }
 
-  /**
-   * An autocommit statement failed inside chora's wrapper: SQLite undid it, and what ran before it
-   * (a batch's earlier entries) commits. A statement of its own is heard as the rollback
-   * sqlite-jdbc's autocommit gives it; a batch's commit as the commit it is.
-   */
-  private void commitAfterFailure(String sql, Throwable cause) {
+  private void commitAfterFailure(Throwable cause) {
     try {
-      if (sql == null) {
-        mark();
-        exec("COMMIT");
-      } else {
-        conn.heardAsRollback(
-            () -> {
-              mark();
-              exec("COMMIT");
-              return null;
-            });
-      }
+      mark();
+      exec("COMMIT");
     } catch (SQLException e) {
       rollbackQuietly(cause); // e.g. the error already ended the transaction (ROLLBACK conflict)
     }
