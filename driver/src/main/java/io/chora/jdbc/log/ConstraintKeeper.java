@@ -265,13 +265,20 @@ final class ConstraintKeeper implements AutoCloseable {
       }
     }
     boolean logged = false;
+    // once per row and life: one apply can remove two lives of one rowid key (one merged, removed,
+    // then another that took the key), and each removal must reach the replicas that hold it
     Set<String> done = new HashSet<>();
     try (PreparedStatement log =
         conn.prepareStatement(
             "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (Effect effect : effects) {
         if (!stillStands(effect)
-            || !done.add(effect.op() + ":" + KeyCodec.rowId(effect.table(), effect.key()))) {
+            || !done.add(
+                effect.op()
+                    + ":"
+                    + KeyCodec.rowId(effect.table(), effect.key())
+                    + ":"
+                    + effect.life())) {
           continue;
         }
         log.setLong(1, effect.table());
