@@ -129,7 +129,7 @@ final class ChangeAssembler {
         continue;
       }
       List<Object> key = KeyCodec.decode(table, write.key());
-      String row = table.name() + ":" + key.stream().map(KeyCodec::identity).toList();
+      String row = rowOf(table.name(), key);
       int at = -1;
       for (int i = 0; i < all.size(); i++) {
         if (rowOf(all.get(i)).equals(row)) {
@@ -379,7 +379,11 @@ final class ChangeAssembler {
   }
 
   private static String rowOf(Change change) {
-    return change.table() + ":" + change.key().stream().map(KeyCodec::identity).toList();
+    return rowOf(change.table(), change.key());
+  }
+
+  private static String rowOf(String table, List<Object> key) {
+    return table + ":" + key.stream().map(KeyCodec::identity).toList();
   }
 
   /**

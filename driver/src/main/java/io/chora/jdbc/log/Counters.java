@@ -112,9 +112,7 @@ final class Counters implements AutoCloseable {
                   + TABLE
                   + " WHERE tbl = ? AND pk = ? AND col = ? AND reset = 1");
     }
-    readBase.setLong(1, table);
-    readBase.setObject(2, key);
-    readBase.setString(3, column);
+    bindCell(readBase, table, key, column);
     try (ResultSet rs = readBase.executeQuery()) {
       if (!rs.next()) {
         return null;
@@ -140,13 +138,9 @@ final class Counters implements AutoCloseable {
                   + "(tbl, pk, col, site, seq, hlc, reset, amount, deps) VALUES (?, ?, ?, ?, ?, ?,"
                   + " 1, ?, ?)");
     }
-    dropBase.setLong(1, table);
-    dropBase.setObject(2, key);
-    dropBase.setString(3, column);
+    bindCell(dropBase, table, key, column);
     dropBase.executeUpdate();
-    putBase.setLong(1, table);
-    putBase.setObject(2, key);
-    putBase.setString(3, column);
+    bindCell(putBase, table, key, column);
     putBase.setString(4, base.stamp().dot().site());
     putBase.setLong(5, base.stamp().dot().seq());
     putBase.setLong(6, base.stamp().hlc());
@@ -211,9 +205,7 @@ final class Counters implements AutoCloseable {
                   + TABLE
                   + "(tbl, pk, col, site, seq, hlc, reset, amount) VALUES (?, ?, ?, ?, ?, ?, 0, ?)");
     }
-    addIncrement.setLong(1, table);
-    addIncrement.setObject(2, key);
-    addIncrement.setString(3, column);
+    bindCell(addIncrement, table, key, column);
     addIncrement.setString(4, stamp.dot().site());
     addIncrement.setLong(5, stamp.dot().seq());
     addIncrement.setLong(6, stamp.hlc());
@@ -245,9 +237,7 @@ final class Counters implements AutoCloseable {
                   + TABLE
                   + " WHERE tbl = ? AND pk = ? AND col = ? AND reset = 0");
     }
-    readIncrements.setLong(1, table);
-    readIncrements.setObject(2, key);
-    readIncrements.setString(3, column);
+    bindCell(readIncrements, table, key, column);
     Counter counter = new Counter();
     try (ResultSet rs = readIncrements.executeQuery()) {
       while (rs.next()) {
@@ -256,6 +246,14 @@ final class Counters implements AutoCloseable {
       }
     }
     return counter;
+  }
+
+  /** Binds a statement's first three parameters to one cell: table id, stored key, column. */
+  private static void bindCell(PreparedStatement ps, long table, Object key, String column)
+      throws SQLException {
+    ps.setLong(1, table);
+    ps.setObject(2, key);
+    ps.setString(3, column);
   }
 
   /** Forgets the row's counting cells: its life ended, or a new one began. */
