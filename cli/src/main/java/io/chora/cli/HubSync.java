@@ -93,6 +93,15 @@ final class HubSync {
         Thread.sleep(20);
         status = replica.hubStatus();
       }
+      if (!status.quarantined().isEmpty()) {
+        throw new CliException(
+            ExitCode.FAILED,
+            "synced what could be applied, but this replica holds back "
+                + HeldBack.describe(status.quarantined()),
+            "chora status "
+                + db
+                + " lists them; they apply by themselves once this replica can (docs/quarantine.md)");
+      }
       VectorClock after = replica.clock();
       long received = 0;
       for (Map.Entry<String, Long> e : after.entries().entrySet()) {

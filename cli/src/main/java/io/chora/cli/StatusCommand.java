@@ -1,6 +1,7 @@
 package io.chora.cli;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.QuarantinedEnvelope;
 import io.chora.sync.SyncEvent;
 import io.chora.sync.VectorClock;
 import java.io.PrintWriter;
@@ -59,13 +60,15 @@ final class StatusCommand implements Callable<Integer> {
       status.put("logRowChanges", replica.logSize());
       status.put("openConflicts", conflicts);
       status.put("heldAside", replica.heldAside());
+      List<QuarantinedEnvelope> held = replica.quarantined();
+      status.put("heldBack", heldBack(held));
       status.put("peers", peers);
       List<Map<String, Object>> hubs = hubs(replica, clock);
       status.put("hubs", hubs);
       if (json) {
         Output.json(spec.commandLine().getOut(), status);
       } else {
-        print(spec.commandLine().getOut(), status, peers, hubs);
+        print(spec.commandLine().getOut(), status, peers, hubs, held);
       }
     }
     return ExitCode.OK;
@@ -102,6 +105,23 @@ final class StatusCommand implements Callable<Integer> {
     return hubs;
   }
 
+  /** Envelopes from the hub this replica cannot apply, and those waiting for them. */
+  private static List<Map<String, Object>> heldBack(List<QuarantinedEnvelope> envelopes) {
+    List<Map<String, Object>> held = new ArrayList<>();
+    for (QuarantinedEnvelope q : envelopes) {
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("origin", q.origin());
+      h.put("first", q.first());
+      h.put("last", q.last());
+      h.put("reason", q.reason());
+      h.put("waitsFor", q.waitsFor());
+      h.put("since", q.since().toString());
+      h.put("attempts", q.attempts());
+      held.add(h);
+    }
+    return held;
+  }
+
   /** What peers on another schema version sent for tables or columns this replica lacks. */
   private static String heldAside(Map<?, ?> held) {
     if (held.isEmpty()) {
@@ -118,7 +138,8 @@ final class StatusCommand implements Callable<Integer> {
       PrintWriter out,
       Map<String, Object> status,
       List<Map<String, Object>> peers,
-      List<Map<String, Object>> hubs) {
+      List<Map<String, Object>> hubs,
+      List<QuarantinedEnvelope> held) {
     List<?> tables = (List<?>) status.get("trackedTables");
     int conflicts = (Integer) status.get("openConflicts");
     Output.table(
@@ -139,6 +160,7 @@ final class StatusCommand implements Callable<Integer> {
                     ? "none open"
                     : conflicts + " open (see: chora conflicts " + db + ")"),
             List.of("held aside", heldAside((Map<?, ?>) status.get("heldAside"))),
+            List.of("held back", HeldBack.describe(held)),
             List.of("peers", peers.isEmpty() ? "none yet" : String.valueOf(peers.size()))));
     if (!hubs.isEmpty()) {
       out.println();

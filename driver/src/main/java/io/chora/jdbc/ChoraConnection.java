@@ -88,6 +88,14 @@ public interface ChoraConnection extends Connection {
    */
   HubStatus hubStatus() throws SQLException;
 
+  /**
+   * Envelopes from the hub this replica holds back: ones it could not read, decrypt or apply, and
+   * the ones that depend on them. They block only their origin's later transactions and what
+   * depends on those; everything else goes on applying. Empty when all is well (and always without
+   * {@code chora.hub}). See docs/quarantine.md.
+   */
+  List<QuarantinedEnvelope> quarantined() throws SQLException;
+
   /** Open conflicts: concurrent writes of one cell, with the value kept and the value lost. */
   List<Conflict> conflicts() throws SQLException;
 

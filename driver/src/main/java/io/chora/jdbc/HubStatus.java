@@ -1,11 +1,15 @@
 package io.chora.jdbc;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Where live sync through the hub stands for this database: whether the client is connected and
- * caught up, how many of this replica's transactions the hub has not acknowledged yet, and the last
- * problem it met (null when none since it last connected).
+ * caught up, how many of this replica's transactions the hub has not acknowledged yet, the last
+ * problem it met (null when none since it last connected), and the envelopes it holds back because
+ * they cannot be applied or depend on one that cannot ({@code quarantined}, see
+ * docs/quarantine.md). Caught up counts what the hub delivered: a replica with envelopes held back
+ * lacks them, which {@link #healthy()} tells.
  */
 public record HubStatus(
     boolean configured,
@@ -13,7 +17,21 @@ public record HubStatus(
     boolean caughtUp,
     long pendingTransactions,
     Instant lastExchange,
-    String lastError) {
+    String lastError,
+    List<QuarantinedEnvelope> quarantined) {
   /** The status of a connection without {@code chora.hub}. */
-  public static final HubStatus NOT_CONFIGURED = new HubStatus(false, false, false, 0, null, null);
+  public static final HubStatus NOT_CONFIGURED =
+      new HubStatus(false, false, false, 0, null, null, List.of());
+
+  public HubStatus {
+    quarantined = List.copyOf(quarantined);
+  }
+
+  /**
+   * Connected, caught up, nothing of this replica's unacknowledged and nothing held back: this
+   * replica holds what the hub holds.
+   */
+  public boolean healthy() {
+    return connected && caughtUp && pendingTransactions == 0 && quarantined.isEmpty();
+  }
 }

@@ -47,6 +47,7 @@ public final class HubServer implements AutoCloseable {
   private final ExecutorService storeWork;
   private final ScheduledExecutorService sweeper;
   private final Workspaces workspaces;
+  private final HubLock lock;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private HubServer(
@@ -54,8 +55,10 @@ public final class HubServer implements AutoCloseable {
       Javalin app,
       ExecutorService storeWork,
       ScheduledExecutorService sweeper,
-      Workspaces workspaces) {
+      Workspaces workspaces,
+      HubLock lock) {
     this.config = config;
+    this.lock = lock;
     this.app = app;
     this.storeWork = storeWork;
     this.sweeper = sweeper;
@@ -65,7 +68,7 @@ public final class HubServer implements AutoCloseable {
   /**
    * Opens the logs already in the data directory and starts listening.
    *
-   * @throws IOException if the data directory or a log cannot be opened
+   * @throws IOException if the data directory or a log cannot be opened, or another hub runs on it
    * @throws BindException if the port is in use (or cannot be bound for another reason)
    */
   public static HubServer start(HubConfig config) throws IOException {
@@ -75,6 +78,8 @@ public final class HubServer implements AutoCloseable {
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("chora-hub-sweeper"));
     Workspaces workspaces = new Workspaces(config.dataDir(), storeWork);
+    HubLock lock = null;
+    Javalin started = null;
     try {
       workspaces.openExisting(config.tokens().keySet());
       HubEndpoint endpoint = new HubEndpoint(config, workspaces);
@@ -93,11 +98,16 @@ public final class HubServer implements AutoCloseable {
                 endpoint.register(javalin.routes);
               });
       app.start();
+      started = app;
+      lock = HubLock.take(config.dataDir()); // after the bind: a busy port is said as such
       long sweepMillis = Math.max(50, Math.min(1000, config.idleTimeout().toMillis() / 4));
       sweeper.scheduleWithFixedDelay(
           endpoint::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-      return new HubServer(config, app, storeWork, sweeper, workspaces);
-    } catch (SQLException | RuntimeException e) {
+      return new HubServer(config, app, storeWork, sweeper, workspaces, lock);
+    } catch (SQLException | IOException | RuntimeException e) {
+      if (started != null) {
+        started.stop();
+      }
       sweeper.shutdownNow();
       storeWork.shutdownNow();
       workspaces.close();
@@ -106,6 +116,9 @@ public final class HubServer implements AutoCloseable {
       }
       if (e instanceof JavalinBindException) {
         throw cannotListen(config, e);
+      }
+      if (e instanceof IOException io) {
+        throw io;
       }
       throw (RuntimeException) e;
     }
@@ -228,6 +241,11 @@ public final class HubServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       workspaces.close();
+      try {
+        lock.close();
+      } catch (IOException e) {
+        // the process's end releases it anyway
+      }
       closed.countDown();
     }
   }

@@ -131,7 +131,8 @@ class EncryptedHubSyncTest {
 
     Connection phone = device("phone", phoneKey);
     await("the phone refuses it", () -> hubError(phone) != null);
-    assertThat(hubError(phone)).contains("cannot read the changes of laptop 1..1");
+    assertThat(hubError(phone)).contains("held back laptop 1..1: cannot read it");
+    assertThat(Db.of(phone).hubStatus().quarantined()).hasSize(1); // docs/quarantine.md
     assertThat(rows(phone, "SELECT * FROM note")).isEmpty();
     assertThat(Db.of(phone).clock().isEmpty()).isTrue();
   }

@@ -52,6 +52,8 @@ final class HubClient {
   private static final long PUSH_INTERVAL_NANOS = 10_000_000L;
   private static final long TELL_DELAY_MS = 200;
   private static final long RECORD_DELAY_MS = 1000;
+  // held envelopes are tried again this often from the database, and soon after a schema change
+  private static final long RETRY_HELD_NANOS = 60_000_000_000L;
 
   /** Opens the client's own connection to the database, without a hub. */
   @FunctionalInterface
@@ -71,6 +73,9 @@ final class HubClient {
   // worker-thread state
   private HttpClient http;
   private ChoraConnection own;
+  private Quarantine quarantine;
+  private long triedHeldAt = System.nanoTime();
+  private long triedHeldSchema = -1;
   private String site;
 
   /** Sites this file wrote as before {@link #site}: their history is pushed too. */
@@ -170,7 +175,15 @@ final class HubClient {
    */
   HubStatus status(String site, VectorClock clock) {
     long pending = Math.max(0, clock.get(site) - acknowledged);
-    return new HubStatus(true, connected, caughtUp, pending, lastExchange, lastError);
+    Quarantine q = quarantine;
+    return new HubStatus(
+        true,
+        connected,
+        caughtUp,
+        pending,
+        lastExchange,
+        lastError,
+        q == null ? List.of() : q.held());
   }
 
   /** Stops the client: closes the socket and its own connection, ends its threads. */
@@ -217,6 +230,10 @@ final class HubClient {
     try {
       if (own == null) {
         own = opener.open();
+        if (!(own instanceof ReplicaConnection replica)) {
+          throw new SQLException("the hub client needs a chora replica connection, not " + own);
+        }
+        quarantine = new Quarantine(replica);
         site = own.siteId();
         former = own instanceof ReplicaConnection r ? r.formerSiteIds() : List.of();
       }
@@ -308,6 +325,7 @@ final class HubClient {
       }
     }
     awaitCommitThenPush(Integer.MAX_VALUE); // writes of other programs, seen by data_version
+    tryHeldAgainIfDue();
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -419,33 +437,92 @@ final class HubClient {
     failures = 0;
     lastError = null;
     recovered("connected to the hub at " + address.endpoint());
+    quarantine.forgetWhatTheHubLacks(hubClock);
     pushIfNeeded();
   }
 
   private void received(Envelope e) throws SQLException {
-    ChangeSet set;
-    try {
-      set = ChangeSet.fromJson(cipher.open(e.payload()));
-    } catch (java.io.IOException | IllegalArgumentException unreadable) {
-      throw new SQLException(
-          "cannot read the changes of "
-              + e.origin()
-              + " "
-              + e.first()
-              + ".."
-              + e.last()
-              + ": "
-              + unreadable.getMessage(),
-          unreadable);
-    }
-    ApplyResult result = own.apply(set);
     lastExchange = Instant.now();
     hubClock = hubClock.with(e.origin(), Math.max(hubClock.get(e.origin()), e.last()));
+    applyOrHold(e);
+    pushIfNeeded(); // a merge may have removed rows for a constraint: a new local transaction
+  }
+
+  /**
+   * Applies an envelope, or holds it back (docs/quarantine.md) when it depends on one held or
+   * cannot be read or applied as it is; other troubles (a busy or full database) throw, and the
+   * client reconnects and gets it again.
+   */
+  private void applyOrHold(Envelope e) throws SQLException {
+    String blocker = quarantine.blocker(e, own.clock());
+    if (blocker != null) {
+      quarantine.hold(e, "waits for " + blocker + ", which is held back", blocker);
+      return;
+    }
+    ChangeSet set;
+    ApplyResult result;
+    try {
+      set = ChangeSet.fromJson(cipher.open(e.payload()));
+      result = own.apply(set);
+    } catch (java.io.IOException | IllegalArgumentException unreadable) {
+      held(e, "cannot read it: " + unreadable.getMessage());
+      return;
+    } catch (SQLException failed) {
+      if (!Quarantine.isTheEnvelopes(failed)) {
+        throw failed;
+      }
+      held(e, "cannot apply it: " + failed.getMessage());
+      return;
+    } catch (RuntimeException bug) { // a set that makes chora fail must not stop everyone's sync
+      held(e, "applying it failed: " + bug);
+      return;
+    }
+    quarantine.applied(e);
     if (result.applied() > 0) {
       tell(e.origin(), set);
       tellClockSoon();
     }
-    pushIfNeeded(); // a merge may have removed rows for a constraint: a new local transaction
+  }
+
+  private void held(Envelope e, String reason) throws SQLException {
+    quarantine.hold(e, reason, null);
+    lastError = "held back " + e.origin() + " " + e.first() + ".." + e.last() + ": " + reason;
+    recordSoon();
+  }
+
+  /**
+   * Tries held envelopes again from the database: every {@link #RETRY_HELD_NANOS}, and soon after
+   * this file's schema changed (a migration or a repair may be what they lacked). The hub sends
+   * them again too, each time the client connects (after an upgrade, a restart).
+   */
+  private void tryHeldAgainIfDue() {
+    if (own == null || quarantine == null || quarantine.isEmpty()) {
+      return;
+    }
+    try {
+      long schema = schemaVersion();
+      long now = System.nanoTime();
+      if (schema == triedHeldSchema && now - triedHeldAt < RETRY_HELD_NANOS) {
+        return;
+      }
+      triedHeldSchema = schema;
+      triedHeldAt = now;
+      for (Envelope e : quarantine.kept()) {
+        applyOrHold(e);
+      }
+      pushIfNeeded();
+      recordSoon();
+    } catch (SQLException e) {
+      lastError = "trying held-back changes again failed: " + e.getMessage();
+    }
+  }
+
+  private long schemaVersion() throws SQLException {
+    try (Statement st = own.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA schema_version")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private void acked(String origin, long last) throws SQLException {
@@ -669,7 +746,8 @@ final class HubClient {
 
   private String state() {
     if (connected) {
-      return caughtUp ? "connected, caught up" : "connected, catching up";
+      String held = quarantine == null ? "" : Quarantine.describe(quarantine.held());
+      return (caughtUp ? "connected, caught up" : "connected, catching up") + held;
     }
     return lastError == null ? "not connected" : "not connected: " + lastError;
   }

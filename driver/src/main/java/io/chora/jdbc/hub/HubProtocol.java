@@ -23,7 +23,6 @@ final class HubProtocol {
 
   private HubProtocol() {}
 
-  /** One envelope: a run of an origin's transactions, applied together (see the protocol). */
   /**
    * One envelope: a run of an origin's transactions, applied together (see the protocol). {@code
    * nonces}: each transaction's nonce, first to last, which the hub compares with what it stores to

@@ -597,6 +597,7 @@ public final class LogConnection extends ReplicaConnection {
               boolean current = TriggerSync.isCurrent(this, null);
               try (Statement st = plainStatement()) {
                 st.execute(io.chora.jdbc.shared.SyncHistory.HUB_TABLE_DDL);
+                st.execute(io.chora.jdbc.shared.QuarantineTable.DDL);
               }
               if (current) {
                 TriggerSync.stampSchemaVersion(this);

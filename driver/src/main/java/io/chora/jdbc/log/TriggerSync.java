@@ -32,7 +32,9 @@ final class TriggerSync {
   private static final Set<String> OWN_TABLES =
       java.util.stream.Stream.concat(
               CaptureSchema.OBJECTS.stream(),
-              java.util.stream.Stream.of(io.chora.jdbc.shared.SyncHistory.HUB_TABLE))
+              java.util.stream.Stream.of(
+                  io.chora.jdbc.shared.SyncHistory.HUB_TABLE,
+                  io.chora.jdbc.shared.QuarantineTable.NAME))
           .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** One of chora's own tables or views. */

@@ -186,8 +186,41 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
         });
   }
 
-  /** Creates {@link SyncHistory#HUB_TABLE} if missing; inside a write transaction. */
+  /**
+   * Creates the hub client's tables ({@link SyncHistory#HUB_TABLE}, {@link QuarantineTable}) if
+   * missing; inside a write transaction.
+   */
   protected abstract void makeHubTable() throws SQLException;
+
+  /** Holds an envelope from the hub back (the hub client's quarantine). Not public API. */
+  public void quarantine(QuarantineTable.Kept envelope, String reason, String waitsFor)
+      throws SQLException {
+    inWriteTransaction(
+        () -> {
+          makeHubTable();
+          QuarantineTable.hold(this, envelope, reason, waitsFor);
+          return null;
+        });
+  }
+
+  /** Forgets a held envelope once it applied. Not public API. */
+  public void releaseQuarantined(String origin, long first) throws SQLException {
+    inWriteTransaction(
+        () -> {
+          QuarantineTable.release(this, origin, first);
+          return null;
+        });
+  }
+
+  /** The held envelopes whose payload is kept, to try again. Not public API. */
+  public List<QuarantineTable.Kept> keptQuarantined() throws SQLException {
+    return readingOwnState(() -> QuarantineTable.kept(this));
+  }
+
+  @Override
+  public final List<io.chora.jdbc.QuarantinedEnvelope> quarantined() throws SQLException {
+    return readingOwnState(() -> QuarantineTable.list(this));
+  }
 
   @Override
   public final Map<String, VectorClock> peerClocks() throws SQLException {
