@@ -3,6 +3,7 @@ package io.chora.ui;
 import static io.chora.ui.Json.object;
 
 import io.chora.jdbc.ChoraConnection;
+import io.chora.jdbc.QuarantinedEnvelope;
 import io.chora.sync.Conflict;
 import io.chora.sync.SyncEvent;
 import io.chora.sync.VectorClock;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * {@code /api/status}: the replica at a glance (its site and clock, each known peer's last seen
- * clock and what that peer lacks, the recent syncs and the open conflicts), read in one short go.
+ * clock and what that peer lacks, the recent syncs, the open conflicts and the envelopes from the
+ * hub held back), read in one short go.
  */
 final class ReplicaStatus {
   /** Enough syncs for a timeline that still reads at a glance. */
@@ -34,6 +36,7 @@ final class ReplicaStatus {
         "peers", peers(mine, chora.peerClocks(), syncs),
         "syncs", syncs.stream().map(ReplicaStatus::sync).toList(),
         "openConflicts", open.size(),
+        "heldBack", chora.quarantined().stream().map(ReplicaStatus::heldBack).toList(),
         // with the count, lets a page notice a new conflict even when another was resolved
         "latestConflictId",
             open.stream().mapToLong(Conflict::id).boxed().max(Long::compare).orElse(null),
@@ -72,6 +75,17 @@ final class ReplicaStatus {
                         "lastSync",
                         lastSync.containsKey(site) ? lastSync.get(site).toString() : null)));
     return peers;
+  }
+
+  private static Map<String, Object> heldBack(QuarantinedEnvelope q) {
+    return object(
+        "origin", q.origin(),
+        "first", q.first(),
+        "last", q.last(),
+        "reason", q.reason(),
+        "waitsFor", q.waitsFor(),
+        "since", q.since().toString(),
+        "attempts", q.attempts());
   }
 
   private static Map<String, Object> sync(SyncEvent s) {

@@ -132,6 +132,31 @@ class ConflictApiTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void statusListsTheEnvelopesFromTheHubHeldBack() throws Exception {
+    assertThat((List<?>) json(api.get("api/status")).get("heldBack")).isEmpty();
+    laptop
+        .chora()
+        .unwrap(io.chora.jdbc.shared.ReplicaConnection.class)
+        .quarantine(
+            new io.chora.jdbc.shared.QuarantineTable.Kept("mallory", 1, 2, "{}", "Z2FyYmFnZQ=="),
+            "cannot read it: <script>alert(1)</script>",
+            null);
+
+    List<Map<String, Object>> held =
+        (List<Map<String, Object>>) json(api.get("api/status")).get("heldBack");
+
+    assertThat(held).hasSize(1);
+    assertThat(held.get(0))
+        .containsEntry("origin", "mallory")
+        .containsEntry("first", 1L)
+        .containsEntry("last", 2L)
+        .containsEntry("reason", "cannot read it: <script>alert(1)</script>")
+        .containsEntry("waitsFor", null)
+        .containsEntry("attempts", 1L);
+  }
+
+  @Test
   void pendingCountsWhatEachSiteHoldsBeyondThePeersClock() {
     var mine = io.chora.sync.VectorClock.of(Map.of("a", 5L, "b", 3L, "c", 1L));
     var peer = io.chora.sync.VectorClock.of(Map.of("a", 2L, "b", 4L));

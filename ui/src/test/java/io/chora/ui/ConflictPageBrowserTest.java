@@ -140,6 +140,39 @@ class ConflictPageBrowserTest {
   }
 
   @Test
+  void envelopesHeldBackShowAboveTheConflictsAndGoWhenTheyApply() throws Exception {
+    browser.get(ui.url());
+    waitUpTo(5).until(ExpectedConditions.textToBe(By.id("site"), "laptop"));
+    assertThat(browser.findElement(By.id("held-back")).isDisplayed()).isFalse();
+
+    var replica = laptop.chora().unwrap(io.chora.jdbc.shared.ReplicaConnection.class);
+    replica.quarantine(
+        new io.chora.jdbc.shared.QuarantineTable.Kept("mallory", 1, 1, "{}", "Z2FyYmFnZQ=="),
+        "cannot read it: <img src=x onerror=\"window.pwned=3\">",
+        null);
+    replica.quarantine(
+        new io.chora.jdbc.shared.QuarantineTable.Kept("mallory", 2, 2, "{}", "Z2FyYmFnZQ=="),
+        "waits for mallory 1..1, which is held back",
+        "mallory 1..1");
+
+    WebElement held =
+        waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("held-back")));
+    assertThat(held.findElement(By.id("held-back-total")).getText()).isEqualTo("2");
+    List<String> items =
+        held.findElements(By.cssSelector("#held-back-list li")).stream()
+            .map(WebElement::getText)
+            .toList();
+    assertThat(items.get(0))
+        .startsWith("mallory 1..1 cannot read it: <img src=x onerror=\"window.pwned=3\">");
+    assertThat(items.get(1)).startsWith("mallory 2..2 waits for mallory 1..1");
+    assertThat(browser.executeScript("return window.pwned === undefined")).isEqualTo(true);
+
+    replica.releaseQuarantined("mallory", 1);
+    replica.releaseQuarantined("mallory", 2);
+    waitUpTo(5).until(ExpectedConditions.invisibilityOfElementLocated(By.id("held-back")));
+  }
+
+  @Test
   void markupInACellIsShownAsTextAndNeverRuns() throws Exception {
     String script = "<script>window.pwned=1</script>";
     String image = "<img src=x onerror=\"window.pwned=2\">";

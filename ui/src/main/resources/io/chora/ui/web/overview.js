@@ -21,9 +21,23 @@ export function renderStatus(s) {
     ? `last sync ${ago(s.syncs[0].at, s.serverTime)}${pending ? ` · ${pending} pending` : ''}`
     : 'never synced';
 
+  renderHeldBack(s);
   renderClocks(s);
   renderTimeline(s);
   renderSyncList(s);
+}
+
+function renderHeldBack(s) {
+  const held = s.heldBack || [];
+  $('held-back').hidden = held.length === 0;
+  $('held-back-total').textContent = held.length ? held.length : '';
+  const list = $('held-back-list');
+  clear(list);
+  held.forEach((h) => list.appendChild(el('li', {},
+    el('strong', {}, `${h.origin} ${h.first}..${h.last}`), ' ',
+    h.waitsFor ? `waits for ${h.waitsFor}` : h.reason,
+    el('span', { class: 'hint' }, ` · first held ${ago(h.since, s.serverTime)},`
+      + ` tried ${plural(h.attempts, 'time')}`))));
 }
 
 function renderClocks(s) {
