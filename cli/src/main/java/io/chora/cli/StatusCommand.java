@@ -60,6 +60,8 @@ final class StatusCommand implements Callable<Integer> {
       status.put("logRowChanges", replica.logSize());
       status.put("openConflicts", conflicts);
       status.put("heldAside", replica.heldAside());
+      Map<String, String> divergences = replica.divergences();
+      status.put("divergences", divergences);
       List<QuarantinedEnvelope> held = replica.quarantined();
       status.put("heldBack", heldBack(held));
       status.put("peers", peers);
@@ -122,6 +124,16 @@ final class StatusCommand implements Callable<Integer> {
     return held;
   }
 
+  /** Peers found at this replica's clock with other rows: a bug or a write past capture. */
+  private static String divergence(Map<?, ?> found) {
+    if (found.isEmpty()) {
+      return "none found (replicas at equal clocks held equal rows)";
+    }
+    List<String> parts = new ArrayList<>();
+    found.forEach((peer, what) -> parts.add("with " + peer + ": " + what));
+    return String.join("; ", parts) + " (see docs/merge-rules.md#divergence)";
+  }
+
   /** What peers on another schema version sent for tables or columns this replica lacks. */
   private static String heldAside(Map<?, ?> held) {
     if (held.isEmpty()) {
@@ -161,6 +173,7 @@ final class StatusCommand implements Callable<Integer> {
                     : conflicts + " open (see: chora conflicts " + db + ")"),
             List.of("held aside", heldAside((Map<?, ?>) status.get("heldAside"))),
             List.of("held back", HeldBack.describe(held)),
+            List.of("divergence", divergence((Map<?, ?>) status.get("divergences"))),
             List.of("peers", peers.isEmpty() ? "none yet" : String.valueOf(peers.size()))));
     if (!hubs.isEmpty()) {
       out.println();

@@ -96,6 +96,13 @@ public interface ChoraConnection extends Connection {
    */
   List<QuarantinedEnvelope> quarantined() throws SQLException;
 
+  /**
+   * Peers this replica found holding the same clock but other rows in the tables both sync (a bug,
+   * or a write past chora's capture), by site, with what differed and when; a later sync that finds
+   * them equal removes the entry. Empty when none. See docs/merge-rules.md#divergence.
+   */
+  Map<String, String> divergences() throws SQLException;
+
   /** Open conflicts: concurrent writes of one cell, with the value kept and the value lost. */
   List<Conflict> conflicts() throws SQLException;
 

@@ -292,7 +292,13 @@ final class NativeConnection extends ReplicaConnection {
       java.util.Map<String, io.chora.sync.VectorClock> peers) {}
 
   @Override
-  protected void makeHubTable() {}
+  protected void makeLateTables() throws SQLException {
+    try (java.sql.Statement st = createStatement()) {
+      for (String ddl : io.chora.jdbc.shared.SyncHistory.LATE_TABLES) {
+        st.execute(ddl);
+      }
+    }
+  }
 
   @Override
   public String repairFork(ChoraConnection other, String newSite) throws SQLException {

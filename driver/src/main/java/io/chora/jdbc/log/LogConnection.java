@@ -47,12 +47,14 @@ public final class LogConnection extends ReplicaConnection {
   private final CaptureSession session;
   private final GeneratedKeys keys;
   private final TrackedTables tracked = new TrackedTables();
+  private final LogDigest digest;
   private Savepoint outermostSavepoint;
   private final HubClients.Lease hub;
 
   public LogConnection(ChoraOptions options) throws SQLException {
     super(options.sqliteUrl, options.sqliteAddress, options.sqliteProperties);
     this.maxValueBytes = options.maxValueBytes;
+    this.digest = LogDigest.of(options.sqliteAddress);
     try {
       // before open(), which may commit a marker (rows other programs wrote meanwhile)
       org.sqlite.Function.create(this, NextHlcFunction.NAME, new NextHlcFunction(), 1, 0);
@@ -310,6 +312,23 @@ public final class LogConnection extends ReplicaConnection {
   public List<String> trackedTables() throws SQLException {
     return requireCapture()
         .internal(() -> tracked.get(this).values().stream().map(TableInfo::name).sorted().toList());
+  }
+
+  /** Kept up to date from the log: only buckets of rows logged since are read again. */
+  @Override
+  protected io.chora.jdbc.shared.DigestSource digests() {
+    return new io.chora.jdbc.shared.DigestSource() {
+      @Override
+      public io.chora.jdbc.shared.StateDigest.Read read() throws SQLException {
+        return requireCapture()
+            .internal(() -> digest.current(LogConnection.this, tracked.get(LogConnection.this)));
+      }
+
+      @Override
+      public long cost() throws SQLException {
+        return requireCapture().internal(() -> digest.cost(LogConnection.this));
+      }
+    };
   }
 
   @Override
@@ -590,14 +609,15 @@ public final class LogConnection extends ReplicaConnection {
    * current: restamped, or the next open (a read-only one too) would think the schema moved.
    */
   @Override
-  protected void makeHubTable() throws SQLException {
+  protected void makeLateTables() throws SQLException {
     requireCapture()
         .internal(
             () -> {
               boolean current = TriggerSync.isCurrent(this, null);
               try (Statement st = plainStatement()) {
-                st.execute(io.chora.jdbc.shared.SyncHistory.HUB_TABLE_DDL);
-                st.execute(io.chora.jdbc.shared.QuarantineTable.DDL);
+                for (String ddl : io.chora.jdbc.shared.SyncHistory.LATE_TABLES) {
+                  st.execute(ddl);
+                }
               }
               if (current) {
                 TriggerSync.stampSchemaVersion(this);

@@ -34,7 +34,8 @@ final class TriggerSync {
               CaptureSchema.OBJECTS.stream(),
               java.util.stream.Stream.of(
                   io.chora.jdbc.shared.SyncHistory.HUB_TABLE,
-                  io.chora.jdbc.shared.QuarantineTable.NAME))
+                  io.chora.jdbc.shared.QuarantineTable.NAME,
+                  io.chora.jdbc.shared.SyncHistory.DIVERGENCE_TABLE))
           .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** One of chora's own tables or views. */

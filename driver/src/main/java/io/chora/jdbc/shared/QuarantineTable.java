@@ -146,12 +146,6 @@ public final class QuarantineTable {
   }
 
   private static boolean exists(Connection conn) throws SQLException {
-    try (PreparedStatement st =
-        conn.prepareStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
-      st.setString(1, NAME);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return SyncHistory.hasTable(conn, NAME);
   }
 }

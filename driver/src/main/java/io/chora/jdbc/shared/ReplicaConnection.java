@@ -142,24 +142,117 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     }
     VectorClock mine = clock();
     VectorClock theirs = peer.clock();
+    List<String> differ =
+        same != null && mine.equals(theirs) ? compareWith(same, sent + received) : null;
+    String divergence = differ == null || differ.isEmpty() ? null : divergence(same, mine, differ);
     int s = sent;
     int r = received;
     int c = conflictsHere;
-    inWriteTransaction(() -> remember(peer.siteId(), theirs, s, r, c));
+    inWriteTransaction(() -> remember(peer.siteId(), theirs, s, r, c, differ));
     if (same != null) {
       int c2 = conflictsThere;
-      same.inWriteTransaction(() -> same.remember(siteId(), mine, r, s, c2));
+      same.inWriteTransaction(() -> same.remember(siteId(), mine, r, s, c2, differ));
     }
-    return new SyncResult(sent, received);
+    return new SyncResult(sent, received, divergence);
+  }
+
+  /**
+   * The digest of this replica's synced tables ({@link StateDigest}); null when it cannot be told
+   * at one clock now (a commit came in meanwhile, or rows other programs wrote wait to be adopted).
+   * Not public API.
+   */
+  public Map<String, Long> stateDigest() throws SQLException {
+    VectorClock now = clock();
+    StateDigest.Read read = digests().read();
+    return read == null || !clock().equals(now) ? null : read.parts();
+  }
+
+  /** How this engine tells its digest; by default read whole and kept per clock. */
+  protected DigestSource digests() {
+    if (wholeDigest == null) {
+      wholeDigest = new WholeDigest(this);
+    }
+    return wholeDigest;
+  }
+
+  private WholeDigest wholeDigest;
+  private long changesSinceCompared; // row changes syncWith moved since the last comparison
+  private boolean compared; // at least once on this connection
+
+  /** Rows a comparison may read for free; past it, ten per row change synced since the last. */
+  private static final long FREE_DIGEST_ROWS = 10_000;
+
+  /**
+   * Compares this replica's digest with {@code peer}'s (their clocks are equal), or returns null
+   * when making the digests would read more than {@value #FREE_DIGEST_ROWS} rows plus ten per row
+   * change synced since the last comparison: where a digest is read whole (native mode), a stream
+   * of small syncs of a large database compares every so often instead of every time. Java mode
+   * keeps its digest up to date from the log, which reads little. The first sync of a connection
+   * compares.
+   */
+  private List<String> compareWith(ReplicaConnection peer, int changes) throws SQLException {
+    changesSinceCompared += changes;
+    long cost = digests().cost() + peer.digests().cost();
+    if (compared && cost > FREE_DIGEST_ROWS + 10 * changesSinceCompared) {
+      return null;
+    }
+    Map<String, Long> mine = stateDigest();
+    Map<String, Long> theirs = peer.stateDigest();
+    if (mine == null || theirs == null || !clock().equals(peer.clock())) {
+      return null; // not at one clock now: the next sync compares
+    }
+    compared = true;
+    changesSinceCompared = 0;
+    return StateDigest.differences(mine, theirs);
+  }
+
+  private String divergence(ReplicaConnection peer, VectorClock clock, List<String> differ)
+      throws SQLException {
+    String message =
+        "replicas "
+            + siteId()
+            + " and "
+            + peer.siteId()
+            + " hold equal clocks "
+            + clock
+            + " but different "
+            + String.join(", ", differ)
+            + ": a bug, or a write past chora's capture; keep copies of both files and report it"
+            + " (docs/merge-rules.md#divergence)";
+    System.getLogger("io.chora.jdbc").log(System.Logger.Level.WARNING, "chora: " + message);
+    return message;
+  }
+
+  @Override
+  public final Map<String, String> divergences() throws SQLException {
+    return readingOwnState(() -> SyncHistory.divergences(this));
   }
 
   /** Records an exchange with {@code peer} and the clock it showed; in a write transaction. */
   protected final Void remember(
       String peer, VectorClock peerClock, int sent, int received, int conflicts)
       throws SQLException {
+    return remember(peer, peerClock, sent, received, conflicts, null);
+  }
+
+  /** {@code differ}: what a digest comparison found different (empty: agreed; null: none made). */
+  private Void remember(
+      String peer,
+      VectorClock peerClock,
+      int sent,
+      int received,
+      int conflicts,
+      List<String> differ)
+      throws SQLException {
     if (!peer.equals(siteId())) { // a set this replica wrote itself, read back: not a peer
       SyncHistory.recordPeer(this, peer, peerClock);
       SyncHistory.recordExchange(this, peer, sent, received, conflicts);
+      if (differ != null && differ.isEmpty()) {
+        SyncHistory.agreed(this, peer);
+      } else if (differ != null) {
+        makeLateTables();
+        SyncHistory.recordDivergence(this, peer, peerClock, differ);
+      }
     }
     return null;
   }
@@ -180,7 +273,7 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
               SyncHistory.recordPeer(this, e.getKey(), e.getValue());
             }
           }
-          makeHubTable();
+          makeLateTables();
           SyncHistory.recordHub(this, endpoint, state, hubClock);
           return null;
         });
@@ -190,14 +283,14 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
    * Creates the hub client's tables ({@link SyncHistory#HUB_TABLE}, {@link QuarantineTable}) if
    * missing; inside a write transaction.
    */
-  protected abstract void makeHubTable() throws SQLException;
+  protected abstract void makeLateTables() throws SQLException;
 
   /** Holds an envelope from the hub back (the hub client's quarantine). Not public API. */
   public void quarantine(QuarantineTable.Kept envelope, String reason, String waitsFor)
       throws SQLException {
     inWriteTransaction(
         () -> {
-          makeHubTable();
+          makeLateTables();
           QuarantineTable.hold(this, envelope, reason, waitsFor);
           return null;
         });

@@ -69,6 +69,86 @@ public final class SyncHistory {
           + "(endpoint TEXT PRIMARY KEY, state TEXT NOT NULL, clock TEXT NOT NULL,"
           + " at INTEGER NOT NULL) WITHOUT ROWID";
 
+  /**
+   * Divergences found ({@code chora_divergence}): a peer that held the same clock as this replica
+   * but other rows, what differed and when; removed when a later comparison agrees. Made when first
+   * needed, like {@link #HUB_TABLE}.
+   */
+  public static final String DIVERGENCE_TABLE = "chora_divergence";
+
+  /** The tables made when first needed, not at setup: files from before them stay readable. */
+  public static final List<String> LATE_TABLES =
+      List.of(
+          HUB_TABLE_DDL,
+          QuarantineTable.DDL,
+          "CREATE TABLE IF NOT EXISTS "
+              + DIVERGENCE_TABLE
+              + "(peer TEXT PRIMARY KEY, at INTEGER NOT NULL, clock TEXT NOT NULL,"
+              + " parts TEXT NOT NULL) WITHOUT ROWID");
+
+  /** Records a divergence from {@code peer} at {@code clock}; call in a write transaction. */
+  public static void recordDivergence(
+      Connection conn, String peer, VectorClock clock, List<String> parts) throws SQLException {
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "INSERT OR REPLACE INTO "
+                + DIVERGENCE_TABLE
+                + "(peer, at, clock, parts) VALUES (?,?,?,?)")) {
+      st.setString(1, peer);
+      st.setLong(2, WallClock.millis());
+      st.setString(3, clock.toString());
+      st.setString(4, String.join(", ", parts));
+      st.executeUpdate();
+    }
+  }
+
+  /** Forgets a divergence from {@code peer}: a later comparison agreed. */
+  public static void agreed(Connection conn, String peer) throws SQLException {
+    if (!hasTable(conn, DIVERGENCE_TABLE)) {
+      return;
+    }
+    try (PreparedStatement st =
+        conn.prepareStatement("DELETE FROM " + DIVERGENCE_TABLE + " WHERE peer = ?")) {
+      st.setString(1, peer);
+      st.executeUpdate();
+    }
+  }
+
+  /** Divergences on record, by peer: "at CLOCK since TIME: PARTS". */
+  public static Map<String, String> divergences(Connection conn) throws SQLException {
+    Map<String, String> found = new LinkedHashMap<>();
+    if (!hasTable(conn, DIVERGENCE_TABLE)) {
+      return found;
+    }
+    try (PreparedStatement st =
+            conn.prepareStatement(
+                "SELECT peer, at, clock, parts FROM " + DIVERGENCE_TABLE + " ORDER BY peer");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        found.put(
+            rs.getString(1),
+            "different "
+                + rs.getString(4)
+                + " at equal clocks "
+                + rs.getString(3)
+                + " (found "
+                + Instant.ofEpochMilli(rs.getLong(2))
+                + ")");
+      }
+    }
+    return found;
+  }
+
+  static boolean hasTable(Connection conn, String name) throws SQLException {
+    try (PreparedStatement st =
+        conn.prepareStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
+      st.setString(1, name);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** Records the hub's state and the clock it holds; call in a write transaction. */
   public static void recordHub(Connection conn, String endpoint, String state, VectorClock clock)
       throws SQLException {

@@ -89,6 +89,9 @@ final class Network {
       assertThat(replicas.dump(b, v2))
           .as(trial.ctx("rows of r" + b + " vs r" + a + ", same clock after syncWith " + r))
           .containsExactlyElementsOf(replicas.dump(a, v2));
+      assertThat(r.divergence()) // equal rows: the digests must agree (docs/merge-rules.md)
+          .as(trial.ctx("digest of r" + b + " vs r" + a + " at one clock"))
+          .isNull();
     }
     return r;
   }

@@ -1,0 +1,102 @@
+package io.chora.cli;
+
+import io.chora.hub.LogPurge;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code chora hub purge}: removes an origin's envelopes no replica can apply (docs/quarantine.md).
+ */
+@Command(
+    name = "purge",
+    description = {
+      "Remove an origin's stored envelopes from a seq on, with the hub stopped: for an envelope",
+      "no replica can read or apply, which replicas hold back (chora status shows it). Envelopes",
+      "of other origins that depend on what goes are named, and removed only with",
+      "--with-dependents. Replicas stop holding the removed envelopes back when they reconnect."
+    })
+final class HubPurgeCommand implements Callable<Integer> {
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description = "the hub's data directory")
+  Path data;
+
+  @Option(
+      names = "--workspace",
+      required = true,
+      paramLabel = "WORKSPACE",
+      description = "the workspace")
+  String workspace;
+
+  @Option(
+      names = "--origin",
+      required = true,
+      paramLabel = "SITE",
+      description = "the site whose envelopes go")
+  String origin;
+
+  @Option(
+      names = "--from",
+      defaultValue = "1",
+      paramLabel = "SEQ",
+      description = "the first seq removed; it must start an envelope (default: ${DEFAULT-VALUE})")
+  long from;
+
+  @Option(
+      names = "--with-dependents",
+      description = "also remove other origins' envelopes that depend on what goes")
+  boolean withDependents;
+
+  @Option(names = "--json", description = "print JSON for scripts")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    LogPurge.Result result;
+    try {
+      result = LogPurge.purge(data, workspace, origin, from, withDependents);
+    } catch (LogPurge.Refused refused) {
+      throw new CliException(ExitCode.FAILED, refused.getMessage(), "nothing was removed");
+    } catch (java.io.IOException busy) {
+      throw new CliException(
+          ExitCode.FAILED, busy.getMessage(), "stop the hub, purge, then start it again");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("workspace", workspace);
+      r.put("removed", result.removed());
+      r.put("holdsUpTo", result.holdsUpTo());
+      Output.json(out, r);
+    } else {
+      out.println(
+          "Removed "
+              + result.removed().size()
+              + (result.removed().size() == 1 ? " envelope" : " envelopes")
+              + " from workspace "
+              + workspace
+              + ": "
+              + String.join(", ", result.removed()));
+      result
+          .holdsUpTo()
+          .forEach(
+              (site, seq) ->
+                  out.println(
+                      "  the hub now holds "
+                          + (seq == 0 ? "nothing of " + site : site + " up to " + seq)));
+      out.flush();
+    }
+    return ExitCode.OK;
+  }
+}
