@@ -251,7 +251,9 @@ final class ChangeAssembler {
             current.keySet().retainAll(columnsAt(row, table));
           }
           if (defaultsOnly.contains(row.table())) {
-            current.keySet().removeAll(state.defaultOnlyColumns(row.table(), row.key()));
+            // a cell that held only its default (a column the insert did not carry) and any write
+            // that took it since, older than this insert: not this insert's to tell
+            current.keySet().removeAll(state.columnsWrittenBefore(row.table(), row.key(), life));
           }
           // a cell another write won since holds the winner's value: tell this insert's own
           for (String column : ledger.any() ? table.columns() : List.<String>of()) {
