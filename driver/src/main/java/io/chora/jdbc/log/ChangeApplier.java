@@ -370,13 +370,16 @@ final class ChangeApplier {
 
   /**
    * Whether the triggers' rows for a transaction are already what would be logged as received: the
-   * common case of a set of new rows, each inserted as it came (one INSERT row per change, in
-   * order, nothing else). Saves deleting and rewriting them.
+   * common case of a set of new rows, each inserted whole as it came (one INSERT row per change, in
+   * order, nothing else). Saves deleting and rewriting them. An insert that does not carry every
+   * column (its writer ran a schema without some) is logged with the columns it carried, so that a
+   * relay never tells it as writing the others.
    */
   private boolean triggersLoggedItAsReceived(List<Change> known, long before, Map<String, Long> ids)
       throws SQLException {
     for (Change change : known) {
-      if (change.kind() != ChangeKind.INSERT) {
+      if (change.kind() != ChangeKind.INSERT
+          || !whole(tables.get(ids.get(change.table())), change)) {
         return false;
       }
     }
@@ -399,6 +402,16 @@ final class ChangeApplier {
         return !rs.next();
       }
     }
+  }
+
+  /** Whether an insert carries a value of every column of its table besides the key. */
+  private static boolean whole(TableInfo table, Change change) {
+    for (String column : table.columns()) {
+      if (!change.values().containsKey(column) && !table.keyColumns().contains(column)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int opOf(ChangeKind kind) {

@@ -30,12 +30,14 @@ final class ChangeAssembler {
   private final SetAside aside;
   private final Renames.OldNames oldNames;
   private final java.sql.Connection conn;
+  private final String site;
   private final Map<String, Long> ids = new java.util.HashMap<>();
   private final Set<Long> defaultsOnly;
   private final Map<Long, Map<String, Long>> columnsAdded;
 
   ChangeAssembler(
       java.sql.Connection conn,
+      String site,
       Map<Long, TableInfo> tables,
       RowReader rows,
       MergeState state,
@@ -52,6 +54,7 @@ final class ChangeAssembler {
     this.aside = aside;
     this.oldNames = oldNames;
     this.conn = conn;
+    this.site = site;
     tables.forEach((id, t) -> ids.put(t.name(), id));
     this.defaultsOnly = MergeState.tablesWithDefaultsOnly(conn);
     this.columnsAdded = MergeState.columnsAdded(conn);
@@ -189,6 +192,27 @@ final class ChangeAssembler {
     return columns;
   }
 
+  /**
+   * The columns a received insert did not carry (its writer's schema lacked them), which it
+   * therefore never wrote, whatever the cell holds now: a received transaction's insert is logged
+   * with the columns it carried ({@link ChangeApplier}), or with none named when it carried all.
+   * This replica's own inserts name none here (a key change logs its new row with the columns the
+   * update changed).
+   */
+  private Set<String> notCarried(Dot dot, LoggedRow row, TableInfo table) {
+    if (row.mask() == 0 || dot.site().equals(site)) {
+      return Set.of();
+    }
+    List<String> carried = TriggerBuilder.columnsOf(row.mask(), table.columns());
+    Set<String> missing = new HashSet<>();
+    for (String column : table.columns()) {
+      if (!carried.contains(column) && !table.keyColumns().contains(column)) {
+        missing.add(column);
+      }
+    }
+    return missing;
+  }
+
   /** Whether the kept change's row, of a table this replica has, is in another life here now. */
   private boolean endedHere(Change change) throws SQLException {
     Long id = ids.get(change.table());
@@ -236,8 +260,11 @@ final class ChangeAssembler {
           }
           if (!lifeIsOurs) {
             // An insert into a life another transaction began (a concurrent insert of the same
-            // key merged into it, or a replace applied as a same-life write) wrote every column.
-            return lastWritten(dot, row, table, key, life, columnsAt(row, table));
+            // key merged into it, or a replace applied as a same-life write) wrote every column
+            // it carried.
+            List<String> written = new ArrayList<>(columnsAt(row, table));
+            written.removeAll(notCarried(dot, row, table));
+            return lastWritten(dot, row, table, key, life, written);
           }
           if (!sent.add(rowId + ":insert")) {
             return null;
@@ -250,8 +277,11 @@ final class ChangeAssembler {
           if (columnsAdded.containsKey(row.table())) {
             current.keySet().retainAll(columnsAt(row, table));
           }
+          current.keySet().removeAll(notCarried(dot, row, table));
           if (defaultsOnly.contains(row.table())) {
-            current.keySet().removeAll(state.defaultOnlyColumns(row.table(), row.key()));
+            // a cell that held only its default (a column the insert did not carry) and any write
+            // that took it since, older than this insert: not this insert's to tell
+            current.keySet().removeAll(state.columnsWrittenBefore(row.table(), row.key(), life));
           }
           // a cell another write won since holds the winner's value: tell this insert's own
           for (String column : ledger.any() ? table.columns() : List.<String>of()) {

@@ -149,6 +149,7 @@ final class ChangeLog {
       ChangeAssembler assembler =
           new ChangeAssembler(
               conn,
+              site,
               tables,
               rows,
               state,

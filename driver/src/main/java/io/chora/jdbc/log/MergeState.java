@@ -42,7 +42,7 @@ final class MergeState implements AutoCloseable {
   private final PreparedStatement readCell;
   private final PreparedStatement writeCell;
   private final PreparedStatement dropCells;
-  private PreparedStatement readDefaultsOnly;
+  private PreparedStatement readWrittenCells;
   private final java.util.Set<Long> notedDefaultsOnly = new java.util.HashSet<>();
 
   /** Local writes folded here supersede the open conflicts of the cells they wrote. */
@@ -202,21 +202,29 @@ final class MergeState implements AutoCloseable {
     }
   }
 
-  /** The columns of the row whose cells are {@link #DEFAULT_ONLY}: one look-up per row. */
-  java.util.Set<String> defaultOnlyColumns(long table, Object key) throws SQLException {
-    if (readDefaultsOnly == null) {
-      readDefaultsOnly =
+  /**
+   * The columns of the row whose last write is older than {@code life}'s insert: cells that hold
+   * only their default ({@link #DEFAULT_ONLY}, a column the insert did not carry), or a value an
+   * older write gave them since (any write beats a default). An insert wrote none of them: it would
+   * have won. One look-up per row.
+   */
+  java.util.Set<String> columnsWrittenBefore(long table, Object key, RowState life)
+      throws SQLException {
+    if (readWrittenCells == null) {
+      readWrittenCells =
           conn.prepareStatement(
-              "SELECT col FROM chora_cells WHERE tbl = ? AND pk = ? AND site = ? AND seq = ?");
+              "SELECT col, site, seq, hlc FROM chora_cells WHERE tbl = ? AND pk = ?");
     }
-    readDefaultsOnly.setLong(1, table);
-    readDefaultsOnly.setObject(2, key);
-    readDefaultsOnly.setString(3, DEFAULT_ONLY.site());
-    readDefaultsOnly.setLong(4, DEFAULT_ONLY.seq());
+    readWrittenCells.setLong(1, table);
+    readWrittenCells.setObject(2, key);
+    Stamp insert = life.stamp();
     java.util.Set<String> columns = new java.util.HashSet<>();
-    try (ResultSet rs = readDefaultsOnly.executeQuery()) {
+    try (ResultSet rs = readWrittenCells.executeQuery()) {
       while (rs.next()) {
-        columns.add(rs.getString(1));
+        Stamp written = new Stamp(new Dot(rs.getString(2), rs.getLong(3)), rs.getLong(4));
+        if (insert.beats(written)) {
+          columns.add(rs.getString(1));
+        }
       }
     }
     return columns;
@@ -450,8 +458,8 @@ final class MergeState implements AutoCloseable {
     writeCell.close();
     dropCells.close();
     counters.close();
-    if (readDefaultsOnly != null) {
-      readDefaultsOnly.close();
+    if (readWrittenCells != null) {
+      readWrittenCells.close();
     }
   }
 }
