@@ -22,5 +22,6 @@ sealed interface ClientMessage {
   record Pong() implements ClientMessage {}
 
   /** The client's replica's clock now: relayed to the others, so they know what it holds. */
-  record Clock(Map<String, Long> clock) implements ClientMessage {}
+  /** {@code digest}: base64 of what the replica's tables hold at {@code clock}, opaque; or null. */
+  record Clock(Map<String, Long> clock, String digest) implements ClientMessage {}
 }

@@ -62,7 +62,7 @@ final class ClientMessages {
         nonce(message);
         return new ClientMessage.Pong();
       case "clock":
-        return new ClientMessage.Clock(clock(message, "clock"));
+        return new ClientMessage.Clock(clock(message, "clock"), digest(message));
       default:
         throw new ProtocolViolation("unknown type " + Reasons.quote(type));
     }
@@ -233,11 +233,31 @@ final class ClientMessages {
     return nonce;
   }
 
+  /** A digest is opaque like a payload, and small: at most this many characters. */
+  static final int MAX_DIGEST_CHARS = 16_384;
+
+  /** The optional {@code digest} of a clock message: base64, at most {@link #MAX_DIGEST_CHARS}. */
+  private static String digest(JsonNode message) throws ProtocolViolation {
+    JsonNode value = message.get("digest");
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual() || value.asText().length() > MAX_DIGEST_CHARS) {
+      throw new ProtocolViolation("digest must be a string of at most " + MAX_DIGEST_CHARS);
+    }
+    checkBase64(value.asText(), "digest");
+    return value.asText();
+  }
+
   /**
    * The payload stays opaque, but it must be base64: then it needs no escaping in the frames the
    * hub writes, and a receiver never gets something no sender could have meant.
    */
   private static void checkBase64(String payload) throws ProtocolViolation {
+    checkBase64(payload, "payload");
+  }
+
+  private static void checkBase64(String payload, String field) throws ProtocolViolation {
     for (int i = 0; i < payload.length(); i++) {
       char c = payload.charAt(i);
       boolean ok =
@@ -248,7 +268,7 @@ final class ClientMessages {
               || c == '/'
               || c == '=';
       if (!ok) {
-        throw new ProtocolViolation("payload must be base64");
+        throw new ProtocolViolation(field + " must be base64");
       }
     }
   }

@@ -17,11 +17,15 @@ final class Frames {
     return appendClock(json, hubClock).append('}').toString();
   }
 
-  /** Another client's clock, as it said: what that replica holds. */
-  static String peerClock(String site, Map<String, Long> clock) {
+  /** Another client's clock, as it said: what that replica holds; and its digest there, if any. */
+  static String peerClock(String site, Map<String, Long> clock, String digest) {
     StringBuilder json = new StringBuilder(64).append("{\"type\":\"peerClock\",\"site\":");
     appendString(json, site).append(",\"clock\":");
-    return appendClock(json, clock).append('}').toString();
+    appendClock(json, clock);
+    if (digest != null) {
+      json.append(",\"digest\":\"").append(digest).append('"'); // base64: nothing to escape
+    }
+    return json.append('}').toString();
   }
 
   static String caughtUp(Map<String, Long> hubClock) {

@@ -110,7 +110,7 @@ final class HubConnection {
       if (!pushRate.tryAcquire(System.nanoTime())) {
         throw new ProtocolViolation("rate limit");
       }
-      if (!workspace.peerClock(this, site, clock.clock())) {
+      if (!workspace.peerClock(this, site, clock.clock(), clock.digest())) {
         throw new ProtocolViolation("clocks said hold more than " + Clocks.MAX_ENTRIES + " sites");
       }
     } else if (message instanceof ClientMessage.Ping ping) {

@@ -45,6 +45,7 @@ final class Workspace implements AutoCloseable {
   // written under the monitor; copy-on-write so a relay can run while a send closes a connection
   private final List<HubConnection> live = new CopyOnWriteArrayList<>();
   private final Map<String, Map<String, Long>> peerClocks = new HashMap<>(); // under this
+  private final Map<String, String> peerDigests = new HashMap<>(); // under this
 
   private final Set<HubConnection> connected = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<PendingPush> pending = new ConcurrentLinkedQueue<>();
@@ -116,7 +117,7 @@ final class Workspace implements AutoCloseable {
       peerClocks.forEach(
           (site, held) -> {
             if (!site.equals(connection.site())) {
-              connection.send(Frames.peerClock(site, held));
+              connection.send(Frames.peerClock(site, held, peerDigests.get(site)));
             }
           });
       live.add(connection);
@@ -132,14 +133,21 @@ final class Workspace implements AutoCloseable {
    * @return false, keeping nothing, if the merged clock would hold more than {@link
    *     Clocks#MAX_ENTRIES} sites
    */
-  synchronized boolean peerClock(HubConnection from, String site, Map<String, Long> held) {
+  synchronized boolean peerClock(
+      HubConnection from, String site, Map<String, Long> held, String digest) {
     Map<String, Long> merged = new HashMap<>(peerClocks.getOrDefault(site, Map.of()));
     held.forEach((s, seq) -> merged.merge(s, seq, Math::max));
     if (merged.size() > Clocks.MAX_ENTRIES) {
       return false;
     }
     peerClocks.put(site, Map.copyOf(merged));
-    String frame = Frames.peerClock(site, merged);
+    // a digest tells what the tables hold at the clock said: relayed only with that very clock
+    if (digest != null && merged.equals(held)) {
+      peerDigests.put(site, digest);
+    } else {
+      peerDigests.remove(site);
+    }
+    String frame = Frames.peerClock(site, merged, peerDigests.get(site));
     for (HubConnection receiver : live) {
       if (receiver != from) {
         receiver.send(frame);

@@ -74,6 +74,7 @@ final class HubClient {
   private HttpClient http;
   private ChoraConnection own;
   private Quarantine quarantine;
+  private PeerDigests digests;
   private long triedHeldAt = System.nanoTime();
   private long triedHeldSchema = -1;
   private String site;
@@ -234,6 +235,7 @@ final class HubClient {
           throw new SQLException("the hub client needs a chora replica connection, not " + own);
         }
         quarantine = new Quarantine(replica);
+        digests = new PeerDigests(replica, cipher);
         site = own.siteId();
         former = own instanceof ReplicaConnection r ? r.formerSiteIds() : List.of();
       }
@@ -410,6 +412,7 @@ final class HubClient {
         }
         case "peerClock" -> {
           heardPeers.merge(m.text("site"), m.clock("clock"), VectorClock::merge);
+          diverged(digests.heard(m.text("site"), m.clock("clock"), m.optionalText("digest")));
           recordSoon();
         }
         case "ack" -> acked(m.text("origin"), m.number("last"));
@@ -481,6 +484,13 @@ final class HubClient {
     if (result.applied() > 0) {
       tell(e.origin(), set);
       tellClockSoon();
+    }
+  }
+
+  /** A digest comparison found a divergence: the status says so until the next connect. */
+  private void diverged(String problem) {
+    if (problem != null) {
+      lastError = problem;
     }
   }
 
@@ -707,8 +717,9 @@ final class HubClient {
             try {
               VectorClock now = own == null ? null : own.clock();
               if (connected && now != null && !now.equals(toldClock)) {
-                send(HubProtocol.clock(now));
+                send(HubProtocol.clock(now, digests.sealed(now)));
                 toldClock = now;
+                diverged(digests.recheck()); // peers that told this clock before it was here
               }
             } catch (SQLException e) {
               lastError = "reading the database failed: " + e.getMessage();

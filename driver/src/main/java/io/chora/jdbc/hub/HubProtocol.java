@@ -90,13 +90,47 @@ final class HubProtocol {
         });
   }
 
-  /** This replica's clock, which the hub relays to the others (hubs that said peerClocks). */
-  static String clock(VectorClock clock) {
+  /**
+   * This replica's clock, which the hub relays to the others (hubs that said peerClocks), with the
+   * digest of its tables at that clock when there is one (base64, opaque to the hub).
+   */
+  static String clock(VectorClock clock, String digest) {
     return write(
         g -> {
           g.writeStringField("type", "clock");
           writeClock(g, "clock", clock);
+          if (digest != null) {
+            g.writeStringField("digest", digest);
+          }
         });
+  }
+
+  /** A digest ({@code shared.StateDigest}) as a flat JSON object of names and integers. */
+  static String digestJson(Map<String, Long> digest) {
+    return write(
+        g -> {
+          for (Map.Entry<String, Long> e : digest.entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+          }
+        });
+  }
+
+  /** A digest back from {@link #digestJson}; an error when it is anything else. */
+  static Map<String, Long> readDigest(String json) {
+    try (JsonParser p = JSON.createParser(json)) {
+      expect(p.nextToken(), JsonToken.START_OBJECT);
+      Map<String, Long> digest = new TreeMap<>();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String name = p.currentName();
+        expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT);
+        if (digest.put(name, p.getLongValue()) != null) {
+          throw new IOException("'" + name + "' twice");
+        }
+      }
+      return digest;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a digest: " + e.getMessage(), e);
+    }
   }
 
   static String ping(String type, long nonce) {
@@ -119,6 +153,11 @@ final class HubProtocol {
         throw new IllegalArgumentException("message lacks text field '" + name + "'");
       }
       return s;
+    }
+
+    /** A text field that may be missing: null then. */
+    String optionalText(String name) {
+      return fields.get(name) instanceof String s ? s : null;
     }
 
     long number(String name) {

@@ -144,7 +144,8 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     VectorClock theirs = peer.clock();
     List<String> differ =
         same != null && mine.equals(theirs) ? compareWith(same, sent + received) : null;
-    String divergence = differ == null || differ.isEmpty() ? null : divergence(same, mine, differ);
+    String divergence =
+        differ == null || differ.isEmpty() ? null : divergence(same.siteId(), mine, differ);
     int s = sent;
     int r = received;
     int c = conflictsHere;
@@ -206,13 +207,13 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     return StateDigest.differences(mine, theirs);
   }
 
-  private String divergence(ReplicaConnection peer, VectorClock clock, List<String> differ)
-      throws SQLException {
+  /** Reports a divergence from {@code peer} at {@code clock}: a WARNING, and the message. */
+  public String divergence(String peer, VectorClock clock, List<String> differ) {
     String message =
         "replicas "
             + siteId()
             + " and "
-            + peer.siteId()
+            + peer
             + " hold equal clocks "
             + clock
             + " but different "
@@ -221,6 +222,25 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
             + " (docs/merge-rules.md#divergence)";
     System.getLogger("io.chora.jdbc").log(System.Logger.Level.WARNING, "chora: " + message);
     return message;
+  }
+
+  /**
+   * Records what comparing digests with {@code peer} at {@code clock} found (the hub client's
+   * comparisons; {@code syncWith} records its own). Not public API.
+   */
+  public void rememberComparison(String peer, VectorClock clock, List<String> differ)
+      throws SQLException {
+    inWriteTransaction(() -> compared(peer, clock, differ));
+  }
+
+  private Void compared(String peer, VectorClock clock, List<String> differ) throws SQLException {
+    if (differ.isEmpty()) {
+      SyncHistory.agreed(this, peer);
+    } else {
+      makeLateTables();
+      SyncHistory.recordDivergence(this, peer, clock, differ);
+    }
+    return null;
   }
 
   @Override
@@ -247,11 +267,8 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     if (!peer.equals(siteId())) { // a set this replica wrote itself, read back: not a peer
       SyncHistory.recordPeer(this, peer, peerClock);
       SyncHistory.recordExchange(this, peer, sent, received, conflicts);
-      if (differ != null && differ.isEmpty()) {
-        SyncHistory.agreed(this, peer);
-      } else if (differ != null) {
-        makeLateTables();
-        SyncHistory.recordDivergence(this, peer, peerClock, differ);
+      if (differ != null) {
+        compared(peer, peerClock, differ);
       }
     }
     return null;
