@@ -123,7 +123,17 @@ class BoundsTest {
                 hello,
                 "{\"type\":\"clock\",\"clock\":" + sites(0, 6_000) + "}",
                 "{\"type\":\"clock\",\"clock\":" + sites(6_000, 12_000) + "}"),
-            "clocks said hold more than 10000 sites"));
+            "clocks said hold more than 10000 sites"),
+        Arguments.of(
+            "clock digest past its length",
+            List.of(
+                hello,
+                "{\"type\":\"clock\",\"clock\":{},\"digest\":\"" + "A".repeat(16_385) + "\"}"),
+            "digest must be a string of at most 16384"),
+        Arguments.of(
+            "clock digest not base64",
+            List.of(hello, "{\"type\":\"clock\",\"clock\":{},\"digest\":\"{\\\"x\\\":1}\"}"),
+            "digest must be base64"));
   }
 
   @ParameterizedTest(name = "{0}")
