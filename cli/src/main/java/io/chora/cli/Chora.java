@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       StatusCommand.class,
+      DoctorCommand.class,
       LogCommand.class,
       SyncCommand.class,
       CloneCommand.class,

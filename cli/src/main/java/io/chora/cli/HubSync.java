@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * acknowledged every transaction of this replica, then closes, which stops the client.
  */
 final class HubSync {
-  private static final Pattern HUB = Pattern.compile("wss?://[^/\\s]+/[A-Za-z0-9._-]{1,64}");
+  static final Pattern HUB = Pattern.compile("wss?://[^/\\s]+/[A-Za-z0-9._-]{1,64}");
 
   /** The settled state is looked at twice this far apart: a merge may commit one more push. */
   private static final long SETTLE_MILLIS = 200;
@@ -154,7 +154,7 @@ final class HubSync {
         : s.pendingTransactions() + " of this replica's transactions not yet acknowledged";
   }
 
-  private static String token(Path file) {
+  static String token(Path file) {
     String token;
     try {
       token = Files.readString(file, StandardCharsets.UTF_8).strip();

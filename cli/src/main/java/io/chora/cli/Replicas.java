@@ -80,14 +80,14 @@ final class Replicas {
   }
 
   /** What a file holds, read with plain sqlite-jdbc, read-only. */
-  private enum Kind {
+  enum Kind {
     PLAIN,
     JAVA,
     NATIVE
   }
 
   // the names are chora's: a java-mode replica has chora_log, a native-mode one a chora_meta view
-  private static Kind kind(String file) throws SQLException {
+  static Kind kind(String file) throws SQLException {
     try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + file + "?open_mode=1");
         Statement st = plain.createStatement();
         ResultSet rs =
@@ -110,7 +110,7 @@ final class Replicas {
             + " chora sync), which gives it a random site id");
   }
 
-  private static void check(Path db) {
+  static void check(Path db) {
     if (!Files.exists(db)) {
       throw new CliException(
           ExitCode.NO_DATABASE,

@@ -698,6 +698,45 @@ class CliIT {
     }
   }
 
+  @Test
+  void doctorPassesAHealthyReplicaAndNamesDroppedTriggersAndAWrongHubToken() throws Exception {
+    Path db = replica("laptop", "INSERT INTO note VALUES (1, 'one')");
+    Run healthy = ok("doctor", db.toString());
+    assertThat(healthy.out())
+        .contains("integrity   ok  ok (PRAGMA quick_check)")
+        .contains("capture     ok  1 synced table, triggers in place")
+        .contains("held back   ok  nothing")
+        .endsWith(db + " looks healthy\n");
+
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    Path wrong = Files.writeString(dir.resolve("wrong.token"), "not-the-team-token\n");
+    try (HubProcess hub = HubProcess.start(dir.resolve("hub"))) {
+      String team = hub.endpoint() + "/team";
+      assertThat(ok("doctor", db.toString(), "--hub", team, "--token-file", token.toString()).out())
+          .contains("hub         ok  " + team + " is reachable and takes the token");
+      Run refused = chora("doctor", db.toString(), "--hub", team, "--token-file", wrong.toString());
+      assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(refused.out())
+          .contains("hub         PROBLEM  " + team + " refused the connection with HTTP 401")
+          .contains("hub: the token or the workspace is wrong");
+    }
+
+    try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = plain.createStatement()) {
+      st.execute("DROP TRIGGER chora_1_upd");
+      st.execute("UPDATE note SET title = 'behind chora' WHERE id = 1");
+    }
+    Run broken = chora("doctor", db.toString(), "--json");
+    assertThat(broken.exit()).as(broken.toString()).isEqualTo(ExitCode.FAILED);
+    JsonNode json = JSON.readTree(broken.out());
+    assertThat(json.get("healthy").asBoolean()).isFalse();
+    JsonNode capture = json.get("checks").get(2);
+    assertThat(capture.get("check").asText()).isEqualTo("capture");
+    assertThat(capture.get("found").asText()).isEqualTo("triggers missing on note (chora_1_upd)");
+    assertThat(capture.get("fix").asText()).contains("were not recorded and will not sync");
+    assertThat(rows(db)).containsExactly("1|behind chora"); // doctor only looks
+  }
+
   /**
    * A hub process on an ephemeral port of 127.0.0.1, read up to its listening line (and the two
    * lines after it that a {@code --new-token} prints); destroy it after.
