@@ -47,6 +47,9 @@ final class HubClient {
   private static final Duration SILENCE_LIMIT = Duration.ofSeconds(20);
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final int MAX_ENVELOPE_BYTES = 12 << 20; // base64 of it stays under 16 MiB
+  // what one message from the hub may hold: its envelopes come from pushes of at most its frame
+  // limit (16 MiB by default), with room for a hub configured larger
+  private static final int MAX_MESSAGE_CHARS = 64 << 20;
   // the hub closes connections that push more than 200 times a second: at most one push per
   // 10 ms, and commits made meanwhile travel together in the next envelope
   private static final long PUSH_INTERVAL_NANOS = 10_000_000L;
@@ -348,6 +351,17 @@ final class HubClient {
               return;
             }
             try {
+              if (partial.length() + part.length() > MAX_MESSAGE_CHARS) {
+                partial.setLength(0);
+                failed( // a hub that sends without end must not fill this process's heap
+                    Trouble.LOCAL,
+                    "the hub at "
+                        + address.endpoint()
+                        + " sent a message of more than "
+                        + MAX_MESSAGE_CHARS
+                        + " characters; reconnecting");
+                return;
+              }
               partial.append(part);
               if (last) {
                 String text = partial.toString();
