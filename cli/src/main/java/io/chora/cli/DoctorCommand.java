@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "doctor",
     description = {
-      "Check a replica: the SQLite file's integrity, chora's capture triggers, its site, what it",
-      "holds back or found diverging, and (with --hub) whether the hub takes its token. Only",
-      "looks: the file is never written. Exits 1 when something needs fixing, saying what."
+      "Check a replica and say what to fix.",
+      "Looks at the SQLite file's integrity, chora's capture triggers, its site, what it holds",
+      "back or found diverging, and (with --hub) whether the hub takes its token. Only looks:",
+      "the file is never written. Exits 1 when something needs fixing."
     })
 final class DoctorCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DB", description = "the SQLite file")
