@@ -471,7 +471,7 @@ final class HubClient {
    * client reconnects and gets it again.
    */
   private void applyOrHold(Envelope e) throws SQLException {
-    String blocker = quarantine.blocker(e, own.clock());
+    String blocker = quarantine.isEmpty() ? null : quarantine.blocker(e, own.clock());
     if (blocker != null) {
       quarantine.hold(e, "waits for " + blocker + ", which is held back", blocker);
       return;
