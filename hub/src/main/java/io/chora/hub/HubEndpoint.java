@@ -105,18 +105,22 @@ final class HubEndpoint {
    * token is no longer active (revoked), naming it.
    */
   void closeRevoked() {
-    devices.refresh();
-    long generation = devices.generation();
-    if (generation == tokensSeen) {
-      return;
-    }
-    tokensSeen = generation;
-    for (HubConnection connection : connections.values()) {
-      if (!tokens.stillValid(connection.credential())) {
-        connection.close(
-            ProtocolViolation.POLICY,
-            "revoked: " + connection.credential().describe() + " was revoked");
+    try {
+      devices.refresh();
+      long generation = devices.generation();
+      if (generation == tokensSeen) {
+        return;
       }
+      tokensSeen = generation;
+      for (HubConnection connection : connections.values()) {
+        if (!tokens.stillValid(connection.credential())) {
+          connection.close(
+              ProtocolViolation.POLICY,
+              "revoked: " + connection.credential().describe() + " was revoked");
+        }
+      }
+    } catch (RuntimeException e) { // a scheduled task that throws is never run again
+      LOG.error("checking for revoked tokens failed", e);
     }
   }
 

@@ -38,11 +38,8 @@ final class WorkspaceTokens {
     if (presented == null) {
       return null;
     }
-    Credential device = devices.match(workspace, digest);
-    if (device == null && devices.refresh()) { // a token added a moment ago works at once
-      device = devices.match(workspace, digest);
-    }
-    return device;
+    devices.refresh(); // a token added or revoked a moment ago counts at once
+    return devices.match(workspace, digest);
   }
 
   /** Whether a connection opened with {@code credential} may stay open. */

@@ -158,6 +158,7 @@ class DeviceTokenTest {
     laptop.join("fA", Map.of());
     laptop.pushAndAwait("fA", 1, 1, Map.of());
     HubTokens.revoke(dataDir, TEAM, "laptop");
+    assertThat(TestClient.refusedStatus(hub.url(), TEAM, old)).as("at once").isEqualTo(401);
     assertThat(laptop.awaitClosed(AT_ONCE).reason()).startsWith("revoked:");
 
     String renewed = HubTokens.add(dataDir, TEAM, "laptop"); // the device's new token
