@@ -2,6 +2,7 @@ package io.chora.cli;
 
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubRunner;
+import io.chora.hub.HubTokens;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -23,19 +24,19 @@ import picocli.CommandLine.Spec;
       "Run a hub that replicas sync through in real time, until Ctrl-C or SIGTERM.",
       "An app joins a workspace with chora.hub=ws://HOST:PORT/WORKSPACE and",
       "chora.hub.token=TOKEN in its jdbc:chora: URL. Every change the hub acknowledged is on",
-      "disk."
-    })
+      "disk. Per-device tokens: chora hub token add|revoke|list; envelopes no replica can",
+      "apply: chora hub purge."
+    },
+    subcommands = {HubTokenCommand.class, HubPurgeCommand.class})
 final class HubCommand implements Callable<Integer> {
   @Option(
       names = "--port",
-      required = true,
       paramLabel = "PORT",
       description = "port to listen on; 0 picks a free one (printed)")
-  int port;
+  Integer port; // required to run a hub, not for its subcommands
 
   @Option(
       names = "--data",
-      required = true,
       paramLabel = "DIR",
       description = "where each workspace's log is kept (WORKSPACE.db, created on first use)")
   Path data;
@@ -144,11 +145,14 @@ final class HubCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private HubConfig config() {
-    if (tokens.isEmpty()) {
+  private HubConfig config() throws java.io.IOException {
+    if (port == null || data == null) {
+      throw usage("a hub needs --port PORT and --data DIR");
+    }
+    if (tokens.isEmpty() && HubTokens.list(data).stream().allMatch(t -> t.revoked() != null)) {
       throw usage(
           "a hub needs a workspace: --token WORKSPACE=TOKEN, or --new-token WORKSPACE to have"
-              + " one made");
+              + " one made, or device tokens (chora hub token add)");
     }
     Map<String, String> byWorkspace = new LinkedHashMap<>();
     for (WorkspaceToken token : tokens) {

@@ -664,6 +664,60 @@ class CliIT {
   }
 
   @Test
+  void deviceTokensAreAddedListedAndRevokedWhileTheHubRuns() throws Exception {
+    Path data = dir.resolve("hub");
+    Path laptopToken = dir.resolve("laptop.token");
+    Run added =
+        ok(
+            "hub",
+            "token",
+            "add",
+            "--data",
+            data.toString(),
+            "team",
+            "laptop",
+            "-o",
+            laptopToken.toString());
+    assertThat(added.out()).isEmpty();
+    assertThat(Files.readString(laptopToken).strip()).hasSize(43);
+    Run twice = chora("hub", "token", "add", "--data", data.toString(), "team", "laptop");
+    assertThat(twice.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(twice.err()).contains("already has an active token named laptop");
+
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
+    Path b = replica("phone", "INSERT INTO note VALUES (2, 'from phone')");
+    try (HubProcess hub = HubProcess.start(data)) { // device tokens only: no --token
+      String team = hub.endpoint() + "/team";
+      ok("sync", a.toString(), team, "--token-file", laptopToken.toString());
+
+      Run phone = ok("hub", "token", "add", "--data", data.toString(), "team", "phone");
+      Path phoneToken = Files.writeString(dir.resolve("phone.token"), phone.out());
+      ok("sync", b.toString(), team, "--token-file", phoneToken.toString());
+      assertThat(rows(b)).containsExactly("1|from laptop", "2|from phone");
+
+      Run list = ok("hub", "token", "list", "--data", data.toString());
+      assertThat(list.out().lines().map(l -> l.replaceAll("\\S+Z", "T").split("\\s+")))
+          .extracting(cells -> String.join(" ", cells))
+          .containsExactly(
+              "WORKSPACE NAME ADDED REVOKED SITES",
+              "team laptop T - laptop",
+              "team phone T - phone");
+
+      ok("hub", "token", "revoke", "--data", data.toString(), "team", "phone");
+      Run refused = chora("sync", b.toString(), team, "--token-file", phoneToken.toString());
+      assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(refused.err()).contains("HTTP 401");
+      JsonNode json =
+          JSON.readTree(ok("hub", "token", "list", "--data", data.toString(), "--json").out());
+      assertThat(json.get(1).get("revoked").asText()).endsWith("Z");
+      assertThat(json.get(0).get("revoked").isNull()).isTrue();
+    }
+    Run none = chora("hub", "token", "revoke", "--data", data.toString(), "team", "phone");
+    assertThat(none.exit()).isEqualTo(ExitCode.FAILED);
+    assertThat(none.err()).contains("has no active token named phone");
+  }
+
+  @Test
   void aHubRefusesAShortTokenMakesOneOnRequestAndSaysWhenItsPortIsTaken() throws Exception {
     Path data = dir.resolve("hub");
     Run shortToken =
@@ -696,6 +750,43 @@ class CliIT {
                   + " is in use\n  choose another with --port (0 picks a"
                   + " free one)\n");
     }
+  }
+
+  @Test
+  void hubPurgeRemovesAnOriginsEnvelopesOnlyWithTheHubStopped() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    Path data = dir.resolve("hub");
+    String[] purge = {
+      "hub", "purge", "--data", data.toString(), "--workspace", "team", "--origin", "laptop"
+    };
+    try (HubProcess hub = HubProcess.start(data)) {
+      ok("sync", a.toString(), hub.endpoint() + "/team", "--token-file", token.toString());
+      Run running = chora(purge);
+      assertThat(running.exit()).as(running.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(running.err())
+          .startsWith("chora hub purge: a hub is running on " + data.toAbsolutePath())
+          .contains("stop the hub, purge, then start it again");
+    }
+    Run inside =
+        chora(
+            "hub",
+            "purge",
+            "--data",
+            data.toString(),
+            "--workspace",
+            "team",
+            "--origin",
+            "laptop",
+            "--from",
+            "2");
+    assertThat(inside.exit()).as(inside.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(inside.err()).contains("the hub holds laptop up to 1: nothing to remove from seq 2");
+    Run done = ok(purge);
+    assertThat(done.out())
+        .isEqualTo(
+            "Removed 1 envelope from workspace team: laptop 1..1\n"
+                + "  the hub now holds nothing of laptop\n");
   }
 
   @Test

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * @param host the address to bind (default {@code 127.0.0.1}: only this machine)
  * @param port the port, 0 for a free one ({@link HubServer#port()} tells which)
  * @param dataDir where each workspace's log lives, one SQLite file per workspace
- * @param tokens the bearer token of each workspace (at least {@value #MIN_TOKEN_LENGTH}
- *     characters); no other workspace exists
+ * @param tokens the shared bearer token of each workspace (at least {@value #MIN_TOKEN_LENGTH}
+ *     characters), for trusted setups: everyone holding it may write as any site bound to it.
+ *     Workspaces with device tokens ({@link HubTokens}) exist too; may be empty if all do
  * @param maxFrameBytes the largest message a client may send (default 16 MiB)
  * @param pushesPerSecond pushes per second a connection may make, with bursts of as many
  * @param idleTimeout a connection silent this long is closed (default 60 s)
@@ -64,8 +65,8 @@ public record HubConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535: " + port);
     }
-    if (tokens == null || tokens.isEmpty()) {
-      throw new IllegalArgumentException("a hub needs at least one workspace and its token");
+    if (tokens == null) {
+      throw new IllegalArgumentException("tokens: a map, empty for a hub of device tokens only");
     }
     tokens.forEach(
         (workspace, token) -> {

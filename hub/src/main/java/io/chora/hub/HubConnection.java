@@ -25,6 +25,7 @@ final class HubConnection {
   private static final AtomicLong PING_NONCES = new AtomicLong();
 
   private final Session session;
+  private final Credential credential;
   private final Workspace workspace;
   private final ClientMessages messages;
   private final Outbox outbox;
@@ -41,8 +42,14 @@ final class HubConnection {
   private volatile long closeRequestedAt; // 0 while open
   private volatile boolean closed;
 
-  HubConnection(Session session, Workspace workspace, ClientMessages messages, HubConfig config) {
+  HubConnection(
+      Session session,
+      Credential credential,
+      Workspace workspace,
+      ClientMessages messages,
+      HubConfig config) {
     this.session = session;
+    this.credential = credential;
     this.workspace = workspace;
     this.messages = messages;
     this.outbox =
@@ -88,6 +95,10 @@ final class HubConnection {
                   + "; two files write as one site (docs/replicas.md)");
         }
       }
+      String bound = workspace.bindingRefusal(credential, hello);
+      if (bound != null) {
+        throw new ProtocolViolation(bound);
+      }
       held.putAll(hello.clock());
       site = hello.site();
       former = hello.former();
@@ -117,6 +128,11 @@ final class HubConnection {
       send(Frames.pong(ping.nonceJson()));
     }
     // a pong only shows the client is alive, which lastHeardAt already records
+  }
+
+  /** Who opened this connection: the sites it may write as are bound to it. */
+  Credential credential() {
+    return credential;
   }
 
   /** The client's site, once it said hello. */

@@ -25,13 +25,17 @@ final class HubEndpoint {
 
   private final HubConfig config;
   private final WorkspaceTokens tokens;
+  private final DeviceTokens devices;
   private final Workspaces workspaces;
   private final ClientMessages messages;
   private final Map<Session, HubConnection> connections = new ConcurrentHashMap<>();
 
-  HubEndpoint(HubConfig config, Workspaces workspaces) {
+  private long tokensSeen; // the device tokens' generation the last revocation check saw
+
+  HubEndpoint(HubConfig config, Workspaces workspaces, DeviceTokens devices) {
     this.config = config;
-    this.tokens = new WorkspaceTokens(config.tokens());
+    this.devices = devices;
+    this.tokens = new WorkspaceTokens(config.tokens(), devices);
     this.workspaces = workspaces;
     this.messages = new ClientMessages(config.maxFrameBytes());
   }
@@ -49,14 +53,20 @@ final class HubEndpoint {
         });
   }
 
-  /** Refuses the upgrade with 401 unless the request carries the workspace's token. */
+  /** Refuses the upgrade with 401 unless the request carries a token of the workspace. */
   private void authorize(Context ctx) {
-    if (!tokens.admits(ctx.pathParam("workspace"), ctx.header("Authorization"))) {
+    if (tokens.credential(ctx.pathParam("workspace"), ctx.header("Authorization")) == null) {
       throw new UnauthorizedResponse();
     }
   }
 
   private void connected(WsConnectContext ctx) {
+    Credential credential =
+        tokens.credential(ctx.pathParam("workspace"), ctx.header("Authorization"));
+    if (credential == null) { // revoked since the upgrade was authorized
+      ctx.closeSession(ProtocolViolation.POLICY, "revoked: the token was revoked");
+      return;
+    }
     Workspace workspace;
     try {
       workspace = workspaces.get(ctx.pathParam("workspace"));
@@ -65,7 +75,8 @@ final class HubEndpoint {
       ctx.closeSession(SERVER_ERROR, "the hub could not open the workspace");
       return;
     }
-    HubConnection connection = new HubConnection(ctx.session, workspace, messages, config);
+    HubConnection connection =
+        new HubConnection(ctx.session, credential, workspace, messages, config);
     connections.put(ctx.session, connection);
     workspace.connected(connection);
   }
@@ -87,6 +98,30 @@ final class HubEndpoint {
   private void failed(WsErrorContext ctx) {
     // Jetty closes the session after an error and reports that through onClose
     LOG.debug("websocket error", ctx.error());
+  }
+
+  /**
+   * Re-reads the device tokens if their file changed and closes at once every connection whose
+   * token is no longer active (revoked), naming it.
+   */
+  void closeRevoked() {
+    try {
+      devices.refresh();
+      long generation = devices.generation();
+      if (generation == tokensSeen) {
+        return;
+      }
+      tokensSeen = generation;
+      for (HubConnection connection : connections.values()) {
+        if (!tokens.stillValid(connection.credential())) {
+          connection.close(
+              ProtocolViolation.POLICY,
+              "revoked: " + connection.credential().describe() + " was revoked");
+        }
+      }
+    } catch (RuntimeException e) { // a scheduled task that throws is never run again
+      LOG.error("checking for revoked tokens failed", e);
+    }
   }
 
   /** The periodic check of every connection (hello deadline, idle, pings, unfinished closes). */

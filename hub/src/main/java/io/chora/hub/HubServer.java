@@ -8,6 +8,8 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +41,9 @@ public final class HubServer implements AutoCloseable {
   /** Threads that commit pushes and read the log for catch-ups, shared by all workspaces. */
   private static final int STORE_THREADS = 4;
 
+  /** How often the device tokens' file is checked for changes (a revoke closes within this). */
+  private static final long TOKEN_POLL_MILLIS = 200;
+
   /** Jetty's own idle timeout only backs up the hub's, which pings quiet clients first. */
   private static final Duration JETTY_IDLE_MARGIN = Duration.ofSeconds(10);
 
@@ -48,6 +53,7 @@ public final class HubServer implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private final Workspaces workspaces;
   private final HubLock lock;
+  private final DeviceTokens devices;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private HubServer(
@@ -56,9 +62,11 @@ public final class HubServer implements AutoCloseable {
       ExecutorService storeWork,
       ScheduledExecutorService sweeper,
       Workspaces workspaces,
-      HubLock lock) {
+      HubLock lock,
+      DeviceTokens devices) {
     this.config = config;
     this.lock = lock;
+    this.devices = devices;
     this.app = app;
     this.storeWork = storeWork;
     this.sweeper = sweeper;
@@ -78,11 +86,14 @@ public final class HubServer implements AutoCloseable {
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("chora-hub-sweeper"));
     Workspaces workspaces = new Workspaces(config.dataDir(), storeWork);
+    DeviceTokens devices = new DeviceTokens(config.dataDir());
     HubLock lock = null;
     Javalin started = null;
     try {
-      workspaces.openExisting(config.tokens().keySet());
-      HubEndpoint endpoint = new HubEndpoint(config, workspaces);
+      Set<String> named = new TreeSet<>(config.tokens().keySet());
+      named.addAll(devices.workspaces());
+      workspaces.openExisting(named);
+      HubEndpoint endpoint = new HubEndpoint(config, workspaces, devices);
       long startedAt = System.currentTimeMillis();
       Javalin app =
           Javalin.create(
@@ -103,7 +114,9 @@ public final class HubServer implements AutoCloseable {
       long sweepMillis = Math.max(50, Math.min(1000, config.idleTimeout().toMillis() / 4));
       sweeper.scheduleWithFixedDelay(
           endpoint::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-      return new HubServer(config, app, storeWork, sweeper, workspaces, lock);
+      sweeper.scheduleWithFixedDelay(
+          endpoint::closeRevoked, TOKEN_POLL_MILLIS, TOKEN_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      return new HubServer(config, app, storeWork, sweeper, workspaces, lock, devices);
     } catch (SQLException | IOException | RuntimeException e) {
       if (started != null) {
         started.stop();
@@ -111,6 +124,7 @@ public final class HubServer implements AutoCloseable {
       sweeper.shutdownNow();
       storeWork.shutdownNow();
       workspaces.close();
+      devices.close();
       if (e instanceof SQLException) {
         throw new IOException("cannot open a workspace log: " + e.getMessage(), e);
       }
@@ -241,6 +255,7 @@ public final class HubServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       workspaces.close();
+      devices.close();
       try {
         lock.close();
       } catch (IOException e) {

@@ -38,6 +38,7 @@ final class Workspace implements AutoCloseable {
   private final WorkspaceStore store;
   private final Executor storeWork;
   private final RateMeter storedRate = new RateMeter();
+  private final SiteBindings bindings;
 
   private final Map<String, Long> clock;
   private long lastArrivalId;
@@ -58,6 +59,7 @@ final class Workspace implements AutoCloseable {
     this.clock = store.loadClock();
     this.lastArrivalId = store.lastArrivalId();
     this.storedCount = store.count();
+    this.bindings = new SiteBindings(store.loadBindings());
   }
 
   String name() {
@@ -88,6 +90,15 @@ final class Workspace implements AutoCloseable {
       LOG.error("workspace {}: could not read stored nonces", name, e);
       return false;
     }
+  }
+
+  /** Why {@code credential} may not say this hello ({@link SiteBindings}), or null. */
+  String bindingRefusal(Credential credential, ClientMessage.Hello hello) {
+    Map<String, Long> hubClock;
+    synchronized (this) {
+      hubClock = new HashMap<>(clock);
+    }
+    return bindings.helloRefusal(credential, hello.site(), hello.former(), hello.clock(), hubClock);
   }
 
   void hello(HubConnection connection) {
@@ -197,19 +208,29 @@ final class Workspace implements AutoCloseable {
     }
     List<Admission.Decision> decisions = new ArrayList<>(batch.size());
     List<PendingPush> admitted = new ArrayList<>();
+    Map<String, String> binding = new HashMap<>(); // sites this commit binds
     for (PendingPush push : batch) {
       Envelope envelope = push.push().envelope();
+      Credential credential = push.from().credential();
+      if (bindings.boundElsewhere(credential, envelope.origin(), binding)) {
+        push.from().close(ProtocolViolation.POLICY, SiteBindings.refusal(envelope.origin()));
+        decisions.add(null); // no answer: the connection is closed
+        continue;
+      }
       Admission.Decision decision =
           forkOr(Admission.decide(held, envelope, push.push().deps()), envelope);
       decisions.add(decision);
       if (decision.kind() == Admission.Kind.STORE) {
         held.put(envelope.origin(), envelope.last());
         admitted.add(push);
+        if (bindings.owner(envelope.origin()) == null) {
+          binding.putIfAbsent(envelope.origin(), credential.id());
+        }
       }
     }
     long[] arrivalIds;
     try {
-      arrivalIds = admitted.isEmpty() ? new long[0] : store.append(envelopesOf(admitted));
+      arrivalIds = admitted.isEmpty() ? new long[0] : store.append(envelopesOf(admitted), binding);
     } catch (SQLException e) {
       LOG.error("workspace {}: could not store {} envelopes", name, admitted.size(), e);
       for (PendingPush push : batch) { // nothing of this batch is acknowledged; they push again
@@ -217,11 +238,15 @@ final class Workspace implements AutoCloseable {
       }
       return;
     }
+    bindings.addAll(binding);
     // answer the senders first: relaying to every client takes longer than the commit did
     for (int i = 0; i < batch.size(); i++) {
       PendingPush push = batch.get(i);
       Envelope envelope = push.push().envelope();
       Admission.Decision decision = decisions.get(i);
+      if (decision == null) {
+        continue;
+      }
       push.from()
           .send(
               decision.kind() == Admission.Kind.REFUSE

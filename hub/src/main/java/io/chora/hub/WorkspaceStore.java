@@ -104,6 +104,7 @@ final class WorkspaceStore implements AutoCloseable {
       statement.executeUpdate(
           "CREATE TABLE IF NOT EXISTS clock(origin TEXT PRIMARY KEY, last INTEGER NOT NULL)"
               + " WITHOUT ROWID");
+      BindingTable.create(statement);
       statement.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
     }
   }
@@ -120,6 +121,13 @@ final class WorkspaceStore implements AutoCloseable {
       }
     }
     return clock;
+  }
+
+  /** Which credential each site is bound to ({@link BindingTable}). */
+  Map<String, String> loadBindings() throws SQLException {
+    synchronized (reader) {
+      return BindingTable.load(reader);
+    }
   }
 
   /** The arrival id of the newest envelope, 0 when the log is empty. */
@@ -198,6 +206,11 @@ final class WorkspaceStore implements AutoCloseable {
   }
 
   long[] append(List<Envelope> envelopes) throws SQLException {
+    return append(envelopes, Map.of());
+  }
+
+  /** As {@link #append(List)}, binding {@code bindings}' sites in the same transaction. */
+  long[] append(List<Envelope> envelopes, Map<String, String> bindings) throws SQLException {
     long[] ids = new long[envelopes.size()];
     Map<String, Long> advanced = new HashMap<>();
     try {
@@ -220,6 +233,7 @@ final class WorkspaceStore implements AutoCloseable {
         upsertClock.setLong(2, entry.getValue());
         upsertClock.executeUpdate();
       }
+      BindingTable.insert(writer, bindings);
       writer.commit();
       return ids;
     } catch (SQLException e) {

@@ -8,28 +8,43 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Decides whether an upgrade request may open a workspace, from its {@code Authorization: Bearer}
- * header. Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the time
- * taken tells neither how much of a guess was right nor how long the token is; an unknown workspace
- * costs the same comparison, so timing does not tell which workspaces exist either.
+ * Decides who an upgrade request is, from its {@code Authorization: Bearer} header: the workspace's
+ * shared token (from the config) or one of its {@link DeviceTokens}. Tokens are compared as SHA-256
+ * digests with {@link MessageDigest#isEqual}, so the time taken tells neither how much of a guess
+ * was right nor how long the token is; an unknown workspace costs the same comparisons, so timing
+ * does not tell which workspaces exist either.
  */
 final class WorkspaceTokens {
   private static final String BEARER = "bearer ";
   private static final byte[] NO_TOKEN = sha256("no workspace has this token");
 
   private final Map<String, byte[]> digests = new HashMap<>();
+  private final DeviceTokens devices;
 
-  WorkspaceTokens(Map<String, String> tokens) {
+  WorkspaceTokens(Map<String, String> tokens, DeviceTokens devices) {
     tokens.forEach((workspace, token) -> digests.put(workspace, sha256(token)));
+    this.devices = devices;
   }
 
-  boolean admits(String workspace, String authorizationHeader) {
+  /** Who presents {@code authorizationHeader} to {@code workspace}, or null: refuse. */
+  Credential credential(String workspace, String authorizationHeader) {
     String presented = bearerToken(authorizationHeader);
+    byte[] digest = sha256(presented == null ? "" : presented);
     byte[] expected = digests.get(workspace);
-    boolean equal =
-        MessageDigest.isEqual(
-            sha256(presented == null ? "" : presented), expected == null ? NO_TOKEN : expected);
-    return equal && expected != null && presented != null;
+    boolean equal = MessageDigest.isEqual(digest, expected == null ? NO_TOKEN : expected);
+    if (equal && expected != null && presented != null) {
+      return Credential.workspaceToken(workspace, expected);
+    }
+    if (presented == null) {
+      return null;
+    }
+    devices.refresh(); // a token added or revoked a moment ago counts at once
+    return devices.match(workspace, digest);
+  }
+
+  /** Whether a connection opened with {@code credential} may stay open. */
+  boolean stillValid(Credential credential) {
+    return credential.isWorkspaceToken() || devices.isActive(credential);
   }
 
   /** The token of {@code Bearer TOKEN} (the scheme is case-insensitive), or null. */
@@ -44,7 +59,7 @@ final class WorkspaceTokens {
     return token.isEmpty() ? null : token;
   }
 
-  private static byte[] sha256(String text) {
+  static byte[] sha256(String text) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

@@ -1,0 +1,118 @@
+package io.chora.hub;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Per-device tokens of a hub's data directory, managed while the hub runs ({@code chora hub token
+ * add|revoke|list}): the hub re-reads them within a fraction of a second, accepts an added token at
+ * once and closes a revoked token's connections. Only each token's SHA-256 is stored; the token
+ * itself is shown once, by {@link #add}.
+ *
+ * <p>A device token's name is its credential: the sites its replica writes as are bound to the
+ * name, so after a revoke, adding the same name gives that device a new token for its sites, and a
+ * new device takes a new name.
+ */
+public final class HubTokens {
+  /** A device token's name: 1-64 of {@code A-Z a-z 0-9 . _ -}. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /**
+   * One device token as listed.
+   *
+   * @param revoked when it was revoked, or null while active
+   * @param sites the sites bound to its name in the workspace's log
+   */
+  public record DeviceToken(
+      String workspace, String name, Instant added, Instant revoked, List<String> sites) {}
+
+  private HubTokens() {}
+
+  /**
+   * Adds a device token to {@code workspace} under {@code name} and returns it (256 random bits;
+   * nothing but its digest is kept).
+   *
+   * @throws IllegalArgumentException for a bad workspace or name, or a name with an active token
+   */
+  public static String add(Path dataDir, String workspace, String name) throws IOException {
+    check(workspace, name);
+    String token = HubConfig.randomToken();
+    try (TokenFile file = TokenFile.open(dataDir, true)) {
+      if (!file.add(workspace, name, WorkspaceTokens.sha256(token), System.currentTimeMillis())) {
+        throw new IllegalArgumentException(
+            "workspace " + workspace + " already has an active token named " + name);
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot write " + TokenFile.path(dataDir) + ": " + e.getMessage(), e);
+    }
+    return token;
+  }
+
+  /**
+   * Revokes the active token of {@code name}; the hub closes its connections at once.
+   *
+   * @return false if {@code name} has no active token in {@code workspace}
+   */
+  public static boolean revoke(Path dataDir, String workspace, String name) throws IOException {
+    check(workspace, name);
+    try (TokenFile file = TokenFile.open(dataDir, false)) {
+      return file != null && file.revoke(workspace, name, System.currentTimeMillis());
+    } catch (SQLException e) {
+      throw new IOException("cannot write " + TokenFile.path(dataDir) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every device token of the data directory, revoked ones too, by workspace and name. */
+  public static List<DeviceToken> list(Path dataDir) throws IOException {
+    List<DeviceToken> tokens = new ArrayList<>();
+    Map<String, Map<String, String>> bindings = new HashMap<>();
+    try (TokenFile file = TokenFile.open(dataDir, false)) {
+      if (file == null) {
+        return tokens;
+      }
+      for (TokenFile.Row row : file.rows()) {
+        Map<String, String> bound = bindings.get(row.workspace());
+        if (bound == null) {
+          bound = BindingTable.read(Workspaces.logFile(dataDir, row.workspace()));
+          bindings.put(row.workspace(), bound);
+        }
+        List<String> sites = new ArrayList<>();
+        bound.forEach(
+            (site, owner) -> {
+              if (owner.equals(row.name())) {
+                sites.add(site);
+              }
+            });
+        sites.sort(null);
+        tokens.add(
+            new DeviceToken(
+                row.workspace(),
+                row.name(),
+                Instant.ofEpochMilli(row.addedAt()),
+                row.revokedAt() == null ? null : Instant.ofEpochMilli(row.revokedAt()),
+                List.copyOf(sites)));
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot read " + TokenFile.path(dataDir) + ": " + e.getMessage(), e);
+    }
+    return tokens;
+  }
+
+  private static void check(String workspace, String name) {
+    if (workspace == null || !HubConfig.WORKSPACE_NAME.matcher(workspace).matches()) {
+      throw new IllegalArgumentException(
+          "a workspace name is 1-64 of A-Z a-z 0-9 . _ - : " + workspace);
+    }
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "a device token's name is 1-64 of A-Z a-z 0-9 . _ - : " + name);
+    }
+  }
+}

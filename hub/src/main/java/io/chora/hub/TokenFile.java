@@ -1,0 +1,134 @@
+package io.chora.hub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The hub's device tokens in {@code DATA/tokens.sqlite}: per workspace, a name and the SHA-256 of
+ * its token (never the token), when it was added and when revoked. {@code chora hub token} writes
+ * it while the hub runs; the hub only reads it, noticing changes by {@code PRAGMA data_version}.
+ * One active token per name; revoked rows stay, so {@code list} shows them.
+ */
+final class TokenFile implements AutoCloseable {
+  static final String FILE_NAME = "tokens.sqlite";
+
+  /** One token as stored. */
+  record Row(String workspace, String name, byte[] digest, long addedAt, Long revokedAt) {}
+
+  private final Connection connection;
+
+  private TokenFile(Connection connection) {
+    this.connection = connection;
+  }
+
+  static Path path(Path dataDir) {
+    return dataDir.resolve(FILE_NAME);
+  }
+
+  /** Opens the file, creating it (and its directory) if {@code create}; else null if missing. */
+  static TokenFile open(Path dataDir, boolean create) throws SQLException, IOException {
+    Path file = path(dataDir);
+    if (!create && !Files.exists(file)) {
+      return null;
+    }
+    Files.createDirectories(dataDir);
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(10_000);
+    Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate(
+          "CREATE TABLE IF NOT EXISTS device_token("
+              + " id INTEGER PRIMARY KEY,"
+              + " workspace TEXT NOT NULL,"
+              + " name TEXT NOT NULL,"
+              + " digest BLOB NOT NULL UNIQUE,"
+              + " added_at INTEGER NOT NULL,"
+              + " revoked_at INTEGER)");
+      statement.executeUpdate(
+          "CREATE UNIQUE INDEX IF NOT EXISTS one_active_token_per_name"
+              + " ON device_token(workspace, name) WHERE revoked_at IS NULL");
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return new TokenFile(connection);
+  }
+
+  /** Changes whenever another connection (the CLI) committed to the file since the last call. */
+  long dataVersion() throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  List<Row> rows() throws SQLException {
+    List<Row> rows = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT workspace, name, digest, added_at, revoked_at FROM device_token"
+                    + " ORDER BY workspace, name, id")) {
+      while (rs.next()) {
+        long revoked = rs.getLong(5);
+        boolean active = rs.wasNull();
+        rows.add(
+            new Row(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getBytes(3),
+                rs.getLong(4),
+                active ? null : revoked));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * @return false, adding nothing, if {@code name} already has an active token
+   */
+  boolean add(String workspace, String name, byte[] digest, long now) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "INSERT INTO device_token(workspace, name, digest, added_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+      ps.setString(1, workspace);
+      ps.setString(2, name);
+      ps.setBytes(3, digest);
+      ps.setLong(4, now);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * @return false if {@code name} has no active token
+   */
+  boolean revoke(String workspace, String name, long now) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "UPDATE device_token SET revoked_at = ?"
+                + " WHERE workspace = ? AND name = ? AND revoked_at IS NULL")) {
+      ps.setLong(1, now);
+      ps.setString(2, workspace);
+      ps.setString(3, name);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}
