@@ -76,11 +76,10 @@ class HubDivergenceTest {
     }
     assertThat(chora(a).divergences().get("b")).startsWith("different note.title at equal clocks");
     assertThat(chora(b).divergences().get("a")).startsWith("different note.title at equal clocks");
-    String error = chora(a).hubStatus().lastError();
-    assertThat(error == null ? "" : error)
-        .as("the status names it")
-        .contains("hold equal clocks")
-        .contains("note.title");
+    await( // recorded in the file first, then said in the status
+        "a's status names it",
+        () -> String.valueOf(chora(a).hubStatus().lastError()).contains("hold equal clocks"));
+    assertThat(chora(a).hubStatus().lastError()).contains("note.title");
   }
 
   private static ChoraConnection chora(Connection c) throws SQLException {
