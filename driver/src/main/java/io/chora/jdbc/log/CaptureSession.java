@@ -227,6 +227,7 @@ final class CaptureSession implements StatementFunnel {
           () -> {
             T result;
             try {
+              lockForWrite(kind, sql);
               fillBefore(kind);
               beforeTableDdl(kind, sql);
               result = counted(sql, action);
@@ -248,6 +249,7 @@ final class CaptureSession implements StatementFunnel {
           exec("BEGIN");
           T result;
           try {
+            lockForWrite(kind, sql);
             fillBefore(kind);
             beforeTableDdl(kind, sql);
             result = counted(sql, action);
@@ -427,6 +429,28 @@ final class CaptureSession implements StatementFunnel {
   @Override
   public <T> T entry(String sql, SqlAction<T> action) throws SQLException {
     return counted(sql, action);
+  }
+
+  /**
+   * The application's write is about to run: its transaction takes SQLite's write lock now, as the
+   * statement's own first step would, before chora reads anything in it (the log's size that its
+   * counts are measured by, a fill, a table DDL's checks). A read first would open a snapshot, and
+   * SQLite calls no busy handler to upgrade a transaction that already reads: the write would fail
+   * at once with SQLITE_BUSY while another connection writes, instead of waiting its busy_timeout
+   * as under sqlite-jdbc (or with SQLITE_BUSY_SNAPSHOT once that connection has committed). A lock
+   * SQLite refuses (busy past the timeout, a read-only file) is left for the application's
+   * statement to be refused with its own error. A script of reads only takes none.
+   */
+  private void lockForWrite(SqlKind kind, String sql) {
+    if (kind == SqlKind.SCRIPT
+        && SqlClassifier.SHARED.classifyScript(sql).stream().noneMatch(SqlKind::mayWrite)) {
+      return;
+    }
+    try {
+      statement(CaptureSchema.TAKE_WRITE_LOCK).run();
+    } catch (SQLException refused) {
+      // the statement itself meets the same refusal
+    }
   }
 
   /** Runs the application's write {@code sql} with its increments of counters captured. */
