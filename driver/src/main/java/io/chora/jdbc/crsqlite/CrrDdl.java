@@ -7,6 +7,7 @@ import io.chora.jdbc.sql.SqlKind;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -24,8 +25,43 @@ final class CrrDdl implements StatementFunnel {
 
   private final NativeConnection conn;
 
+  /**
+   * What {@code total_changes()} reports: SQLite's total counts the rows cr-sqlite's triggers write
+   * to its clock tables, so this adds up the rows the application's writes changed themselves
+   * ({@code changes()}), guarded by the connection's monitor.
+   */
+  private long userTotal;
+
   CrrDdl(NativeConnection conn) {
     this.conn = conn;
+  }
+
+  long userTotal() {
+    return userTotal;
+  }
+
+  /**
+   * Runs the application's write {@code action} (of {@code kind}) and counts its rows. A prepared
+   * batch's counts are sqlite-jdbc's, its rows; a RETURNING cursor is not done when the call
+   * returns, so its rows are not known yet (known-limits.md).
+   */
+  private <T> T totalled(SqlKind kind, SqlAction<T> action) throws SQLException {
+    T result = action.run();
+    if (kind == SqlKind.WRITE) {
+      if (result instanceof long[] counts) {
+        userTotal += java.util.Arrays.stream(counts).sum();
+      } else if (!(result instanceof java.sql.ResultSet) && !Boolean.TRUE.equals(result)) {
+        userTotal += conn.lastStatementChanges();
+      }
+    }
+    return result;
+  }
+
+  /** A batch of SQL strings: its counts are the rows of each entry. */
+  @Override
+  public long[] batch(List<SqlKind> kinds, SqlAction<long[]> batch, Statement owner)
+      throws SQLException {
+    return conn.atomically(() -> totalled(SqlKind.WRITE, batch));
   }
 
   @Override
@@ -58,7 +94,7 @@ final class CrrDdl implements StatementFunnel {
     if (!kind.changesTables()) {
       // sqlite-jdbc reads a prepared write's generated key after the write, in a second call that
       // another thread's plain-Statement write could precede: one step here
-      return conn.atomically(action);
+      return conn.atomically(() -> totalled(kind, action));
     }
     // the savepoint and its follow-up are one step: no other thread's write lands inside it
     return conn.atomically(() -> followSchema(kind, sql, action));

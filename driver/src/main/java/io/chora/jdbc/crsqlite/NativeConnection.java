@@ -61,6 +61,7 @@ final class NativeConnection extends ReplicaConnection {
       CrSqlite.load(this);
       NativeSchema.open(this, tracked);
       site = NativeSites.format(siteBytes());
+      replaceCount("total_changes", ddl::userTotal); // cr-sqlite's clock rows count in SQLite's
       markUnused();
     } catch (SQLException | RuntimeException e) {
       try {

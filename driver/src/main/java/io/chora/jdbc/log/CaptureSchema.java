@@ -145,6 +145,13 @@ final class CaptureSchema {
    */
   static final String MARK_COMMIT = "INSERT INTO chora_commit(site) VALUES (NULL)";
 
+  /**
+   * Changes no row and fires nothing, but like any write of the main database it starts by taking
+   * SQLite's write lock for its transaction, waiting through the busy handler (busy_timeout) when
+   * no snapshot is open yet.
+   */
+  static final String TAKE_WRITE_LOCK = "DELETE FROM chora_meta WHERE 0";
+
   private CaptureSchema() {}
 
   /** Creates chora's tables if missing; call inside a write transaction. */

@@ -55,7 +55,8 @@ final class CaptureSession implements StatementFunnel {
   /** Statements whose open cursors may hold the pending commit: closed when the connection is. */
   private final Set<Statement> cursorOwners = new HashSet<>();
 
-  private long userChanges = -1;
+  /** The counts the application sees: update counts, changes(), total_changes(). */
+  private final UserCounts counts;
 
   /** The open transaction changed tables while changes are kept aside: fill before it commits. */
   private boolean fillPending;
@@ -74,9 +75,11 @@ final class CaptureSession implements StatementFunnel {
       Set<String> onlyTables,
       String label,
       GeneratedKeys keys,
-      CounterCapture counting) {
+      CounterCapture counting)
+      throws SQLException {
     this.conn = conn;
     this.counting = counting;
+    this.counts = new UserCounts(conn, keys, counting);
     this.keys = keys;
     this.onlyTables = onlyTables;
     this.label = label;
@@ -136,19 +139,7 @@ final class CaptureSession implements StatementFunnel {
    */
   @Override
   public long userRows(SqlAction<Long> update) throws SQLException {
-    long logged = logSize();
-    long claimed = keys.ownRows();
-    boolean counting = this.counting.active(); // its increments are rows too (chora_adds)
-    long added = counting ? addsSize() : 0;
-    long count = update.run();
-    return count
-        - Math.max(0, logSize() - logged)
-        - (keys.ownRows() - claimed)
-        - (counting ? Math.max(0, addsSize() - added) : 0);
-  }
-
-  private long addsSize() throws SQLException {
-    return statement("SELECT coalesce(max(id), 0) FROM " + CounterCapture.ADDS).queryLong();
+    return counts.userRows(update);
   }
 
   /** A batch of SQL strings without table DDL: one write, unless it controls transactions. */
@@ -236,6 +227,7 @@ final class CaptureSession implements StatementFunnel {
           () -> {
             T result;
             try {
+              lockForWrite(kind, sql);
               fillBefore(kind);
               beforeTableDdl(kind, sql);
               result = counted(sql, action);
@@ -257,6 +249,7 @@ final class CaptureSession implements StatementFunnel {
           exec("BEGIN");
           T result;
           try {
+            lockForWrite(kind, sql);
             fillBefore(kind);
             beforeTableDdl(kind, sql);
             result = counted(sql, action);
@@ -264,11 +257,17 @@ final class CaptureSession implements StatementFunnel {
             rememberUserChanges();
           } catch (SQLException | RuntimeException | Error e) {
             if (kind.changesTables() || isBusy(e)) {
-              rollbackQuietly(e);
+              // under sqlite-jdbc a DDL refused as it is prepared, and a write that never got the
+              // lock, end no transaction: the listeners hear nothing of the wrapper's rollback
+              conn.unheard(
+                  () -> {
+                    rollbackQuietly(e);
+                    return null;
+                  });
             } else {
               // SQLite already undid the failed statement (or batch entry); what ran before it
               // in this wrapper stays, exactly as under plain autocommit
-              commitAfterFailure(e);
+              commitAfterFailure(sql, e);
             }
             throw e;
           }
@@ -280,6 +279,7 @@ final class CaptureSession implements StatementFunnel {
               // INSERT ... RETURNING left a cursor open: SQLite refuses COMMIT until it is done,
               // so the commit waits for the cursor's statement, or the next statement, to run
               beforeCommit();
+              counts.commitPutOff();
               commitPending = true;
               finishPendingCommit();
             } else {
@@ -331,7 +331,9 @@ final class CaptureSession implements StatementFunnel {
         cursorOwners.clear();
       } catch (SQLException cursorStillOpen) {
         // the RETURNING cursor is still being read: the commit is tried again later
+        return;
       }
+      counts.pendingCommitted();
     }
   }
 
@@ -354,22 +356,22 @@ final class CaptureSession implements StatementFunnel {
         });
   }
 
-  /** The highest log row id: its growth over a statement is how many rows capture logged. */
-  private long logSize() throws SQLException {
-    return statement("SELECT max(id) FROM chora_log").queryLong();
-  }
-
   boolean inSqlTransaction() {
     return sqlTransaction.isOpen();
   }
 
   /** What {@code changes()} reports: the user's last write, not chora's own statements. */
   long userChanges() throws SQLException {
-    return userChanges >= 0 ? userChanges : conn.lastStatementChanges();
+    return counts.userChanges();
+  }
+
+  /** What {@code total_changes()} reports: the rows the user's statements changed. */
+  long userTotal() {
+    return counts.userTotal();
   }
 
   private void rememberUserChanges() throws SQLException {
-    userChanges = conn.lastStatementChanges();
+    counts.rememberUserChanges();
   }
 
   /**
@@ -429,14 +431,36 @@ final class CaptureSession implements StatementFunnel {
     return counted(sql, action);
   }
 
+  /**
+   * The application's write is about to run: its transaction takes SQLite's write lock now, as the
+   * statement's own first step would, before chora reads anything in it (the log's size that its
+   * counts are measured by, a fill, a table DDL's checks). A read first would open a snapshot, and
+   * SQLite calls no busy handler to upgrade a transaction that already reads: the write would fail
+   * at once with SQLITE_BUSY while another connection writes, instead of waiting its busy_timeout
+   * as under sqlite-jdbc (or with SQLITE_BUSY_SNAPSHOT once that connection has committed). A lock
+   * SQLite refuses (busy past the timeout, a read-only file) is left for the application's
+   * statement to be refused with its own error. A script of reads only takes none.
+   */
+  private void lockForWrite(SqlKind kind, String sql) {
+    if (kind == SqlKind.SCRIPT
+        && SqlClassifier.SHARED.classifyScript(sql).stream().noneMatch(SqlKind::mayWrite)) {
+      return;
+    }
+    try {
+      statement(CaptureSchema.TAKE_WRITE_LOCK).run();
+    } catch (SQLException refused) {
+      // the statement itself meets the same refusal
+    }
+  }
+
   /** Runs the application's write {@code sql} with its increments of counters captured. */
   private <T> T counted(String sql, SqlAction<T> action) throws SQLException {
     if (!counting.any() || sql == null) {
-      return action.run();
+      return counts.totalled(action);
     }
     counting.starting(sql);
     try {
-      return action.run();
+      return counts.totalled(action);
     } finally {
       counting.ended();
     }
@@ -537,6 +561,14 @@ final class CaptureSession implements StatementFunnel {
   /** SQLite has no getter for this in sqlite-jdbc: BEGIN succeeds only outside a transaction. */
   private boolean sqliteInTransaction() {
     try {
+      return conn.unheard(this::probeTransaction); // the application's listeners hear no probe
+    } catch (SQLException notThrown) {
+      return true;
+    }
+  }
+
+  private boolean probeTransaction() {
+    try {
       exec("BEGIN");
     } catch (SQLException inTransaction) {
       return true;
@@ -549,10 +581,24 @@ final class CaptureSession implements StatementFunnel {
     return false;
   }
 
-  private void commitAfterFailure(Throwable cause) {
+  /**
+   * An autocommit statement failed inside chora's wrapper: SQLite undid it, and what ran before it
+   * (a batch's earlier entries) commits. A statement of its own is heard as the rollback
+   * sqlite-jdbc's autocommit gives it; a batch's commit as the commit it is.
+   */
+  private void commitAfterFailure(String sql, Throwable cause) {
     try {
-      mark();
-      exec("COMMIT");
+      if (sql == null) {
+        mark();
+        exec("COMMIT");
+      } else {
+        conn.heardAsRollback(
+            () -> {
+              mark();
+              exec("COMMIT");
+              return null;
+            });
+      }
     } catch (SQLException e) {
       rollbackQuietly(cause); // e.g. the error already ended the transaction (ROLLBACK conflict)
     }

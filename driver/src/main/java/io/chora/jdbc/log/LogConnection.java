@@ -89,7 +89,9 @@ public final class LogConnection extends ReplicaConnection {
               ? null
               : new CaptureSession(this, options.tables, options.sqliteAddress, keys, counting);
       if (session != null) {
-        org.sqlite.Function.create(this, "changes", new UserChangesFunction(session), 0, 0);
+        // the commit marker is a statement of its own, and capture's rows count in SQLite's total
+        replaceCount("changes", session::userChanges);
+        replaceCount("total_changes", session::userTotal);
       }
       this.hub = session == null || options.hub == null ? null : joinHub(options);
     } catch (SQLException | RuntimeException e) {
@@ -161,7 +163,7 @@ public final class LogConnection extends ReplicaConnection {
   private HubClients.Lease joinHub(ChoraOptions options) throws SQLException {
     ChoraOptions own = options.withoutHub();
     HubClients.Lease lease = HubClients.acquire(options.hub, () -> new LogConnection(own), this);
-    addCommitListener(
+    addOwnCommitListener(
         new SQLiteCommitListener() {
           @Override
           public void onCommit() {

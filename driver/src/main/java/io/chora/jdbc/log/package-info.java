@@ -7,8 +7,8 @@
  *       CaptureSession} (transaction rules around each statement, commit markers), {@code
  *       SqlTransactions}, {@code CaptureSchema} (chora's tables, the marker trigger), {@code
  *       TriggerBuilder} and {@code TriggerSync} (capture triggers kept current), {@code
- *       TrackedTables}, {@code TableInfo}, {@code KeyCodec}, {@code LogOp}, {@code
- *       UserChangesFunction}, {@code NextHlcFunction};
+ *       TrackedTables}, {@code TableInfo}, {@code KeyCodec}, {@code LogOp}, {@code UserCounts} (the
+ *       counts sqlite-jdbc would give), {@code NextHlcFunction};
  *   <li><b>reading the log</b>: {@code ChangeLog} (clock, delta for a peer), {@code
  *       ChangeAssembler} (log rows folded into transactions), {@code RowReader};
  *   <li><b>merge</b>: {@code ChangeApplier} (per-row causal length, per-cell last writer by {@link

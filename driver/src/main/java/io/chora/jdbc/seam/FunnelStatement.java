@@ -59,8 +59,9 @@ final class FunnelStatement extends JDBC4Statement {
   }
 
   /**
-   * A batch of SQL strings runs as sqlite-jdbc runs it (one transaction in autocommit mode), except
-   * that a batch with table DDL runs statement by statement, so that the engine follows each schema
+   * A batch of SQL strings runs as sqlite-jdbc runs it (which in autocommit mode commits each
+   * entry; java mode's {@link StatementFunnel#batch} makes the batch one transaction), except that
+   * a batch with table DDL runs statement by statement, so that the engine follows each schema
    * change before the next statement.
    */
   @Override

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteUpdateListener;
 import org.sqlite.jdbc4.JDBC4Connection;
 import org.sqlite.jdbc4.JDBC4PreparedStatement;
 import org.sqlite.jdbc4.JDBC4Statement;
@@ -25,6 +27,8 @@ public abstract class SqliteConnection extends JDBC4Connection {
 
   private AppMetaData appMetaData;
 
+  private final AppHooks hooks = new AppHooks(this::isOwnObject);
+
   /**
    * Whether {@code name} is one of the engine's own tables or views, which the application's
    * metadata leaves out ({@link AppMetaData}).
@@ -39,6 +43,64 @@ public abstract class SqliteConnection extends JDBC4Connection {
       appMetaData = new AppMetaData(this);
     }
     return appMetaData;
+  }
+
+  /** Hears the application's tables only: the engine's own are left out ({@link AppHooks}). */
+  @Override
+  public final void addUpdateListener(SQLiteUpdateListener listener) {
+    SQLiteUpdateListener filter = hooks.added(listener);
+    if (filter != null) {
+      super.addUpdateListener(filter);
+    }
+  }
+
+  @Override
+  public final void removeUpdateListener(SQLiteUpdateListener listener) {
+    SQLiteUpdateListener filter = hooks.removed(listener);
+    if (filter != null) {
+      super.removeUpdateListener(filter);
+    }
+  }
+
+  /**
+   * Hears the application's transactions: the commits and rollbacks chora runs of its own accord
+   * are not heard as such ({@link #unheard}, {@link #heardAsRollback}).
+   */
+  @Override
+  public void addCommitListener(SQLiteCommitListener listener) {
+    SQLiteCommitListener filter = hooks.added(listener);
+    if (filter != null) {
+      super.addCommitListener(filter);
+    }
+  }
+
+  @Override
+  public void removeCommitListener(SQLiteCommitListener listener) {
+    SQLiteCommitListener filter = hooks.removed(listener);
+    if (filter != null) {
+      super.removeCommitListener(filter);
+    }
+  }
+
+  /** A commit listener of the engine's own: it hears every commit and rollback unfiltered. */
+  protected final void addOwnCommitListener(SQLiteCommitListener listener) {
+    super.addCommitListener(listener);
+  }
+
+  /**
+   * Runs {@code action}, chora's own statements, with no event of it reaching the application's
+   * listeners: a probe's {@code BEGIN}/{@code ROLLBACK}, say.
+   */
+  public final <T> T unheard(SqlAction<T> action) throws SQLException {
+    return atomically(() -> hooks.unheard(action));
+  }
+
+  /**
+   * Runs {@code action}, which commits what sqlite-jdbc would have rolled back (an autocommit
+   * statement failed inside chora's wrapper transaction), with its commit heard as a rollback.
+   */
+  public final <T> T heardAsRollback(SqlAction<T> action) throws SQLException {
+    return atomically(() -> hooks.heardAsRollback(action));
   }
 
   /**
@@ -82,6 +144,30 @@ public abstract class SqliteConnection extends JDBC4Connection {
    */
   public final long lastStatementChanges() throws SQLException {
     return getDatabase().changes();
+  }
+
+  /**
+   * Replaces SQLite's SQL function {@code name} ({@code changes}, {@code total_changes}) on this
+   * connection by {@code count}: what sqlite-jdbc would report, where SQLite's own count includes
+   * the engine's rows.
+   */
+  protected final void replaceCount(String name, SqlAction<Long> count) throws SQLException {
+    org.sqlite.Function.create(
+        this,
+        name,
+        new org.sqlite.Function() {
+          @Override
+          protected void xFunc() throws SQLException {
+            result(count.run());
+          }
+        },
+        0,
+        0);
+  }
+
+  /** SQLite's {@code total_changes()}: rows changed since the connection opened, chora's too. */
+  public final long totalChanges() throws SQLException {
+    return getDatabase().total_changes();
   }
 
   /**
