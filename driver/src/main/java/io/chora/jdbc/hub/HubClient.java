@@ -524,7 +524,7 @@ final class HubClient {
       return;
     }
     try {
-      long schema = schemaVersion();
+      long schema = pragma("schema_version");
       long now = System.nanoTime();
       if (schema == triedHeldSchema && now - triedHeldAt < RETRY_HELD_NANOS) {
         return;
@@ -538,14 +538,6 @@ final class HubClient {
       recordSoon();
     } catch (SQLException e) {
       lastError = "trying held-back changes again failed: " + e.getMessage();
-    }
-  }
-
-  private long schemaVersion() throws SQLException {
-    try (Statement st = own.createStatement();
-        ResultSet rs = st.executeQuery("PRAGMA schema_version")) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 
@@ -592,7 +584,7 @@ final class HubClient {
       return;
     }
     try {
-      long version = dataVersion();
+      long version = pragma("data_version");
       boolean changed = version != seenDataVersion;
       seenDataVersion = version;
       // a change seen may be an earlier commit of another connection, not the one announced:
@@ -605,9 +597,10 @@ final class HubClient {
     }
   }
 
-  private long dataVersion() throws SQLException {
+  /** {@code PRAGMA data_version} or {@code schema_version}: an integer SQLite keeps. */
+  private long pragma(String name) throws SQLException {
     try (Statement st = own.createStatement();
-        ResultSet rs = st.executeQuery("PRAGMA data_version")) {
+        ResultSet rs = st.executeQuery("PRAGMA " + name)) {
       rs.next();
       return rs.getLong(1);
     }
