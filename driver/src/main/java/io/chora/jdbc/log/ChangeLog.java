@@ -158,20 +158,23 @@ final class ChangeLog {
               aside,
               new Renames.OldNames(conn, tables));
       ps.setLong(1, start);
+      Map<Long, Map.Entry<Dot, Long>> named =
+          conn.isReadOnly() ? ReadOnlyReads.namedDeletes(conn) : Map.of();
       try (ResultSet rs = ps.executeQuery()) {
         List<LoggedRow> group = new ArrayList<>();
         while (rs.next()) {
           int op = rs.getInt(3);
           if (op != LogOp.COMMIT) {
-            String lifeSite = rs.getString(6); // set on rows of a life that lost its key
-            group.add(
-                new LoggedRow(
-                    rs.getLong(2),
-                    op,
-                    rs.getObject(4),
-                    rs.getLong(5),
-                    lifeSite == null ? null : new Dot(lifeSite, rs.getLong(7)),
-                    rs.getLong(1)));
+            // set on rows of a life that lost its key, and on deletes the fold named
+            String lifeSite = rs.getString(6);
+            Dot life = lifeSite == null ? null : new Dot(lifeSite, rs.getLong(7));
+            long mask = rs.getLong(5);
+            Map.Entry<Dot, Long> readOnlyName = named.isEmpty() ? null : named.get(rs.getLong(1));
+            if (readOnlyName != null) {
+              life = readOnlyName.getKey();
+              mask = readOnlyName.getValue();
+            }
+            group.add(new LoggedRow(rs.getLong(2), op, rs.getObject(4), mask, life, rs.getLong(1)));
             continue;
           }
           Dot dot = new Dot(rs.getString(6), rs.getLong(7));

@@ -45,6 +45,21 @@ final class LostLives implements AutoCloseable {
             "INSERT OR REPLACE INTO chora_conflict_rows(conflict, col, value) VALUES (?, ?, ?)");
   }
 
+  /**
+   * Names, on a logged delete, the life it ended and the causal length it gave the key, as {@link
+   * #tag} does for a life that gives way: it is then sent as that life's delete.
+   */
+  static void nameDeleted(Connection conn, long logId, Dot life, long cl) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("UPDATE chora_log SET site = ?, seq = ?, cols = ? WHERE id = ?")) {
+      ps.setString(1, life.site());
+      ps.setLong(2, life.seq());
+      ps.setLong(3, cl);
+      ps.setLong(4, logId);
+      ps.executeUpdate();
+    }
+  }
+
   /** The entry of a lost life, or null when this life never lost its key here. */
   Lost find(String table, Object storedKey, Dot life) throws SQLException {
     if (any == null) {

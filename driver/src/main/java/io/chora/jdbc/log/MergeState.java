@@ -51,6 +51,8 @@ final class MergeState implements AutoCloseable {
   /** The counting cells' writes ({@link Counters}): beside the last-writer-wins state. */
   private final Counters counters;
 
+  private Boolean readOnly; // lazily
+
   MergeState(Connection conn) throws SQLException {
     this.conn = conn;
     this.openConflicts = new OpenConflicts(conn);
@@ -416,6 +418,7 @@ final class MergeState implements AutoCloseable {
         openConflicts.writtenHere(info.name(), key, written);
       }
       case LogOp.DELETE -> {
+        nameEndedLife(table, info, row[3], key);
         deleted(table, key, dot, hlc);
         openConflicts.rowEnded(info.name(), key);
       }
@@ -426,6 +429,32 @@ final class MergeState implements AutoCloseable {
           openConflicts.rowEnded(info.name(), key);
         }
       }
+    }
+  }
+
+  /**
+   * A local delete of a rowid key's life: the log row names the life it ended, so that it is sent
+   * as that life's delete even once a later insert re-created the key. Other replicas may know that
+   * life as lost to a concurrent one, or as the winner over one they hold ({@link SameKeyRule});
+   * told only of the later insert they would take it as ending their row. A read-only fold writes
+   * no log (docs/known-limits.md).
+   */
+  private void nameEndedLife(long table, TableInfo info, long logId, Object key)
+      throws SQLException {
+    if (!info.rowidKey()) {
+      return;
+    }
+    if (readOnly == null) {
+      readOnly = conn.isReadOnly();
+    }
+    RowState r = row(table, key);
+    if (r == null || !r.alive() || r.life() == null) {
+      return;
+    }
+    if (readOnly) {
+      ReadOnlyReads.nameDeleted(conn, logId, r.life(), r.cl() + 1);
+    } else {
+      LostLives.nameDeleted(conn, logId, r.life(), r.cl() + 1);
     }
   }
 

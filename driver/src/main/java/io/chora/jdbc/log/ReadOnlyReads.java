@@ -1,10 +1,15 @@
 package io.chora.jdbc.log;
 
 import io.chora.jdbc.seam.SqlAction;
+import io.chora.sync.Dot;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a read-only connection reads its change set: in a plain read transaction (a savepoint, so
@@ -62,6 +67,49 @@ final class ReadOnlyReads {
                 + " 0))")) {
       return rs.next() && rs.getInt(1) == 1;
     }
+  }
+
+  /** Where a read-only fold keeps the lives it names on local deletes ({@link MergeState}). */
+  private static final String NAMED = "temp.chora_named_deletes";
+
+  /**
+   * What {@link LostLives#nameDeleted} writes into the log, kept in TEMP instead (dropped with the
+   * savepoint): a read-only connection sends the same set a read-write one does.
+   */
+  static void nameDeleted(Connection conn, long logId, Dot life, long cl) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      st.execute(
+          "CREATE TEMP TABLE IF NOT EXISTS chora_named_deletes(id INTEGER PRIMARY KEY, site TEXT,"
+              + " seq INTEGER, cl INTEGER)");
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("INSERT OR REPLACE INTO " + NAMED + " VALUES (?, ?, ?, ?)")) {
+      ps.setLong(1, logId);
+      ps.setString(2, life.site());
+      ps.setLong(3, life.seq());
+      ps.setLong(4, cl);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The lives {@link #nameDeleted} named in this read, by log id: the life and its cl. */
+  static Map<Long, Map.Entry<Dot, Long>> namedDeletes(Connection conn) throws SQLException {
+    Map<Long, Map.Entry<Dot, Long>> named = new HashMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet exists =
+            st.executeQuery(
+                "SELECT 1 FROM sqlite_temp_schema WHERE name = 'chora_named_deletes'")) {
+      if (!exists.next()) {
+        return named;
+      }
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, site, seq, cl FROM " + NAMED)) {
+      while (rs.next()) {
+        named.put(rs.getLong(1), Map.entry(new Dot(rs.getString(2), rs.getLong(3)), rs.getLong(4)));
+      }
+    }
+    return named;
   }
 
   /** A TEMP table of the same definition and rows, in front of {@code main.table}. */

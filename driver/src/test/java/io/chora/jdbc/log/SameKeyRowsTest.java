@@ -190,6 +190,66 @@ class SameKeyRowsTest {
     }
   }
 
+  /**
+   * SameKeyRandomTest seed 155, reduced: b's row lost key 5 to c's on a and c; c's row was then
+   * deleted on a and key 5 re-used there. A replica that only ever held b's row must still list it
+   * as lost, not take the new row as having ended it (a knew b's row only as a lost one).
+   */
+  @Test
+  void aLostRowStaysLostWhenTheWinnerIsDeletedAndTheKeyReused() throws Exception {
+    try (Connection a = replica("a");
+        Connection b = replica("b");
+        Connection c = replica("c");
+        Connection d = replica("d")) {
+      exec(b, "INSERT INTO note VALUES (5, 'b', 'from b')");
+      chora(b).syncWith(chora(d)); // d holds b's row, and never sees c's
+      exec(c, "INSERT INTO note VALUES (5, 'c', 'from c')");
+      chora(a).syncWith(chora(b));
+      chora(a).syncWith(chora(c)); // b's row lost to c's here
+      assertThat(sameKey(a)).hasSize(1);
+      exec(a, "DELETE FROM note WHERE id = 5"); // c's row, the winner
+      exec(a, "INSERT INTO note VALUES (5, 'a', 'new')");
+      for (Connection r : List.of(d, b, c)) {
+        chora(a).syncWith(chora(r));
+      }
+      chora(a).syncWith(chora(d));
+      for (Connection r : List.of(a, b, c, d)) {
+        assertThat(notes(r)).containsExactly("5|a|new");
+        assertThat(ledger(r)).as(chora(r).siteId()).hasSize(1).isEqualTo(ledger(a));
+      }
+    }
+  }
+
+  /**
+   * SameKeyRandomTest seed 201, reduced: c deletes a's row, which it holds without knowing it lost
+   * to b's, and re-uses the key. Replicas that list a's row as lost must learn that its own holder
+   * deleted it, though the delete's transaction has a later insert of the key after it.
+   */
+  @Test
+  void aLostRowDeletedByAReplicaThatHeldItIsClosedEvenIfTheKeyIsReused() throws Exception {
+    try (Connection a = replica("a");
+        Connection b = replica("b");
+        Connection c = replica("c")) {
+      exec(a, "INSERT INTO note VALUES (5, 'a', 'from a')");
+      chora(a).syncWith(chora(c));
+      exec(b, "INSERT INTO note VALUES (5, 'b', 'from b')");
+      chora(a).syncWith(chora(b)); // a's row lost to b's on a and b
+      exec(c, "DELETE FROM note WHERE id = 5"); // a's row, as c knows it
+      exec(c, "INSERT INTO note VALUES (5, 'c', 'new')");
+      for (int round = 0; round < 2; round++) {
+        chora(c).syncWith(chora(a));
+        chora(b).syncWith(chora(a));
+      }
+      for (Connection r : List.of(a, b, c)) {
+        assertThat(notes(r)).containsExactly("5|c|new");
+        assertThat(ledger(r))
+            .as(chora(r).siteId() + ": only b's row, which c never saw, is lost")
+            .singleElement()
+            .satisfies(e -> assertThat(e).contains("lost b:1"));
+      }
+    }
+  }
+
   @Test
   void naturalAndUuidKeysStillMergeCellByCell() throws Exception {
     try (Connection a = Db.chora(dir, "a.db", "chora.site=a");
