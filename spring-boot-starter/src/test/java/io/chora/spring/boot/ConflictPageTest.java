@@ -77,7 +77,8 @@ class ConflictPageTest {
                 "server.address=127.0.0.1",
                 "spring.main.banner-mode=off",
                 "spring.datasource.url=" + Sql.choraUrl(dir.resolve("app.db")),
-                "chora.site=laptop")
+                "chora.site=laptop",
+                "management.endpoint.health.show-details=always")
             .properties(properties)
             .run();
     int port = ((ServletWebServerApplicationContext) app).getWebServer().getPort();
@@ -130,6 +131,22 @@ class ConflictPageTest {
     assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
     assertThat(restored.body()).contains("\"status\":\"restored\"");
     assertThat(app.getBean(ChoraSync.class).conflicts()).isEmpty();
+
+    // the other auto-configurations, found through the imports file as in any application
+    HttpResponse<String> health = get(base + "/actuator/health/chora", true);
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+    assertThat(health.body()).contains("\"status\":\"UP\"");
+    assertThat(app.getBeansOfType(org.springframework.boot.actuate.health.HealthIndicator.class))
+        .hasEntrySatisfying(
+            "choraHealthIndicator", h -> assertThat(h).isInstanceOf(ChoraHealthIndicator.class))
+        .allSatisfy( // Boot 4's adapter stays off: its health API is not on this class path
+            (name, h) ->
+                assertThat(h.getClass().getSimpleName()).isNotEqualTo("ChoraBoot4HealthIndicator"));
+    assertThat(
+            app.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("chora.log.size")
+                .gauge())
+        .isNotNull();
   }
 
   @Test
