@@ -103,31 +103,46 @@ final class UiRoutes {
     Object answer(Context ctx, ChoraConnection chora) throws SQLException;
   }
 
+  /** An {@link ApiCall} that also sees the connection as the source handed it out. */
+  @FunctionalInterface
+  private interface ConnectionCall {
+    Object answer(Context ctx, Connection conn, ChoraConnection chora) throws SQLException;
+  }
+
   /**
    * A read, in one read transaction: its answer is one consistent snapshot, and it waits for the
    * application's writers at most once instead of before every statement (a busy writer in
    * rollback-journal mode could otherwise starve a dozen small reads).
+   *
+   * <p>The transaction is begun and ended on the connection as the source handed it out, not on the
+   * unwrapped chora connection, and auto-commit is put back: a pool (HikariCP) resets only the
+   * state it saw change through its own proxy, so a connection switched behind its back would go
+   * back to the pool with auto-commit off, and the application's next writes on it would never
+   * commit.
    */
   private Handler reading(ApiCall call) {
     return api(
         guard::checkRead,
         reads,
-        (ctx, chora) -> {
-          chora.setAutoCommit(false);
+        (ctx, conn, chora) -> {
+          boolean autoCommit = conn.getAutoCommit();
+          conn.setAutoCommit(false);
           try {
             return call.answer(ctx, chora);
           } finally {
-            chora.rollback(); // nothing to keep: ends the snapshot
+            conn.rollback(); // nothing to keep: ends the snapshot
+            conn.setAutoCommit(autoCommit);
           }
         });
   }
 
   /** A change: the driver runs it in its own write transaction. */
   private Handler changing(ApiCall call) {
-    return api(guard::checkWrite, writes, call);
+    return api(guard::checkWrite, writes, (ctx, conn, chora) -> call.answer(ctx, chora));
   }
 
-  private Handler api(Consumer<Context> check, ReplicaConnections connections, ApiCall call) {
+  private Handler api(
+      Consumer<Context> check, ReplicaConnections connections, ConnectionCall call) {
     return ctx -> {
       securityHeaders(ctx);
       ctx.header("Cache-Control", "no-store");
@@ -135,7 +150,7 @@ final class UiRoutes {
       try {
         check.accept(ctx);
         try (Connection conn = connections.open()) {
-          body = call.answer(ctx, conn.unwrap(ChoraConnection.class));
+          body = call.answer(ctx, conn, conn.unwrap(ChoraConnection.class));
         }
       } catch (ApiError e) {
         ctx.status(e.status());
