@@ -178,7 +178,9 @@ final class CaptureSession implements StatementFunnel {
           fillBefore(kind);
         }
         return action.run();
-      case OTHER_DDL, ROLLBACK_TO:
+      case OTHER_DDL:
+        return otherDdl(action);
+      case ROLLBACK_TO:
         return action.run();
       case BEGIN:
         return following(action, () -> sqlTransaction.begun());
@@ -202,6 +204,46 @@ final class CaptureSession implements StatementFunnel {
         return write(kind, sql, action);
       default:
         return write(kind, sql, action);
+    }
+  }
+
+  /**
+   * An index, a view or a trigger leaves capture as it is, but moves the schema version the
+   * triggers were stamped with; stamped again in the statement's transaction, or the next
+   * connection to open takes a write transaction to find nothing to do, and a pool opening
+   * connections (HikariCP while Flyway migrates) breaks other connections' transactions that read
+   * before they write with SQLITE_BUSY_SNAPSHOT. The statement takes its own locks first, as under
+   * sqlite-jdbc: a temporary table's moves no version and locks nothing in main.
+   */
+  private <T> T otherDdl(SqlAction<T> action) throws SQLException {
+    if (!conn.getAutoCommit() || sqlTransaction.isOpen()) {
+      T result = action.run();
+      restampIfMoved();
+      return result;
+    }
+    return internal(
+        () -> {
+          exec("BEGIN");
+          T result;
+          try {
+            result = action.run();
+            restampIfMoved();
+            exec("COMMIT");
+          } catch (SQLException | RuntimeException | Error e) {
+            conn.unheard(
+                () -> {
+                  rollbackQuietly(e);
+                  return null;
+                });
+            throw e;
+          }
+          return result;
+        });
+  }
+
+  private void restampIfMoved() throws SQLException {
+    if (!internal(() -> TriggerSync.isCurrent(conn, null))) {
+      refreshTriggers();
     }
   }
 
