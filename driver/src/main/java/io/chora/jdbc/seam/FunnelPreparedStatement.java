@@ -73,7 +73,9 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
               return super.execute();
             },
             this);
-    updateCount = funnel.changes(updateCount);
+    if (kind != SqlKind.WRITE) { // a write's count is SQLite's, taken right after it ran
+      updateCount = funnel.changes(updateCount);
+    }
     return result;
   }
 
@@ -89,7 +91,10 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
         this);
   }
 
-  /** sqlite-jdbc's count is SQLite's {@code changes()} after the statement, also after DDL. */
+  /**
+   * sqlite-jdbc's count is SQLite's {@code changes()} after the statement: after DDL or PRAGMA the
+   * last write's, the application's rather than chora's.
+   */
   @Override
   public long executeLargeUpdate() throws SQLException {
     long count =
@@ -101,7 +106,7 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
               return super.executeLargeUpdate();
             },
             this);
-    return funnel.changes(count);
+    return kind == SqlKind.WRITE ? count : funnel.changes(count);
   }
 
   /** Each batch row takes its key when it is added: the batch then runs as sqlite-jdbc runs it. */

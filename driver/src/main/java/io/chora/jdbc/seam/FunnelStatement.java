@@ -31,6 +31,19 @@ final class FunnelStatement extends JDBC4Statement {
   }
 
   /**
+   * sqlite-jdbc's update count is SQLite's {@code changes()} after the statement: right for a
+   * write, where nothing of chora's runs between; after other statements (DDL, transaction control,
+   * PRAGMA) it is the last write's, the application's rather than chora's.
+   */
+  private void countAsSqliteJdbc(String sql) throws SQLException {
+    if (sql != null
+        && !funnel.isPassThrough()
+        && SqlClassifier.SHARED.classify(sql) != SqlKind.WRITE) {
+      updateCount = funnel.changes(updateCount);
+    }
+  }
+
+  /**
    * sqlite-jdbc ends this statement's previous run when the next one starts; that happens here
    * before the rewrite, which may read the schema, and SQLite refuses those reads while, say, a
    * {@code PRAGMA journal_mode=WAL} run by this statement is still open.
@@ -49,9 +62,7 @@ final class FunnelStatement extends JDBC4Statement {
     String first = SqlClassifier.firstStatement(sql);
     String text = rewrite(first);
     boolean result = run(first, () -> super.execute(text));
-    if (!funnel.isPassThrough()) {
-      updateCount = funnel.changes(updateCount);
-    }
+    countAsSqliteJdbc(first);
     return result;
   }
 
