@@ -150,6 +150,12 @@ final class CaptureSession implements StatementFunnel {
     return conn.atomically(() -> run(SqlKind.WRITE, null, batch));
   }
 
+  /** SQLite's {@code changes()} as the application's statements alone would have left it. */
+  @Override
+  public long changes(long sqlite) throws SQLException {
+    return isPassThrough() ? sqlite : counts.userChanges();
+  }
+
   @Override
   public void statementClosed() {
     if (commitPending) {
@@ -272,9 +278,9 @@ final class CaptureSession implements StatementFunnel {
               lockForWrite(kind, sql);
               fillBefore(kind);
               beforeTableDdl(kind, sql);
-              result = counted(sql, action);
+              result = counted(kind, sql, action);
               afterTableDdl();
-              rememberUserChanges();
+              rememberUserChanges(kind);
             } catch (SQLException e) {
               resyncAfter(e);
               throw e;
@@ -294,11 +300,11 @@ final class CaptureSession implements StatementFunnel {
             lockForWrite(kind, sql);
             fillBefore(kind);
             beforeTableDdl(kind, sql);
-            result = counted(sql, action);
+            result = counted(kind, sql, action);
             afterTableDdl();
-            rememberUserChanges();
+            rememberUserChanges(kind);
           } catch (SQLException | RuntimeException | Error e) {
-            if (kind.changesTables() || isBusy(e)) {
+            if (kind.changesTables() || isBusy(e) || refusedAsPrepared) {
               // under sqlite-jdbc a DDL refused as it is prepared, and a write that never got the
               // lock, end no transaction: the listeners hear nothing of the wrapper's rollback
               conn.unheard(
@@ -330,6 +336,7 @@ final class CaptureSession implements StatementFunnel {
             }
           } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
+            counts.undone(); // sqlite-jdbc's autocommit statement itself failed at its commit
             throw e;
           }
           return result;
@@ -352,8 +359,8 @@ final class CaptureSession implements StatementFunnel {
     return internal(
         () -> {
           try {
-            T result = counted(sql, action);
-            rememberUserChanges();
+            T result = counted(kind, sql, action);
+            rememberUserChanges(kind);
             return result;
           } finally {
             mark(); // what ran before a failed statement or batch entry stays, as in autocommit
@@ -412,8 +419,14 @@ final class CaptureSession implements StatementFunnel {
     return counts.userTotal();
   }
 
-  private void rememberUserChanges() throws SQLException {
-    counts.rememberUserChanges();
+  /**
+   * After the user's statement: SQLite's {@code changes()} is that of its last INSERT, UPDATE or
+   * DELETE, so other statements (table DDL) leave the count the application saw before.
+   */
+  private void rememberUserChanges(SqlKind kind) throws SQLException {
+    if (kind == SqlKind.WRITE || kind == SqlKind.SCRIPT) {
+      counts.rememberUserChanges();
+    }
   }
 
   /**
@@ -470,7 +483,7 @@ final class CaptureSession implements StatementFunnel {
 
   @Override
   public <T> T entry(String sql, SqlAction<T> action) throws SQLException {
-    return counted(sql, action);
+    return counted(SqlKind.WRITE, sql, action);
   }
 
   /**
@@ -495,18 +508,36 @@ final class CaptureSession implements StatementFunnel {
     }
   }
 
-  /** Runs the application's write {@code sql} with its increments of counters captured. */
-  private <T> T counted(String sql, SqlAction<T> action) throws SQLException {
+  /**
+   * Runs the application's write {@code sql} (null: a batch) with its increments of counters
+   * captured; a failed write leaves {@code changes()} as SQLite would.
+   */
+  private <T> T counted(SqlKind kind, String sql, SqlAction<T> action) throws SQLException {
+    SqlAction<T> run =
+        kind == SqlKind.WRITE || kind == SqlKind.SCRIPT ? () -> failing(sql, action) : action;
     if (!counting.any() || sql == null) {
-      return counts.totalled(action);
+      return counts.totalled(run, sql == null);
     }
     counting.starting(sql);
     try {
-      return counts.totalled(action);
+      return counts.totalled(run, false);
     } finally {
       counting.ended();
     }
   }
+
+  private <T> T failing(String sql, SqlAction<T> action) throws SQLException {
+    refusedAsPrepared = false;
+    try {
+      return action.run();
+    } catch (SQLException e) {
+      refusedAsPrepared = counts.failed(sql, e);
+      throw e;
+    }
+  }
+
+  /** The user's last write failed as SQLite prepared it: it began no transaction of its own. */
+  private boolean refusedAsPrepared;
 
   /** Re-reads the schema and brings the capture triggers up to date. */
   void refreshTriggers() throws SQLException {

@@ -19,7 +19,8 @@ final class UserCounts {
   private final SteppedStatement logSize;
   private SteppedStatement addsSize;
 
-  private long userChanges = -1;
+  /** A fresh connection's {@code changes()} is 0, whatever chora ran at open. */
+  private long userChanges;
 
   /** What {@code total_changes()} reports: the user's rows since the connection opened. */
   private long userTotal;
@@ -71,20 +72,30 @@ final class UserCounts {
     return count - before.grownTo(ownRows());
   }
 
-  /** Runs the application's write {@code action} and adds the rows it changed to the total. */
-  <T> T totalled(SqlAction<T> action) throws SQLException {
+  /**
+   * Runs the application's write {@code action} (a single statement unless {@code batch}) and adds
+   * the rows it changed to the total.
+   */
+  <T> T totalled(SqlAction<T> action, boolean batch) throws SQLException {
     if (totalling) {
       return action.run();
     }
     totalling = true;
     long total = conn.totalChanges();
     OwnRows before = ownRows();
+    lastAdded = 0;
     T result;
     try {
       result = action.run();
     } catch (SQLException | RuntimeException e) {
       try {
-        addUserRows(total, before); // what ran before a failed batch entry stays
+        OwnRows after = ownRows();
+        // what ran before a failed batch entry stays, and so do the rows a statement that failed
+        // with FAIL semantics changed (its log rows stayed too); SQLite counts none of a statement
+        // it undid, while its total still holds the log rows capture wrote before the failure
+        if (batch || before.grownTo(after) > 0 || e instanceof SQLException q && ran(q)) {
+          addUserRows(total, before, after);
+        }
       } catch (SQLException unreadable) {
         e.addSuppressed(unreadable);
       }
@@ -92,13 +103,51 @@ final class UserCounts {
     } finally {
       totalling = false;
     }
-    addUserRows(total, before);
+    addUserRows(total, before, ownRows());
     return result;
   }
 
-  private void addUserRows(long total, OwnRows before) throws SQLException {
-    userTotal += conn.totalChanges() - total - before.grownTo(ownRows());
+  private void addUserRows(long total, OwnRows before, OwnRows after) throws SQLException {
+    lastAdded = conn.totalChanges() - total - before.grownTo(after);
+    userTotal += lastAdded;
   }
+
+  /** sqlite-jdbc's "query does not return ResultSet": the statement ran to its end. */
+  private static boolean ran(SQLException e) {
+    return e.getErrorCode() == SQLITE_DONE;
+  }
+
+  private static final int SQLITE_DONE = 101;
+
+  /** The rows the last measured statement added to the total. */
+  private long lastAdded;
+
+  /**
+   * The user's statement succeeded but the transaction chora wrapped it in failed to commit (a
+   * deferred foreign key): under sqlite-jdbc the statement itself failed, and counted nothing.
+   */
+  void undone() {
+    userTotal -= lastAdded;
+    lastAdded = 0;
+    userChanges = 0;
+  }
+
+  /**
+   * The user's statement {@code sql} failed; nothing of chora's has run since. SQLite sets {@code
+   * changes()} to what it kept of the statement's rows (none, unless it failed with FAIL
+   * semantics), except for a statement it refused as it was prepared, which leaves the count of the
+   * write before: such errors are SQLITE_ERROR, and only the text, prepared again, tells them apart
+   * from a function's error while it ran. A failure path only.
+   */
+  boolean failed(String sql, SQLException e) throws SQLException {
+    if (sql != null && (e.getErrorCode() & 0xff) == SQLITE_ERROR && !conn.prepares(sql)) {
+      return true;
+    }
+    userChanges = conn.lastStatementChanges();
+    return false;
+  }
+
+  private static final int SQLITE_ERROR = 1;
 
   /** An autocommit write's RETURNING cursor holds its commit: its rows are counted at the end. */
   void commitPutOff() throws SQLException {
@@ -110,6 +159,8 @@ final class UserCounts {
     PendingTotal p = pendingTotal;
     pendingTotal = null;
     try {
+      // SQLite counts the RETURNING statement's rows when its cursor is done, before this commit
+      userChanges = conn.lastStatementChanges();
       userTotal = p.userTotal + conn.totalChanges() - p.total - p.own.grownTo(ownRows());
     } catch (SQLException unreadable) {
       // the statement's rows stay uncounted in total_changes()

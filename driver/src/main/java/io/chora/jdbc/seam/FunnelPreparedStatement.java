@@ -18,6 +18,7 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
   private final int keyParameter;
   private final PreparedText.KeySource keys;
 
+  /** {@code sql}: one statement (sqlite-jdbc prepares the first of several; so does chora). */
   FunnelPreparedStatement(SqliteConnection conn, String sql, StatementFunnel funnel)
       throws SQLException {
     this(conn, sql, funnel, funnel.prepare(sql));
@@ -37,20 +38,45 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
   /** Binds the generated key of the row about to run, if the engine gives it from Java. */
   private void bindKey() throws SQLException {
     if (keyParameter > 0) {
-      super.setLong(keyParameter, keys.nextKey());
+      bindingKey = true;
+      try {
+        super.setLong(keyParameter, keys.nextKey());
+      } finally {
+        bindingKey = false;
+      }
     }
+  }
+
+  private boolean bindingKey;
+
+  /**
+   * Every setter ends here. The key parameter is not the application's: binding it by number fails
+   * as it would under sqlite-jdbc, where the statement has one parameter fewer.
+   */
+  @Override
+  protected void batch(int pos, Object value) throws SQLException {
+    if (keyParameter > 0 && (pos < 1 || pos >= keyParameter) && !bindingKey && batchPos == 0) {
+      throw new ArrayIndexOutOfBoundsException(
+          "Index " + (pos - 1) + " out of bounds for length " + (keyParameter - 1));
+    }
+    super.batch(pos, value);
   }
 
   @Override
   public boolean execute() throws SQLException {
-    return funnel.run(
-        kind,
-        text,
-        () -> {
-          bindKey();
-          return super.execute();
-        },
-        this);
+    boolean result =
+        funnel.run(
+            kind,
+            text,
+            () -> {
+              bindKey();
+              return super.execute();
+            },
+            this);
+    if (kind != SqlKind.WRITE) { // a write's count is SQLite's, taken right after it ran
+      updateCount = funnel.changes(updateCount);
+    }
+    return result;
   }
 
   @Override
@@ -65,16 +91,22 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
         this);
   }
 
+  /**
+   * sqlite-jdbc's count is SQLite's {@code changes()} after the statement: after DDL or PRAGMA the
+   * last write's, the application's rather than chora's.
+   */
   @Override
   public long executeLargeUpdate() throws SQLException {
-    return funnel.run(
-        kind,
-        text,
-        () -> {
-          bindKey();
-          return super.executeLargeUpdate();
-        },
-        this);
+    long count =
+        funnel.run(
+            kind,
+            text,
+            () -> {
+              bindKey();
+              return super.executeLargeUpdate();
+            },
+            this);
+    return kind == SqlKind.WRITE ? count : funnel.changes(count);
   }
 
   /** Each batch row takes its key when it is added: the batch then runs as sqlite-jdbc runs it. */

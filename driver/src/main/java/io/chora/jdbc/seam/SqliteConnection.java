@@ -1,5 +1,6 @@
 package io.chora.jdbc.seam;
 
+import io.chora.jdbc.sql.SqlClassifier;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -127,7 +128,8 @@ public abstract class SqliteConnection extends JDBC4Connection {
       String sql, int type, int concurrency, int holdability) throws SQLException {
     checkOpen();
     checkCursor(type, concurrency, holdability);
-    return new FunnelPreparedStatement(this, sql, currentFunnel());
+    // sqlite-jdbc prepares the first statement of a multi-statement string and ignores the rest
+    return new FunnelPreparedStatement(this, SqlClassifier.firstStatement(sql), currentFunnel());
   }
 
   /**
@@ -163,6 +165,15 @@ public abstract class SqliteConnection extends JDBC4Connection {
         },
         0,
         0);
+  }
+
+  /** Whether SQLite prepares {@code sql} (nothing of it runs). For failure paths only. */
+  public final boolean prepares(String sql) {
+    try (PreparedStatement ps = new JDBC4PreparedStatement(this, sql)) {
+      return true;
+    } catch (SQLException refused) {
+      return false;
+    }
   }
 
   /** SQLite's {@code total_changes()}: rows changed since the connection opened, chora's too. */

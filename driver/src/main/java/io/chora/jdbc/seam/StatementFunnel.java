@@ -74,6 +74,15 @@ public interface StatementFunnel {
     return action.run();
   }
 
+  /**
+   * What SQLite's {@code changes()} tells the application after a statement: sqlite-jdbc's update
+   * count of {@code execute} and of each batch entry. {@code sqlite} is SQLite's own count, which
+   * in java mode may be that of chora's statements around the application's.
+   */
+  default long changes(long sqlite) throws SQLException {
+    return sqlite;
+  }
+
   /** A statement of this connection was closed: a commit it held open may go through now. */
   default void statementClosed() {}
 }

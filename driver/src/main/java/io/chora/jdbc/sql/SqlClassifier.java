@@ -47,6 +47,28 @@ public final class SqlClassifier {
     };
   }
 
+  /**
+   * The statements of a multi-statement string, in order (one for a single statement): what
+   * SQLite's {@code sqlite3_exec} runs one after another, as sqlite-jdbc's {@code executeUpdate}
+   * does.
+   */
+  public static List<String> statements(String sql) {
+    return SqlTokens.split(sql);
+  }
+
+  /**
+   * The first statement of {@code sql}, or {@code sql} itself when it holds one (or none): what
+   * sqlite-jdbc prepares and runs of a multi-statement string passed to {@code execute}, {@code
+   * executeQuery}, {@code prepareStatement} or {@code addBatch}, which ignore the rest.
+   */
+  public static String firstStatement(String sql) {
+    if (sql == null || sql.indexOf(';') < 0) {
+      return sql;
+    }
+    List<String> all = SqlTokens.split(sql);
+    return all.size() > 1 ? all.get(0) : sql;
+  }
+
   /** The kinds of each statement of a multi-statement string, in order. */
   public List<SqlKind> classifyScript(String sql) {
     return SqlTokens.split(sql).stream().map(this::classify).toList();
