@@ -34,6 +34,7 @@ class ConformanceTest {
     all.addAll(ExtensionScenarios.all());
     all.addAll(ErrorScenarios.all());
     all.addAll(ValueScenarios.all());
+    all.addAll(ThreadScenarios.all());
     return all;
   }
 

@@ -34,6 +34,13 @@ final class KnownDeviations {
                   "java mode runs an autocommit batch as one transaction: one commit event, sqlite-jdbc one per entry (known-limits.md#listeners-and-counts)",
                   List.of("+ event commit", "- event commit"))),
           Map.entry(
+              "threads/16 threads, writes, reads and batches",
+              new Deviation(
+                  "java mode runs an autocommit batch as one transaction: one commit, sqlite-jdbc one per entry (known-limits.md#listeners-and-counts)",
+                  List.of(
+                      "+ commits: one per statement, one per batch",
+                      "- commits: one per statement, one per batch entry"))),
+          Map.entry(
               "listener/delete of every row",
               new Deviation(
                   "SQLite empties a table without triggers at once; a synced table has capture triggers, so its rows are deleted and heard one by one (known-limits.md)",
