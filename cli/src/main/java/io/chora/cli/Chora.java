@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "chora",
+    // INHERIT: every subcommand answers --help and --version too (`chora status --help`)
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = Chora.Version.class,
     description =
@@ -48,7 +50,7 @@ public final class Chora implements Runnable {
   /** Standard output as bytes, for the wire format (text goes through picocli's writer). */
   private final PrintStream stdout;
 
-  private Chora(PrintStream stdout) {
+  Chora(PrintStream stdout) {
     this.stdout = stdout;
   }
 

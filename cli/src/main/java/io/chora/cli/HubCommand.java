@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
     name = "hub",
     description = {
       "Run a hub that replicas sync through in real time, until Ctrl-C or SIGTERM.",
-      "An app joins a workspace with chora.hub=ws://HOST:PORT/WORKSPACE and",
-      "chora.hub.token=TOKEN in its jdbc:chora: URL. Every change the hub acknowledged is on",
-      "disk. Per-device tokens: chora hub token add|revoke|list; envelopes no replica can",
-      "apply: chora hub purge."
+      "An app joins a workspace with chora.hub=ws://HOST:PORT/WORKSPACE and"
+          + " chora.hub.token=TOKEN in its jdbc:chora: URL.",
+      "Every change the hub acknowledged is on disk.",
+      "Per-device tokens: chora hub token add|revoke|list; envelopes no replica can apply:"
+          + " chora hub purge."
     },
     subcommands = {HubTokenCommand.class, HubPurgeCommand.class})
 final class HubCommand implements Callable<Integer> {

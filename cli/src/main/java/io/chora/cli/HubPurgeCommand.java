@@ -18,9 +18,11 @@ import picocli.CommandLine.Spec;
     name = "purge",
     description = {
       "Remove an origin's stored envelopes from a seq on, with the hub stopped.",
-      "For an envelope no replica can read or apply, which replicas hold back (chora status",
-      "shows it). Envelopes of other origins that depend on what goes are named, and removed",
-      "only with --with-dependents. Replicas stop holding them back when they reconnect."
+      "For an envelope no replica can read or apply, which replicas hold back"
+          + " (chora status shows it).",
+      "Envelopes of other origins that depend on what goes are named, and removed only with"
+          + " --with-dependents.",
+      "Replicas stop holding them back when they reconnect."
     })
 final class HubPurgeCommand implements Callable<Integer> {
   @Option(

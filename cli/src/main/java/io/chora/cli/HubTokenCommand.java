@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Manage a hub's per-device tokens, also while it runs.",
       "The hub accepts an added token at once and closes a revoked token's connections.",
-      "Each site is bound to the token (by name) whose push first stored it: no other token",
-      "may write as it."
+      "Each site is bound to the token (by name) whose push first stored it:"
+          + " no other token may write as it."
     },
     subcommands = {
       HubTokenCommand.Add.class,
@@ -51,8 +51,8 @@ final class HubTokenCommand implements Runnable {
       name = "add",
       description = {
         "Add a device token and print it once (only its SHA-256 is kept).",
-        "A name revoked before gets a new token for the same sites; a new device takes a new",
-        "name."
+        "A name revoked before gets a new token for the same sites;"
+            + " a new device takes a new name."
       })
   static final class Add implements Callable<Integer> {
     @picocli.CommandLine.Mixin DataOption data;
