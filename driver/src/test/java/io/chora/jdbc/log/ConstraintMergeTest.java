@@ -256,6 +256,48 @@ class ConstraintMergeTest {
    * Found in review: a foreign key the rule cannot settle (the child table is not tracked) failed
    * the COMMIT and left the transaction open, the database locked. Now the apply fails cleanly.
    */
+  /**
+   * Found by the convergence suite (seed 465, fixed in bdc43e0): x and y insert key 5 at once, both
+   * claiming an email r claimed first. A relay holding both lives sends them to r in one set: r
+   * merges x's life, removes it (UNIQUE), lets y's greater life take the key and removes that one
+   * too. Both removals must be logged. When only the first was, and r then freed the email, y
+   * (which hears of the clash only with the email already free) kept its row while r had none:
+   * equal clocks, different rows.
+   */
+  @Test
+  void oneMergeThatRemovesTwoLivesOfAKeyLogsBothRemovals() throws Exception {
+    try (Connection r = replica("r", USERS);
+        Connection x = replica("x", USERS);
+        Connection y = replica("y", USERS);
+        Connection relay = replica("relay", USERS)) {
+      exec(r, "INSERT INTO person VALUES (9, 'ann@example.com', 'Ann')"); // the oldest claim
+      Thread.sleep(3);
+      exec(x, "INSERT INTO person VALUES (5, 'ann@example.com', 'from x')");
+      Thread.sleep(3);
+      exec(y, "INSERT INTO person VALUES (5, 'ann@example.com', 'from y')"); // the greater life
+      sync(relay, x);
+      sync(relay, y);
+      // one apply on r, only from the relay: both lives of key 5, each removed
+      Db.of(r).apply(Db.of(relay).changesSince(Db.of(r).clock()));
+      exec(r, "UPDATE person SET email = 'ann@elsewhere.example' WHERE id = 9"); // frees it
+      for (int round = 0; round < 2; round++) {
+        for (Connection a : List.of(r, x, y, relay)) {
+          for (Connection b : List.of(r, x, y, relay)) {
+            if (a != b) {
+              sync(a, b);
+            }
+          }
+        }
+      }
+      for (Connection c : List.of(r, x, y, relay)) {
+        assertThat(rows(c, "SELECT * FROM person ORDER BY id"))
+            .as(Db.of(c).siteId())
+            .containsExactly("9|ann@elsewhere.example|Ann");
+        assertThat(Db.of(c).clock()).isEqualTo(Db.of(r).clock());
+      }
+    }
+  }
+
   @Test
   void aFailedCommitOfAMergeLeavesTheConnectionUsable() throws Exception {
     String[] schema = {
