@@ -253,10 +253,6 @@ class ConstraintMergeTest {
   }
 
   /**
-   * Found in review: a foreign key the rule cannot settle (the child table is not tracked) failed
-   * the COMMIT and left the transaction open, the database locked. Now the apply fails cleanly.
-   */
-  /**
    * Found by the convergence suite (seed 465, fixed in bdc43e0): x and y insert key 5 at once, both
    * claiming an email r claimed first. A relay holding both lives sends them to r in one set: r
    * merges x's life, removes it (UNIQUE), lets y's greater life take the key and removes that one
@@ -298,6 +294,10 @@ class ConstraintMergeTest {
     }
   }
 
+  /**
+   * Found in review: a foreign key the rule cannot settle (the child table is not tracked) failed
+   * the COMMIT and left the transaction open, the database locked. Now the apply fails cleanly.
+   */
   @Test
   void aFailedCommitOfAMergeLeavesTheConnectionUsable() throws Exception {
     String[] schema = {
