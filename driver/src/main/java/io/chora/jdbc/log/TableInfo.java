@@ -29,6 +29,24 @@ record TableInfo(
     return !keyColumns.isEmpty();
   }
 
+  /**
+   * Whether {@code column} may hold INTEGER 1 and REAL 1.0 as different values: a column of BLOB
+   * affinity (no declared type, or one naming BLOB) or STRICT's ANY. Every other affinity turns an
+   * integral REAL into an INTEGER or both into TEXT (SQLite's "Determination Of Column Affinity",
+   * whose order this follows); a non-STRICT ANY is NUMERIC, counted here anyway, which only costs
+   * its trigger a comparison.
+   */
+  boolean keepsEveryStorageClass(String column) {
+    String type = types.getOrDefault(column, "").toUpperCase(java.util.Locale.ROOT);
+    if (type.contains("INT")
+        || type.contains("CHAR")
+        || type.contains("CLOB")
+        || type.contains("TEXT")) {
+      return false;
+    }
+    return type.isEmpty() || type.contains("BLOB") || type.equals("ANY");
+  }
+
   static TableInfo read(Connection conn, String table) throws SQLException {
     List<String> columns = new ArrayList<>();
     Map<String, String> types = new HashMap<>();

@@ -13,6 +13,13 @@ import java.util.stream.Collectors;
  * Triggers are named after the table's id, not its name, so that a rename keeps them attached.
  */
 final class TriggerBuilder {
+  /**
+   * The form of the triggers this version makes; raise it when their SQL changes for existing
+   * tables, so that files stamped by an older driver get them rebuilt ({@link TriggerSync}). 2: a
+   * change of storage class alone is captured.
+   */
+  static final int FORM = 2;
+
   /** Columns past this many share the mask's top bit. */
   private static final int MASK_BITS = 63;
 
@@ -182,8 +189,17 @@ final class TriggerBuilder {
         .collect(Collectors.joining("||','||"));
   }
 
-  private static String changed(String column) {
-    return "OLD." + Sql.id(column) + " IS NOT NEW." + Sql.id(column) + " COLLATE BINARY";
+  /**
+   * Whether an UPDATE changed {@code column}: its value, or in a column that keeps every storage
+   * class only that (INTEGER 1 and REAL 1.0 compare equal, but an application reads an Integer or a
+   * Double, and a key part's encoding differs).
+   */
+  private String changed(String column) {
+    String c = Sql.id(column);
+    String value = "OLD." + c + " IS NOT NEW." + c + " COLLATE BINARY";
+    return table.keepsEveryStorageClass(column)
+        ? value + " OR typeof(OLD." + c + ") IS NOT typeof(NEW." + c + ")"
+        : value;
   }
 
   private String mask() {

@@ -119,7 +119,7 @@ final class TriggerSync {
 
   /** Records that the triggers match the schema as it is now (see {@link #isCurrent}). */
   static void stampSchemaVersion(Connection conn) throws SQLException {
-    String synced = String.valueOf(schemaVersion(conn));
+    String synced = stamp(conn);
     if (!synced.equals(CaptureSchema.meta(conn, "schema_version"))) {
       CaptureSchema.setMeta(conn, "schema_version", synced);
     }
@@ -131,10 +131,19 @@ final class TriggerSync {
    */
   static boolean isCurrent(Connection conn, Set<String> only) throws SQLException {
     String synced = CaptureSchema.meta(conn, "schema_version");
-    if (synced == null || !synced.equals(String.valueOf(schemaVersion(conn)))) {
+    if (synced == null || !synced.equals(stamp(conn))) {
       return false;
     }
     return only == null || String.join(",", only).equals(CaptureSchema.meta(conn, "tables"));
+  }
+
+  /**
+   * The schema version the triggers were made at, and the form {@link TriggerBuilder} makes them
+   * in: a driver that captures differently (e.g. since storage-class changes count) rebuilds them
+   * at its first open of a file an older version stamped.
+   */
+  private static String stamp(Connection conn) throws SQLException {
+    return schemaVersion(conn) + "/" + TriggerBuilder.FORM;
   }
 
   private static long schemaVersion(Connection conn) throws SQLException {
