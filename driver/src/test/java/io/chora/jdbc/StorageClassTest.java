@@ -119,6 +119,10 @@ class StorageClassTest {
       // the stamp an older driver wrote: the schema version alone
       st.execute("UPDATE chora_meta SET value = '" + version + "' WHERE key = 'schema_version'");
     }
+    try (Connection ro = SyncMode.JAVA.open(dir, "a", "open_mode=1")) {
+      // a read-only open (chora status) cannot rebuild them, and need not to answer
+      assertThat(SyncMode.chora(ro).siteId()).isEqualTo("a");
+    }
     try (Connection a = SyncMode.JAVA.open(dir, "a");
         Connection b = SyncMode.JAVA.open(dir, "b")) {
       exec(b, SCHEMA);

@@ -107,11 +107,13 @@ public final class LogConnection extends ReplicaConnection {
    */
   private String open(ChoraOptions options) throws SQLException {
     try (Statement st = plainStatement()) {
-      boolean schemaReady;
+      boolean setUp;
       st.execute("BEGIN");
       try {
-        schemaReady = CaptureSchema.isReady(this) && TriggerSync.isCurrent(this, options.tables);
-        if (schemaReady && SiteIdentity.holds(this, options.site)) {
+        setUp = CaptureSchema.isReady(this);
+        if (setUp
+            && TriggerSync.isCurrent(this, options.tables)
+            && SiteIdentity.holds(this, options.site)) {
           return CaptureSchema.meta(this, SiteIdentity.SITE);
         }
       } finally {
@@ -139,9 +141,10 @@ public final class LogConnection extends ReplicaConnection {
         return siteId;
       } catch (SQLException | RuntimeException e) {
         rollback(st);
-        if (isReadOnlyError(e) && schemaReady) {
-          // a read-only open of a replica that was copied or asked for another chora.site: it
-          // cannot write under any site, so which one waits for a writing open
+        if (isReadOnlyError(e) && setUp) {
+          // a read-only open of a replica that was copied, asked for another chora.site, or has
+          // triggers to bring up to date (its schema changed, or an older driver made them): it
+          // cannot write, so that waits for a writing open; reading needs none of it
           return CaptureSchema.meta(this, SiteIdentity.SITE);
         }
         if (isReadOnlyError(e)) {
