@@ -236,11 +236,7 @@ final class CaptureSession implements StatementFunnel {
             restampIfMoved();
             exec("COMMIT");
           } catch (SQLException | RuntimeException | Error e) {
-            conn.unheard(
-                () -> {
-                  rollbackQuietly(e);
-                  return null;
-                });
+            rollbackUnheard(e);
             throw e;
           }
           return result;
@@ -307,11 +303,7 @@ final class CaptureSession implements StatementFunnel {
             if (kind.changesTables() || isBusy(e) || refusedAsPrepared) {
               // under sqlite-jdbc a DDL refused as it is prepared, and a write that never got the
               // lock, end no transaction: the listeners hear nothing of the wrapper's rollback
-              conn.unheard(
-                  () -> {
-                    rollbackQuietly(e);
-                    return null;
-                  });
+              rollbackUnheard(e);
             } else {
               // SQLite already undid the failed statement (or batch entry); what ran before it
               // in this wrapper stays, exactly as under plain autocommit
@@ -675,6 +667,18 @@ final class CaptureSession implements StatementFunnel {
     } catch (SQLException e) {
       rollbackQuietly(cause); // e.g. the error already ended the transaction (ROLLBACK conflict)
     }
+  }
+
+  /**
+   * Rolls back a wrapper transaction the application never asked for: its listeners hear no
+   * rollback, as under sqlite-jdbc the statement ended no transaction.
+   */
+  private void rollbackUnheard(Throwable cause) throws SQLException {
+    conn.unheard(
+        () -> {
+          rollbackQuietly(cause);
+          return null;
+        });
   }
 
   private void rollbackQuietly(Throwable cause) {
