@@ -1,5 +1,6 @@
 package io.chora.jdbc.hub;
 
+import io.chora.jdbc.shared.SetSignatures;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -16,20 +17,27 @@ public record HubAddress(
     String token,
     Path database,
     Path identityFile,
-    Path recipientsFile) {
+    Path recipientsFile,
+    SetSignatures signatures) {
   private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /**
    * Reads {@code chora.hub=ws://HOST:PORT/WORKSPACE} and {@code chora.hub.token}; null when no hub
    * is configured. With end-to-end encryption, {@code encrypt} names this device's age identity
    * file and {@code recipients} the workspace's members (a recipients file; without it, changes are
-   * encrypted to this device's own key).
+   * encrypted to this device's own key). {@code signatures}: how envelopes are signed and checked
+   * (chora.sign), or null; with it the members file also serves without a hub (exports).
    */
   public static HubAddress parse(
-      String hub, String token, String sqliteAddress, String encrypt, String recipients)
+      String hub,
+      String token,
+      String sqliteAddress,
+      String encrypt,
+      String recipients,
+      SetSignatures signatures)
       throws SQLException {
     if (hub == null) {
-      if (token != null || encrypt != null || recipients != null) {
+      if (token != null || encrypt != null || (recipients != null && signatures == null)) {
         throw new SQLException(
             (token != null
                     ? "chora.hub.token"
@@ -38,8 +46,9 @@ public record HubAddress(
       }
       return null;
     }
-    if (recipients != null && encrypt == null) {
-      throw new SQLException("chora.recipients needs chora.encrypt, this device's identity file");
+    if (recipients != null && encrypt == null && signatures == null) {
+      throw new SQLException(
+          "chora.recipients needs chora.encrypt (this device's identity file) or chora.sign");
     }
     URI uri;
     try {
@@ -71,7 +80,8 @@ public record HubAddress(
         token,
         databaseFile(sqliteAddress),
         encrypt == null ? null : Path.of(encrypt),
-        recipients == null ? null : Path.of(recipients));
+        encrypt == null || recipients == null ? null : Path.of(recipients),
+        signatures);
   }
 
   /** How payloads travel: age-encrypted when {@code chora.encrypt} is set, else plain. */
