@@ -25,8 +25,9 @@ public record HubAddress(
    * Reads {@code chora.hub=ws://HOST:PORT/WORKSPACE} and {@code chora.hub.token}; null when no hub
    * is configured. With end-to-end encryption, {@code encrypt} names this device's age identity
    * file and {@code recipients} the workspace's members (a recipients file; without it, changes are
-   * encrypted to this device's own key). {@code signatures}: how envelopes are signed and checked
-   * (chora.sign), or null; with it the members file also serves without a hub (exports).
+   * encrypted to this device's own key). {@code signing}: chora.sign is on, so that the members
+   * file also serves without a hub (exports); the signing itself is added by {@link #signedWith},
+   * once the hub options are known to be right (a misplaced option is named before a missing key).
    */
   public static HubAddress parse(
       String hub,
@@ -34,10 +35,10 @@ public record HubAddress(
       String sqliteAddress,
       String encrypt,
       String recipients,
-      SetSignatures signatures)
+      boolean signing)
       throws SQLException {
     if (hub == null) {
-      if (token != null || encrypt != null || (recipients != null && signatures == null)) {
+      if (token != null || encrypt != null || (recipients != null && !signing)) {
         throw new SQLException(
             (token != null
                     ? "chora.hub.token"
@@ -46,7 +47,7 @@ public record HubAddress(
       }
       return null;
     }
-    if (recipients != null && encrypt == null && signatures == null) {
+    if (recipients != null && encrypt == null && !signing) {
       throw new SQLException(
           "chora.recipients needs chora.encrypt (this device's identity file) or chora.sign");
     }
@@ -81,7 +82,13 @@ public record HubAddress(
         databaseFile(sqliteAddress),
         encrypt == null ? null : Path.of(encrypt),
         encrypt == null || recipients == null ? null : Path.of(recipients),
-        signatures);
+        null);
+  }
+
+  /** This address, its envelopes signed and checked with {@code signatures} (or not: null). */
+  public HubAddress signedWith(SetSignatures signatures) {
+    return new HubAddress(
+        endpoint, workspace, token, database, identityFile, recipientsFile, signatures);
   }
 
   /** How payloads travel: age-encrypted when {@code chora.encrypt} is set, else plain. */

@@ -143,6 +143,14 @@ public final class ChoraOptions {
               + " as last writer wins, so concurrent increments would be lost; use chora.mode=java"
               + " or leave chora.counters out");
     }
+    HubAddress hub = // its errors first: a misplaced option is named before a missing key
+        HubAddress.parse(
+            chora.getProperty(HUB),
+            chora.getProperty(HUB_TOKEN),
+            address,
+            chora.getProperty(ENCRYPT),
+            chora.getProperty(RECIPIENTS),
+            SetSignatures.wanted(chora.getProperty(SIGN), chora.getProperty(ENCRYPT)));
     SetSignatures signatures =
         SetSignatures.configure(
             chora.getProperty(SIGN), chora.getProperty(ENCRYPT), chora.getProperty(RECIPIENTS));
@@ -153,13 +161,7 @@ public final class ChoraOptions {
         tables(chora.getProperty(TABLES)),
         maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)),
         counters,
-        HubAddress.parse(
-            chora.getProperty(HUB),
-            chora.getProperty(HUB_TOKEN),
-            address,
-            chora.getProperty(ENCRYPT),
-            chora.getProperty(RECIPIENTS),
-            signatures),
+        hub == null ? null : hub.signedWith(signatures),
         signatures,
         crsqlite);
   }

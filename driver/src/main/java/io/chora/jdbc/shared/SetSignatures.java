@@ -43,7 +43,7 @@ public final class SetSignatures {
    */
   public static SetSignatures configure(String sign, String encrypt, String recipients)
       throws SQLException {
-    if ("off".equals(sign) || (sign == null && encrypt == null)) {
+    if (!wanted(sign, encrypt)) {
       return null;
     }
     Path keyFile = Path.of(sign != null ? sign : encrypt + ".sign");
@@ -78,6 +78,11 @@ public final class SetSignatures {
       throw new SQLException("chora.recipients: " + e.getMessage(), e);
     }
     return new SetSignatures(key, members);
+  }
+
+  /** Whether {@code chora.sign} (with {@code chora.encrypt}) asks for signing. */
+  public static boolean wanted(String sign, String encrypt) {
+    return !"off".equals(sign) && (sign != null || encrypt != null);
   }
 
   /** The context of an envelope's signature. */
