@@ -69,20 +69,38 @@ class SignedSetTest {
             MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(name))));
   }
 
-  /** Applies {@code set} to b.db and expects a refusal; b.db's bytes are unchanged. */
-  private String refusedByB(Connection b, byte[] set) throws Exception {
-    String before = sha256("b.db");
-    Throwable refused = null;
-    try {
-      Db.of(b).apply(new ByteArrayInputStream(set));
-    } catch (SQLException e) {
-      refused = e;
+  /** Applies {@code set} to member b's replica and expects a refusal; b.db's bytes unchanged. */
+  private String refusedByB(byte[] set) throws Exception {
+    try (Connection b = replica("b", dir.resolve("b.key"))) {
+      if (rows(b, "SELECT name FROM sqlite_schema WHERE name = 'note'").isEmpty()) {
+        table(b);
+      }
+      String before = sha256("b.db");
+      Throwable refused = null;
+      try {
+        Db.of(b).apply(new ByteArrayInputStream(set));
+      } catch (SQLException e) {
+        refused = e;
+      }
+      assertThat(refused).as("refused").isNotNull();
+      assertThat(((SQLException) refused).getSQLState()).isEqualTo("22000");
+      assertThat(sha256("b.db")).isEqualTo(before);
+      assertThat(rows(b, "SELECT * FROM note")).isEmpty();
+      return refused.getMessage();
     }
-    assertThat(refused).as("refused").isNotNull();
-    assertThat(((SQLException) refused).getSQLState()).isEqualTo("22000");
-    assertThat(sha256("b.db")).isEqualTo(before);
-    assertThat(rows(b, "SELECT * FROM note")).isEmpty();
-    return refused.getMessage();
+  }
+
+  /** A replica opened with {@code options} writes one row and exports it. */
+  private byte[] exportOneRow(String name, String options) throws Exception {
+    try (Connection c = Db.chora(dir, name + ".db", options)) {
+      table(c);
+      exec(c, "INSERT INTO note VALUES (1, 'genuine')");
+      return export(c);
+    }
+  }
+
+  private String asMember(Path key) {
+    return "chora.sign=" + key + ".sign&chora.recipients=" + members;
   }
 
   private static void table(Connection... all) throws SQLException {
@@ -112,94 +130,71 @@ class SignedSetTest {
 
   @Test
   void aForgedSetEncryptedToTheMembersButUnsignedIsRefused() throws Exception {
-    Path a = member("a");
+    member("a");
     Path b = member("b");
-    try (Connection forger = Db.chora(dir, "forger.db");
-        Connection rb = replica("b", b)) {
-      table(forger, rb);
-      exec(forger, "INSERT INTO note VALUES (1, 'forged')");
-      // the forger knows the members' public keys, as anyone holding members.txt does
-      ByteArrayOutputStream sealed = new ByteArrayOutputStream();
-      try (OutputStream out =
-          Age.encrypt(
-              sealed,
-              false,
-              RecipientsFile.read(members).toArray(new io.chora.age.X25519Recipient[0]))) {
-        out.write(export(forger));
-      }
-      byte[] opened; // what chora import --identity hands to apply(InputStream)
-      try (var in =
-          Age.decrypt(
-              new ByteArrayInputStream(sealed.toByteArray()),
-              IdentityFile.read(b).toArray(new io.chora.age.Identity[0]))) {
-        opened = in.readAllBytes();
-      }
-      assertThat(refusedByB(rb, opened))
-          .contains("carries no signature")
-          .contains("chora.sign=off");
-      assertThat(a).exists();
+    // the forger knows the members' public keys, as anyone holding members.txt does
+    ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+    try (OutputStream out =
+        Age.encrypt(
+            sealed,
+            false,
+            RecipientsFile.read(members).toArray(new io.chora.age.X25519Recipient[0]))) {
+      out.write(exportOneRow("forger", "")); // unsigned
     }
+    byte[] opened; // what chora import --identity hands to apply(InputStream)
+    try (var in =
+        Age.decrypt(
+            new ByteArrayInputStream(sealed.toByteArray()),
+            IdentityFile.read(b).toArray(new io.chora.age.Identity[0]))) {
+      opened = in.readAllBytes();
+    }
+    assertThat(refusedByB(opened)).contains("carries no signature").contains("chora.sign=off");
   }
 
   @Test
   void aSetSignedByANonMemberIsRefusedNamingItsKey() throws Exception {
     member("a");
-    Path b = member("b");
+    member("b");
     Path outsider = dir.resolve("outsider.sign");
     SigningKey stranger = SigningKey.generate();
     SigningKey.write(outsider, stranger);
-    try (Connection forger =
-            Db.chora(dir, "forger.db", "chora.sign=" + outsider + "&chora.recipients=" + members);
-        Connection rb = replica("b", b)) {
-      table(forger, rb);
-      exec(forger, "INSERT INTO note VALUES (1, 'forged')");
-      assertThat(refusedByB(rb, export(forger)))
-          .contains("signed by " + stranger.publicKey() + ", which is not a member")
-          .contains("chora workspace add");
-    }
+    byte[] forged =
+        exportOneRow("forger", "chora.sign=" + outsider + "&chora.recipients=" + members);
+    assertThat(refusedByB(forged))
+        .contains("signed by " + stranger.publicKey() + ", which is not a member")
+        .contains("chora workspace add");
   }
 
   @Test
   void aSetSignedByARemovedMemberIsRefused() throws Exception {
     Path a = member("a");
-    Path b = member("b");
-    try (Connection ra = replica("a", a);
-        Connection rb = replica("b", b)) {
-      table(ra, rb);
-      exec(ra, "INSERT INTO note VALUES (1, 'before removal')");
-      byte[] signedBeforeRemoval = export(ra);
-      List<MembersFile.Member> left = new ArrayList<>(MembersFile.read(members));
-      left.remove(0); // a
-      MembersFile.write(members, left);
-      assertThat(refusedByB(rb, signedBeforeRemoval))
-          .contains("signed by " + SigningKey.read(Path.of(a + ".sign")).publicKey())
-          .contains("which is not a member");
-    }
+    member("b");
+    byte[] signedBeforeRemoval = exportOneRow("a", asMember(a));
+    List<MembersFile.Member> left = new ArrayList<>(MembersFile.read(members));
+    left.remove(0); // a
+    MembersFile.write(members, left);
+    assertThat(refusedByB(signedBeforeRemoval))
+        .contains("signed by " + SigningKey.read(Path.of(a + ".sign")).publicKey())
+        .contains("which is not a member");
   }
 
   @Test
   void aTamperedSignatureOrBodyIsRefused() throws Exception {
     Path a = member("a");
-    Path b = member("b");
-    try (Connection ra = replica("a", a);
-        Connection rb = replica("b", b)) {
-      table(ra, rb);
-      exec(ra, "INSERT INTO note VALUES (1, 'genuine')");
-      String signed = new String(export(ra), StandardCharsets.UTF_8);
-      int sig = signed.indexOf(' ', signed.indexOf("chora-signature/1 ") + 18) + 5;
-      String badSignature =
-          signed.substring(0, sig)
-              + (signed.charAt(sig) == 'A' ? 'B' : 'A')
-              + signed.substring(sig + 1);
-      assertThat(refusedByB(rb, badSignature.getBytes(StandardCharsets.UTF_8)))
-          .contains("does not verify");
-      String badBody = signed.replace("genuine", "genuinf");
-      assertThat(refusedByB(rb, badBody.getBytes(StandardCharsets.UTF_8)))
-          .contains("does not verify");
-      String moved = signed.replaceFirst(" file ([^\\n]*)\\n$", " hub $1 1..1\n");
-      assertThat(refusedByB(rb, moved.getBytes(StandardCharsets.UTF_8)))
-          .contains("a signature cannot be moved");
-    }
+    member("b");
+    String signed = new String(exportOneRow("a", asMember(a)), StandardCharsets.UTF_8);
+    int sig = signed.indexOf(' ', signed.indexOf("chora-signature/1 ") + 18) + 5;
+    String badSignature =
+        signed.substring(0, sig)
+            + (signed.charAt(sig) == 'A' ? 'B' : 'A')
+            + signed.substring(sig + 1);
+    assertThat(refusedByB(badSignature.getBytes(StandardCharsets.UTF_8)))
+        .contains("does not verify");
+    String badBody = signed.replace("genuine", "genuinf");
+    assertThat(refusedByB(badBody.getBytes(StandardCharsets.UTF_8))).contains("does not verify");
+    String moved = signed.replaceFirst(" file ([^\\n]*)\\n$", " hub $1 1..1\n");
+    assertThat(refusedByB(moved.getBytes(StandardCharsets.UTF_8)))
+        .contains("a signature cannot be moved");
   }
 
   @Test
