@@ -1,24 +1,15 @@
 package io.chora.age;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Identity files as {@code age-keygen} writes them and {@code age -i} reads them: one secret key
@@ -33,9 +24,6 @@ import java.util.Set;
 public final class IdentityFile {
   /** Same bound as age: a key file is small; anything bigger is a mistake. */
   private static final long MAX_SIZE = 16 * 1024 * 1024;
-
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
 
   private IdentityFile() {}
 
@@ -96,18 +84,7 @@ public final class IdentityFile {
    *     never overwrites a key
    */
   public static void write(Path file, X25519Identity identity) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path temporary = createOwnerOnlyTempFile(target.getParent());
-    try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-          OutputStream out = Channels.newOutputStream(channel)) {
-        out.write(contents(identity).getBytes(StandardCharsets.US_ASCII));
-        channel.force(true); // on disk before it gets its name
-      }
-      publish(temporary, target);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    OwnerOnlyFile.create(file, contents(identity));
   }
 
   static String contents(X25519Identity identity) {
@@ -122,31 +99,5 @@ public final class IdentityFile {
         + "\n"
         + identity
         + "\n";
-  }
-
-  private static Path createOwnerOnlyTempFile(Path directory) throws IOException {
-    try {
-      FileAttribute<Set<PosixFilePermission>> ownerOnly =
-          PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-      Path temporary = Files.createTempFile(directory, ".age-identity-", ".tmp", ownerOnly);
-      // The umask can only have removed bits; make it exactly 0600 as age-keygen does.
-      Files.setPosixFilePermissions(temporary, OWNER_ONLY);
-      return temporary;
-    } catch (UnsupportedOperationException notPosix) {
-      // e.g. Windows: temporary files there are private to the user by default.
-      return Files.createTempFile(directory, ".age-identity-", ".tmp");
-    }
-  }
-
-  /** Gives the finished file its name without ever replacing an existing file. */
-  private static void publish(Path temporary, Path target) throws IOException {
-    try {
-      Files.createLink(target, temporary); // link(2): atomic, and fails if target exists
-    } catch (FileAlreadyExistsException exists) {
-      throw exists;
-    } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
-      // File systems without hard links: a plain move, which also refuses an existing target.
-      Files.move(temporary, target);
-    }
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,18 +34,6 @@ public final class RecipientsFile {
 
   /** Replaces the file with these recipients, whole (a reader never sees half of it). */
   public static void write(Path file, List<X25519Recipient> recipients) throws IOException {
-    StringBuilder text = new StringBuilder("# chora workspace members: one age recipient a line\n");
-    for (X25519Recipient r : recipients) {
-      text.append(r).append('\n');
-    }
-    Path target = file.toAbsolutePath();
-    Path temporary = Files.createTempFile(target.getParent(), ".recipients-", ".tmp");
-    try {
-      Files.writeString(temporary, text, StandardCharsets.UTF_8);
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    MembersFile.write(file, recipients.stream().map(r -> new MembersFile.Member(r, null)).toList());
   }
 }

@@ -1,6 +1,7 @@
 package io.chora.bench;
 
 import io.chora.age.IdentityFile;
+import io.chora.age.SigningKey;
 import io.chora.age.X25519Identity;
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Write-to-visible latency through a hub on loopback: one replica commits a row, another replica's
  * remote-change listener hears it (after the row is applied and committed there). {@code java -cp
  * bench/target/benchmarks.jar io.chora.bench.HubLatency [samples]} prints p50, p99 and max over the
- * samples (default 1,000, after 100 warm-up writes).
+ * samples (default 1,000, after 100 warm-up writes), plain and age-encrypted, each with signed
+ * changes off and on (chora.sign; on by default with encryption), in the same run.
  */
 public final class HubLatency {
   private static final String TOKEN = "bench-token-0123456789";
@@ -31,12 +33,23 @@ public final class HubLatency {
     Path dir = Files.createTempDirectory("chora-hub-latency");
     Path key = dir.resolve("team.key");
     IdentityFile.write(key, X25519Identity.generate());
-    run(Files.createDirectories(dir.resolve("plain")), samples, "", "plain");
+    SigningKey.write(Path.of(key + ".sign"), SigningKey.generate()); // shared, like the key
+    run(Files.createDirectories(dir.resolve("plain")), samples, "", "plain, unsigned");
+    run(
+        Files.createDirectories(dir.resolve("plain-signed")),
+        samples,
+        "&chora.sign=" + key + ".sign",
+        "plain, signed");
     run(
         Files.createDirectories(dir.resolve("sealed")),
         samples,
+        "&chora.encrypt=" + key + "&chora.sign=off",
+        "age-encrypted, unsigned");
+    run(
+        Files.createDirectories(dir.resolve("sealed-signed")),
+        samples,
         "&chora.encrypt=" + key,
-        "age-encrypted");
+        "age-encrypted, signed");
   }
 
   private static void run(Path dir, int samples, String options, String label) throws Exception {

@@ -52,6 +52,14 @@ final class ExportCommand implements Callable<Integer> {
       description = "with encryption: ASCII armor (age -a)")
   boolean armor;
 
+  @Option(
+      names = "--sign",
+      paramLabel = "KEY_FILE",
+      description =
+          "sign the changes with this device's signing key (chora keygen), so that replicas"
+              + " that check signatures take them")
+  Path signingKey;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @ParentCommand Chora chora;
@@ -62,7 +70,7 @@ final class ExportCommand implements Callable<Integer> {
     if (armor && to.isEmpty()) {
       throw new CliException(ExitCode.USAGE, "--armor applies to encrypted exports only");
     }
-    try (ChoraConnection replica = Replicas.read(db)) {
+    try (ChoraConnection replica = Replicas.read(db, Signing.options(signingKey, null))) {
       int transactions;
       if (output == null) {
         OutputStream stdout =
@@ -98,6 +106,7 @@ final class ExportCommand implements Callable<Integer> {
                   + transactions
                   + " transactions from "
                   + replica.siteId()
+                  + (signingKey == null ? "" : ", signed")
                   + (to.isEmpty() ? "" : ", encrypted to " + to.size() + " recipient(s)"));
     }
     return ExitCode.OK;

@@ -50,6 +50,20 @@ final class ImportCommand implements Callable<Integer> {
       description = "decrypt an age-encrypted file with this identity (chora keygen, age-keygen)")
   Path identity;
 
+  @Option(
+      names = "--members",
+      paramLabel = "MEMBERS_FILE",
+      description =
+          "take the file only if a member listed here signed it (chora export --sign); needs"
+              + " --sign")
+  Path members;
+
+  @Option(
+      names = "--sign",
+      paramLabel = "KEY_FILE",
+      description = "this device's signing key: check signatures (without --members: its own)")
+  Path signingKey;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -61,7 +75,7 @@ final class ImportCommand implements Callable<Integer> {
           "no change file at " + file,
           "write one with: chora export OTHER_DB --since CLOCK -o " + file);
     }
-    try (ChoraConnection replica = Replicas.open(db)) {
+    try (ChoraConnection replica = Replicas.open(db, Signing.options(signingKey, members))) {
       Identity[] keys = identity == null ? null : Keys.identities(identity);
       ApplyResult result =
           source == null

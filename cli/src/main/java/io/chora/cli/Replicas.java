@@ -42,6 +42,11 @@ final class Replicas {
    * is not a replica yet is refused with {@link ExitCode#NOT_A_REPLICA} and how to make it one.
    */
   static ChoraConnection read(Path db) throws SQLException {
+    return read(db, new java.util.Properties());
+  }
+
+  /** {@link #read(Path)} with chora options (e.g. {@code chora.sign}) as connection properties. */
+  static ChoraConnection read(Path db, java.util.Properties options) throws SQLException {
     check(db);
     String file = db.toAbsolutePath().toString();
     switch (kind(file)) {
@@ -61,7 +66,7 @@ final class Replicas {
     ChoraConnection replica;
     try {
       replica =
-          DriverManager.getConnection("jdbc:chora:" + file + "?open_mode=1")
+          DriverManager.getConnection("jdbc:chora:" + file + "?open_mode=1", options)
               .unwrap(ChoraConnection.class);
     } finally {
       driverLog.setLevel(level);

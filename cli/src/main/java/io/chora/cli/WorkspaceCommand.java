@@ -1,6 +1,8 @@
 package io.chora.cli;
 
-import io.chora.age.RecipientsFile;
+import io.chora.age.MembersFile;
+import io.chora.age.MembersFile.Member;
+import io.chora.age.SigningPublicKey;
 import io.chora.age.X25519Recipient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,8 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "workspace",
     description =
-        "Manage a workspace's members, the recipients file an app names in its URL"
-            + " (chora.recipients): changes leave a device encrypted to the members listed.",
+        "Manage a workspace's members, the file an app names in its URL (chora.recipients):"
+            + " changes leave a device encrypted to the members listed, and replicas take only"
+            + " changes signed by a listed signing key.",
     subcommands = {
       WorkspaceCommand.Add.class,
       WorkspaceCommand.Remove.class,
@@ -25,11 +28,29 @@ import picocli.CommandLine.Spec;
 final class WorkspaceCommand {
   private WorkspaceCommand() {}
 
-  private static List<X25519Recipient> read(Path file) throws Exception {
-    return Files.exists(file) ? new ArrayList<>(RecipientsFile.read(file)) : new ArrayList<>();
+  private static List<Member> read(Path file) throws Exception {
+    return Files.exists(file) ? new ArrayList<>(MembersFile.read(file)) : new ArrayList<>();
   }
 
-  @Command(name = "add", description = "Add a member by its public key (age1…).")
+  private static int indexOf(List<Member> members, X25519Recipient recipient) {
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).recipient().equals(recipient)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** How {@code list} and {@code add} show a member: its age key, then its signing key. */
+  private static String shown(Member m) {
+    return m.recipient() + (m.signingKey() == null ? "" : " " + m.signingKey());
+  }
+
+  @Command(
+      name = "add",
+      description =
+          "Add a member by its public keys: age1… and its signing key chorasign1… (both printed"
+              + " by chora keygen); naming a member again with a signing key sets that key.")
   static final class Add implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MEMBERS_FILE")
     Path file;
@@ -37,21 +58,51 @@ final class WorkspaceCommand {
     @Parameters(index = "1", paramLabel = "AGE1…")
     String recipient;
 
+    @Parameters(index = "2", arity = "0..1", paramLabel = "CHORASIGN1…")
+    String signingKey;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      X25519Recipient member = Keys.recipients(List.of(recipient), null).get(0);
-      List<X25519Recipient> members = read(file);
+      X25519Recipient age = Keys.recipients(List.of(recipient), null).get(0);
+      Member member = new Member(age, signingKey == null ? null : signing(signingKey));
+      List<Member> members = read(file);
       PrintWriter out = spec.commandLine().getOut();
-      if (members.contains(member)) {
-        out.println(member + " is already a member");
+      int at = indexOf(members, age);
+      if (at >= 0 && (member.signingKey() == null || members.get(at).equals(member))) {
+        out.println(shown(members.get(at)) + " is already a member");
         return ExitCode.OK;
       }
-      members.add(member);
-      RecipientsFile.write(file, members);
-      out.println("added " + member + " (" + members.size() + " members)");
+      if (at >= 0) {
+        members.set(at, member);
+      } else {
+        members.add(member);
+      }
+      MembersFile.write(file, members);
+      out.println(
+          (at >= 0 ? "set the signing key of " : "added ")
+              + shown(member)
+              + " ("
+              + members.size()
+              + " members)");
+      if (member.signingKey() == null) {
+        out.println(
+            "note: without its signing key (chorasign1…), replicas that check signatures"
+                + " refuse this member's changes");
+      }
       return ExitCode.OK;
+    }
+
+    private static SigningPublicKey signing(String text) {
+      try {
+        return SigningPublicKey.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(
+            ExitCode.USAGE,
+            "not a signing key: '" + text + "' (" + e.getMessage() + ")",
+            "a signing key is the chorasign1… key that chora keygen prints");
+      }
     }
   }
 
@@ -59,7 +110,7 @@ final class WorkspaceCommand {
       name = "remove",
       description =
           "Remove a member: changes made after the others have this file are not encrypted to it"
-              + " (what it already received, it keeps).")
+              + " and its signature is no longer taken (what it already received, it keeps).")
   static final class Remove implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MEMBERS_FILE")
     Path file;
@@ -72,15 +123,15 @@ final class WorkspaceCommand {
     @Override
     public Integer call() throws Exception {
       X25519Recipient member = Keys.recipients(List.of(recipient), null).get(0);
-      List<X25519Recipient> members = read(file);
-      if (!members.remove(member)) {
+      List<Member> members = read(file);
+      if (!members.removeIf(m -> m.recipient().equals(member))) {
         throw new CliException(ExitCode.FAILED, member + " is not a member of " + file);
       }
       if (members.isEmpty()) {
         throw new CliException(
             ExitCode.FAILED, "a workspace needs at least one member; add another first");
       }
-      RecipientsFile.write(file, members);
+      MembersFile.write(file, members);
       spec.commandLine()
           .getOut()
           .println("removed " + member + " (" + members.size() + " members left)");
@@ -88,7 +139,7 @@ final class WorkspaceCommand {
     }
   }
 
-  @Command(name = "list", description = "List the members.")
+  @Command(name = "list", description = "List the members: age1… and signing key, if any.")
   static final class ListMembers implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MEMBERS_FILE")
     Path file;
@@ -100,7 +151,7 @@ final class WorkspaceCommand {
       if (!Files.exists(file)) {
         throw new CliException(ExitCode.USAGE, "no members file at " + file);
       }
-      read(file).forEach(spec.commandLine().getOut()::println);
+      read(file).forEach(m -> spec.commandLine().getOut().println(shown(m)));
       return ExitCode.OK;
     }
   }

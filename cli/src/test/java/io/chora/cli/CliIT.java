@@ -579,6 +579,49 @@ class CliIT {
   }
 
   @Test
+  void signingKeysMembersAndSignedExportsImports() throws Exception {
+    Path key = dir.resolve("laptop.key");
+    Run keygen = ok("keygen", "-o", key.toString());
+    Path signFile = dir.resolve("laptop.key.sign");
+    String signing = keygen.err().replaceAll("(?s).*Signing key: (chorasign1\\w+).*", "$1");
+    assertThat(signing).startsWith("chorasign1");
+    assertThat(Files.readString(signFile)).contains("# public key: " + signing);
+    assertThat(Files.getPosixFilePermissions(signFile))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    String recipient = keygen.out().strip();
+    Path members = dir.resolve("members.txt");
+    ok("workspace", "add", members.toString(), recipient, signing);
+    assertThat(ok("workspace", "list", members.toString()).out().lines())
+        .containsExactly(recipient + " " + signing);
+    Path phoneSign = dir.resolve("phone.sign");
+    String phoneSigning = ok("keygen", "--signing-only", "-o", phoneSign.toString()).out().strip();
+    assertThat(phoneSigning).startsWith("chorasign1");
+
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'signed')");
+    Path signed = dir.resolve("signed.json");
+    ok("export", a.toString(), "--sign", signFile.toString(), "-o", signed.toString());
+    assertThat(Files.readString(signed)).contains("\nchora-signature/1 " + signing);
+    Path b = replica("phone");
+    String[] checked = {"--sign", phoneSign.toString(), "--members", members.toString()};
+    Path unsigned = dir.resolve("unsigned.json");
+    ok("export", a.toString(), "-o", unsigned.toString());
+    Run refused = chora(concat("import", b.toString(), unsigned.toString(), checked));
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("carries no signature");
+    assertThat(rows(b)).isEmpty();
+    ok(concat("import", b.toString(), signed.toString(), checked));
+    assertThat(rows(b)).containsExactly("1|signed");
+  }
+
+  private static String[] concat(String a, String b, String c, String[] more) {
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(a, b, c), List.of(more).stream())
+        .toArray(String[]::new);
+  }
+
+  @Test
   void syncThroughAHubBothWaysWithExitCodes() throws Exception {
     Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
     Path b = replica("phone", "INSERT INTO note VALUES (2, 'from phone')");

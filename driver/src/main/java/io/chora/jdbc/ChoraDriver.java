@@ -3,6 +3,7 @@ package io.chora.jdbc;
 import io.chora.jdbc.crsqlite.NativeMode;
 import io.chora.jdbc.log.LogConnection;
 import io.chora.jdbc.shared.ChoraOptions;
+import io.chora.jdbc.shared.ReplicaConnection;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -37,18 +38,23 @@ public final class ChoraDriver implements Driver {
   public static ChoraConnection open(String url, Properties info) throws SQLException {
     ChoraOptions options = ChoraOptions.parse(url, info);
     if (!options.crsqlite) {
-      return new LogConnection(options);
+      LogConnection connection = new LogConnection(options);
+      connection.signWith(options.signatures);
+      return connection;
     }
     if (options.hub != null) {
       throw new SQLFeatureNotSupportedException(
           "chora.hub is not supported with chora.mode=crsqlite (the hub speaks java mode's sets)");
     }
-    return NativeMode.open(
-        options.sqliteUrl,
-        options.sqliteAddress,
-        options.sqliteProperties,
-        options.tables,
-        options.maxValueBytes);
+    ChoraConnection connection =
+        NativeMode.open(
+            options.sqliteUrl,
+            options.sqliteAddress,
+            options.sqliteProperties,
+            options.tables,
+            options.maxValueBytes);
+    ((ReplicaConnection) connection).signWith(options.signatures);
+    return connection;
   }
 
   @Override

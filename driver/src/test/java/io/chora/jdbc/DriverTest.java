@@ -83,6 +83,7 @@ class DriverTest {
             "chora.hub.token",
             "chora.encrypt",
             "chora.recipients",
+            "chora.sign",
             "chora.counters");
     assertThat(info).allSatisfy(p -> assertThat(p.description).isNotBlank());
   }

@@ -7,9 +7,9 @@ import static io.chora.jdbc.testing.Db.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chora.age.IdentityFile;
-import io.chora.age.RecipientsFile;
+import io.chora.age.MembersFile;
+import io.chora.age.SigningKey;
 import io.chora.age.X25519Identity;
-import io.chora.age.X25519Recipient;
 import io.chora.jdbc.testing.Db;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,15 +48,22 @@ class EncryptedHubSyncTest {
     hubs.close();
   }
 
-  /** A device with its own key, listed as a workspace member. */
+  /** A device with its own keys (as chora keygen makes them), listed as a workspace member. */
   private Path member(String site) throws Exception {
+    return member(dir, members, site);
+  }
+
+  /** Writes {@code site}'s age identity and signing key in {@code dir} and adds both to members. */
+  static Path member(Path dir, Path members, String site) throws Exception {
     Path key = dir.resolve(site + ".key");
     X25519Identity identity = X25519Identity.generate();
     IdentityFile.write(key, identity);
-    List<X25519Recipient> all =
-        Files.exists(members) ? new ArrayList<>(RecipientsFile.read(members)) : new ArrayList<>();
-    all.add(identity.recipient());
-    RecipientsFile.write(members, all);
+    SigningKey signing = SigningKey.generate();
+    SigningKey.write(Path.of(key + ".sign"), signing);
+    List<MembersFile.Member> all =
+        Files.exists(members) ? new ArrayList<>(MembersFile.read(members)) : new ArrayList<>();
+    all.add(new MembersFile.Member(identity.recipient(), signing.publicKey()));
+    MembersFile.write(members, all);
     return key;
   }
 
@@ -100,6 +107,7 @@ class EncryptedHubSyncTest {
 
     Path outsiderKey = dir.resolve("outsider.key");
     IdentityFile.write(outsiderKey, X25519Identity.generate());
+    SigningKey.write(Path.of(outsiderKey + ".sign"), SigningKey.generate());
     Connection outsider =
         hubs.replica("outsider", HubFixture.TOKEN, "&chora.encrypt=" + outsiderKey);
     await("the outsider reports it", () -> hubError(outsider) != null);
@@ -147,10 +155,10 @@ class EncryptedHubSyncTest {
     await("the tablet reads it", () -> sameRows(laptop, tablet));
 
     // the workspace removes the tablet; the members file reaches the laptop
-    List<X25519Recipient> remaining = new ArrayList<>(RecipientsFile.read(members));
+    List<MembersFile.Member> remaining = new ArrayList<>(MembersFile.read(members));
     remaining.remove(2);
     Thread.sleep(1_100); // a new modification time, so the laptop reads the file again
-    RecipientsFile.write(members, remaining);
+    MembersFile.write(members, remaining);
     exec(laptop, "INSERT INTO note VALUES (2, 'after the removal')");
 
     Connection phone = device("phone", phoneKey);
@@ -189,6 +197,7 @@ class EncryptedHubSyncTest {
     Path keys = Files.createDirectories(dir.resolve("keys"));
     Path key = keys.resolve("team.key");
     IdentityFile.write(key, X25519Identity.generate());
+    SigningKey.write(Path.of(key + ".sign"), SigningKey.generate()); // shared, like the key
     List<List<String>> outcomes = new ArrayList<>();
     for (String way : List.of("plain", "sealed")) {
       Path here = Files.createDirectories(dir.resolve(way));

@@ -1,5 +1,6 @@
 package io.chora.jdbc.hub;
 
+import io.chora.jdbc.shared.SetSignatures;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -16,20 +17,28 @@ public record HubAddress(
     String token,
     Path database,
     Path identityFile,
-    Path recipientsFile) {
+    Path recipientsFile,
+    SetSignatures signatures) {
   private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /**
    * Reads {@code chora.hub=ws://HOST:PORT/WORKSPACE} and {@code chora.hub.token}; null when no hub
    * is configured. With end-to-end encryption, {@code encrypt} names this device's age identity
    * file and {@code recipients} the workspace's members (a recipients file; without it, changes are
-   * encrypted to this device's own key).
+   * encrypted to this device's own key). {@code signing}: chora.sign is on, so that the members
+   * file also serves without a hub (exports); the signing itself is added by {@link #signedWith},
+   * once the hub options are known to be right (a misplaced option is named before a missing key).
    */
   public static HubAddress parse(
-      String hub, String token, String sqliteAddress, String encrypt, String recipients)
+      String hub,
+      String token,
+      String sqliteAddress,
+      String encrypt,
+      String recipients,
+      boolean signing)
       throws SQLException {
     if (hub == null) {
-      if (token != null || encrypt != null || recipients != null) {
+      if (token != null || encrypt != null || (recipients != null && !signing)) {
         throw new SQLException(
             (token != null
                     ? "chora.hub.token"
@@ -38,8 +47,9 @@ public record HubAddress(
       }
       return null;
     }
-    if (recipients != null && encrypt == null) {
-      throw new SQLException("chora.recipients needs chora.encrypt, this device's identity file");
+    if (recipients != null && encrypt == null && !signing) {
+      throw new SQLException(
+          "chora.recipients needs chora.encrypt (this device's identity file) or chora.sign");
     }
     URI uri;
     try {
@@ -71,7 +81,14 @@ public record HubAddress(
         token,
         databaseFile(sqliteAddress),
         encrypt == null ? null : Path.of(encrypt),
-        recipients == null ? null : Path.of(recipients));
+        encrypt == null || recipients == null ? null : Path.of(recipients),
+        null);
+  }
+
+  /** This address, its envelopes signed and checked with {@code signatures} (or not: null). */
+  public HubAddress signedWith(SetSignatures signatures) {
+    return new HubAddress(
+        endpoint, workspace, token, database, identityFile, recipientsFile, signatures);
   }
 
   /** How payloads travel: age-encrypted when {@code chora.encrypt} is set, else plain. */

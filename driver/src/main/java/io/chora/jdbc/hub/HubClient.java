@@ -6,7 +6,9 @@ import io.chora.jdbc.RemoteChangeListener;
 import io.chora.jdbc.RemoteChanges;
 import io.chora.jdbc.hub.HubProtocol.Envelope;
 import io.chora.jdbc.hub.HubProtocol.Message;
+import io.chora.jdbc.shared.Refusals;
 import io.chora.jdbc.shared.ReplicaConnection;
+import io.chora.jdbc.shared.SetSignatures;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
@@ -68,6 +70,7 @@ final class HubClient {
 
   private final HubAddress address;
   private final PayloadCipher cipher;
+  private final SetSignatures signatures; // chora.sign, or null
   private final Opener opener;
   private final ScheduledExecutorService worker;
   private final ExecutorService callbacks;
@@ -133,6 +136,7 @@ final class HubClient {
   HubClient(HubAddress address, Opener opener) throws SQLException {
     this.address = address;
     this.cipher = address.cipher();
+    this.signatures = address.signatures();
     this.opener = opener;
     String name = "chora-hub-client-" + address.database().getFileName();
     this.worker =
@@ -479,7 +483,7 @@ final class HubClient {
     ChangeSet set;
     ApplyResult result;
     try {
-      set = ChangeSet.fromJson(cipher.open(e.payload()));
+      set = opened(e);
       result = own.apply(set);
     } catch (java.io.IOException | IllegalArgumentException unreadable) {
       held(e, "cannot read it: " + unreadable.getMessage());
@@ -499,6 +503,28 @@ final class HubClient {
       tell(e.origin(), set);
       tellClockSoon();
     }
+  }
+
+  /**
+   * The envelope's set: decrypted, and with chora.sign its signature checked for exactly this
+   * origin and range, once per envelope, before anything of it is applied.
+   */
+  private ChangeSet opened(Envelope e) throws java.io.IOException, SQLException {
+    String json = cipher.open(e.payload());
+    if (signatures == null) {
+      return ChangeSet.fromJson(json);
+    }
+    ChangeSet set =
+        ChangeSet.fromJson(
+            signatures.verify(json, SetSignatures.hub(e.origin(), e.first(), e.last())));
+    for (Transaction tx : set.transactions()) { // what was signed for the range is what it holds
+      long seq = tx.dot().seq();
+      if (!tx.dot().site().equals(e.origin()) || seq < e.first() || seq > e.last()) {
+        throw Refusals.changeSet(
+            "envelope " + e.origin() + " " + e.first() + ".." + e.last() + " holds " + tx.dot());
+      }
+    }
+    return set;
   }
 
   /** A digest comparison found a divergence: the status says so until the next connect. */
@@ -705,11 +731,17 @@ final class HubClient {
           first,
           last,
           needs,
-          cipher.seal(narrowed.toJson()),
+          cipher.seal(signed(narrowed.toJson(), origin, first, last)),
           nonces.contains(0L) ? List.of() : nonces);
     } catch (java.io.IOException e) {
       throw new SQLException("cannot encrypt changes for the hub: " + e.getMessage(), e);
     }
+  }
+
+  private String signed(String json, String origin, long first, long last) {
+    return signatures == null
+        ? json
+        : signatures.sign(json, SetSignatures.hub(origin, first, last));
   }
 
   // ---- what this replica and the hub know of each other ---------------------------------

@@ -3,18 +3,17 @@ package io.chora.jdbc.hub;
 import io.chora.age.Age;
 import io.chora.age.Identity;
 import io.chora.age.IdentityFile;
-import io.chora.age.RecipientsFile;
+import io.chora.age.MembersFile;
 import io.chora.age.X25519Identity;
 import io.chora.age.X25519Recipient;
+import io.chora.jdbc.shared.Members;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.List;
@@ -55,9 +54,9 @@ abstract class PayloadCipher {
   }
 
   /**
-   * age encryption: sealed to the members in {@code recipientsFile} (read again whenever it
-   * changes, so a removed member stops receiving from the next push on), or to this device's own
-   * key when there is no such file; opened with the identities in {@code identityFile}.
+   * age encryption: sealed to the members in {@code recipientsFile} ({@link Members}), or to this
+   * device's own key when there is no such file; opened with the identities in {@code
+   * identityFile}.
    */
   static PayloadCipher age(Path identityFile, Path recipientsFile) throws SQLException {
     List<X25519Identity> identities;
@@ -66,46 +65,25 @@ abstract class PayloadCipher {
     } catch (IOException e) {
       throw new SQLException("chora.encrypt: cannot read the identity file: " + e.getMessage(), e);
     }
-    return new AgeCipher(identities, recipientsFile);
+    List<MembersFile.Member> own =
+        identities.stream().map(i -> new MembersFile.Member(i.recipient(), null)).toList();
+    return new AgeCipher(identities, Members.of(recipientsFile, own));
   }
 
   private static final class AgeCipher extends PayloadCipher {
     private final List<X25519Identity> identities;
-    private final Path recipientsFile;
-    private FileTime readAt;
-    private List<X25519Recipient> members;
+    private final Members members;
 
-    AgeCipher(List<X25519Identity> identities, Path recipientsFile) throws SQLException {
+    AgeCipher(List<X25519Identity> identities, Members members) {
       this.identities = identities;
-      this.recipientsFile = recipientsFile;
-      try {
-        members(); // a bad members file fails the connection, not a later push
-      } catch (IOException e) {
-        throw new SQLException("chora.recipients: " + e.getMessage(), e);
-      }
-    }
-
-    private synchronized List<X25519Recipient> members() throws IOException {
-      if (recipientsFile == null) {
-        return identities.stream().map(X25519Identity::recipient).toList();
-      }
-      FileTime modified = Files.getLastModifiedTime(recipientsFile);
-      if (!modified.equals(readAt)) {
-        List<X25519Recipient> read = RecipientsFile.read(recipientsFile);
-        if (read.isEmpty()) {
-          throw new IOException(recipientsFile + " names no member");
-        }
-        members = read;
-        readAt = modified;
-      }
-      return members;
+      this.members = members;
     }
 
     @Override
     String seal(String json) throws IOException {
       ByteArrayOutputStream sealed = new ByteArrayOutputStream(json.length() / 2 + 256);
       try (OutputStream out =
-          Age.encrypt(sealed, false, members().toArray(new X25519Recipient[0]))) {
+          Age.encrypt(sealed, false, members.recipients().toArray(new X25519Recipient[0]))) {
         out.write(json.getBytes(StandardCharsets.UTF_8));
       }
       return BASE64.encodeToString(sealed.toByteArray());

@@ -25,9 +25,11 @@ public final class ChoraOptions {
   public static final String HUB_TOKEN = "chora.hub.token";
   public static final String ENCRYPT = "chora.encrypt";
   public static final String RECIPIENTS = "chora.recipients";
+  public static final String SIGN = "chora.sign";
   public static final String COUNTERS = "chora.counters";
   private static final List<String> KEYS =
-      List.of(SITE, MODE, TABLES, MAX_VALUE_BYTES, HUB, HUB_TOKEN, ENCRYPT, RECIPIENTS, COUNTERS);
+      List.of(
+          SITE, MODE, TABLES, MAX_VALUE_BYTES, HUB, HUB_TOKEN, ENCRYPT, RECIPIENTS, SIGN, COUNTERS);
   private static final long DEFAULT_MAX_VALUE_BYTES = 16L << 20;
 
   public final String sqliteUrl;
@@ -47,6 +49,12 @@ public final class ChoraOptions {
   /** The hub to sync with live, or null. */
   public final HubAddress hub;
 
+  /**
+   * How sets this replica sends are signed and received ones checked ({@code chora.sign}, on by
+   * default with {@code chora.encrypt}); null when off.
+   */
+  public final SetSignatures signatures;
+
   /** chora.mode=crsqlite: cr-sqlite's native engine instead of java mode's capture. */
   public final boolean crsqlite;
 
@@ -58,6 +66,7 @@ public final class ChoraOptions {
       long maxValueBytes,
       Set<String> counters,
       HubAddress hub,
+      SetSignatures signatures,
       boolean crsqlite) {
     this.sqliteUrl = "jdbc:sqlite:" + sqliteAddress;
     this.sqliteAddress = sqliteAddress;
@@ -67,13 +76,22 @@ public final class ChoraOptions {
     this.maxValueBytes = maxValueBytes;
     this.counters = counters;
     this.hub = hub;
+    this.signatures = signatures;
     this.crsqlite = crsqlite;
   }
 
   /** The same database without the hub: what the hub client's own connection opens. */
   public ChoraOptions withoutHub() {
     return new ChoraOptions(
-        sqliteAddress, sqliteProperties, site, tables, maxValueBytes, counters, null, crsqlite);
+        sqliteAddress,
+        sqliteProperties,
+        site,
+        tables,
+        maxValueBytes,
+        counters,
+        null,
+        signatures,
+        crsqlite);
   }
 
   public static boolean accepts(String url) {
@@ -125,6 +143,17 @@ public final class ChoraOptions {
               + " as last writer wins, so concurrent increments would be lost; use chora.mode=java"
               + " or leave chora.counters out");
     }
+    HubAddress hub = // its errors first: a misplaced option is named before a missing key
+        HubAddress.parse(
+            chora.getProperty(HUB),
+            chora.getProperty(HUB_TOKEN),
+            address,
+            chora.getProperty(ENCRYPT),
+            chora.getProperty(RECIPIENTS),
+            SetSignatures.wanted(chora.getProperty(SIGN), chora.getProperty(ENCRYPT)));
+    SetSignatures signatures =
+        SetSignatures.configure(
+            chora.getProperty(SIGN), chora.getProperty(ENCRYPT), chora.getProperty(RECIPIENTS));
     return new ChoraOptions(
         address,
         passOn,
@@ -132,12 +161,8 @@ public final class ChoraOptions {
         tables(chora.getProperty(TABLES)),
         maxValueBytes(chora.getProperty(MAX_VALUE_BYTES)),
         counters,
-        HubAddress.parse(
-            chora.getProperty(HUB),
-            chora.getProperty(HUB_TOKEN),
-            address,
-            chora.getProperty(ENCRYPT),
-            chora.getProperty(RECIPIENTS)),
+        hub == null ? null : hub.signedWith(signatures),
+        signatures,
         crsqlite);
   }
 
@@ -241,6 +266,12 @@ public final class ChoraOptions {
             ENCRYPT,
             "This device's age identity file: hub payloads are encrypted end to end with it"));
     props.add(describe(info, RECIPIENTS, "The workspace's members: an age recipients file"));
+    props.add(
+        describe(
+            info,
+            SIGN,
+            "This device's signing key file, or off: sets it sends are signed and only members'"
+                + " signed sets are taken (default with chora.encrypt: its identity file + .sign)"));
     props.add(
         describe(
             info,

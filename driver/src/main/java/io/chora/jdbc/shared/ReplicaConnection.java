@@ -24,9 +24,20 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
   /** Rounds of {@link #syncWith} at most; two settle every case the tests know. */
   private static final int MAX_ROUNDS = 4;
 
+  /** chora.sign: how exported sets are signed and imported ones checked; null when off. */
+  private SetSignatures signatures;
+
   protected ReplicaConnection(String url, String fileName, Properties properties)
       throws SQLException {
     super(url, fileName, properties);
+  }
+
+  /**
+   * Signs what {@link #changesSince(VectorClock, OutputStream)} writes and checks what {@link
+   * #apply(InputStream)} reads (chora.sign); the driver sets it as it opens. Not public API.
+   */
+  public final void signWith(SetSignatures signatures) {
+    this.signatures = signatures;
   }
 
   /** {@link #changesSince(VectorClock)}, the clock checked. */
@@ -84,7 +95,10 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     if (peer == null || out == null) {
       throw Refusals.missing("changesSince", "the peer's clock and a stream to write to");
     }
-    return writeChanges(peer, out);
+    if (signatures == null) {
+      return writeChanges(peer, out);
+    }
+    return SignedStreams.write(signatures, siteId(), out, signed -> writeChanges(peer, signed));
   }
 
   @Override
@@ -100,7 +114,15 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     if (wire == null) {
       throw Refusals.missing("apply", "a stream to read the change set from");
     }
-    return applyStream(wire);
+    if (signatures == null) {
+      return applyStream(wire);
+    }
+    // checked whole before the engine reads a byte: a refused set changes nothing at all
+    try (InputStream verified = SignedStreams.verified(signatures, wire)) {
+      return applyStream(verified);
+    } catch (java.io.IOException e) {
+      throw Refusals.unreadable(e);
+    }
   }
 
   /**

@@ -13,19 +13,22 @@ class HubAddressTest {
   @Test
   void aWorkspaceUrlBecomesTheVersionedEndpoint() throws SQLException {
     HubAddress a =
-        HubAddress.parse("ws://127.0.0.1:7070/team-1", "s3cret", "data/app.db?x=1", null, null);
+        HubAddress.parse(
+            "ws://127.0.0.1:7070/team-1", "s3cret", "data/app.db?x=1", null, null, false);
     assertThat(a.endpoint()).hasToString("ws://127.0.0.1:7070/v1/team-1");
     assertThat(a.workspace()).isEqualTo("team-1");
     assertThat(a.database()).isEqualTo(Path.of("data/app.db").toAbsolutePath().normalize());
     assertThat(a.toString()).doesNotContain("s3cret");
-    assertThat(HubAddress.parse("wss://hub.example:443/w", "t", "file:a.db", null, null).endpoint())
+    assertThat(
+            HubAddress.parse("wss://hub.example:443/w", "t", "file:a.db", null, null, false)
+                .endpoint())
         .hasToString("wss://hub.example:443/v1/w");
   }
 
   @Test
   void noHubIsNullButATokenAloneIsAMistake() throws SQLException {
-    assertThat(HubAddress.parse(null, null, "a.db", null, null)).isNull();
-    assertThatThrownBy(() -> HubAddress.parse(null, "t", "a.db", null, null))
+    assertThat(HubAddress.parse(null, null, "a.db", null, null, false)).isNull();
+    assertThatThrownBy(() -> HubAddress.parse(null, "t", "a.db", null, null, false))
         .hasMessageContaining("chora.hub is not");
   }
 
@@ -33,18 +36,19 @@ class HubAddressTest {
   @ValueSource(
       strings = {"http://h:1/w", "ws://h:1/", "ws://h:1/a/b", "ws:///w", "not a uri", "ws://h/w w"})
   void badHubUrlsAreRefusedWithTheExpectedShape(String url) {
-    assertThatThrownBy(() -> HubAddress.parse(url, "t", "a.db", null, null))
+    assertThatThrownBy(() -> HubAddress.parse(url, "t", "a.db", null, null, false))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("chora.hub");
   }
 
   @Test
   void theHubNeedsATokenAndAFile() {
-    assertThatThrownBy(() -> HubAddress.parse("ws://h:1/w", null, "a.db", null, null))
+    assertThatThrownBy(() -> HubAddress.parse("ws://h:1/w", null, "a.db", null, null, false))
         .hasMessageContaining("chora.hub.token");
-    assertThatThrownBy(() -> HubAddress.parse("ws://h:1/w", "t", ":memory:", null, null))
+    assertThatThrownBy(() -> HubAddress.parse("ws://h:1/w", "t", ":memory:", null, null, false))
         .hasMessageContaining("needs a database file");
-    assertThatThrownBy(() -> HubAddress.parse("ws://h:1/w", "t", "file:x?mode=memory", null, null))
+    assertThatThrownBy(
+            () -> HubAddress.parse("ws://h:1/w", "t", "file:x?mode=memory", null, null, false))
         .hasMessageContaining("needs a database file");
   }
 }
