@@ -37,6 +37,9 @@ import java.util.Map;
 public final class BootstrapBench {
   private static final int PER_TX = 10_000;
 
+  /** The cases to run (all by default; a profile wants one): java, crsqlite, raw, copy. */
+  private static List<String> cases = List.of(BenchDb.JAVA, BenchDb.CRSQLITE, "raw", "copy");
+
   private BootstrapBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -45,6 +48,9 @@ public final class BootstrapBench {
       sizes.add(Integer.parseInt(s.trim()));
     }
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    if (args.length > 2) {
+      cases = List.of(args[2].split(","));
+    }
     System.out.println("load before: " + uptime());
     for (int rows : sizes) {
       run(rows, rounds);
@@ -59,18 +65,29 @@ public final class BootstrapBench {
       Path nativeSource = dir.resolve("native-source.db");
       Path rawSource = dir.resolve("raw-source.db");
       write(BenchDb.JAVA, javaSource, rows);
-      write(BenchDb.CRSQLITE, nativeSource, rows);
-      try (Connection raw = RawCrSqlite.open(rawSource)) {
+      if (cases.contains(BenchDb.CRSQLITE)) {
+        write(BenchDb.CRSQLITE, nativeSource, rows);
+      }
+      if (cases.contains("raw")) {
+        Connection raw = RawCrSqlite.open(rawSource);
         BenchDb.fill(raw, 1, rows, PER_TX);
         RawCrSqlite.close(raw);
       }
       Map<String, List<Double>> ms = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
         Path work = Files.createDirectory(dir.resolve("round" + round));
-        copy(javaSource, work, ms);
-        chora(BenchDb.JAVA, javaSource, work, rows, ms);
-        chora(BenchDb.CRSQLITE, nativeSource, work, rows, ms);
-        raw(rawSource, work, ms);
+        if (cases.contains("copy")) {
+          copy(javaSource, work, ms);
+        }
+        if (cases.contains(BenchDb.JAVA)) {
+          chora(BenchDb.JAVA, javaSource, work, ms);
+        }
+        if (cases.contains(BenchDb.CRSQLITE)) {
+          chora(BenchDb.CRSQLITE, nativeSource, work, ms);
+        }
+        if (cases.contains("raw")) {
+          raw(rawSource, work, ms);
+        }
         BenchDb.deleteTree(work);
       }
       report(rows, rounds, ms);
@@ -99,8 +116,7 @@ public final class BootstrapBench {
     }
   }
 
-  private static void chora(
-      String mode, Path template, Path work, int rows, Map<String, List<Double>> ms)
+  private static void chora(String mode, Path template, Path work, Map<String, List<Double>> ms)
       throws Exception {
     Path source = work.resolve(mode + "-source.db");
     Files.copy(template, source);
@@ -204,6 +220,9 @@ public final class BootstrapBench {
           Locale.ROOT, "  %-24s %,10.1f %,14.0f %8.2f%n", e.getKey(), m, n / m * 1000, m / copy);
     }
     for (String mode : List.of(BenchDb.JAVA, BenchDb.CRSQLITE)) {
+      if (!ms.containsKey(mode + " end to end")) {
+        continue;
+      }
       double rate = cells / median(ms.get(mode + " end to end"));
       System.out.printf(
           Locale.ROOT,
@@ -215,7 +234,11 @@ public final class BootstrapBench {
     }
   }
 
+  /** The median; NaN for a case that did not run. */
   private static double median(List<Double> values) {
+    if (values == null) {
+      return Double.NaN;
+    }
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(null);
     int n = sorted.size();
