@@ -117,14 +117,18 @@ final class ChangeApplier {
     try (Merging m = new Merging(ids, localHead, renames);
         PreparedStatement marker =
             conn.prepareStatement(
-                "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
-                    + LogOp.COMMIT
-                    + ", ?, ?, ?, ?, ?)");
+                Sql.ownInsert(
+                    "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
+                        + LogOp.COMMIT
+                        + ", ?, ?, ?, ?, ?)"));
         PreparedStatement head =
-            conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)");
+            conn.prepareStatement(
+                Sql.ownInsert("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)"));
         PreparedStatement logReceived =
             conn.prepareStatement(
-                "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?, ?)")) {
+                Sql.ownInsert(
+                    "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?,"
+                        + " ?)"))) {
       m.state.fold(tables, m.rows::exists);
       long maxHlc = 0;
       for (Transaction tx = source.next(); tx != null; tx = source.next()) {

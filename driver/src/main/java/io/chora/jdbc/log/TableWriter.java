@@ -38,7 +38,7 @@ final class TableWriter implements AutoCloseable {
             table,
             columns,
             () ->
-                "INSERT INTO "
+                Sql.ownInsert("INSERT INTO ")
                     + Sql.id(table.name())
                     + "("
                     + columns.stream().map(Sql::id).collect(Collectors.joining(", "))
