@@ -1,5 +1,6 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.seam.OwnInserts;
 import io.chora.sync.Dot;
 import io.chora.sync.Stamp;
 import java.sql.Connection;
@@ -63,7 +64,7 @@ final class MergeState implements AutoCloseable {
                 + " = ?");
     writeRow =
         conn.prepareStatement(
-            Sql.ownInsert(
+            OwnInserts.of(
                 "INSERT OR REPLACE INTO chora_rows(tbl, pk, cl, site, seq, hlc, life_site,"
                     + " life_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     readCell =
@@ -71,7 +72,7 @@ final class MergeState implements AutoCloseable {
             "SELECT site, seq, hlc FROM chora_cells WHERE tbl = ? AND pk = ? AND col = ?");
     writeCell =
         conn.prepareStatement(
-            Sql.ownInsert(
+            OwnInserts.of(
                 "INSERT OR REPLACE INTO chora_cells(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?,"
                     + " ?, ?, ?)"));
     dropCells = conn.prepareStatement("DELETE FROM chora_cells WHERE tbl = ? AND pk = ?");
