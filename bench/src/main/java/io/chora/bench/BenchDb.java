@@ -186,6 +186,25 @@ final class BenchDb implements AutoCloseable {
     }
   }
 
+  /** Sums over every column of {@code item}: equal on two databases that hold the same rows. */
+  static String checksum(Connection conn) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), sum(id), sum(length(name)), sum(qty), sum(price) FROM item")) {
+      rs.next();
+      return rs.getString(1)
+          + "/"
+          + rs.getString(2)
+          + "/"
+          + rs.getString(3)
+          + "/"
+          + rs.getString(4)
+          + "/"
+          + rs.getString(5);
+    }
+  }
+
   static Path tempDir(String mode) {
     try {
       return Files.createTempDirectory("chora-bench-" + mode + "-");

@@ -11,8 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 
 /**
  * A change set far larger than the heap streams out of one replica into a file and from there into
@@ -47,8 +45,8 @@ public final class StreamBench {
       }
       long t3 = System.nanoTime();
       long rows = BenchDb.count(target);
-      String sourceSum = checksum(source);
-      String targetSum = checksum(target);
+      String sourceSum = BenchDb.checksum(source);
+      String targetSum = BenchDb.checksum(target);
       System.out.printf(
           "%,d changes in %,d transactions (%,d MB on the wire), max heap %d MB:%n"
               + "  write %,d ms, stream out %,d ms, stream in %,d ms (%,.0f column changes/s),"
@@ -73,24 +71,6 @@ public final class StreamBench {
         Files.deleteIfExists(dir.resolve(name));
       }
       Files.deleteIfExists(dir);
-    }
-  }
-
-  private static String checksum(Connection conn) throws Exception {
-    try (Statement st = conn.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT count(*), sum(id), sum(length(name)), sum(qty), sum(price) FROM item")) {
-      rs.next();
-      return rs.getString(1)
-          + "/"
-          + rs.getString(2)
-          + "/"
-          + rs.getString(3)
-          + "/"
-          + rs.getString(4)
-          + "/"
-          + rs.getString(5);
     }
   }
 

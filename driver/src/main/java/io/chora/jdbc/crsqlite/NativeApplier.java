@@ -1,5 +1,6 @@
 package io.chora.jdbc.crsqlite;
 
+import io.chora.jdbc.seam.OwnInserts;
 import io.chora.jdbc.seam.SqliteConnection;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
@@ -19,8 +20,9 @@ import java.sql.SQLException;
  */
 final class NativeApplier {
   private static final String INSERT =
-      "INSERT INTO crsql_changes(\"table\", pk, cid, val, col_version, site_id, cl, seq,"
-          + " db_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"; // 0: a version of this replica
+      OwnInserts.of(
+          "INSERT INTO crsql_changes(\"table\", pk, cid, val, col_version, site_id, cl, seq,"
+              + " db_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"); // 0: a version of this replica
 
   private final SqliteConnection conn;
   private final String site;

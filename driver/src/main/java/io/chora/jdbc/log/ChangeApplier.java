@@ -1,5 +1,6 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.seam.OwnInserts;
 import io.chora.jdbc.shared.Refusals;
 import io.chora.sync.ApplyResult;
 import io.chora.sync.Change;
@@ -117,14 +118,18 @@ final class ChangeApplier {
     try (Merging m = new Merging(ids, localHead, renames);
         PreparedStatement marker =
             conn.prepareStatement(
-                "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
-                    + LogOp.COMMIT
-                    + ", ?, ?, ?, ?, ?)");
+                OwnInserts.of(
+                    "INSERT INTO chora_log(op, site, seq, hlc, deps, nonce) VALUES ("
+                        + LogOp.COMMIT
+                        + ", ?, ?, ?, ?, ?)"));
         PreparedStatement head =
-            conn.prepareStatement("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)");
+            conn.prepareStatement(
+                OwnInserts.of("INSERT OR REPLACE INTO chora_clock(site, seq) VALUES (?, ?)"));
         PreparedStatement logReceived =
             conn.prepareStatement(
-                "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?, ?)")) {
+                OwnInserts.of(
+                    "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?,"
+                        + " ?)"))) {
       m.state.fold(tables, m.rows::exists);
       long maxHlc = 0;
       for (Transaction tx = source.next(); tx != null; tx = source.next()) {

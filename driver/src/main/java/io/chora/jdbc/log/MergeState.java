@@ -1,5 +1,6 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.seam.OwnInserts;
 import io.chora.sync.Dot;
 import io.chora.sync.Stamp;
 import java.sql.Connection;
@@ -63,14 +64,17 @@ final class MergeState implements AutoCloseable {
                 + " = ?");
     writeRow =
         conn.prepareStatement(
-            "INSERT OR REPLACE INTO chora_rows(tbl, pk, cl, site, seq, hlc, life_site, life_seq)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            OwnInserts.of(
+                "INSERT OR REPLACE INTO chora_rows(tbl, pk, cl, site, seq, hlc, life_site,"
+                    + " life_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     readCell =
         conn.prepareStatement(
             "SELECT site, seq, hlc FROM chora_cells WHERE tbl = ? AND pk = ? AND col = ?");
     writeCell =
         conn.prepareStatement(
-            "INSERT OR REPLACE INTO chora_cells(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?, ?, ?, ?)");
+            OwnInserts.of(
+                "INSERT OR REPLACE INTO chora_cells(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?,"
+                    + " ?, ?, ?)"));
     dropCells = conn.prepareStatement("DELETE FROM chora_cells WHERE tbl = ? AND pk = ?");
   }
 
@@ -280,9 +284,24 @@ final class MergeState implements AutoCloseable {
    * is still open (after the last marker) wait for a later fold.
    */
   void fold(Map<Long, TableInfo> tables, RowExistence exists) throws SQLException {
+    fold(tables, exists, true);
+  }
+
+  /**
+   * {@link #fold}; {@code bulk}: a fresh replica's history of inserts may fold in one statement
+   * ({@link BulkFold}). Returns whether it did (tests compare both ways).
+   */
+  boolean fold(Map<Long, TableInfo> tables, RowExistence exists, boolean bulk) throws SQLException {
     long from = folded();
-    Map<String, Long> lastTouch = lastTouchOfReplaceCandidates(from);
     CounterFold counting = CounterFold.start(conn, counters, tables);
+    if (bulk && counting == null) {
+      long upTo = BulkFold.tryFold(conn, tables, from);
+      if (upTo >= 0) {
+        setFolded(upTo);
+        return true;
+      }
+    }
+    Map<String, Long> lastTouch = lastTouchOfReplaceCandidates(from);
     List<long[]> open = new ArrayList<>(); // the current transaction's rows: tbl, op, mask, id
     List<Object> keys = new ArrayList<>();
     long lastMarker = -1;
@@ -341,6 +360,7 @@ final class MergeState implements AutoCloseable {
     if (lastMarker >= 0) {
       setFolded(lastMarker);
     }
+    return false;
   }
 
   /**

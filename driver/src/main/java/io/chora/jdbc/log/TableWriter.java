@@ -1,5 +1,6 @@
 package io.chora.jdbc.log;
 
+import io.chora.jdbc.seam.OwnInserts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -38,7 +39,7 @@ final class TableWriter implements AutoCloseable {
             table,
             columns,
             () ->
-                "INSERT INTO "
+                OwnInserts.of("INSERT INTO ")
                     + Sql.id(table.name())
                     + "("
                     + columns.stream().map(Sql::id).collect(Collectors.joining(", "))
