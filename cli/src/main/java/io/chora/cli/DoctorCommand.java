@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
     name = "doctor",
     description = {
       "Check a replica and say what to fix.",
-      "Looks at the SQLite file's integrity, chora's capture triggers, its site, what it holds",
-      "back or found diverging, and (with --hub) whether the hub takes its token. Only looks:",
-      "the file is never written. Exits 1 when something needs fixing."
+      "Looks at the SQLite file's integrity, chora's capture triggers, its site, what it holds"
+          + " back or found diverging, and (with --hub) whether the hub takes its token.",
+      "Only looks: the file is never written. Exits 1 when something needs fixing."
     })
 final class DoctorCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DB", description = "the SQLite file")
