@@ -11,6 +11,7 @@ import io.chora.age.MembersFile;
 import io.chora.age.SigningKey;
 import io.chora.age.X25519Identity;
 import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.DeviceKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,21 +51,7 @@ class EncryptedHubSyncTest {
 
   /** A device with its own keys (as chora keygen makes them), listed as a workspace member. */
   private Path member(String site) throws Exception {
-    return member(dir, members, site);
-  }
-
-  /** Writes {@code site}'s age identity and signing key in {@code dir} and adds both to members. */
-  static Path member(Path dir, Path members, String site) throws Exception {
-    Path key = dir.resolve(site + ".key");
-    X25519Identity identity = X25519Identity.generate();
-    IdentityFile.write(key, identity);
-    SigningKey signing = SigningKey.generate();
-    SigningKey.write(Path.of(key + ".sign"), signing);
-    List<MembersFile.Member> all =
-        Files.exists(members) ? new ArrayList<>(MembersFile.read(members)) : new ArrayList<>();
-    all.add(new MembersFile.Member(identity.recipient(), signing.publicKey()));
-    MembersFile.write(members, all);
-    return key;
+    return DeviceKeys.member(dir, members, site);
   }
 
   private Connection device(String site, Path key) throws Exception {

@@ -13,6 +13,7 @@ import io.chora.age.X25519Recipient;
 import io.chora.jdbc.QuarantinedEnvelope;
 import io.chora.jdbc.shared.SetSignatures;
 import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.DeviceKeys;
 import io.chora.sync.VectorClock;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -55,7 +56,7 @@ class SignedHubSyncTest {
   }
 
   private Connection device(String site, String options) throws Exception {
-    Path key = EncryptedHubSyncTest.member(dir, members, site);
+    Path key = DeviceKeys.member(dir, members, site);
     return hubs.replica(
         site, HubFixture.TOKEN, String.format(options, key, key + ".sign", members));
   }

@@ -12,6 +12,7 @@ import io.chora.age.RecipientsFile;
 import io.chora.age.SigningKey;
 import io.chora.age.X25519Identity;
 import io.chora.jdbc.testing.Db;
+import io.chora.jdbc.testing.DeviceKeys;
 import io.chora.sync.VectorClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,17 +41,8 @@ class SignedSetTest {
 
   /** A device's keys, made as chora keygen makes them, listed in the members file. */
   private Path member(String name) throws Exception {
-    Path key = dir.resolve(name + ".key");
-    X25519Identity identity = X25519Identity.generate();
-    IdentityFile.write(key, identity);
-    SigningKey signing = SigningKey.generate();
-    SigningKey.write(Path.of(key + ".sign"), signing);
     members = dir.resolve("members.txt");
-    List<MembersFile.Member> all =
-        Files.exists(members) ? new ArrayList<>(MembersFile.read(members)) : new ArrayList<>();
-    all.add(new MembersFile.Member(identity.recipient(), signing.publicKey()));
-    MembersFile.write(members, all);
-    return key;
+    return DeviceKeys.member(dir, members, name);
   }
 
   private Connection replica(String name, Path key) throws SQLException {
