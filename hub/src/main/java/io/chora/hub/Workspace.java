@@ -202,7 +202,19 @@ final class Workspace implements AutoCloseable {
     }
   }
 
+  /**
+   * Held from a commit to its relay, and by {@link #pullStored}: a pull that ran between them would
+   * read this instance's own envelopes before their senders are acked and echo them back.
+   */
+  private final Object publishing = new Object();
+
   private void commit(List<PendingPush> batch) {
+    synchronized (publishing) {
+      commitAndRelay(batch);
+    }
+  }
+
+  private void commitAndRelay(List<PendingPush> batch) {
     GroupCommit decided =
         new GroupCommit(batch.stream().map(PendingPush::push).toList(), creds(batch));
     long[] arrivalIds;
@@ -249,7 +261,7 @@ final class Workspace implements AutoCloseable {
    */
   private synchronized void relay(List<PendingPush> stored, long[] arrivalIds) {
     if (arrivalIds.length > 0 && arrivalIds[0] > lastArrivalId + 1) {
-      pullStored();
+      pullStoredLocked();
     }
     List<Envelope> fresh = new ArrayList<>(stored.size());
     List<HubConnection> senders = new ArrayList<>(stored.size());
@@ -268,7 +280,15 @@ final class Workspace implements AutoCloseable {
    * instances stored ({@link LogStore#onStoredElsewhere}). Their senders are connected elsewhere; a
    * client here that already holds one (it pushed it, or got it in its catch-up) is skipped.
    */
-  synchronized void pullStored() {
+  void pullStored() {
+    synchronized (publishing) {
+      synchronized (this) {
+        pullStoredLocked();
+      }
+    }
+  }
+
+  private void pullStoredLocked() {
     try {
       while (true) {
         LogStore.Page page = store.readAfter(lastArrivalId, (o, l) -> false, 1000, 4 << 20);
