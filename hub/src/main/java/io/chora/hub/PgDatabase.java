@@ -69,10 +69,19 @@ final class PgDatabase implements LogStores {
     }
   }
 
+  /**
+   * The listening connection's state first: it notices a lost server within a fraction of a second,
+   * whereas the pool would wait its whole connection timeout, longer than a request to {@code
+   * /health} may take.
+   */
   @Override
   public String problem() {
+    String listening = notifier.problem();
+    if (listening != null) {
+      return listening;
+    }
     try (Connection db = pool.getConnection()) {
-      return db.isValid(2) ? notifier.problem() : "the PostgreSQL store does not answer";
+      return db.isValid(2) ? null : "the PostgreSQL store does not answer";
     } catch (SQLException e) {
       return "the PostgreSQL store is unreachable: " + e.getMessage();
     }
