@@ -229,4 +229,24 @@ final class LogQueries {
     }
     return bindings;
   }
+
+  /** The committed state as read on {@code db}, the storing transaction's connection. */
+  LogStore.Committed committedOn(Connection db) {
+    return new LogStore.Committed() {
+      @Override
+      public Map<String, Long> clockOf(Set<String> sites) throws SQLException {
+        return LogQueries.this.clockOf(db, sites);
+      }
+
+      @Override
+      public Map<String, String> ownersOf(Set<String> sites) throws SQLException {
+        return LogQueries.this.ownersOf(db, sites);
+      }
+
+      @Override
+      public long forkedAt(Envelope pushed) throws SQLException {
+        return LogQueries.this.forkedAt(db, pushed);
+      }
+    };
+  }
 }

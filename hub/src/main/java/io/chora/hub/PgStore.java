@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -40,24 +39,7 @@ final class PgStore implements LogStore {
       db.setAutoCommit(false);
       try {
         long lastId = lockWorkspace(db);
-        Decided decided =
-            decider.decide(
-                new Committed() {
-                  @Override
-                  public Map<String, Long> clockOf(Set<String> sites) throws SQLException {
-                    return queries.clockOf(db, sites);
-                  }
-
-                  @Override
-                  public Map<String, String> ownersOf(Set<String> sites) throws SQLException {
-                    return queries.ownersOf(db, sites);
-                  }
-
-                  @Override
-                  public long forkedAt(Envelope pushed) throws SQLException {
-                    return queries.forkedAt(db, pushed);
-                  }
-                });
+        Decided decided = decider.decide(queries.committedOn(db));
         long[] ids = insert(db, decided.envelopes(), lastId);
         bind(db, decided.bindings());
         if (ids.length > 0) {

@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -146,24 +145,7 @@ final class WorkspaceStore implements LogStore {
   @Override
   public long[] append(Decider decider) throws SQLException {
     try {
-      Decided decided =
-          decider.decide(
-              new Committed() {
-                @Override
-                public Map<String, Long> clockOf(Set<String> sites) throws SQLException {
-                  return QUERIES.clockOf(writer, sites);
-                }
-
-                @Override
-                public Map<String, String> ownersOf(Set<String> sites) throws SQLException {
-                  return QUERIES.ownersOf(writer, sites);
-                }
-
-                @Override
-                public long forkedAt(Envelope pushed) throws SQLException {
-                  return QUERIES.forkedAt(writer, pushed);
-                }
-              });
+      Decided decided = decider.decide(QUERIES.committedOn(writer));
       long[] ids = decided.envelopes().isEmpty() ? new long[0] : insert(decided.envelopes());
       BindingTable.insert(writer, decided.bindings());
       writer.commit();
