@@ -17,7 +17,7 @@ import java.util.Set;
  * scope.
  */
 final class LogQueries {
-  /** Above this many sites, a commit reads the whole clock instead of each site's entry. */
+  /** Above this many sites, a commit reads the whole clock (or bindings), not an IN list. */
   private static final int LOOKUPS = 64;
 
   private final String scope; // "" or "ws = ? AND "
@@ -174,36 +174,53 @@ final class LogQueries {
   /** The stored clock of {@code sites}, read on {@code db} (inside the storing transaction). */
   Map<String, Long> clockOf(Connection db, Set<String> sites) throws SQLException {
     if (sites.size() > LOOKUPS) {
-      return loadClock(db); // one scan beats thousands of lookups; a superset is as good
+      return loadClock(db); // one scan beats a long IN list; a superset is as good
     }
     Map<String, Long> clock = new HashMap<>();
-    try (PreparedStatement ps = prepare(db, "SELECT last FROM clock WHERE %s origin = ?")) {
-      for (String site : sites) {
-        ps.setString(first(), site);
-        try (ResultSet rows = ps.executeQuery()) {
-          if (rows.next()) {
-            clock.put(site, rows.getLong(1));
-          }
-        }
-      }
-    }
+    readIn(
+        db,
+        "SELECT origin, last FROM clock WHERE %s origin IN ",
+        sites,
+        rows -> clock.put(rows.getString(1), rows.getLong(2)));
     return clock;
   }
 
   /** The credential each of {@code sites} is bound to, read on {@code db}. */
   Map<String, String> ownersOf(Connection db, Set<String> sites) throws SQLException {
     Map<String, String> owners = new HashMap<>();
-    try (PreparedStatement ps = prepare(db, "SELECT credential FROM binding WHERE %s site = ?")) {
-      for (String site : sites) {
-        ps.setString(first(), site);
-        try (ResultSet rows = ps.executeQuery()) {
-          if (rows.next()) {
-            owners.put(site, rows.getString(1));
-          }
+    if (sites.size() > LOOKUPS) {
+      owners.putAll(loadBindings(db));
+      return owners;
+    }
+    readIn(
+        db,
+        "SELECT site, credential FROM binding WHERE %s site IN ",
+        sites,
+        rows -> owners.put(rows.getString(1), rows.getString(2)));
+    return owners;
+  }
+
+  private interface Row {
+    void read(ResultSet rows) throws SQLException;
+  }
+
+  /** Runs {@code sql} with an IN list of {@code keys}: one round trip for a whole commit. */
+  private void readIn(Connection db, String sql, Set<String> keys, Row row) throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    String in = "(" + String.join(",", java.util.Collections.nCopies(keys.size(), "?")) + ")";
+    try (PreparedStatement ps = prepare(db, sql + in)) {
+      int p = first();
+      for (String key : keys) {
+        ps.setString(p++, key);
+      }
+      try (ResultSet rows = ps.executeQuery()) {
+        while (rows.next()) {
+          row.read(rows);
         }
       }
     }
-    return owners;
   }
 
   /** The whole clock. */
