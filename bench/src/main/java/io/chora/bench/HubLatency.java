@@ -5,6 +5,7 @@ import io.chora.age.SigningKey;
 import io.chora.age.X25519Identity;
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;
+import io.chora.hub.StoreUrl;
 import io.chora.jdbc.ChoraConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * remote-change listener hears it (after the row is applied and committed there). {@code java -cp
  * bench/target/benchmarks.jar io.chora.bench.HubLatency [samples]} prints p50, p99 and max over the
  * samples (default 1,000, after 100 warm-up writes), plain and age-encrypted, each with signed
- * changes off and on (chora.sign; on by default with encryption), in the same run.
+ * changes off and on (chora.sign; on by default with encryption), in the same run. With {@code
+ * -Dchora.bench.store=jdbc:postgresql://…} also with writer and reader on two hub instances sharing
+ * that store.
  */
 public final class HubLatency {
   private static final String TOKEN = "bench-token-0123456789";
@@ -50,12 +53,33 @@ public final class HubLatency {
         samples,
         "&chora.encrypt=" + key,
         "age-encrypted, signed");
+    StoreUrl store = HubThroughput.pgStore();
+    if (store != null) {
+      run(Files.createDirectories(dir.resolve("pg")), samples, "", store);
+    }
   }
 
   private static void run(Path dir, int samples, String options, String label) throws Exception {
-    try (HubServer hub = HubServer.start(HubConfig.of(dir.resolve("hub"), Map.of("w", TOKEN)));
-        Connection writer = open(dir, "writer", hub.port(), options);
-        Connection reader = open(dir, "reader", hub.port(), options)) {
+    try (HubServer hub = HubServer.start(HubConfig.of(dir.resolve("hub"), Map.of("w", TOKEN)))) {
+      measure(dir, samples, options, label, hub, hub);
+    }
+  }
+
+  /** Writer and reader on two hub instances sharing the PostgreSQL store. */
+  private static void run(Path dir, int samples, String options, StoreUrl store) throws Exception {
+    try (HubServer a =
+            HubServer.start(HubConfig.of(dir.resolve("a"), Map.of("w", TOKEN)).withStore(store));
+        HubServer b =
+            HubServer.start(HubConfig.of(dir.resolve("b"), Map.of("w", TOKEN)).withStore(store))) {
+      measure(dir, samples, options, "PostgreSQL store, writer and reader on two instances", a, b);
+    }
+  }
+
+  private static void measure(
+      Path dir, int samples, String options, String label, HubServer toWriter, HubServer toReader)
+      throws Exception {
+    try (Connection writer = open(dir, "writer", toWriter.port(), options);
+        Connection reader = open(dir, "reader", toReader.port(), options)) {
       LinkedBlockingQueue<Long> heard =
           new LinkedBlockingQueue<>(); // a fast arrival must not be lost
       reader

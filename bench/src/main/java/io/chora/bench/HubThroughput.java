@@ -2,6 +2,7 @@ package io.chora.bench;
 
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;
+import io.chora.hub.StoreUrl;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Hub throughput and memory on loopback. {@code java -cp bench/target/benchmarks.jar
  * io.chora.bench.HubThroughput [clients] [pushers] [transactionsPerEnvelope] [seconds]} (defaults
- * 50, 50, 1 and 10):
+ * 50, 50, 1 and 10); with {@code -Dchora.bench.store=jdbc:postgresql://…} the first part runs again
+ * on that PostgreSQL store, in the same run:
  *
  * <ol>
  *   <li>{@code clients} protocol clients join one workspace; {@code pushers} of them push, each
@@ -55,18 +57,35 @@ public final class HubThroughput {
     int pushers = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     int perEnvelope = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-    throughput(clients, pushers, perEnvelope, seconds);
+    throughput(clients, pushers, perEnvelope, seconds, null);
+    StoreUrl store = pgStore();
+    if (store != null) { // the same run, the same clients: only the store differs
+      throughput(clients, pushers, perEnvelope, seconds, store);
+    }
     idleMemory();
   }
 
-  private static HubServer startHub(String name) throws Exception {
-    Path dir = Files.createTempDirectory("chora-hub-" + name);
-    return HubServer.start(
-        HubConfig.of(dir, Map.of(WORKSPACE, TOKEN)).withPushesPerSecond(1_000_000));
+  /**
+   * The PostgreSQL store to measure beside SQLite: {@code -Dchora.bench.store=jdbc:postgresql://…}
+   * (password in the URL or {@code CHORA_HUB_STORE_PASSWORD}), or null to measure SQLite only.
+   */
+  static StoreUrl pgStore() {
+    String url = System.getProperty("chora.bench.store");
+    return url == null ? null : new StoreUrl(url, System.getenv(StoreUrl.PASSWORD_ENV));
   }
 
-  private static void throughput(int clients, int pushers, int perEnvelope, int seconds)
-      throws Exception {
+  private static HubServer startHub(String name) throws Exception {
+    return startHub(name, null);
+  }
+
+  static HubServer startHub(String name, StoreUrl store) throws Exception {
+    Path dir = Files.createTempDirectory("chora-hub-" + name);
+    HubConfig config = HubConfig.of(dir, Map.of(WORKSPACE, TOKEN)).withPushesPerSecond(1_000_000);
+    return HubServer.start(store == null ? config : config.withStore(store));
+  }
+
+  private static void throughput(
+      int clients, int pushers, int perEnvelope, int seconds, StoreUrl store) throws Exception {
     byte[] transactions = new byte[TRANSACTION_BYTES * perEnvelope];
     new Random(42).nextBytes(transactions);
     String payload = Base64.getEncoder().encodeToString(transactions);
@@ -75,7 +94,7 @@ public final class HubThroughput {
     HttpClient http =
         HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4, daemon())).build();
     List<HubBenchClient> all = new ArrayList<>();
-    try (HubServer hub = startHub("throughput")) {
+    try (HubServer hub = startHub("throughput", store)) {
       for (int i = 0; i < clients; i++) {
         HubBenchClient client =
             new HubBenchClient("site-" + i, payload, perEnvelope, received, acked);
@@ -95,9 +114,15 @@ public final class HubThroughput {
       long delivered = received.get() - receivedBefore;
       all.forEach(HubBenchClient::stopPushing);
       System.out.printf(
-          "hub throughput: %d clients, %d pushing (one push in flight each), %d transaction(s)"
-              + " of %d bytes per envelope (%d bytes of base64), %.0f s measured%n",
-          clients, pushers, perEnvelope, TRANSACTION_BYTES, payload.length(), elapsed);
+          "hub throughput, %s store: %d clients, %d pushing (one push in flight each), %d"
+              + " transaction(s) of %d bytes per envelope (%d bytes of base64), %.0f s measured%n",
+          store == null ? "SQLite" : "PostgreSQL",
+          clients,
+          pushers,
+          perEnvelope,
+          TRANSACTION_BYTES,
+          payload.length(),
+          elapsed);
       System.out.printf(
           "  stored (acked, fsync'd): %,.0f envelopes/s = %,.0f transactions/s%n",
           stored / elapsed, stored * perEnvelope / elapsed);

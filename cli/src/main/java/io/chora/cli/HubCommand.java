@@ -3,6 +3,7 @@ package io.chora.cli;
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubRunner;
 import io.chora.hub.HubTokens;
+import io.chora.hub.StoreUrl;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -92,6 +93,16 @@ final class HubCommand implements Callable<Integer> {
       description = "pushes a connection may make per second (default: ${DEFAULT-VALUE})")
   int pushesPerSecond;
 
+  @Option(
+      names = "--store",
+      paramLabel = "JDBC_URL",
+      description =
+          "keep the logs in PostgreSQL, jdbc:postgresql://HOST:PORT/DATABASE?user=USER, shared by"
+              + " every hub instance given the same URL; the password from "
+              + StoreUrl.PASSWORD_ENV
+              + " (default: one SQLite file per workspace in --data)")
+  String store;
+
   @Spec CommandSpec spec;
 
   /** One {@code --token WORKSPACE=TOKEN}. */
@@ -171,6 +182,9 @@ final class HubCommand implements Callable<Integer> {
               .withPort(port)
               .withMaxFrameBytes(maxFrameBytes)
               .withPushesPerSecond(pushesPerSecond);
+      if (store != null) {
+        config = config.withStore(new StoreUrl(store, System.getenv(StoreUrl.PASSWORD_ENV)));
+      }
       return keystore == null ? config : config.withKeystore(keystore, keystorePassword);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());

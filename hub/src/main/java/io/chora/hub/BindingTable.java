@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
 
@@ -29,14 +28,7 @@ final class BindingTable {
 
   /** Site → credential id. */
   static Map<String, String> load(Connection connection) throws SQLException {
-    Map<String, String> bindings = new HashMap<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT site, credential FROM binding")) {
-      while (rows.next()) {
-        bindings.put(rows.getString(1), rows.getString(2));
-      }
-    }
-    return bindings;
+    return LogQueries.unscoped().loadBindings(connection);
   }
 
   /** Adds {@code bindings} in the connection's open transaction; the caller commits. */

@@ -45,11 +45,11 @@ final class CatchUp implements Runnable {
         long start = workspace.store().catchUpStart(clientClock, hubClockAtHello);
         readUpTo = start < 0 ? lastIdAtHello : start;
       }
-      WorkspaceStore.Page page =
+      LogStore.Page page =
           workspace
               .store()
               .readAfter(readUpTo, connection::holds, ROWS_PER_PAGE, PAYLOAD_BYTES_PER_PAGE);
-      for (WorkspaceStore.Stored stored : page.lacking()) {
+      for (LogStore.Stored stored : page.lacking()) {
         Envelope envelope = stored.envelope();
         connection.sendEnvelope(envelope, Outbox.encode(Frames.envelope(envelope)));
       }

@@ -83,6 +83,11 @@ final class Frames {
     return json.append('}');
   }
 
+  /** {@code text} as a JSON string. */
+  static String string(String text) {
+    return appendString(new StringBuilder(), text).toString();
+  }
+
   private static StringBuilder appendString(StringBuilder json, String text) {
     json.append('"');
     JsonStringEncoder.getInstance().quoteAsString(text, json);

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *     as too slow (it reconnects and catches up from the log)
  * @param keystore a PKCS#12 or JKS keystore to serve {@code wss://}, or null for {@code ws://}
  * @param keystorePassword the keystore's password, or null
+ * @param store where the logs are kept when not in {@code dataDir}: a PostgreSQL database that
+ *     several hub instances share ({@link PgDatabase}), or null for the embedded SQLite files
  */
 public record HubConfig(
     String host,
@@ -41,7 +43,8 @@ public record HubConfig(
     Duration helloTimeout,
     long outboundQueueBytes,
     Path keystore,
-    String keystorePassword) {
+    String keystorePassword,
+    StoreUrl store) {
 
   /** What the protocol allows as a workspace name (it is also the log's file name). */
   public static final Pattern WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -131,6 +134,7 @@ public record HubConfig(
         DEFAULT_HELLO_TIMEOUT,
         DEFAULT_OUTBOUND_QUEUE_BYTES,
         null,
+        null,
         null);
   }
 
@@ -146,7 +150,8 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
   }
 
   public HubConfig withPort(int port) {
@@ -161,7 +166,8 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
   }
 
   public HubConfig withMaxFrameBytes(int maxFrameBytes) {
@@ -176,7 +182,8 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
   }
 
   public HubConfig withPushesPerSecond(int pushesPerSecond) {
@@ -191,7 +198,8 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
   }
 
   public HubConfig withIdleTimeout(Duration idleTimeout) {
@@ -206,7 +214,8 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
   }
 
   public HubConfig withHelloTimeout(Duration helloTimeout) {
@@ -221,7 +230,8 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
   }
 
   public HubConfig withOutboundQueueBytes(long outboundQueueBytes) {
@@ -236,7 +246,8 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
   }
 
   /** Serve {@code wss://} with the key and certificate in {@code keystore}. */
@@ -252,7 +263,25 @@ public record HubConfig(
         helloTimeout,
         outboundQueueBytes,
         keystore,
-        keystorePassword);
+        keystorePassword,
+        store);
+  }
+
+  /** Keep the logs in PostgreSQL at {@code store} instead of SQLite files in the data directory. */
+  public HubConfig withStore(StoreUrl store) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword,
+        store);
   }
 
   /** Whether clients connect with {@code wss://}. */
@@ -260,7 +289,7 @@ public record HubConfig(
     return keystore != null;
   }
 
-  /** Never prints the tokens or the keystore password (configs end up in logs). */
+  /** Never prints the tokens, the keystore password or the store's (configs end up in logs). */
   @Override
   public String toString() {
     return "HubConfig[host="
@@ -283,6 +312,8 @@ public record HubConfig(
         + outboundQueueBytes
         + ", keystore="
         + keystore
+        + ", store="
+        + (store == null ? "sqlite" : store)
         + "]";
   }
 }

@@ -158,6 +158,15 @@ final class HubConnection {
     outbox.sendBatched(frame);
   }
 
+  /**
+   * Acknowledges a push the hub holds; the client then holds it too, so a relay or a read of the
+   * log (also one by another hub instance's envelopes) never sends it back.
+   */
+  void acked(Envelope envelope) {
+    held.merge(envelope.origin(), envelope.last(), Math::max);
+    send(Frames.ack(envelope.origin(), envelope.last()));
+  }
+
   void flush() {
     outbox.flush();
   }

@@ -85,7 +85,14 @@ public final class HubServer implements AutoCloseable {
         Executors.newFixedThreadPool(STORE_THREADS, daemonThreads("chora-hub-store"));
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("chora-hub-sweeper"));
-    Workspaces workspaces = new Workspaces(config.dataDir(), storeWork);
+    Workspaces workspaces;
+    try {
+      workspaces = new Workspaces(openStores(config), storeWork);
+    } catch (SQLException e) {
+      sweeper.shutdownNow();
+      storeWork.shutdownNow();
+      throw new IOException("cannot open the store " + config.store() + ": " + e.getMessage(), e);
+    }
     DeviceTokens devices = new DeviceTokens(config.dataDir());
     HubLock lock = null;
     Javalin started = null;
@@ -100,7 +107,12 @@ public final class HubServer implements AutoCloseable {
               javalin -> {
                 configureJetty(javalin, config, new UpgradeDeadline(sweeper));
                 javalin.routes.get(
-                    "/health", ctx -> ctx.contentType("application/json").result(healthJson()));
+                    "/health",
+                    ctx -> {
+                      String problem = workspaces.storeProblem();
+                      ctx.status(problem == null ? 200 : 503);
+                      ctx.contentType("application/json").result(healthJson(problem));
+                    });
                 javalin.routes.get(
                     "/metrics",
                     ctx ->
@@ -154,8 +166,18 @@ public final class HubServer implements AutoCloseable {
     return refused;
   }
 
-  private static String healthJson() {
-    return "{\"status\":\"ok\"}";
+  /** The SQLite files in the data directory, or the PostgreSQL database the config names. */
+  private static LogStores openStores(HubConfig config) throws SQLException {
+    return config.store() == null
+        ? LogStores.sqlite(config.dataDir())
+        : PgDatabase.open(config.store());
+  }
+
+  /** Ok, or unavailable with why: a hub whose store does not answer acknowledges nothing. */
+  private static String healthJson(String storeProblem) {
+    return storeProblem == null
+        ? "{\"status\":\"ok\",\"store\":\"ok\"}"
+        : "{\"status\":\"unavailable\",\"store\":" + Frames.string(storeProblem) + "}";
   }
 
   private static void configureJetty(

@@ -35,7 +35,7 @@ final class Workspace implements AutoCloseable {
   private record PendingPush(HubConnection from, ClientMessage.Push push) {}
 
   private final String name;
-  private final WorkspaceStore store;
+  private final LogStore store;
   private final Executor storeWork;
   private final RateMeter storedRate = new RateMeter();
   private final SiteBindings bindings;
@@ -52,7 +52,7 @@ final class Workspace implements AutoCloseable {
   private final ConcurrentLinkedQueue<PendingPush> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writerScheduled = new AtomicBoolean();
 
-  Workspace(String name, WorkspaceStore store, Executor storeWork) throws SQLException {
+  Workspace(String name, LogStore store, Executor storeWork) throws SQLException {
     this.name = name;
     this.store = store;
     this.storeWork = storeWork;
@@ -60,13 +60,14 @@ final class Workspace implements AutoCloseable {
     this.lastArrivalId = store.lastArrivalId();
     this.storedCount = store.count();
     this.bindings = new SiteBindings(store.loadBindings());
+    store.onStoredElsewhere(() -> execute(this::pullStored));
   }
 
   String name() {
     return name;
   }
 
-  WorkspaceStore store() {
+  LogStore store() {
     return store;
   }
 
@@ -201,113 +202,130 @@ final class Workspace implements AutoCloseable {
     }
   }
 
+  /**
+   * Held from a commit to its relay, and by {@link #pullStored}: a pull that ran between them would
+   * read this instance's own envelopes before their senders are acked and echo them back.
+   */
+  private final Object publishing = new Object();
+
   private void commit(List<PendingPush> batch) {
-    Map<String, Long> held;
-    synchronized (this) {
-      held = new HashMap<>(clock); // only this writer changes the clock; copy to decide ahead
+    synchronized (publishing) {
+      commitAndRelay(batch);
     }
-    List<Admission.Decision> decisions = new ArrayList<>(batch.size());
-    List<PendingPush> admitted = new ArrayList<>();
-    Map<String, String> binding = new HashMap<>(); // sites this commit binds
-    for (PendingPush push : batch) {
-      Envelope envelope = push.push().envelope();
-      Credential credential = push.from().credential();
-      if (bindings.boundElsewhere(credential, envelope.origin(), binding)) {
-        push.from().close(ProtocolViolation.POLICY, SiteBindings.refusal(envelope.origin()));
-        decisions.add(null); // no answer: the connection is closed
-        continue;
-      }
-      Admission.Decision decision =
-          forkOr(Admission.decide(held, envelope, push.push().deps()), envelope);
-      decisions.add(decision);
-      if (decision.kind() == Admission.Kind.STORE) {
-        held.put(envelope.origin(), envelope.last());
-        admitted.add(push);
-        if (bindings.owner(envelope.origin()) == null) {
-          binding.putIfAbsent(envelope.origin(), credential.id());
-        }
-      }
-    }
+  }
+
+  private void commitAndRelay(List<PendingPush> batch) {
+    GroupCommit decided =
+        new GroupCommit(batch.stream().map(PendingPush::push).toList(), creds(batch));
     long[] arrivalIds;
     try {
-      arrivalIds = admitted.isEmpty() ? new long[0] : store.append(envelopesOf(admitted), binding);
+      arrivalIds = store.append(decided);
     } catch (SQLException e) {
-      LOG.error("workspace {}: could not store {} envelopes", name, admitted.size(), e);
+      LOG.error("workspace {}: could not store {} pushes", name, batch.size(), e);
       for (PendingPush push : batch) { // nothing of this batch is acknowledged; they push again
         push.from().close(1011, "the hub could not store the push");
       }
       return;
     }
-    bindings.addAll(binding);
+    bindings.addAll(decided.bindings());
+    List<PendingPush> admitted = new ArrayList<>();
     // answer the senders first: relaying to every client takes longer than the commit did
     for (int i = 0; i < batch.size(); i++) {
       PendingPush push = batch.get(i);
       Envelope envelope = push.push().envelope();
-      Admission.Decision decision = decisions.get(i);
+      Admission.Decision decision = decided.decision(i);
       if (decision == null) {
-        continue;
+        push.from().close(ProtocolViolation.POLICY, SiteBindings.refusal(envelope.origin()));
+      } else if (decision.kind() == Admission.Kind.REFUSE) {
+        push.from().send(Frames.nack(envelope, decision.reason()));
+      } else {
+        push.from().acked(envelope);
+        if (decision.kind() == Admission.Kind.STORE) {
+          admitted.add(push);
+        }
       }
-      push.from()
-          .send(
-              decision.kind() == Admission.Kind.REFUSE
-                  ? Frames.nack(envelope, decision.reason())
-                  : Frames.ack(envelope.origin(), envelope.last()));
     }
     relay(admitted, arrivalIds);
     storedRate.record(admitted.size(), System.currentTimeMillis());
   }
 
-  /**
-   * A push of transactions the hub already holds (a duplicate, or an overlap) whose nonces differ
-   * from the stored ones is another history under the same site id: refused by name.
-   */
-  private Admission.Decision forkOr(Admission.Decision decision, Envelope envelope) {
-    if (decision.kind() == Admission.Kind.STORE) {
-      return decision;
-    }
-    long seq;
-    try {
-      seq = store.forkedAt(envelope);
-    } catch (SQLException e) {
-      LOG.error("workspace {}: could not read stored nonces", name, e);
-      return decision;
-    }
-    return seq == 0
-        ? decision
-        : Admission.Decision.refuse(
-            "fork: the hub holds another transaction "
-                + envelope.origin()
-                + ":"
-                + seq
-                + " than this replica; two files write as site '"
-                + envelope.origin()
-                + "' (see docs/replicas.md)");
-  }
-
-  private static List<Envelope> envelopesOf(List<PendingPush> pushes) {
-    List<Envelope> envelopes = new ArrayList<>(pushes.size());
-    pushes.forEach(push -> envelopes.add(push.push().envelope()));
-    return envelopes;
+  private static List<Credential> creds(List<PendingPush> batch) {
+    return batch.stream().map(push -> push.from().credential()).toList();
   }
 
   /**
    * Publishes what was just committed and sends it to every live client but its sender: each
-   * envelope encoded once, each client's share written in one go.
+   * envelope encoded once, each client's share written in one go. If other hub instances stored
+   * envelopes in between (their arrival ids lie before ours), those are read from the store and
+   * relayed first, so every client sees the log's causal order.
    */
   private synchronized void relay(List<PendingPush> stored, long[] arrivalIds) {
-    ByteBuffer[] frames = new ByteBuffer[stored.size()];
+    if (arrivalIds.length > 0 && arrivalIds[0] > lastArrivalId + 1) {
+      pullStoredLocked();
+    }
+    List<Envelope> fresh = new ArrayList<>(stored.size());
+    List<HubConnection> senders = new ArrayList<>(stored.size());
     for (int i = 0; i < stored.size(); i++) {
-      Envelope envelope = stored.get(i).push().envelope();
+      if (arrivalIds[i] > lastArrivalId) { // else a pull already relayed it
+        fresh.add(stored.get(i).push().envelope());
+        senders.add(stored.get(i).from());
+        lastArrivalId = arrivalIds[i];
+      }
+    }
+    publish(fresh, senders);
+  }
+
+  /**
+   * Relays what the store holds beyond what this instance has relayed: envelopes other hub
+   * instances stored ({@link LogStore#onStoredElsewhere}). Their senders are connected elsewhere; a
+   * client here that already holds one (it pushed it, or got it in its catch-up) is skipped.
+   */
+  void pullStored() {
+    synchronized (publishing) {
+      synchronized (this) {
+        pullStoredLocked();
+      }
+    }
+  }
+
+  private void pullStoredLocked() {
+    try {
+      while (true) {
+        LogStore.Page page = store.readAfter(lastArrivalId, (o, l) -> false, 1000, 4 << 20);
+        List<Envelope> fresh = new ArrayList<>(page.lacking().size());
+        boolean unbound = false;
+        for (LogStore.Stored row : page.lacking()) {
+          fresh.add(row.envelope());
+          unbound |= bindings.owner(row.envelope().origin()) == null;
+        }
+        if (unbound) {
+          bindings.addAll(store.loadBindings()); // sites another instance bound
+        }
+        lastArrivalId = page.lastReadId();
+        publish(fresh, null);
+        if (page.reachedEnd()) {
+          return;
+        }
+      }
+    } catch (SQLException e) {
+      LOG.warn("workspace {}: could not read what other hubs stored; retrying", name, e);
+    }
+  }
+
+  /** Sends {@code envelopes} (committed, in log order) to the live clients that lack them. */
+  private void publish(List<Envelope> envelopes, List<HubConnection> senders) {
+    ByteBuffer[] frames = new ByteBuffer[envelopes.size()];
+    for (int i = 0; i < envelopes.size(); i++) {
+      Envelope envelope = envelopes.get(i);
       clock.merge(envelope.origin(), envelope.last(), Math::max);
-      lastArrivalId = arrivalIds[i];
       storedCount++;
       frames[i] = live.isEmpty() ? null : Outbox.encode(Frames.envelope(envelope));
     }
     for (HubConnection receiver : live) {
       boolean sent = false;
-      for (int i = 0; i < stored.size(); i++) {
-        Envelope envelope = stored.get(i).push().envelope();
-        if (receiver != stored.get(i).from()
+      for (int i = 0; i < envelopes.size(); i++) {
+        Envelope envelope = envelopes.get(i);
+        if ((senders == null || receiver != senders.get(i))
             && !receiver.holds(envelope.origin(), envelope.last())) {
           receiver.sendEnvelope(envelope, frames[i]);
           sent = true;

@@ -1,7 +1,6 @@
 package io.chora.hub;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -14,20 +13,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's open workspaces. A workspace's log file is created only when a client that presented
- * its token connects, so a refused request leaves nothing on disk; logs already on disk are opened
- * at start, so metrics count them and a damaged file is reported at once.
+ * The hub's open workspaces, their logs in {@link LogStores}. A workspace's log is created only
+ * when a client that presented its token connects, so a refused request leaves nothing on disk;
+ * logs already on disk are opened at start, so metrics count them and a damaged file is reported at
+ * once.
  */
 final class Workspaces implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Workspaces.class);
 
-  private final Path dataDir;
+  private final LogStores stores;
   private final Executor storeWork;
   private final Map<String, Workspace> open = new ConcurrentHashMap<>();
 
-  Workspaces(Path dataDir, Executor storeWork) {
-    this.dataDir = dataDir;
+  Workspaces(LogStores stores, Executor storeWork) {
+    this.stores = stores;
     this.storeWork = storeWork;
+  }
+
+  /** Whether the store answers, for {@code /health}: null if so, else why not. */
+  String storeProblem() {
+    return stores.problem();
   }
 
   /** The log file of {@code workspace} (a checked name: no path separators). */
@@ -37,7 +42,7 @@ final class Workspaces implements AutoCloseable {
 
   void openExisting(Collection<String> names) throws SQLException, IOException {
     for (String name : names) {
-      if (Files.exists(logFile(dataDir, name))) {
+      if (stores.exists(name)) {
         get(name);
       }
     }
@@ -47,7 +52,7 @@ final class Workspaces implements AutoCloseable {
   synchronized Workspace get(String name) throws SQLException, IOException {
     Workspace workspace = open.get(name);
     if (workspace == null) {
-      WorkspaceStore store = WorkspaceStore.open(logFile(dataDir, name));
+      LogStore store = stores.open(name);
       try {
         workspace = new Workspace(name, store, storeWork);
       } catch (SQLException e) {
@@ -73,5 +78,6 @@ final class Workspaces implements AutoCloseable {
       }
     }
     open.clear();
+    stores.close();
   }
 }

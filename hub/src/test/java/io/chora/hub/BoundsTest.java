@@ -20,8 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -29,7 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * connection with 1008 and a reason naming the field while the others carry on; and a connection
  * that does not finish its upgrade request in {@link UpgradeDeadline#LIMIT} is closed.
  */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class BoundsTest {
+  @Parameter TestStore store;
+
   private static final String BEYOND = String.valueOf(Clocks.MAX_SEQ + 1);
 
   @TempDir Path dataDir;
@@ -38,7 +45,7 @@ class BoundsTest {
 
   @BeforeEach
   void startHub() throws Exception {
-    hub = TestHubs.start(dataDir);
+    hub = TestHubs.start(store, dataDir);
   }
 
   @AfterEach

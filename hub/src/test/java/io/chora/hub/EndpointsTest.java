@@ -39,7 +39,7 @@ class EndpointsTest {
     try (HubServer hub = TestHubs.start(dataDir)) {
       HttpResponse<String> health = get(hub, "/health");
       assertThat(health.statusCode()).isEqualTo(200);
-      assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+      assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"store\":\"ok\"}");
     }
   }
 

@@ -17,15 +17,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tokens are checked before anything is read or written, and whatever breaks the protocol closes
  * that connection with a reason while the others carry on.
  */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class SecurityTest {
+  @Parameter TestStore store;
+
   private static final int MAX_FRAME_BYTES = 64 * 1024;
 
   @TempDir Path dataDir;
@@ -34,7 +41,7 @@ class SecurityTest {
 
   @BeforeEach
   void startHub() throws Exception {
-    hub = TestHubs.start(dataDir, config -> config.withMaxFrameBytes(MAX_FRAME_BYTES));
+    hub = TestHubs.start(store, dataDir, config -> config.withMaxFrameBytes(MAX_FRAME_BYTES));
   }
 
   @AfterEach
@@ -153,7 +160,7 @@ class SecurityTest {
   @Test
   void pushingFasterThanTheRateLimitClosesWith1008() throws Exception {
     hub.close();
-    hub = TestHubs.start(dataDir, config -> config.withPushesPerSecond(5));
+    hub = TestHubs.start(store, dataDir, config -> config.withPushesPerSecond(5));
     TestClient bystander = team();
     bystander.join("phone", Map.of());
     TestClient flooder = team();
@@ -181,6 +188,7 @@ class SecurityTest {
     hub.close();
     hub =
         TestHubs.start(
+            store,
             dataDir,
             config ->
                 config

@@ -13,16 +13,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The session of protocol.md: hello, catch-up, push and ack, live relay, the hub's rules. */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class SessionTest {
+  @Parameter TestStore store;
+
   @TempDir Path dataDir;
   private HubServer hub;
   private final List<TestClient> clients = new ArrayList<>();
 
   @BeforeEach
   void startHub() throws Exception {
-    hub = TestHubs.start(dataDir, config -> config.withPushesPerSecond(10_000));
+    hub = TestHubs.start(store, dataDir, config -> config.withPushesPerSecond(10_000));
   }
 
   @AfterEach

@@ -26,6 +26,15 @@ final class TestHubs {
     return HubServer.start(change.apply(config(dataDir)));
   }
 
+  static HubServer start(TestStore store, Path dataDir) throws IOException {
+    return HubServer.start(store.apply(config(dataDir)));
+  }
+
+  static HubServer start(TestStore store, Path dataDir, UnaryOperator<HubConfig> change)
+      throws IOException {
+    return HubServer.start(store.apply(change.apply(config(dataDir))));
+  }
+
   static TestClient team(HubServer hub) {
     return TestClient.connect(hub.url(), TEAM, TEAM_TOKEN);
   }

@@ -1,0 +1,27 @@
+package io.chora.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A store URL's password never reaches a log line, and only PostgreSQL URLs are stores. */
+class StoreUrlTest {
+  @Test
+  void thePasswordIsMaskedWhereverTheConfigIsPrinted() {
+    StoreUrl url =
+        new StoreUrl("jdbc:postgresql://db:5432/hub?user=hub&password=s3cret&ssl=true", null);
+    HubConfig config = HubConfig.of(Path.of("d"), Map.of()).withStore(url);
+    assertThat(config.toString()).contains("password=***&ssl=true").doesNotContain("s3cret");
+    assertThat(url.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void anythingButPostgresqlIsRefusedClearly() {
+    assertThatThrownBy(() -> new StoreUrl("jdbc:mysql://db/hub?password=x", null))
+        .hasMessageContaining("jdbc:postgresql://")
+        .hasMessageNotContaining("password=x");
+  }
+}

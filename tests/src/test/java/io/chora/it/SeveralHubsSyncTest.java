@@ -1,0 +1,136 @@
+package io.chora.it;
+
+import static io.chora.it.HubFixture.await;
+import static io.chora.it.HubFixture.sameRows;
+import static io.chora.jdbc.testing.Db.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chora.age.IdentityFile;
+import io.chora.age.RecipientsFile;
+import io.chora.age.X25519Identity;
+import io.chora.age.X25519Recipient;
+import io.chora.hub.HubConfig;
+import io.chora.hub.HubServer;
+import io.chora.hub.StoreUrl;
+import io.chora.hub.testing.PgCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real chora replicas, each on another of three hub instances sharing one PostgreSQL store, in an
+ * encrypted workspace: they converge live across instances, and the store holds no plaintext.
+ */
+class SeveralHubsSyncTest {
+  private static final String SECRET = "the-plaintext-marker-8191";
+
+  @TempDir Path dir;
+  private final List<HubServer> hubs = new ArrayList<>();
+  private final List<Connection> replicas = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Connection c : replicas) {
+      c.close();
+    }
+    hubs.forEach(HubServer::close);
+  }
+
+  @Test
+  void encryptedReplicasOnThreeInstancesConvergeAndTheStoreHoldsNoPlaintext() throws Exception {
+    String database = PgCluster.shared().newDatabase();
+    for (int i = 0; i < 3; i++) {
+      hubs.add(
+          HubServer.start(
+              HubConfig.of(dir.resolve("hub" + i), Map.of(HubFixture.WORKSPACE, HubFixture.TOKEN))
+                  .withStore(new StoreUrl(database, null))));
+    }
+    List<Path> keys = new ArrayList<>();
+    List<X25519Recipient> members = new ArrayList<>();
+    for (String site : List.of("laptop", "phone", "tablet")) {
+      X25519Identity identity = X25519Identity.generate();
+      Path key = dir.resolve(site + ".key");
+      IdentityFile.write(key, identity);
+      keys.add(key);
+      members.add(identity.recipient());
+    }
+    Path recipients = dir.resolve("members.txt");
+    RecipientsFile.write(recipients, members);
+    String[] sites = {"laptop", "phone", "tablet"};
+    for (int i = 0; i < 3; i++) {
+      replicas.add(replica(sites[i], hubs.get(i), keys.get(i), recipients));
+    }
+    Connection laptop = replicas.get(0);
+    Connection phone = replicas.get(1);
+    Connection tablet = replicas.get(2);
+
+    exec(laptop, "INSERT INTO note VALUES (1, '" + SECRET + " from the laptop')");
+    exec(phone, "INSERT INTO note VALUES (2, '" + SECRET + " from the phone')");
+    await("three instances, one state", () -> sameRows(laptop, phone, tablet));
+    await("the tablet has both", () -> count(tablet) == 2);
+    exec(tablet, "UPDATE note SET title = 'edited on the tablet' WHERE id = 1");
+    await("the edit reaches the others", () -> sameRows(laptop, phone, tablet) && edited(laptop));
+
+    try (Connection store = DriverManager.getConnection(database);
+        Statement st = store.createStatement();
+        ResultSet rows = st.executeQuery("SELECT payload FROM chora_hub.envelope")) {
+      int envelopes = 0;
+      while (rows.next()) {
+        envelopes++;
+        String payload = rows.getString(1);
+        assertThat(payload).doesNotContain(SECRET);
+        assertThat(new String(Base64.getDecoder().decode(payload), StandardCharsets.ISO_8859_1))
+            .doesNotContain(SECRET)
+            .doesNotContain("edited on the tablet");
+      }
+      assertThat(envelopes).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  private Connection replica(String site, HubServer hub, Path key, Path recipients)
+      throws Exception {
+    Connection c =
+        DriverManager.getConnection(
+            "jdbc:chora:"
+                + dir.resolve(site + ".db")
+                + "?chora.site="
+                + site
+                + "&chora.hub=ws://127.0.0.1:"
+                + hub.port()
+                + "/"
+                + HubFixture.WORKSPACE
+                + "&chora.hub.token="
+                + HubFixture.TOKEN
+                + "&busy_timeout=10000&chora.encrypt="
+                + key
+                + "&chora.recipients="
+                + recipients);
+    exec(c, "CREATE TABLE IF NOT EXISTS note(id INTEGER PRIMARY KEY, title TEXT)");
+    return c;
+  }
+
+  private static int count(Connection c) throws Exception {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM note")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static boolean edited(Connection c) throws Exception {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT title FROM note WHERE id = 1")) {
+      return rs.next() && rs.getString(1).equals("edited on the tablet");
+    }
+  }
+}
