@@ -5,14 +5,11 @@ import static io.chora.it.HubFixture.sameRows;
 import static io.chora.jdbc.testing.Db.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chora.age.IdentityFile;
-import io.chora.age.RecipientsFile;
-import io.chora.age.X25519Identity;
-import io.chora.age.X25519Recipient;
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;
 import io.chora.hub.StoreUrl;
 import io.chora.hub.testing.PgCluster;
+import io.chora.jdbc.testing.DeviceKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,17 +52,11 @@ class SeveralHubsSyncTest {
               HubConfig.of(dir.resolve("hub" + i), Map.of(HubFixture.WORKSPACE, HubFixture.TOKEN))
                   .withStore(new StoreUrl(database, null))));
     }
-    List<Path> keys = new ArrayList<>();
-    List<X25519Recipient> members = new ArrayList<>();
-    for (String site : List.of("laptop", "phone", "tablet")) {
-      X25519Identity identity = X25519Identity.generate();
-      Path key = dir.resolve(site + ".key");
-      IdentityFile.write(key, identity);
-      keys.add(key);
-      members.add(identity.recipient());
-    }
     Path recipients = dir.resolve("members.txt");
-    RecipientsFile.write(recipients, members);
+    List<Path> keys = new ArrayList<>();
+    for (String site : List.of("laptop", "phone", "tablet")) {
+      keys.add(DeviceKeys.member(dir, recipients, site));
+    }
     String[] sites = {"laptop", "phone", "tablet"};
     for (int i = 0; i < 3; i++) {
       replicas.add(replica(sites[i], hubs.get(i), keys.get(i), recipients));
