@@ -84,6 +84,7 @@ class HubDeviceTokenTest {
     await("both hold the same rows", () -> sameRows(a, b));
     assertThat(rows(b, "SELECT title FROM note ORDER BY id")).containsExactly("by A", "by A too");
     assertThat(Db.of(a).hubStatus().lastError()).isNull();
+    assertThat(Db.of(a).hubStatus().refused()).isFalse();
     assertThat(Db.of(a).hubStatus().pendingTransactions()).isZero();
   }
 
@@ -104,6 +105,7 @@ class HubDeviceTokenTest {
     await(
         "and told why",
         () -> String.valueOf(Db.of(stolen).hubStatus().lastError()).matches(".*(revoked|401).*"));
+    assertThat(Db.of(stolen).hubStatus().refused()).as("turned away, not merely offline").isTrue();
     exec(stolen, "INSERT INTO note VALUES (9999999, 'after')");
 
     exec(kept, "INSERT INTO note VALUES (2, 'kept')");

@@ -291,6 +291,8 @@ class HubSyncTest {
     await("the refusal is reported", () -> Db.of(bad).hubStatus().lastError() != null);
     assertThat(Db.of(bad).hubStatus().lastError()).contains("401");
     assertThat(Db.of(bad).hubStatus().connected()).isFalse();
+    assertThat(Db.of(bad).hubStatus().refused()).isTrue();
+    assertThat(Db.of(good).hubStatus().refused()).isFalse();
     Thread.sleep(300);
     assertThat(rows(bad, "SELECT * FROM note")).isEmpty();
   }

@@ -132,6 +132,7 @@ class HubWarningsTest {
       awaitRetries("laptop.db", 3);
       assertThat(warnings("laptop.db")).singleElement().asString().contains("127.0.0.1:" + port);
       assertThat(Db.of(laptop).hubStatus().lastError()).isNotNull();
+      assertThat(Db.of(laptop).hubStatus().refused()).as("offline is no refusal").isFalse();
 
       hubs.start(port);
       await("connected again", () -> Db.of(laptop).hubStatus().connected());

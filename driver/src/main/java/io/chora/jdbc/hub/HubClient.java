@@ -112,13 +112,15 @@ final class HubClient {
   private int refusedPushes;
   // retries come after 20, 40, 80 … ms: about 2.3 s of refusals before a WARNING
   private static final int REFUSALS_BEFORE_WARNING = 8;
+  // the WebSocket close code the hub turns a replica away with (RFC 6455 section 7.4.1)
+  private static final int POLICY_VIOLATION = 1008;
 
   /**
    * The kinds of trouble a user must hear of, each logged at WARNING once when it begins (not at
    * every retry) and at INFO when it ends.
    */
   private enum Trouble {
-    REFUSED, // the hub answered the upgrade with an error: a wrong token, no such workspace
+    REFUSED, // turned away: the upgrade refused (wrong token, no such workspace), a policy close
     UNREACHABLE, // no connection, or it dropped or went silent
     DROPPED, // the hub closed the connection
     PUSH_REFUSED, // nacked pushes, again after a retry
@@ -132,6 +134,7 @@ final class HubClient {
   private volatile long acknowledged; // this replica's seq the hub holds durably
   private volatile Instant lastExchange;
   private volatile String lastError;
+  private volatile boolean refused; // the last attempt was turned away (HubStatus#refused)
 
   HubClient(HubAddress address, Opener opener) throws SQLException {
     this.address = address;
@@ -191,7 +194,8 @@ final class HubClient {
         pending,
         lastExchange,
         lastError,
-        q == null ? List.of() : q.held());
+        q == null ? List.of() : q.held(),
+        refused);
   }
 
   /** Stops the client: closes the socket and its own connection, ends its threads. */
@@ -303,6 +307,7 @@ final class HubClient {
   private void failed(Trouble trouble, String problem) {
     boolean news = !problem.equals(lastError) || connected;
     lastError = problem;
+    refused = trouble == Trouble.REFUSED;
     warn(trouble, problem);
     dropSocket();
     if (closed) {
@@ -386,9 +391,12 @@ final class HubClient {
       onWorker(
           () -> {
             if (attempt == generation) {
-              // going away (a hub shutting down) is the start of a hub that cannot be reached
+              // going away (a hub shutting down) is the start of a hub that cannot be reached;
+              // a policy close (revoked token, site of another device, fork) is a refusal
               failed(
-                  code == 1001 || code == 1006 ? Trouble.UNREACHABLE : Trouble.DROPPED,
+                  code == 1001 || code == 1006
+                      ? Trouble.UNREACHABLE
+                      : code == POLICY_VIOLATION ? Trouble.REFUSED : Trouble.DROPPED,
                   "the hub at "
                       + address.endpoint()
                       + " closed the connection ("
@@ -457,6 +465,7 @@ final class HubClient {
     connected = true;
     failures = 0;
     lastError = null;
+    refused = false;
     recovered("connected to the hub at " + address.endpoint());
     quarantine.forgetWhatTheHubLacks(hubClock);
     pushIfNeeded();

@@ -12,9 +12,10 @@ import java.util.Map;
  * rule serves the indicator of either:
  *
  * <ul>
- *   <li>DOWN when the hub refuses the token (or the workspace), when envelopes are held back
- *       (quarantined), or when a peer was found with other rows at an equal clock (a divergence):
- *       none of these mends itself;
+ *   <li>DOWN when the hub turns this replica away ({@link HubStatus#refused()}: a wrong or revoked
+ *       token, no such workspace, its site bound to another device, a fork), when envelopes are
+ *       held back (quarantined), or when a peer was found with other rows at an equal clock (a
+ *       divergence): none of these mends itself;
  *   <li>UNKNOWN while a configured hub is not connected for another reason (unreachable, starting):
  *       a replica works offline and catches up later, so that is no failure of the application;
  *   <li>UP otherwise: no hub configured, or connected (and {@code healthy} in the details when also
@@ -22,9 +23,6 @@ import java.util.Map;
  * </ul>
  */
 final class ChoraHealth {
-  /** How the driver's hub client words an HTTP refusal of the upgrade (HubClient#cause). */
-  static final String REFUSED = "the hub refused the connection";
-
   enum State {
     UP,
     DOWN,
@@ -52,13 +50,8 @@ final class ChoraHealth {
           if (!divergences.isEmpty()) {
             details.put("divergences", divergences);
           }
-          boolean refused =
-              hub.configured()
-                  && !hub.connected()
-                  && hub.lastError() != null
-                  && hub.lastError().contains(REFUSED);
           State state;
-          if (refused || !held.isEmpty() || !divergences.isEmpty()) {
+          if (hub.refused() || !held.isEmpty() || !divergences.isEmpty()) {
             state = State.DOWN;
           } else if (hub.configured() && !hub.connected()) {
             state = State.UNKNOWN;
@@ -74,6 +67,7 @@ final class ChoraHealth {
     details.put("configured", hub.configured());
     if (hub.configured()) {
       details.put("connected", hub.connected());
+      details.put("refused", hub.refused());
       details.put("caughtUp", hub.caughtUp());
       details.put("healthy", hub.healthy());
       details.put("pendingTransactions", hub.pendingTransactions());

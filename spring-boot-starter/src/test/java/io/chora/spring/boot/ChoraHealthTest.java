@@ -103,7 +103,9 @@ class ChoraHealthTest {
               assertThat(health.getStatus()).isEqualTo(Status.DOWN);
               @SuppressWarnings("unchecked")
               Map<String, Object> hubDetails = (Map<String, Object>) health.getDetails().get("hub");
-              assertThat(hubDetails).containsEntry("connected", false);
+              assertThat(hubDetails)
+                  .containsEntry("connected", false)
+                  .containsEntry("refused", true);
               assertThat((String) hubDetails.get("lastError"))
                   .contains("HTTP 401")
                   .doesNotContain("not-the-team-token");
