@@ -116,21 +116,7 @@ class ConflictPageTest {
     assertThat(status.statusCode()).isEqualTo(200);
     assertThat(status.body()).contains("\"site\":\"laptop\"").contains("\"openConflicts\":1");
 
-    HttpResponse<String> conflicts = get(base + PAGE + "/api/conflicts", true);
-    Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(conflicts.body());
-    assertThat(id.find()).as(conflicts.body()).isTrue();
-    String restore = base + PAGE + "/api/conflicts/" + id.group(1) + "/restore";
-    HttpRequest.Builder post =
-        HttpRequest.newBuilder(URI.create(restore)).POST(HttpRequest.BodyPublishers.noBody());
-    assertThat(http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-        .isEqualTo(401); // the chain first
-    HttpResponse<String> restored =
-        http.send(
-            post.header("Authorization", basic()).header("X-Chora-CSRF", csrf.group(1)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
-    assertThat(restored.body()).contains("\"status\":\"restored\"");
-    assertThat(app.getBean(ChoraSync.class).conflicts()).isEmpty();
+    restoreTheConflict(base + PAGE, csrf.group(1));
 
     // the other auto-configurations, found through the imports file as in any application
     HttpResponse<String> health = get(base + "/actuator/health/chora", true);
@@ -150,10 +136,56 @@ class ConflictPageTest {
   }
 
   @Test
+  void worksUnderTheApplicationsContextPath() throws Exception {
+    String base =
+        start(
+            "server.servlet.context-path=/shop",
+            "chora.conflict-page.enabled=true",
+            "chora.conflict-page.path=" + PAGE);
+    makeAConflict();
+    String page = base + "/shop" + PAGE;
+
+    assertThat(get(page + "/", false).statusCode()).isEqualTo(401);
+    HttpResponse<String> bare = get(page, true); // a bookmark without the slash
+    assertThat(bare.statusCode()).isEqualTo(301);
+    assertThat(bare.headers().firstValue("Location"))
+        .hasValueSatisfying(location -> assertThat(location).endsWith("/shop" + PAGE + "/"));
+    HttpResponse<String> html = get(page + "/", true);
+    assertThat(html.statusCode()).isEqualTo(200);
+    // the page names its script, style and API relative to itself, so they resolve under /shop
+    assertThat(html.body()).contains("src=\"app.js\"").doesNotContain("src=\"/");
+    assertThat(get(page + "/app.js", true).statusCode()).isEqualTo(200);
+    assertThat(get(page + "/api/status", true).body()).contains("\"openConflicts\":1");
+    assertThat(get(base + PAGE + "/", true).statusCode()).isEqualTo(404); // not outside /shop
+    Matcher csrf = Pattern.compile("name=\"chora-csrf\" content=\"([^\"]+)\"").matcher(html.body());
+    assertThat(csrf.find()).isTrue();
+    restoreTheConflict(page, csrf.group(1));
+  }
+
+  @Test
   void offByDefault() throws Exception {
     String base = start();
     assertThat(app.containsBean("choraConflictPage")).isFalse();
     assertThat(get(base + "/chora/conflicts/api/status", true).statusCode()).isEqualTo(404);
+  }
+
+  /** Restores the one open conflict through the page's API: refused first, then let through. */
+  private void restoreTheConflict(String page, String csrf) throws Exception {
+    HttpResponse<String> conflicts = get(page + "/api/conflicts", true);
+    Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(conflicts.body());
+    assertThat(id.find()).as(conflicts.body()).isTrue();
+    String restore = page + "/api/conflicts/" + id.group(1) + "/restore";
+    HttpRequest.Builder post =
+        HttpRequest.newBuilder(URI.create(restore)).POST(HttpRequest.BodyPublishers.noBody());
+    assertThat(http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(401); // the chain first
+    HttpResponse<String> restored =
+        http.send(
+            post.header("Authorization", basic()).header("X-Chora-CSRF", csrf).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
+    assertThat(restored.body()).contains("\"status\":\"restored\"");
+    assertThat(app.getBean(ChoraSync.class).conflicts()).isEmpty();
   }
 
   /** The app's replica and a peer edit one note concurrently and sync: one open conflict. */
