@@ -161,7 +161,14 @@ final class HubCommand implements Callable<Integer> {
     if (port == null || data == null) {
       throw usage("a hub needs --port PORT and --data DIR");
     }
-    if (tokens.isEmpty() && HubTokens.list(data).stream().allMatch(t -> t.revoked() != null)) {
+    StoreUrl storeUrl;
+    try {
+      storeUrl = store == null ? null : new StoreUrl(store, System.getenv(StoreUrl.PASSWORD_ENV));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    if (tokens.isEmpty()
+        && HubTokens.list(data, storeUrl).stream().allMatch(t -> t.revoked() != null)) {
       throw usage(
           "a hub needs a workspace: --token WORKSPACE=TOKEN, or --new-token WORKSPACE to have"
               + " one made, or device tokens (chora hub token add)");
@@ -182,8 +189,8 @@ final class HubCommand implements Callable<Integer> {
               .withPort(port)
               .withMaxFrameBytes(maxFrameBytes)
               .withPushesPerSecond(pushesPerSecond);
-      if (store != null) {
-        config = config.withStore(new StoreUrl(store, System.getenv(StoreUrl.PASSWORD_ENV)));
+      if (storeUrl != null) {
+        config = config.withStore(storeUrl);
       }
       return keystore == null ? config : config.withKeystore(keystore, keystorePassword);
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package io.chora.cli;
 
 import io.chora.hub.HubTokens;
+import io.chora.hub.StoreUrl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -37,14 +38,48 @@ final class HubTokenCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The data directory every subcommand works on. */
+  /**
+   * Where every subcommand finds the tokens: as the hub keeps them, in its data directory, or in
+   * its PostgreSQL store, where every instance reads them.
+   */
   static final class DataOption {
     @Option(
         names = "--data",
-        required = true,
         paramLabel = "DIR",
         description = "the hub's data directory (as given to chora hub --data)")
     Path data;
+
+    @Option(
+        names = "--store",
+        paramLabel = "JDBC_URL",
+        description =
+            "the hub's PostgreSQL store (as given to chora hub --store; the password from "
+                + StoreUrl.PASSWORD_ENV
+                + "): every instance on it sees the change")
+    String store;
+
+    /** The store's URL, or null for the data directory's SQLite files. */
+    StoreUrl store() {
+      if (store == null) {
+        if (data == null) {
+          throw new CliException(
+              ExitCode.USAGE,
+              "no hub given",
+              "name it as chora hub was started: --data DIR, or --store JDBC_URL");
+        }
+        return null;
+      }
+      try {
+        return new StoreUrl(store, System.getenv(StoreUrl.PASSWORD_ENV));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.USAGE, e.getMessage());
+      }
+    }
+
+    /** How a hint names this hub again. */
+    String given() {
+      return store != null ? "--store " + store() : "--data " + data;
+    }
   }
 
   @Command(
@@ -81,7 +116,7 @@ final class HubTokenCommand implements Runnable {
       }
       String token;
       try {
-        token = HubTokens.add(data.data, workspace, name);
+        token = HubTokens.add(data.data, data.store(), workspace, name);
       } catch (IllegalArgumentException e) {
         throw new CliException(
             ExitCode.USAGE,
@@ -131,7 +166,7 @@ final class HubTokenCommand implements Runnable {
     public Integer call() throws IOException {
       boolean revoked;
       try {
-        revoked = HubTokens.revoke(data.data, workspace, name);
+        revoked = HubTokens.revoke(data.data, data.store(), workspace, name);
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCode.USAGE, e.getMessage());
       }
@@ -139,7 +174,7 @@ final class HubTokenCommand implements Runnable {
         throw new CliException(
             ExitCode.FAILED,
             "workspace " + workspace + " has no active token named " + name,
-            "see chora hub token list --data " + data.data);
+            "see chora hub token list " + data.given());
       }
       spec.commandLine().getErr().println("revoked token " + name + " of workspace " + workspace);
       return ExitCode.OK;
@@ -159,7 +194,7 @@ final class HubTokenCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      java.util.List<HubTokens.DeviceToken> tokens = HubTokens.list(data.data);
+      java.util.List<HubTokens.DeviceToken> tokens = HubTokens.list(data.data, data.store());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         java.util.List<java.util.Map<String, Object>> listed = new ArrayList<>();

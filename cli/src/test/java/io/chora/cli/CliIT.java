@@ -758,6 +758,12 @@ class CliIT {
     Run none = chora("hub", "token", "revoke", "--data", data.toString(), "team", "phone");
     assertThat(none.exit()).isEqualTo(ExitCode.FAILED);
     assertThat(none.err()).contains("has no active token named phone");
+    Run nowhere = chora("hub", "token", "list");
+    assertThat(nowhere.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(nowhere.err()).contains("no hub given").contains("--data DIR, or --store JDBC_URL");
+    Run notPostgres = chora("hub", "token", "list", "--store", "jdbc:sqlite:x.db");
+    assertThat(notPostgres.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(notPostgres.err()).contains("a hub store is jdbc:postgresql://");
   }
 
   @Test

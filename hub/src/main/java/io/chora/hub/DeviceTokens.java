@@ -1,6 +1,5 @@
 package io.chora.hub;
 
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,22 +10,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's view of the active device tokens in {@link TokenFile}, re-read whenever the file
- * changed ({@link #refresh}), so tokens are added and revoked without a restart. The hub never
- * creates the file: until {@code chora hub token add} does, there are no device tokens.
+ * The hub's view of the active device tokens in its store's {@link TokenStore}, re-read whenever
+ * they changed ({@link #refresh}), so tokens are added and revoked without a restart, through any
+ * instance. The hub never creates the SQLite store's file: until {@code chora hub token add} does,
+ * there are no device tokens.
  */
 final class DeviceTokens implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceTokens.class);
 
-  private final Path dataDir;
-  private TokenFile file; // null until it exists; under this
-  private long seenVersion = Long.MIN_VALUE; // under this
+  private final LogStores stores;
+  private TokenStore file; // null until it exists; under this
+  private Object seenVersion; // under this
   private volatile List<Credential> active = List.of();
   private final AtomicLong generation = new AtomicLong();
   private boolean failing; // under this: log a broken file once, not every poll
 
-  DeviceTokens(Path dataDir) {
-    this.dataDir = dataDir;
+  DeviceTokens(LogStores stores) {
+    this.stores = stores;
     refresh();
   }
 
@@ -37,15 +37,15 @@ final class DeviceTokens implements AutoCloseable {
    */
   synchronized boolean refresh() {
     try {
-      if (file == null && (file = TokenFile.open(dataDir, false)) == null) {
+      if (file == null && (file = stores.tokens(false)) == null) {
         return false;
       }
-      long version = file.dataVersion();
-      if (version == seenVersion) {
+      Object version = file.version();
+      if (version.equals(seenVersion)) {
         return false;
       }
       List<Credential> read = new ArrayList<>();
-      for (TokenFile.Row row : file.rows()) {
+      for (TokenStore.Row row : file.rows()) {
         if (row.revokedAt() == null) {
           read.add(new Credential(row.workspace(), row.name(), row.digest()));
         }
@@ -57,7 +57,7 @@ final class DeviceTokens implements AutoCloseable {
       return true;
     } catch (Exception e) {
       if (!failing) {
-        LOG.error("cannot read the device tokens in {}", TokenFile.path(dataDir), e);
+        LOG.error("cannot read {}", file == null ? "the device tokens" : file.describe(), e);
         failing = true;
       }
       return false;

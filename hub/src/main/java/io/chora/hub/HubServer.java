@@ -41,7 +41,7 @@ public final class HubServer implements AutoCloseable {
   /** Threads that commit pushes and read the log for catch-ups, shared by all workspaces. */
   private static final int STORE_THREADS = 4;
 
-  /** How often the device tokens' file is checked for changes (a revoke closes within this). */
+  /** How often the device tokens are checked for changes (a revoke closes within this). */
   private static final long TOKEN_POLL_MILLIS = 200;
 
   /** Jetty's own idle timeout only backs up the hub's, which pings quiet clients first. */
@@ -85,15 +85,17 @@ public final class HubServer implements AutoCloseable {
         Executors.newFixedThreadPool(STORE_THREADS, daemonThreads("chora-hub-store"));
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("chora-hub-sweeper"));
+    LogStores stores;
     Workspaces workspaces;
     try {
-      workspaces = new Workspaces(openStores(config), storeWork);
+      stores = openStores(config);
+      workspaces = new Workspaces(stores, storeWork);
     } catch (SQLException e) {
       sweeper.shutdownNow();
       storeWork.shutdownNow();
       throw new IOException("cannot open the store " + config.store() + ": " + e.getMessage(), e);
     }
-    DeviceTokens devices = new DeviceTokens(config.dataDir());
+    DeviceTokens devices = new DeviceTokens(stores);
     HubLock lock = null;
     Javalin started = null;
     try {

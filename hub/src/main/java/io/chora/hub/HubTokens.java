@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Per-device tokens of a hub's data directory, managed while the hub runs ({@code chora hub token
- * add|revoke|list}): the hub re-reads them within a fraction of a second, accepts an added token at
- * once and closes a revoked token's connections. Only each token's SHA-256 is stored; the token
- * itself is shown once, by {@link #add}.
+ * Per-device tokens of a hub, managed while it runs ({@code chora hub token add|revoke|list}): the
+ * hub re-reads them within a fraction of a second, accepts an added token at once and closes a
+ * revoked token's connections. They are kept with the logs: in the data directory for the default
+ * SQLite store, in the database for a PostgreSQL store (pass its {@link StoreUrl}), where every
+ * instance serving the workspace reads them. Only each token's SHA-256 is stored; the token itself
+ * is shown once, by {@link #add}.
  *
  * <p>A device token's name is its credential: the sites its replica writes as are bound to the
  * name, so after a revoke, adding the same name gives that device a new token for its sites, and a
@@ -42,15 +44,24 @@ public final class HubTokens {
    * @throws IllegalArgumentException for a bad workspace or name, or a name with an active token
    */
   public static String add(Path dataDir, String workspace, String name) throws IOException {
+    return add(dataDir, null, workspace, name);
+  }
+
+  /**
+   * {@link #add(Path, String, String)} for the hub whose store is {@code store} (null: the SQLite
+   * files in {@code dataDir}).
+   */
+  public static String add(Path dataDir, StoreUrl store, String workspace, String name)
+      throws IOException {
     check(workspace, name);
     String token = HubConfig.randomToken();
-    try (TokenFile file = TokenFile.open(dataDir, true)) {
-      if (!file.add(workspace, name, WorkspaceTokens.sha256(token), System.currentTimeMillis())) {
+    try (TokenStore tokens = TokenStore.open(dataDir, store, true)) {
+      if (!tokens.add(workspace, name, WorkspaceTokens.sha256(token), System.currentTimeMillis())) {
         throw new IllegalArgumentException(
             "workspace " + workspace + " already has an active token named " + name);
       }
     } catch (SQLException e) {
-      throw new IOException("cannot write " + TokenFile.path(dataDir) + ": " + e.getMessage(), e);
+      throw cannot("write", dataDir, store, e);
     }
     return token;
   }
@@ -61,26 +72,37 @@ public final class HubTokens {
    * @return false if {@code name} has no active token in {@code workspace}
    */
   public static boolean revoke(Path dataDir, String workspace, String name) throws IOException {
+    return revoke(dataDir, null, workspace, name);
+  }
+
+  /** {@link #revoke(Path, String, String)} for the hub whose store is {@code store}. */
+  public static boolean revoke(Path dataDir, StoreUrl store, String workspace, String name)
+      throws IOException {
     check(workspace, name);
-    try (TokenFile file = TokenFile.open(dataDir, false)) {
-      return file != null && file.revoke(workspace, name, System.currentTimeMillis());
+    try (TokenStore tokens = TokenStore.open(dataDir, store, false)) {
+      return tokens != null && tokens.revoke(workspace, name, System.currentTimeMillis());
     } catch (SQLException e) {
-      throw new IOException("cannot write " + TokenFile.path(dataDir) + ": " + e.getMessage(), e);
+      throw cannot("write", dataDir, store, e);
     }
   }
 
   /** Every device token of the data directory, revoked ones too, by workspace and name. */
   public static List<DeviceToken> list(Path dataDir) throws IOException {
+    return list(dataDir, null);
+  }
+
+  /** {@link #list(Path)} for the hub whose store is {@code store}. */
+  public static List<DeviceToken> list(Path dataDir, StoreUrl store) throws IOException {
     List<DeviceToken> tokens = new ArrayList<>();
     Map<String, Map<String, String>> bindings = new HashMap<>();
-    try (TokenFile file = TokenFile.open(dataDir, false)) {
-      if (file == null) {
+    try (TokenStore stored = TokenStore.open(dataDir, store, false)) {
+      if (stored == null) {
         return tokens;
       }
-      for (TokenFile.Row row : file.rows()) {
+      for (TokenStore.Row row : stored.rows()) {
         Map<String, String> bound = bindings.get(row.workspace());
         if (bound == null) {
-          bound = BindingTable.read(Workspaces.logFile(dataDir, row.workspace()));
+          bound = stored.bindings(row.workspace());
           bindings.put(row.workspace(), bound);
         }
         List<String> sites = new ArrayList<>();
@@ -100,9 +122,15 @@ public final class HubTokens {
                 List.copyOf(sites)));
       }
     } catch (SQLException e) {
-      throw new IOException("cannot read " + TokenFile.path(dataDir) + ": " + e.getMessage(), e);
+      throw cannot("read", dataDir, store, e);
     }
     return tokens;
+  }
+
+  private static IOException cannot(String what, Path dataDir, StoreUrl store, SQLException e) {
+    String where =
+        store == null ? TokenFile.path(dataDir).toString() : "the device tokens in " + store;
+    return new IOException("cannot " + what + " " + where + ": " + e.getMessage(), e);
   }
 
   private static void check(String workspace, String name) {

@@ -13,6 +13,13 @@ interface LogStores extends AutoCloseable {
   /** Whether {@code workspace} has a log already, so the hub opens it at start. */
   boolean exists(String workspace) throws SQLException;
 
+  /**
+   * The device tokens kept with these logs (for the hub, which only reads them).
+   *
+   * @return null if the store has no tokens yet and {@code create} is false
+   */
+  TokenStore tokens(boolean create) throws SQLException, IOException;
+
   /** Whether the stores answer now, for {@code /health}: null if so, else why not. */
   String problem();
 
@@ -30,6 +37,11 @@ interface LogStores extends AutoCloseable {
       @Override
       public boolean exists(String workspace) {
         return Files.exists(Workspaces.logFile(dataDir, workspace));
+      }
+
+      @Override
+      public TokenStore tokens(boolean create) throws SQLException, IOException {
+        return TokenFile.open(dataDir, create);
       }
 
       @Override

@@ -25,18 +25,7 @@ final class PgDatabase implements LogStores {
   }
 
   static PgDatabase open(StoreUrl store) throws SQLException {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(store.url());
-    if (store.password() != null) {
-      config.setPassword(store.password());
-    }
-    config.setPoolName("chora-hub-store");
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setConnectionTimeout(5_000);
-    // start even when PostgreSQL is down: the hub reports it on /health and acks nothing meanwhile
-    config.setInitializationFailTimeout(-1);
-    config.setSchema(PgSchema.SCHEMA);
-    HikariDataSource pool = new HikariDataSource(config);
+    HikariDataSource pool = pool(store, POOL_SIZE);
     try (Connection db = pool.getConnection()) {
       PgSchema.upgrade(db);
     } catch (SQLException | RuntimeException e) {
@@ -44,6 +33,27 @@ final class PgDatabase implements LogStores {
       throw e;
     }
     return new PgDatabase(pool, PgNotifier.start(store));
+  }
+
+  /** A pool of {@code size} connections to {@code store}, in the hub's schema. */
+  static HikariDataSource pool(StoreUrl store, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(store.url());
+    if (store.password() != null) {
+      config.setPassword(store.password());
+    }
+    config.setPoolName("chora-hub-store");
+    config.setMaximumPoolSize(size);
+    config.setConnectionTimeout(5_000);
+    // start even when PostgreSQL is down: the hub reports it on /health and acks nothing meanwhile
+    config.setInitializationFailTimeout(-1);
+    config.setSchema(PgSchema.SCHEMA);
+    return new HikariDataSource(config);
+  }
+
+  @Override
+  public TokenStore tokens(boolean create) {
+    return new PgTokens(pool::getConnection, "the PostgreSQL store", null);
   }
 
   @Override

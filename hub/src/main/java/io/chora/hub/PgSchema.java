@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class PgSchema {
   static final String SCHEMA = "chora_hub";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** The advisory lock key the upgrade holds: "chor" "ahub" in ASCII. */
   private static final long UPGRADE_LOCK = 0x63686f7261687562L;
@@ -44,6 +44,9 @@ final class PgSchema {
       }
       if (version < 1) {
         createVersion1(st);
+      }
+      if (version < 2) {
+        createVersion2(st);
       }
       db.commit();
     } catch (SQLException | RuntimeException e) {
@@ -79,5 +82,22 @@ final class PgSchema {
             + "binding(ws text NOT NULL, site text NOT NULL, credential text NOT NULL,"
             + " bound_at bigint NOT NULL, PRIMARY KEY (ws, site))");
     st.execute("INSERT INTO " + s + "schema_version(version) VALUES (1)");
+  }
+
+  /**
+   * Version 2: the device tokens, so that every instance holds the same ones ({@link PgTokens}).
+   */
+  private static void createVersion2(Statement st) throws SQLException {
+    String s = SCHEMA + ".";
+    st.execute(
+        "CREATE TABLE "
+            + s
+            + "device_token(id bigserial PRIMARY KEY, ws text NOT NULL, name text NOT NULL,"
+            + " digest bytea NOT NULL UNIQUE, added_at bigint NOT NULL, revoked_at bigint)");
+    st.execute(
+        "CREATE UNIQUE INDEX one_active_token_per_name ON "
+            + s
+            + "device_token(ws, name) WHERE revoked_at IS NULL");
+    st.execute("INSERT INTO " + s + "schema_version(version) VALUES (2)");
   }
 }

@@ -10,23 +10,21 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The hub's device tokens in {@code DATA/tokens.sqlite}: per workspace, a name and the SHA-256 of
- * its token (never the token), when it was added and when revoked. {@code chora hub token} writes
+ * The SQLite store's device tokens, in {@code DATA/tokens.sqlite}. {@code chora hub token} writes
  * it while the hub runs; the hub only reads it, noticing changes by {@code PRAGMA data_version}.
- * One active token per name; revoked rows stay, so {@code list} shows them.
  */
-final class TokenFile implements AutoCloseable {
+final class TokenFile implements TokenStore {
   static final String FILE_NAME = "tokens.sqlite";
 
-  /** One token as stored. */
-  record Row(String workspace, String name, byte[] digest, long addedAt, Long revokedAt) {}
-
+  private final Path dataDir;
   private final Connection connection;
 
-  private TokenFile(Connection connection) {
+  private TokenFile(Path dataDir, Connection connection) {
+    this.dataDir = dataDir;
     this.connection = connection;
   }
 
@@ -62,11 +60,12 @@ final class TokenFile implements AutoCloseable {
       connection.close();
       throw e;
     }
-    return new TokenFile(connection);
+    return new TokenFile(dataDir, connection);
   }
 
-  /** Changes whenever another connection (the CLI) committed to the file since the last call. */
-  long dataVersion() throws SQLException {
+  /** {@code PRAGMA data_version}: it changes when another connection (the CLI) committed. */
+  @Override
+  public Object version() throws SQLException {
     try (Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
       rows.next();
@@ -74,7 +73,8 @@ final class TokenFile implements AutoCloseable {
     }
   }
 
-  List<Row> rows() throws SQLException {
+  @Override
+  public List<Row> rows() throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet rs =
@@ -96,10 +96,8 @@ final class TokenFile implements AutoCloseable {
     return rows;
   }
 
-  /**
-   * @return false, adding nothing, if {@code name} already has an active token
-   */
-  boolean add(String workspace, String name, byte[] digest, long now) throws SQLException {
+  @Override
+  public boolean add(String workspace, String name, byte[] digest, long now) throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
             "INSERT INTO device_token(workspace, name, digest, added_at) VALUES (?, ?, ?, ?)"
@@ -112,10 +110,8 @@ final class TokenFile implements AutoCloseable {
     }
   }
 
-  /**
-   * @return false if {@code name} has no active token
-   */
-  boolean revoke(String workspace, String name, long now) throws SQLException {
+  @Override
+  public boolean revoke(String workspace, String name, long now) throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
             "UPDATE device_token SET revoked_at = ?"
@@ -125,6 +121,16 @@ final class TokenFile implements AutoCloseable {
       ps.setString(3, name);
       return ps.executeUpdate() > 0;
     }
+  }
+
+  @Override
+  public Map<String, String> bindings(String workspace) throws SQLException {
+    return BindingTable.read(Workspaces.logFile(dataDir, workspace));
+  }
+
+  @Override
+  public String describe() {
+    return path(dataDir).toString();
   }
 
   @Override

@@ -13,12 +13,20 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Per-device tokens: each site is bound to the credential whose push first stored it, so a device
- * writes only as itself; tokens are added and revoked while the hub runs.
+ * writes only as itself; tokens are added and revoked while the hub runs. Once per store: with
+ * PostgreSQL, the tokens and the bindings are the database's.
  */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class DeviceTokenTest {
+  @Parameter TestStore store;
+
   private static final Duration AT_ONCE = Duration.ofSeconds(3);
 
   @TempDir Path dataDir;
@@ -31,6 +39,11 @@ class DeviceTokenTest {
     if (hub != null) {
       hub.close();
     }
+  }
+
+  /** Where this store keeps the tokens: null for the data directory's file. */
+  private StoreUrl where() {
+    return store.apply(TestHubs.config(dataDir)).store();
   }
 
   private TestClient connect(String token) {
@@ -50,9 +63,9 @@ class DeviceTokenTest {
 
   @Test
   void anotherDeviceCannotTakeASiteAndTheRealSiteKeepsWriting() throws Exception {
-    hub = TestHubs.start(dataDir);
-    String a = HubTokens.add(dataDir, TEAM, "laptop");
-    String b = HubTokens.add(dataDir, TEAM, "phone");
+    hub = TestHubs.start(store, dataDir);
+    String a = HubTokens.add(dataDir, where(), TEAM, "laptop");
+    String b = HubTokens.add(dataDir, where(), TEAM, "phone");
     TestClient laptop = connect(a);
     laptop.join("fA", Map.of());
     assertThat(laptop.pushAndAwait("fA", 1, 1, Map.of()).path("type").asText()).isEqualTo("ack");
@@ -88,19 +101,19 @@ class DeviceTokenTest {
 
   @Test
   void bindingsSurviveARestart() throws Exception {
-    hub = TestHubs.start(dataDir);
-    String a = HubTokens.add(dataDir, TEAM, "laptop");
-    String b = HubTokens.add(dataDir, TEAM, "phone");
+    hub = TestHubs.start(store, dataDir);
+    String a = HubTokens.add(dataDir, where(), TEAM, "laptop");
+    String b = HubTokens.add(dataDir, where(), TEAM, "phone");
     TestClient laptop = connect(a);
     laptop.join("fA", Map.of());
     laptop.pushAndAwait("fA", 1, 1, Map.of());
     hub.close();
 
-    hub = TestHubs.start(dataDir);
+    hub = TestHubs.start(store, dataDir);
     TestClient thief = connect(b);
     thief.send(hello("fA", "{}", null));
     assertThat(thief.awaitClosed().reason()).startsWith("bound: site \"fA\"");
-    assertThat(HubTokens.list(dataDir))
+    assertThat(HubTokens.list(dataDir, where()))
         .extracting(HubTokens.DeviceToken::name, HubTokens.DeviceToken::sites)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("laptop", List.of("fA")),
@@ -109,9 +122,9 @@ class DeviceTokenTest {
 
   @Test
   void aRaceForAnUnboundSiteIsWonByTheFirstStoredPush() throws Exception {
-    hub = TestHubs.start(dataDir);
-    String a = HubTokens.add(dataDir, TEAM, "laptop");
-    String b = HubTokens.add(dataDir, TEAM, "phone");
+    hub = TestHubs.start(store, dataDir);
+    String a = HubTokens.add(dataDir, where(), TEAM, "laptop");
+    String b = HubTokens.add(dataDir, where(), TEAM, "phone");
     TestClient first = connect(a);
     first.join("fX", Map.of());
     TestClient second = connect(b);
@@ -124,8 +137,8 @@ class DeviceTokenTest {
 
   @Test
   void aRevokedTokensConnectionsCloseAtOnceMidStream() throws Exception {
-    hub = TestHubs.start(dataDir);
-    String token = HubTokens.add(dataDir, TEAM, "stolen");
+    hub = TestHubs.start(store, dataDir);
+    String token = HubTokens.add(dataDir, where(), TEAM, "stolen");
     TestClient device = connect(token);
     device.join("fS", Map.of());
     for (long seq = 1; seq <= 5; seq++) {
@@ -135,7 +148,7 @@ class DeviceTokenTest {
     clients.add(bystander);
     bystander.join("fT", Map.of());
 
-    assertThat(HubTokens.revoke(dataDir, TEAM, "stolen")).isTrue();
+    assertThat(HubTokens.revoke(dataDir, where(), TEAM, "stolen")).isTrue();
     for (long seq = 6; !device.isClosed() && seq < 10_000; seq++) {
       device.tryPush("fS", seq, seq); // pushing on while the revoke lands
       Thread.sleep(5);
@@ -145,23 +158,27 @@ class DeviceTokenTest {
         .isEqualTo(new TestClient.Closed(1008, "revoked: token \"stolen\" was revoked"));
     assertThat(TestClient.refusedStatus(hub.url(), TEAM, token)).isEqualTo(401);
     assertThat(bystander.pushAndAwait("fT", 1, 1, Map.of()).path("type").asText()).isEqualTo("ack");
-    assertThat(HubTokens.revoke(dataDir, TEAM, "stolen")).as("nothing left to revoke").isFalse();
+    assertThat(HubTokens.revoke(dataDir, where(), TEAM, "stolen"))
+        .as("nothing left to revoke")
+        .isFalse();
   }
 
   @Test
   void aTokenAddedWhileTheHubRunsWorksAtOnceAndANameMayBeGivenANewToken() throws Exception {
-    hub = HubServer.start(HubConfig.of(dataDir, Map.of())); // no shared token, no tokens file
+    hub =
+        HubServer.start(
+            store.apply(HubConfig.of(dataDir, Map.of()))); // no shared token, no tokens file
     assertThat(TestClient.refusedStatus(hub.url(), TEAM, "not-a-token-of-anyone")).isEqualTo(401);
 
-    String old = HubTokens.add(dataDir, TEAM, "laptop");
+    String old = HubTokens.add(dataDir, where(), TEAM, "laptop");
     TestClient laptop = connect(old);
     laptop.join("fA", Map.of());
     laptop.pushAndAwait("fA", 1, 1, Map.of());
-    HubTokens.revoke(dataDir, TEAM, "laptop");
+    HubTokens.revoke(dataDir, where(), TEAM, "laptop");
     assertThat(TestClient.refusedStatus(hub.url(), TEAM, old)).as("at once").isEqualTo(401);
     assertThat(laptop.awaitClosed(AT_ONCE).reason()).startsWith("revoked:");
 
-    String renewed = HubTokens.add(dataDir, TEAM, "laptop"); // the device's new token
+    String renewed = HubTokens.add(dataDir, where(), TEAM, "laptop"); // the device's new token
     TestClient back = connect(renewed);
     assertThat(back.join("fA", Map.of("fA", 1L))).isEmpty();
     assertThat(back.pushAndAwait("fA", 2, 2, Map.of()).path("type").asText()).isEqualTo("ack");
@@ -170,8 +187,8 @@ class DeviceTokenTest {
 
   @Test
   void theSharedWorkspaceTokenIsOneCredentialBesideTheDeviceTokens() throws Exception {
-    hub = TestHubs.start(dataDir);
-    String device = HubTokens.add(dataDir, TEAM, "laptop");
+    hub = TestHubs.start(store, dataDir);
+    String device = HubTokens.add(dataDir, where(), TEAM, "laptop");
     TestClient shared = connect(TEAM_TOKEN);
     shared.join("fW", Map.of());
     shared.pushAndAwait("fW", 1, 1, Map.of());

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +55,40 @@ class SeveralHubsTest {
     TestClient client = TestClient.connect(hubs.get(instance).url(), TEAM, TEAM_TOKEN);
     clients.add(client);
     return client;
+  }
+
+  @Test
+  void aDeviceTokenAddedOnceServesEveryInstanceAndItsRevokeCutsItOffOnAll() throws Exception {
+    StoreUrl store = new StoreUrl(database, null);
+    // added beside no instance in particular, as an admin would (chora hub token add --store)
+    String phone = HubTokens.add(null, store, TEAM, "phone");
+    String laptop = HubTokens.add(null, store, TEAM, "laptop");
+    TestClient onFirst = TestClient.connect(hubs.get(0).url(), TEAM, phone);
+    TestClient onSecond = TestClient.connect(hubs.get(1).url(), TEAM, phone);
+    clients.add(onFirst);
+    clients.add(onSecond);
+    onFirst.join("fP", Map.of());
+    assertThat(onFirst.pushAndAwait("fP", 1, 1, Map.of()).path("type").asText()).isEqualTo("ack");
+    onSecond.join("fP", Map.of("fP", 1L));
+
+    // the binding is the store's: another device is refused fP on an instance it never met
+    TestClient thief = TestClient.connect(hubs.get(2).url(), TEAM, laptop);
+    clients.add(thief);
+    thief.send("{\"type\":\"hello\",\"version\":1,\"site\":\"fP\",\"clock\":{}}");
+    assertThat(thief.awaitClosed().reason()).startsWith("bound: site \"fP\"");
+    assertThat(HubTokens.list(null, store))
+        .extracting(HubTokens.DeviceToken::name, HubTokens.DeviceToken::sites)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("laptop", List.of()),
+            org.assertj.core.groups.Tuple.tuple("phone", List.of("fP")));
+
+    assertThat(HubTokens.revoke(null, store, TEAM, "phone")).isTrue();
+    Duration atOnce = Duration.ofSeconds(3);
+    assertThat(onFirst.awaitClosed(atOnce).reason()).startsWith("revoked:");
+    assertThat(onSecond.awaitClosed(atOnce).reason()).startsWith("revoked:");
+    for (HubServer hub : hubs) {
+      assertThat(TestClient.refusedStatus(hub.url(), TEAM, phone)).isEqualTo(401);
+    }
   }
 
   @Test
