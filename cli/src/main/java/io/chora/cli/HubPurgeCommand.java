@@ -1,8 +1,8 @@
 package io.chora.cli;
 
 import io.chora.hub.LogPurge;
+import io.chora.hub.StoreUrl;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "purge",
     description = {
-      "Remove an origin's stored envelopes from a seq on, with the hub stopped.",
+      "Remove an origin's stored envelopes from a seq on, with the hub stopped"
+          + " (every instance, on a PostgreSQL store).",
       "For an envelope no replica can read or apply, which replicas hold back"
           + " (chora status shows it).",
       "Envelopes of other origins that depend on what goes are named, and removed only with"
@@ -25,12 +26,7 @@ import picocli.CommandLine.Spec;
       "Replicas stop holding them back when they reconnect."
     })
 final class HubPurgeCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      required = true,
-      paramLabel = "DIR",
-      description = "the hub's data directory")
-  Path data;
+  @picocli.CommandLine.Mixin HubStoreOption hub;
 
   @Option(
       names = "--workspace",
@@ -67,7 +63,11 @@ final class HubPurgeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LogPurge.Result result;
     try {
-      result = LogPurge.purge(data, workspace, origin, from, withDependents);
+      StoreUrl store = hub.store();
+      result =
+          store == null
+              ? LogPurge.purge(hub.data, workspace, origin, from, withDependents)
+              : LogPurge.purge(store, workspace, origin, from, withDependents);
     } catch (LogPurge.Refused refused) {
       throw new CliException(ExitCode.FAILED, refused.getMessage(), "nothing was removed");
     } catch (java.io.IOException busy) {

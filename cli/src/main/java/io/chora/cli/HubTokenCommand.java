@@ -1,7 +1,6 @@
 package io.chora.cli;
 
 import io.chora.hub.HubTokens;
-import io.chora.hub.StoreUrl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -38,50 +37,6 @@ final class HubTokenCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /**
-   * Where every subcommand finds the tokens: as the hub keeps them, in its data directory, or in
-   * its PostgreSQL store, where every instance reads them.
-   */
-  static final class DataOption {
-    @Option(
-        names = "--data",
-        paramLabel = "DIR",
-        description = "the hub's data directory (as given to chora hub --data)")
-    Path data;
-
-    @Option(
-        names = "--store",
-        paramLabel = "JDBC_URL",
-        description =
-            "the hub's PostgreSQL store (as given to chora hub --store; the password from "
-                + StoreUrl.PASSWORD_ENV
-                + "): every instance on it sees the change")
-    String store;
-
-    /** The store's URL, or null for the data directory's SQLite files. */
-    StoreUrl store() {
-      if (store == null) {
-        if (data == null) {
-          throw new CliException(
-              ExitCode.USAGE,
-              "no hub given",
-              "name it as chora hub was started: --data DIR, or --store JDBC_URL");
-        }
-        return null;
-      }
-      try {
-        return new StoreUrl(store, System.getenv(StoreUrl.PASSWORD_ENV));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(ExitCode.USAGE, e.getMessage());
-      }
-    }
-
-    /** How a hint names this hub again. */
-    String given() {
-      return store != null ? "--store " + store() : "--data " + data;
-    }
-  }
-
   @Command(
       name = "add",
       description = {
@@ -90,7 +45,7 @@ final class HubTokenCommand implements Runnable {
             + " a new device takes a new name."
       })
   static final class Add implements Callable<Integer> {
-    @picocli.CommandLine.Mixin DataOption data;
+    @picocli.CommandLine.Mixin HubStoreOption data;
 
     @Parameters(index = "0", paramLabel = "WORKSPACE")
     String workspace;
@@ -152,7 +107,7 @@ final class HubTokenCommand implements Runnable {
       name = "revoke",
       description = "Revoke a device's token: the hub closes its connections at once.")
   static final class Revoke implements Callable<Integer> {
-    @picocli.CommandLine.Mixin DataOption data;
+    @picocli.CommandLine.Mixin HubStoreOption data;
 
     @Parameters(index = "0", paramLabel = "WORKSPACE")
     String workspace;
@@ -185,7 +140,7 @@ final class HubTokenCommand implements Runnable {
       name = "list",
       description = "List the device tokens, revoked ones too, and their sites.")
   static final class List implements Callable<Integer> {
-    @picocli.CommandLine.Mixin DataOption data;
+    @picocli.CommandLine.Mixin HubStoreOption data;
 
     @Option(names = "--json", description = "print JSON for scripts")
     boolean json;

@@ -57,7 +57,13 @@ final class DeviceTokens implements AutoCloseable {
       return true;
     } catch (Exception e) {
       if (!failing) {
-        LOG.error("cannot read {}", file == null ? "the device tokens" : file.describe(), e);
+        // a store that went away (PostgreSQL restarting) is said once, and it mends itself
+        String what = file == null ? "the device tokens" : file.describe();
+        if (e instanceof java.sql.SQLException) {
+          LOG.warn("cannot read {}: {}; keeping the tokens read before", what, e.getMessage());
+        } else {
+          LOG.error("cannot read {}", what, e);
+        }
         failing = true;
       }
       return false;

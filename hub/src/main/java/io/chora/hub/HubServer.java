@@ -51,6 +51,7 @@ public final class HubServer implements AutoCloseable {
   private final Javalin app;
   private final ExecutorService storeWork;
   private final ScheduledExecutorService sweeper;
+  private final ScheduledExecutorService tokenPoll;
   private final Workspaces workspaces;
   private final HubLock lock;
   private final DeviceTokens devices;
@@ -61,9 +62,11 @@ public final class HubServer implements AutoCloseable {
       Javalin app,
       ExecutorService storeWork,
       ScheduledExecutorService sweeper,
+      ScheduledExecutorService tokenPoll,
       Workspaces workspaces,
       HubLock lock,
       DeviceTokens devices) {
+    this.tokenPoll = tokenPoll;
     this.config = config;
     this.lock = lock;
     this.devices = devices;
@@ -85,6 +88,10 @@ public final class HubServer implements AutoCloseable {
         Executors.newFixedThreadPool(STORE_THREADS, daemonThreads("chora-hub-store"));
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("chora-hub-sweeper"));
+    // a thread of its own: a PostgreSQL store that does not answer holds a poll for seconds, which
+    // must not hold up the sweeps and upgrade deadlines
+    ScheduledExecutorService tokenPoll =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads("chora-hub-tokens"));
     LogStores stores;
     Workspaces workspaces;
     try {
@@ -92,6 +99,7 @@ public final class HubServer implements AutoCloseable {
       workspaces = new Workspaces(stores, storeWork);
     } catch (SQLException e) {
       sweeper.shutdownNow();
+      tokenPoll.shutdownNow();
       storeWork.shutdownNow();
       throw new IOException("cannot open the store " + config.store() + ": " + e.getMessage(), e);
     }
@@ -128,14 +136,15 @@ public final class HubServer implements AutoCloseable {
       long sweepMillis = Math.max(50, Math.min(1000, config.idleTimeout().toMillis() / 4));
       sweeper.scheduleWithFixedDelay(
           endpoint::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-      sweeper.scheduleWithFixedDelay(
+      tokenPoll.scheduleWithFixedDelay(
           endpoint::closeRevoked, TOKEN_POLL_MILLIS, TOKEN_POLL_MILLIS, TimeUnit.MILLISECONDS);
-      return new HubServer(config, app, storeWork, sweeper, workspaces, lock, devices);
+      return new HubServer(config, app, storeWork, sweeper, tokenPoll, workspaces, lock, devices);
     } catch (SQLException | IOException | RuntimeException e) {
       if (started != null) {
         started.stop();
       }
       sweeper.shutdownNow();
+      tokenPoll.shutdownNow();
       storeWork.shutdownNow();
       workspaces.close();
       devices.close();
@@ -269,6 +278,7 @@ public final class HubServer implements AutoCloseable {
       }
       app.stop();
       sweeper.shutdownNow();
+      tokenPoll.shutdownNow();
       storeWork.shutdown();
       try {
         if (!storeWork.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -16,6 +16,9 @@ final class PgDatabase implements LogStores {
   /** Enough for the store threads' commits and catch-up reads, and /health beside them. */
   private static final int POOL_SIZE = 8;
 
+  /** How long a starting hub waits for its listening connection (and the running lock). */
+  private static final java.time.Duration START_WAIT = java.time.Duration.ofSeconds(10);
+
   private final HikariDataSource pool;
   private final PgNotifier notifier;
 
@@ -32,7 +35,22 @@ final class PgDatabase implements LogStores {
       pool.close();
       throw e;
     }
-    return new PgDatabase(pool, PgNotifier.start(store));
+    PgNotifier notifier = PgNotifier.start(store);
+    boolean listening;
+    try {
+      // before any clock is loaded: a purge either ran before this or waits for this to stop
+      listening = notifier.awaitListening(START_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      listening = false;
+    }
+    if (!listening) {
+      String why = notifier.problem();
+      notifier.close();
+      pool.close();
+      throw new SQLException("cannot listen on the store: " + why);
+    }
+    return new PgDatabase(pool, notifier);
   }
 
   /** A pool of {@code size} connections to {@code store}, in the hub's schema. */

@@ -4,9 +4,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -21,6 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 final class PgNotifier implements AutoCloseable {
   static final String CHANNEL = "chora_hub";
+
+  /**
+   * Held shared by every running instance on its listening connection, for as long as it runs; an
+   * admin's purge ({@link LogPurge}) takes it alone, so it runs only with every instance stopped
+   * (their clocks are kept in memory and would not see what it removed). "choraliv" in ASCII.
+   */
+  static final long RUNNING_LOCK = 0x63686f72616c6976L;
+
   private static final Logger LOG = LoggerFactory.getLogger(PgNotifier.class);
   private static final int WAIT_MILLIS = 250;
   private static final long SWEEP_MILLIS = 2_000;
@@ -30,6 +41,7 @@ final class PgNotifier implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile String problem = "not listening yet";
+  private final CountDownLatch listening = new CountDownLatch(1);
 
   private PgNotifier(StoreUrl store) {
     this.store = store;
@@ -52,6 +64,11 @@ final class PgNotifier implements AutoCloseable {
     pulls.remove(workspace);
   }
 
+  /** Whether the first connection listens (and holds {@link #RUNNING_LOCK}) within {@code wait}. */
+  boolean awaitListening(Duration wait) throws InterruptedException {
+    return listening.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Null while listening, else why not (other instances' envelopes then arrive late). */
   String problem() {
     return problem;
@@ -63,8 +80,10 @@ final class PgNotifier implements AutoCloseable {
       try (Connection db = connect()) {
         try (Statement st = db.createStatement()) {
           st.execute("LISTEN " + CHANNEL);
+          st.execute("SELECT pg_advisory_lock_shared(" + RUNNING_LOCK + ")");
         }
         problem = null;
+        listening.countDown();
         backoff = 100;
         pullAll(); // what was stored while not listening
         listen(db.unwrap(PGConnection.class));
