@@ -92,12 +92,12 @@ final class PgSchema {
     st.execute(
         "CREATE TABLE "
             + s
-            + "device_token(id bigserial PRIMARY KEY, ws text NOT NULL, name text NOT NULL,"
+            + "device_token(id bigserial PRIMARY KEY, workspace text NOT NULL, name text NOT NULL,"
             + " digest bytea NOT NULL UNIQUE, added_at bigint NOT NULL, revoked_at bigint)");
     st.execute(
         "CREATE UNIQUE INDEX one_active_token_per_name ON "
             + s
-            + "device_token(ws, name) WHERE revoked_at IS NULL");
+            + "device_token(workspace, name) WHERE revoked_at IS NULL");
     st.execute("INSERT INTO " + s + "schema_version(version) VALUES (2)");
   }
 }

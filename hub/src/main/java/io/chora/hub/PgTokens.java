@@ -1,11 +1,9 @@
 package io.chora.hub;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -59,54 +57,22 @@ final class PgTokens implements TokenStore {
 
   @Override
   public List<Row> rows() throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    try (Connection db = connections.get();
-        Statement st = db.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT ws, name, digest, added_at, revoked_at FROM device_token"
-                    + " ORDER BY ws, name, id")) {
-      while (rs.next()) {
-        long revoked = rs.getLong(5);
-        boolean active = rs.wasNull();
-        rows.add(
-            new Row(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getBytes(3),
-                rs.getLong(4),
-                active ? null : revoked));
-      }
+    try (Connection db = connections.get()) {
+      return TokenRows.rows(db);
     }
-    return rows;
   }
 
   @Override
   public boolean add(String workspace, String name, byte[] digest, long now) throws SQLException {
-    try (Connection db = connections.get();
-        PreparedStatement ps =
-            db.prepareStatement(
-                "INSERT INTO device_token(ws, name, digest, added_at) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING")) {
-      ps.setString(1, workspace);
-      ps.setString(2, name);
-      ps.setBytes(3, digest);
-      ps.setLong(4, now);
-      return ps.executeUpdate() == 1;
+    try (Connection db = connections.get()) {
+      return TokenRows.add(db, workspace, name, digest, now);
     }
   }
 
   @Override
   public boolean revoke(String workspace, String name, long now) throws SQLException {
-    try (Connection db = connections.get();
-        PreparedStatement ps =
-            db.prepareStatement(
-                "UPDATE device_token SET revoked_at = ?"
-                    + " WHERE ws = ? AND name = ? AND revoked_at IS NULL")) {
-      ps.setLong(1, now);
-      ps.setString(2, workspace);
-      ps.setString(3, name);
-      return ps.executeUpdate() > 0;
+    try (Connection db = connections.get()) {
+      return TokenRows.revoke(db, workspace, name, now);
     }
   }
 

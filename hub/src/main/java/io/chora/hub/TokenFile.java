@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
@@ -75,52 +73,17 @@ final class TokenFile implements TokenStore {
 
   @Override
   public List<Row> rows() throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "SELECT workspace, name, digest, added_at, revoked_at FROM device_token"
-                    + " ORDER BY workspace, name, id")) {
-      while (rs.next()) {
-        long revoked = rs.getLong(5);
-        boolean active = rs.wasNull();
-        rows.add(
-            new Row(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getBytes(3),
-                rs.getLong(4),
-                active ? null : revoked));
-      }
-    }
-    return rows;
+    return TokenRows.rows(connection);
   }
 
   @Override
   public boolean add(String workspace, String name, byte[] digest, long now) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "INSERT INTO device_token(workspace, name, digest, added_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
-      ps.setString(1, workspace);
-      ps.setString(2, name);
-      ps.setBytes(3, digest);
-      ps.setLong(4, now);
-      return ps.executeUpdate() == 1;
-    }
+    return TokenRows.add(connection, workspace, name, digest, now);
   }
 
   @Override
   public boolean revoke(String workspace, String name, long now) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "UPDATE device_token SET revoked_at = ?"
-                + " WHERE workspace = ? AND name = ? AND revoked_at IS NULL")) {
-      ps.setLong(1, now);
-      ps.setString(2, workspace);
-      ps.setString(3, name);
-      return ps.executeUpdate() > 0;
-    }
+    return TokenRows.revoke(connection, workspace, name, now);
   }
 
   @Override
