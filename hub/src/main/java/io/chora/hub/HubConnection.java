@@ -41,6 +41,7 @@ final class HubConnection {
   private volatile long lastPingAt;
   private volatile long closeRequestedAt; // 0 while open
   private volatile boolean closed;
+  private boolean draining; // under this: the hub is stopping, pushes are no longer taken
 
   HubConnection(
       Session session,
@@ -113,7 +114,12 @@ final class HubConnection {
       if (!pushRate.tryAcquire(System.nanoTime())) {
         throw new ProtocolViolation("rate limit");
       }
-      workspace.submit(this, push);
+      synchronized (this) { // a drain that returned has seen every push this connection queued
+        if (draining) {
+          return; // not acknowledged: the client pushes it again where it reconnects
+        }
+        workspace.submit(this, push);
+      }
     } else if (message instanceof ClientMessage.Clock clock) {
       if (site == null) {
         throw new ProtocolViolation("clock before hello");
@@ -207,6 +213,11 @@ final class HubConnection {
 
   private static String seconds(Duration duration) {
     return duration.toMillis() / 1000.0 + " s";
+  }
+
+  /** The hub is stopping: pushes that arrive from now on are left unanswered. */
+  synchronized void drain() {
+    draining = true;
   }
 
   /** Closes the connection with {@code code} and {@code reason}; later calls do nothing. */

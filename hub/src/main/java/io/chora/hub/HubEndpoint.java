@@ -2,6 +2,7 @@ package io.chora.hub;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
@@ -23,6 +24,11 @@ final class HubEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(HubEndpoint.class);
   private static final int SERVER_ERROR = 1011;
 
+  /** RFC 6455's "service restart": clients reconnect at once, to another instance if they can. */
+  static final int SERVICE_RESTART = 1012;
+
+  static final String DRAINING = "draining: this hub instance is stopping; reconnect to another";
+
   private final HubConfig config;
   private final WorkspaceTokens tokens;
   private final DeviceTokens devices;
@@ -31,6 +37,7 @@ final class HubEndpoint {
   private final Map<Session, HubConnection> connections = new ConcurrentHashMap<>();
 
   private long tokensSeen; // the device tokens' generation the last revocation check saw
+  private volatile boolean draining;
 
   HubEndpoint(HubConfig config, Workspaces workspaces, DeviceTokens devices) {
     this.config = config;
@@ -55,6 +62,9 @@ final class HubEndpoint {
 
   /** Refuses the upgrade with 401 unless the request carries a token of the workspace. */
   private void authorize(Context ctx) {
+    if (draining) {
+      throw new ServiceUnavailableResponse(DRAINING);
+    }
     if (tokens.credential(ctx.pathParam("workspace"), ctx.header("Authorization")) == null) {
       throw new UnauthorizedResponse();
     }
@@ -79,6 +89,33 @@ final class HubEndpoint {
         new HubConnection(ctx.session, credential, workspace, messages, config);
     connections.put(ctx.session, connection);
     workspace.connected(connection);
+    if (draining) { // upgraded while the drain began: it met no close, so close it here
+      connection.drain();
+      connection.close(SERVICE_RESTART, DRAINING);
+    }
+  }
+
+  boolean isDraining() {
+    return draining;
+  }
+
+  /**
+   * Stops this instance gracefully: refuses new upgrades (503), takes no more pushes, lets the
+   * writers commit and acknowledge what was already pushed, then closes every connection with 1012
+   * (service restart) behind those acks, so clients reconnect at once, to another instance, and
+   * push again only what was not acknowledged. Waits for the closes until {@code deadlineNanos}.
+   */
+  void drain(long deadlineNanos) throws InterruptedException {
+    draining = true;
+    connections.values().forEach(HubConnection::drain);
+    for (Workspace workspace : workspaces.all()) {
+      workspace.awaitWriterIdle(deadlineNanos);
+    }
+    // acks are queued before the close frame, and Jetty writes a session's frames in order
+    connections.values().forEach(connection -> connection.close(SERVICE_RESTART, DRAINING));
+    while (!connections.isEmpty() && System.nanoTime() < deadlineNanos) {
+      Thread.sleep(5);
+    }
   }
 
   private void withConnection(WsContext ctx, java.util.function.Consumer<HubConnection> action) {

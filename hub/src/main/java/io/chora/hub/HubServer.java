@@ -44,6 +44,9 @@ public final class HubServer implements AutoCloseable {
   /** How often the device tokens are checked for changes (a revoke closes within this). */
   private static final long TOKEN_POLL_MILLIS = 200;
 
+  /** Longest a stop waits for commits in progress and for clients to answer the 1012 close. */
+  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
+
   /** Jetty's own idle timeout only backs up the hub's, which pings quiet clients first. */
   private static final Duration JETTY_IDLE_MARGIN = Duration.ofSeconds(10);
 
@@ -53,6 +56,7 @@ public final class HubServer implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private final ScheduledExecutorService tokenPoll;
   private final Workspaces workspaces;
+  private final HubEndpoint endpoint;
   private final HubLock lock;
   private final DeviceTokens devices;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -64,8 +68,10 @@ public final class HubServer implements AutoCloseable {
       ScheduledExecutorService sweeper,
       ScheduledExecutorService tokenPoll,
       Workspaces workspaces,
+      HubEndpoint endpoint,
       HubLock lock,
       DeviceTokens devices) {
+    this.endpoint = endpoint;
     this.tokenPoll = tokenPoll;
     this.config = config;
     this.lock = lock;
@@ -120,8 +126,9 @@ public final class HubServer implements AutoCloseable {
                     "/health",
                     ctx -> {
                       String problem = workspaces.storeProblem();
-                      ctx.status(problem == null ? 200 : 503);
-                      ctx.contentType("application/json").result(healthJson(problem));
+                      boolean draining = endpoint.isDraining();
+                      ctx.status(problem == null && !draining ? 200 : 503);
+                      ctx.contentType("application/json").result(healthJson(problem, draining));
                     });
                 javalin.routes.get(
                     "/metrics",
@@ -138,7 +145,8 @@ public final class HubServer implements AutoCloseable {
           endpoint::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
       tokenPoll.scheduleWithFixedDelay(
           endpoint::closeRevoked, TOKEN_POLL_MILLIS, TOKEN_POLL_MILLIS, TimeUnit.MILLISECONDS);
-      return new HubServer(config, app, storeWork, sweeper, tokenPoll, workspaces, lock, devices);
+      return new HubServer(
+          config, app, storeWork, sweeper, tokenPoll, workspaces, endpoint, lock, devices);
     } catch (SQLException | IOException | RuntimeException e) {
       if (started != null) {
         started.stop();
@@ -184,11 +192,14 @@ public final class HubServer implements AutoCloseable {
         : PgDatabase.open(config.store());
   }
 
-  /** Ok, or unavailable with why: a hub whose store does not answer acknowledges nothing. */
-  private static String healthJson(String storeProblem) {
-    return storeProblem == null
-        ? "{\"status\":\"ok\",\"store\":\"ok\"}"
-        : "{\"status\":\"unavailable\",\"store\":" + Frames.string(storeProblem) + "}";
+  /**
+   * Ok; draining (stopping: a load balancer sends no one here); or unavailable with why: a hub
+   * whose store does not answer acknowledges nothing.
+   */
+  private static String healthJson(String storeProblem, boolean draining) {
+    String store = storeProblem == null ? "\"ok\"" : Frames.string(storeProblem);
+    String status = draining ? "draining" : storeProblem == null ? "ok" : "unavailable";
+    return "{\"status\":\"" + status + "\",\"store\":" + store + "}";
   }
 
   private static void configureJetty(
@@ -266,9 +277,23 @@ public final class HubServer implements AutoCloseable {
   }
 
   /**
-   * Stops listening (clients see their connections close and reconnect later), lets commits in
-   * progress finish, and closes the logs. Everything acknowledged is on disk; calling it again does
-   * nothing.
+   * Starts stopping gracefully: {@code /health} answers 503 {@code "draining"}, upgrades are
+   * refused with 503, pushes already taken are committed and acknowledged, then every client is
+   * closed with 1012 (service restart) and reconnects at once, to another instance if it was given
+   * several. Returns once the clients are gone (or after a few seconds); {@link #close} does the
+   * rest.
+   */
+  public void drain() {
+    try {
+      endpoint.drain(System.nanoTime() + DRAIN_LIMIT.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Drains ({@link #drain}), stops listening, lets commits in progress finish, and closes the logs.
+   * Everything acknowledged is on disk; calling it again does nothing.
    */
   @Override
   public void close() {
@@ -276,6 +301,7 @@ public final class HubServer implements AutoCloseable {
       if (closed.getCount() == 0) {
         return;
       }
+      drain();
       app.stop();
       sweeper.shutdownNow();
       tokenPoll.shutdownNow();

@@ -337,6 +337,16 @@ final class Workspace implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (until {@code deadlineNanos} at most) for the writer to commit what was queued, so that a
+   * draining hub sends those acks before it closes the connections.
+   */
+  void awaitWriterIdle(long deadlineNanos) throws InterruptedException {
+    while ((writerScheduled.get() || !pending.isEmpty()) && System.nanoTime() < deadlineNanos) {
+      Thread.sleep(5);
+    }
+  }
+
   /** Runs store work (catch-up pages) on the hub's store threads. */
   void execute(Runnable work) {
     try {
