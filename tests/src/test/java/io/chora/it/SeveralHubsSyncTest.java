@@ -9,6 +9,7 @@ import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;
 import io.chora.hub.StoreUrl;
 import io.chora.hub.testing.PgCluster;
+import io.chora.jdbc.testing.Db;
 import io.chora.jdbc.testing.DeviceKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,6 +86,64 @@ class SeveralHubsSyncTest {
             .doesNotContain("edited on the tablet");
       }
       assertThat(envelopes).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  /**
+   * {@code chora.hub} names both instances: when the first stops (it drains, closing with 1012),
+   * the client goes on through the second from its clock, and nothing written is lost.
+   */
+  @Test
+  void aClientGivenTwoInstancesGoesOnThroughTheSecondWhenTheFirstStops() throws Exception {
+    String database = PgCluster.shared().newDatabase();
+    for (int i = 0; i < 2; i++) {
+      hubs.add(
+          HubServer.start(
+              HubConfig.of(dir.resolve("hub" + i), Map.of(HubFixture.WORKSPACE, HubFixture.TOKEN))
+                  .withStore(new StoreUrl(database, null))));
+    }
+    String first = hubs.get(0).url() + "/" + HubFixture.WORKSPACE;
+    String second = hubs.get(1).url() + "/" + HubFixture.WORKSPACE;
+    Connection laptop = plain("laptop", first + "," + second);
+    Connection phone = plain("phone", second);
+    String onFirst = "connected to ws://127.0.0.1:" + hubs.get(0).port() + "/v1/";
+    String onSecond = "connected to ws://127.0.0.1:" + hubs.get(1).port() + "/v1/";
+    await("the laptop syncs through the first", () -> hubState(laptop).contains(onFirst));
+    for (int i = 1; i <= 200; i++) {
+      exec(laptop, "INSERT INTO note VALUES (" + i + ", 'row " + i + "')");
+      if (i == 100) {
+        hubs.get(0).close(); // mid-stream: what it acknowledged stays, the rest goes again
+      }
+    }
+    await("the phone has all 200 rows", () -> count(phone) == 200 && sameRows(laptop, phone));
+    await("nothing pending", () -> Db.of(laptop).hubStatus().healthy());
+    await("the laptop syncs through the second", () -> hubState(laptop).contains(onSecond));
+    assertThat(Db.of(phone).clock()).isEqualTo(Db.of(laptop).clock());
+  }
+
+  /** A replica without encryption; {@code hub}: what chora.hub says. */
+  private Connection plain(String site, String hub) throws Exception {
+    Connection c =
+        DriverManager.getConnection(
+            "jdbc:chora:"
+                + dir.resolve(site + ".db")
+                + "?chora.site="
+                + site
+                + "&chora.hub="
+                + hub
+                + "&chora.hub.token="
+                + HubFixture.TOKEN
+                + "&busy_timeout=10000");
+    replicas.add(c);
+    exec(c, "CREATE TABLE IF NOT EXISTS note(id INTEGER PRIMARY KEY, title TEXT)");
+    return c;
+  }
+
+  /** The hub client's state as it last wrote it into the file (chora status shows it). */
+  private static String hubState(Connection c) throws Exception {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT state FROM chora_hub")) {
+      return rs.next() ? rs.getString(1) : "";
     }
   }
 

@@ -5,14 +5,17 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Where a database syncs live: the hub's WebSocket endpoint for one workspace, the workspace's
- * token, and the database file (one hub client serves every connection to the same file).
+ * Where a database syncs live: the WebSocket endpoints of one workspace (one hub, or several
+ * instances of one hub on a shared store, tried in turn), the workspace's token, and the database
+ * file (one hub client serves every connection to the same file).
  */
 public record HubAddress(
-    URI endpoint,
+    List<URI> endpoints,
     String workspace,
     String token,
     Path database,
@@ -22,8 +25,9 @@ public record HubAddress(
   private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /**
-   * Reads {@code chora.hub=ws://HOST:PORT/WORKSPACE} and {@code chora.hub.token}; null when no hub
-   * is configured. With end-to-end encryption, {@code encrypt} names this device's age identity
+   * Reads {@code chora.hub=ws://HOST:PORT/WORKSPACE} (or a comma-separated list of such URLs, the
+   * instances of one hub, all naming the same workspace) and {@code chora.hub.token}; null when no
+   * hub is configured. With end-to-end encryption, {@code encrypt} names this device's age identity
    * file and {@code recipients} the workspace's members (a recipients file; without it, changes are
    * encrypted to this device's own key). {@code signing}: chora.sign is on, so that the members
    * file also serves without a hub (exports); the signing itself is added by {@link #signedWith},
@@ -51,9 +55,47 @@ public record HubAddress(
       throw new SQLException(
           "chora.recipients needs chora.encrypt (this device's identity file) or chora.sign");
     }
+    List<URI> endpoints = new ArrayList<>();
+    String workspace = null;
+    for (String one : hub.split(",", -1)) {
+      URI endpoint = endpoint(one, hub);
+      String named = endpoint.getPath().substring(("/v" + HubProtocol.VERSION + "/").length());
+      if (workspace != null && !workspace.equals(named)) {
+        throw new SQLException(
+            "chora.hub lists instances of one workspace, but names both '"
+                + workspace
+                + "' and '"
+                + named
+                + "': '"
+                + hub
+                + "'");
+      }
+      if (endpoints.contains(endpoint)) {
+        throw new SQLException("chora.hub lists " + one.strip() + " twice: '" + hub + "'");
+      }
+      workspace = named;
+      endpoints.add(endpoint);
+    }
+    if (token == null || token.isBlank()) {
+      throw new SQLException("chora.hub needs chora.hub.token, the workspace's token on the hub");
+    }
+    return new HubAddress(
+        List.copyOf(endpoints),
+        workspace,
+        token,
+        databaseFile(sqliteAddress),
+        encrypt == null ? null : Path.of(encrypt),
+        encrypt == null || recipients == null ? null : Path.of(recipients),
+        null);
+  }
+
+  /**
+   * One {@code ws://HOST:PORT/WORKSPACE} of the list, as the versioned endpoint the client opens.
+   */
+  private static URI endpoint(String one, String hub) throws SQLException {
     URI uri;
     try {
-      uri = new URI(hub.strip());
+      uri = new URI(one.strip());
     } catch (URISyntaxException e) {
       throw new SQLException("chora.hub is not a URI: " + e.getMessage());
     }
@@ -65,30 +107,23 @@ public record HubAddress(
         || !WORKSPACE.matcher(workspace).matches()) {
       throw new SQLException(
           "chora.hub must look like ws://HOST:PORT/WORKSPACE (or wss://), where WORKSPACE is 1-64"
-              + " letters, digits, '.', '_' or '-': '"
+              + " letters, digits, '.', '_' or '-', or be a comma-separated list of such URLs: '"
               + hub
               + "'");
     }
-    if (token == null || token.isBlank()) {
-      throw new SQLException("chora.hub needs chora.hub.token, the workspace's token on the hub");
-    }
-    URI endpoint =
-        URI.create(
-            scheme + "://" + uri.getRawAuthority() + "/v" + HubProtocol.VERSION + "/" + workspace);
-    return new HubAddress(
-        endpoint,
-        workspace,
-        token,
-        databaseFile(sqliteAddress),
-        encrypt == null ? null : Path.of(encrypt),
-        encrypt == null || recipients == null ? null : Path.of(recipients),
-        null);
+    return URI.create(
+        scheme + "://" + uri.getRawAuthority() + "/v" + HubProtocol.VERSION + "/" + workspace);
+  }
+
+  /** The endpoints as one text, comma-separated: what the file's hub record is kept under. */
+  public String endpointsText() {
+    return String.join(",", endpoints.stream().map(URI::toString).toList());
   }
 
   /** This address, its envelopes signed and checked with {@code signatures} (or not: null). */
   public HubAddress signedWith(SetSignatures signatures) {
     return new HubAddress(
-        endpoint, workspace, token, database, identityFile, recipientsFile, signatures);
+        endpoints, workspace, token, database, identityFile, recipientsFile, signatures);
   }
 
   /** How payloads travel: age-encrypted when {@code chora.encrypt} is set, else plain. */
@@ -119,6 +154,6 @@ public record HubAddress(
 
   @Override
   public String toString() { // never the token
-    return endpoint + " for " + database;
+    return endpointsText() + " for " + database;
   }
 }

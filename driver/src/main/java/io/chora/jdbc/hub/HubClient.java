@@ -31,7 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,7 +46,6 @@ final class HubClient {
   // pings: heard of within SILENCE_LIMIT, and pings often enough that a live one always is
   private static final Duration HEARTBEAT = Duration.ofSeconds(5);
   private static final Duration SILENCE_LIMIT = Duration.ofSeconds(20);
-  private static final long MAX_BACKOFF_MS = 30_000;
   private static final int MAX_ENVELOPE_BYTES = 12 << 20; // base64 of it stays under 16 MiB
   // what one message from the hub may hold: its envelopes come from pushes of at most its frame
   // limit (16 MiB by default), with room for a hub configured larger
@@ -69,6 +67,7 @@ final class HubClient {
   private record Registration(Object owner, RemoteChangeListener listener) {}
 
   private final HubAddress address;
+  private final Reconnects reconnects; // which endpoint, when
   private final PayloadCipher cipher;
   private final SetSignatures signatures; // chora.sign, or null
   private final Opener opener;
@@ -103,7 +102,6 @@ final class HubClient {
   private long lastPush = System.nanoTime() - PUSH_INTERVAL_NANOS;
   private boolean pushScheduled;
   private long seenDataVersion = -1;
-  private int failures;
   private long lastHeard;
   private long lastPing;
   private boolean closed;
@@ -114,6 +112,8 @@ final class HubClient {
   private static final int REFUSALS_BEFORE_WARNING = 8;
   // the WebSocket close code the hub turns a replica away with (RFC 6455 section 7.4.1)
   private static final int POLICY_VIOLATION = 1008;
+  private static final int GOING_AWAY = 1001;
+  private static final int SERVICE_RESTART = 1012;
 
   /**
    * The kinds of trouble a user must hear of, each logged at WARNING once when it begins (not at
@@ -138,6 +138,7 @@ final class HubClient {
 
   HubClient(HubAddress address, Opener opener) throws SQLException {
     this.address = address;
+    this.reconnects = new Reconnects(address.endpoints());
     this.cipher = address.cipher();
     this.signatures = address.signatures();
     this.opener = opener;
@@ -265,7 +266,7 @@ final class HubClient {
     http.newWebSocketBuilder()
         .header("Authorization", "Bearer " + address.token())
         .connectTimeout(Duration.ofSeconds(10))
-        .buildAsync(address.endpoint(), new Listener(attempt))
+        .buildAsync(reconnects.current(), new Listener(attempt))
         .whenComplete(
             (ws, error) ->
                 onWorker(
@@ -277,7 +278,7 @@ final class HubClient {
                       } else if (error != null) {
                         failed(
                             trouble(error),
-                            "cannot reach the hub at " + address.endpoint() + ": " + cause(error));
+                            "cannot reach the hub at " + endpoint() + ": " + cause(error));
                       } else {
                         opened(ws);
                       }
@@ -303,12 +304,24 @@ final class HubClient {
     }
   }
 
-  /** Drops the connection (if any) and tries again after a jittered, growing delay. */
+  /**
+   * Drops the connection (if any) and tries again: the next endpoint at once, or after a jittered,
+   * growing delay once every endpoint failed in turn ({@link Reconnects}).
+   */
   private void failed(Trouble trouble, String problem) {
+    failed(
+        trouble,
+        problem,
+        trouble == Trouble.LOCAL ? Reconnects.Cause.LOCAL : Reconnects.Cause.ENDPOINT);
+  }
+
+  private void failed(Trouble trouble, String problem, Reconnects.Cause cause) {
     boolean news = !problem.equals(lastError) || connected;
     lastError = problem;
     refused = trouble == Trouble.REFUSED;
-    warn(trouble, problem);
+    if (cause != Reconnects.Cause.RESTART) { // a restart is routine: warned of if it lasts
+      warn(trouble, problem);
+    }
     dropSocket();
     if (closed) {
       return;
@@ -316,11 +329,19 @@ final class HubClient {
     if (news) {
       recordSoon();
     }
-    long cap = Math.min(MAX_BACKOFF_MS, 250L << Math.min(failures, 20));
-    failures++;
-    long delay = ThreadLocalRandom.current().nextLong(cap / 4, cap + 1);
-    LOG.log(System.Logger.Level.DEBUG, "chora hub: {0}; retrying in {1} ms", problem, delay);
+    long delay = reconnects.ended(cause);
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "chora hub: {0}; retrying {1} in {2} ms",
+        problem,
+        reconnects.current(),
+        delay);
     later(this::connect, delay);
+  }
+
+  /** The endpoint this client is connected or connecting to. */
+  private java.net.URI endpoint() {
+    return reconnects.current();
   }
 
   private void tick() {
@@ -330,7 +351,7 @@ final class HubClient {
     if (socket != null) {
       long now = System.nanoTime();
       if (now - lastHeard > SILENCE_LIMIT.toNanos()) {
-        failed(Trouble.UNREACHABLE, "the hub at " + address.endpoint() + " went silent");
+        failed(Trouble.UNREACHABLE, "the hub at " + endpoint() + " went silent");
         return;
       }
       if (now - lastPing > HEARTBEAT.toNanos()) {
@@ -365,7 +386,7 @@ final class HubClient {
                 failed( // a hub that sends without end must not fill this process's heap
                     Trouble.LOCAL,
                     "the hub at "
-                        + address.endpoint()
+                        + endpoint()
                         + " sent a message of more than "
                         + MAX_MESSAGE_CHARS
                         + " characters; reconnecting");
@@ -393,18 +414,24 @@ final class HubClient {
             if (attempt == generation) {
               // going away (a hub shutting down) is the start of a hub that cannot be reached;
               // a policy close (revoked token, site of another device, fork) is a refusal
-              failed(
-                  code == 1001 || code == 1006
+              Trouble trouble =
+                  code == GOING_AWAY || code == SERVICE_RESTART || code == 1006
                       ? Trouble.UNREACHABLE
-                      : code == POLICY_VIOLATION ? Trouble.REFUSED : Trouble.DROPPED,
+                      : code == POLICY_VIOLATION ? Trouble.REFUSED : Trouble.DROPPED;
+              // a hub that welcomed this client and now stops (a drain) or restarts: the next
+              // endpoint at once, no backoff; before a welcome it counts as a failed attempt
+              boolean restart = connected && (code == GOING_AWAY || code == SERVICE_RESTART);
+              failed(
+                  trouble,
                   "the hub at "
-                      + address.endpoint()
+                      + endpoint()
                       + " closed the connection ("
                       + code
                       + " "
                       + reason
                       + ")"
-                      + forkHint(reason));
+                      + forkHint(reason),
+                  restart ? Reconnects.Cause.RESTART : Reconnects.Cause.ENDPOINT);
             }
           });
       return null;
@@ -417,7 +444,7 @@ final class HubClient {
             if (attempt == generation) {
               failed(
                   Trouble.UNREACHABLE,
-                  "connection to the hub at " + address.endpoint() + " failed: " + cause(error));
+                  "connection to the hub at " + endpoint() + " failed: " + cause(error));
             }
           });
     }
@@ -463,10 +490,10 @@ final class HubClient {
     hubSaysPeerClocks = m.fields().containsKey("peerClocks");
     toldClock = null;
     connected = true;
-    failures = 0;
+    reconnects.welcomed();
     lastError = null;
     refused = false;
-    recovered("connected to the hub at " + address.endpoint());
+    recovered("connected to the hub at " + endpoint());
     quarantine.forgetWhatTheHubLacks(hubClock);
     pushIfNeeded();
   }
@@ -588,7 +615,7 @@ final class HubClient {
       lastExchange = Instant.now();
       refusedPushes = 0;
       if (warned == Trouble.PUSH_REFUSED || warned == Trouble.TOO_LARGE) {
-        recovered("the hub at " + address.endpoint() + " took this replica's pushes again");
+        recovered("the hub at " + endpoint() + " took this replica's pushes again");
       }
     }
     pushIfNeeded();
@@ -601,7 +628,7 @@ final class HubClient {
     // most nacks pass by themselves (the push came before its dependencies, which another
     // replica is pushing right now): loud only once refusals went on for a while
     if (++refusedPushes >= REFUSALS_BEFORE_WARNING) {
-      warn(Trouble.PUSH_REFUSED, "the hub at " + address.endpoint() + " refused a push: " + reason);
+      warn(Trouble.PUSH_REFUSED, "the hub at " + endpoint() + " refused a push: " + reason);
     }
     // try again soon, then less often: a live write waited a whole second for a retry when two
     // replicas joined at once (seen in the demo), while a refusal that stays costs little
@@ -792,8 +819,7 @@ final class HubClient {
               return;
             }
             try {
-              r.rememberHub(
-                  address.endpoint().toString(), state(), hubClock, Map.copyOf(heardPeers));
+              r.rememberHub(address.endpointsText(), state(), hubClock, Map.copyOf(heardPeers));
               heardPeers.clear();
             } catch (SQLException e) {
               LOG.log(System.Logger.Level.DEBUG, "chora hub: recording the hub's state", e);
@@ -806,7 +832,9 @@ final class HubClient {
   private String state() {
     if (connected) {
       String held = quarantine == null ? "" : Quarantine.describe(quarantine.held());
-      return (caughtUp ? "connected, caught up" : "connected, catching up") + held;
+      String to = reconnects.several() ? " to " + endpoint() : ""; // which of the instances
+      return (caughtUp ? "connected" + to + ", caught up" : "connected" + to + ", catching up")
+          + held;
     }
     return lastError == null ? "not connected" : "not connected: " + lastError;
   }
@@ -846,7 +874,7 @@ final class HubClient {
         : "; keep both histories: chora repair-fork "
             + address.database()
             + " --against "
-            + address.endpoint()
+            + endpoint()
             + " --token-file F, then this file syncs again";
   }
 
@@ -925,10 +953,7 @@ final class HubClient {
                           if (socket == ws) {
                             failed(
                                 Trouble.UNREACHABLE,
-                                "sending to the hub at "
-                                    + address.endpoint()
-                                    + " failed: "
-                                    + cause(error));
+                                "sending to the hub at " + endpoint() + " failed: " + cause(error));
                           }
                         });
                   }

@@ -6,11 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The running hub clients, one per database file and hub endpoint, shared by every connection that
+ * The running hub clients, one per database file and hub endpoints, shared by every connection that
  * names them and stopped when the last of those connections closes.
  */
 public final class HubClients {
-  private record Key(java.nio.file.Path database, java.net.URI endpoint) {}
+  private record Key(java.nio.file.Path database, java.util.List<java.net.URI> endpoints) {}
 
   private static final class Entry {
     final HubClient client;
@@ -80,7 +80,7 @@ public final class HubClients {
   /** Joins (or starts) the client for {@code address} on behalf of connection {@code owner}. */
   public static Lease acquire(HubAddress address, HubClient.Opener opener, Object owner)
       throws java.sql.SQLException {
-    Key key = new Key(address.database(), address.endpoint());
+    Key key = new Key(address.database(), address.endpoints());
     synchronized (RUNNING) {
       Entry entry = RUNNING.get(key);
       if (entry == null) {

@@ -258,7 +258,8 @@ public final class ChoraOptions {
         describe(
             info,
             HUB,
-            "Hub to sync with live, ws://HOST:PORT/WORKSPACE (or wss://); needs chora.hub.token"));
+            "Hub to sync with live, ws://HOST:PORT/WORKSPACE (or wss://), or a comma-separated"
+                + " list of one hub's instances; needs chora.hub.token"));
     props.add(describe(info, HUB_TOKEN, "The workspace's token on the hub"));
     props.add(
         describe(
