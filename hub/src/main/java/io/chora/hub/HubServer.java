@@ -2,6 +2,7 @@ package io.chora.hub;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.net.BindException;
@@ -131,10 +132,7 @@ public final class HubServer implements AutoCloseable {
                       ctx.contentType("application/json").result(healthJson(problem, draining));
                     });
                 javalin.routes.get(
-                    "/metrics",
-                    ctx ->
-                        ctx.contentType("application/json")
-                            .result(HubMetrics.json(workspaces.all(), startedAt)));
+                    "/metrics", ctx -> metrics(ctx, workspaces, endpoint, startedAt));
                 endpoint.register(javalin.routes);
               });
       app.start();
@@ -166,6 +164,26 @@ public final class HubServer implements AutoCloseable {
         throw io;
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  /** {@code /metrics}: JSON, or the Prometheus text format ({@link HubMetrics#wantsPrometheus}). */
+  private static void metrics(
+      Context ctx, Workspaces workspaces, HubEndpoint endpoint, long startedAt) {
+    boolean prometheus;
+    try {
+      prometheus = HubMetrics.wantsPrometheus(ctx.queryParam("format"), ctx.header("Accept"));
+    } catch (IllegalArgumentException e) {
+      ctx.status(400).contentType("text/plain").result(e.getMessage());
+      return;
+    }
+    if (prometheus) {
+      boolean storeUp = workspaces.storeProblem() == null;
+      ctx.contentType(PrometheusText.CONTENT_TYPE)
+          .result(
+              HubMetrics.prometheus(workspaces.all(), startedAt, storeUp, endpoint.isDraining()));
+    } else {
+      ctx.contentType("application/json").result(HubMetrics.json(workspaces.all(), startedAt));
     }
   }
 

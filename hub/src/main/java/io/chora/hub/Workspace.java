@@ -38,6 +38,7 @@ final class Workspace implements AutoCloseable {
   private final LogStore store;
   private final Executor storeWork;
   private final RateMeter storedRate = new RateMeter();
+  private final PushCounters counters = new PushCounters();
   private final SiteBindings bindings;
 
   private final Map<String, Long> clock;
@@ -222,6 +223,7 @@ final class Workspace implements AutoCloseable {
       arrivalIds = store.append(decided);
     } catch (SQLException e) {
       LOG.error("workspace {}: could not store {} pushes", name, batch.size(), e);
+      counters.storeFailed();
       for (PendingPush push : batch) { // nothing of this batch is acknowledged; they push again
         push.from().close(1011, "the hub could not store the push");
       }
@@ -234,6 +236,7 @@ final class Workspace implements AutoCloseable {
       PendingPush push = batch.get(i);
       Envelope envelope = push.push().envelope();
       Admission.Decision decision = decided.decision(i);
+      counters.decided(decision);
       if (decision == null) {
         push.from().close(ProtocolViolation.POLICY, SiteBindings.refusal(envelope.origin()));
       } else if (decision.kind() == Admission.Kind.REFUSE) {
@@ -354,6 +357,10 @@ final class Workspace implements AutoCloseable {
     } catch (RejectedExecutionException shuttingDown) {
       // the hub is closing; its connections are being closed too
     }
+  }
+
+  PushCounters counters() {
+    return counters;
   }
 
   int connectedClients() {

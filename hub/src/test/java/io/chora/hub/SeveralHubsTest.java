@@ -116,6 +116,34 @@ class SeveralHubsTest {
     assertThat(laptop.poll(TestClient.QUIET)).isNull(); // never its own back
   }
 
+  /** Each instance's {@code /metrics} counts its own pushes; the log's size is every instance's. */
+  @Test
+  void eachInstanceReportsWhatItDecidedInThePrometheusFormat() throws Exception {
+    TestClient laptop = on(0);
+    laptop.join("laptop", Map.of());
+    TestClient phone = on(1);
+    phone.join("phone", Map.of());
+    for (int seq = 1; seq <= 4; seq++) {
+      laptop.pushAndAwait("laptop", seq, seq, Map.of());
+    }
+    phone.pushAndAwait("phone", 1, 1, Map.of());
+    on(2).join("tablet", Map.of()); // the third opens the workspace: it stored nothing
+    String stored = "chora_hub_pushes_total{workspace=\"team\",outcome=\"stored\"}";
+    String log = "chora_hub_log_envelopes{workspace=\"team\"}";
+    List<Map<String, Double>> scrapes = new ArrayList<>();
+    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+    do { // each hears of the others' commits through NOTIFY
+      Thread.sleep(20);
+      scrapes.clear();
+      for (HubServer hub : hubs) {
+        scrapes.add(PrometheusMetricsTest.scrape(hub));
+      }
+    } while (scrapes.stream().anyMatch(m -> m.getOrDefault(log, 0.0) < 5)
+        && System.nanoTime() < deadline);
+    assertThat(scrapes).extracting(m -> m.get(stored)).containsExactly(4.0, 1.0, 0.0);
+    assertThat(scrapes).extracting(m -> m.get(log)).containsExactly(5.0, 5.0, 5.0);
+  }
+
   @Test
   void aClientThatReconnectsToAnotherInstanceResumesFromItsClock() {
     TestClient laptop = on(0);
