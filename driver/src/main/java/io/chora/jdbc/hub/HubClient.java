@@ -844,6 +844,7 @@ final class HubClient {
     connected = false;
     caughtUp = false;
     inFlight = null;
+    partial.setLength(0); // the rest of a message the dropped connection was sending never comes
     generation++;
     if (socket != null) {
       socket.abort();
