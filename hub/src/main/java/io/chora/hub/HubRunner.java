@@ -3,7 +3,10 @@ package io.chora.hub;
 import java.io.IOException;
 import java.io.PrintWriter;
 
-/** Runs a hub as a process's only job: until SIGTERM or Ctrl-C, which close it cleanly. */
+/**
+ * Runs a hub as a process's only job: until SIGTERM or Ctrl-C, which drain it (clients are sent to
+ * another instance with 1012) and close it cleanly.
+ */
 public final class HubRunner {
   private HubRunner() {}
 

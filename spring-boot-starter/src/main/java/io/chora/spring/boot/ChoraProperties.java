@@ -67,7 +67,10 @@ public class ChoraProperties {
 
   /** Live sync through a hub (docs/hub.md). */
   public static class Hub {
-    /** The hub's ws://HOST:PORT/WORKSPACE or wss:// address (driver option chora.hub). */
+    /**
+     * The hub's ws://HOST:PORT/WORKSPACE or wss:// address, or a comma-separated list of one hub's
+     * instances (driver option chora.hub).
+     */
     private String url;
 
     /**
