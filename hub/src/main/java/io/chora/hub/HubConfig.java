@@ -188,6 +188,7 @@ public record HubConfig(
         store);
   }
 
+  /** Also raises {@link #maxConnectionBytes} to the frame limit when it was below. */
   public HubConfig withMaxFrameBytes(int maxFrameBytes) {
     return new HubConfig(
         host,
@@ -199,7 +200,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
-        maxConnectionBytes,
+        Math.max(maxConnectionBytes, maxFrameBytes),
         keystore,
         keystorePassword,
         store);

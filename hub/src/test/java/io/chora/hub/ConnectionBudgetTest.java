@@ -68,6 +68,9 @@ class ConnectionBudgetTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> config.withMaxConnectionBytes(config.maxFrameBytes() - 1))
         .hasMessageContaining("maxConnectionBytes must be at least maxFrameBytes");
+    // a larger frame raises the budget with it, so that a hub configured for big frames still
+    // starts
+    assertThat(config.withMaxFrameBytes(100 << 20).maxConnectionBytes()).isEqualTo(100 << 20);
   }
 
   @Test
