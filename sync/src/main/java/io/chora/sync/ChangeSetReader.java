@@ -173,7 +173,7 @@ public final class ChangeSetReader implements AutoCloseable {
         case "version" -> {
           long read = integer("version");
           if (read < ChangeSetWriter.OLDEST_VERSION || read > ChangeSetWriter.VERSION) {
-            throw fail(unsupported(read));
+            throw fail(ReadErrors.unsupported(read));
           }
           version = (int) read;
         }
@@ -204,15 +204,6 @@ public final class ChangeSetReader implements AutoCloseable {
         default -> throw fail("unknown field '" + field + "'");
       }
     }
-  }
-
-  private static String unsupported(long version) {
-    return "unsupported change set version "
-        + version
-        + "; this chora reads versions "
-        + ChangeSetWriter.OLDEST_VERSION
-        + " to "
-        + ChangeSetWriter.VERSION;
   }
 
   private VectorClock readClock(String field) throws IOException {
@@ -398,7 +389,7 @@ public final class ChangeSetReader implements AutoCloseable {
         throw fail(
             what
                 + " must be a value (null, a number, a string or a tagged object), found "
-                + found(t));
+                + ReadErrors.found(t));
     }
   }
 
@@ -472,33 +463,14 @@ public final class ChangeSetReader implements AutoCloseable {
     if (actual != wanted) {
       throw fail(
           what.contains(" must ")
-              ? what + ", found " + found(actual)
-              : "expected " + what + ", found " + found(actual));
+              ? what + ", found " + ReadErrors.found(actual)
+              : "expected " + what + ", found " + ReadErrors.found(actual));
     }
-  }
-
-  private static String found(JsonToken t) {
-    if (t == null) {
-      return "end of input";
-    }
-    return switch (t) {
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT -> "an integer";
-      case VALUE_NUMBER_FLOAT -> "a real";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "null";
-      case START_ARRAY -> "an array";
-      case START_OBJECT -> "an object";
-      case END_ARRAY, END_OBJECT ->
-          "the end of " + (t == JsonToken.END_ARRAY ? "an array" : "an object");
-      case FIELD_NAME -> "a field name";
-      default -> t.toString();
-    };
   }
 
   private ChangeSetFormatException fail(String message) {
     return new ChangeSetFormatException(
-        "malformed change set at " + where(json.currentLocation()) + ": " + message);
+        "malformed change set at " + ReadErrors.where(json.currentLocation()) + ": " + message);
   }
 
   /**
@@ -513,12 +485,18 @@ public final class ChangeSetReader implements AutoCloseable {
     String problem =
         cutShort
             ? "cut short at "
-                + where(at)
+                + ReadErrors.where(at)
                 + ": the input ends before the change set does (a"
                 + " truncated file, or one copied while it was still being written)"
             : e instanceof StreamConstraintsException
-                ? "too large at " + where(at) + ": " + parserReason(e.getOriginalMessage())
-                : "not valid JSON at " + where(at) + ": " + parserReason(e.getOriginalMessage());
+                ? "too large at "
+                    + ReadErrors.where(at)
+                    + ": "
+                    + ReadErrors.parserReason(e.getOriginalMessage())
+                : "not valid JSON at "
+                    + ReadErrors.where(at)
+                    + ": "
+                    + ReadErrors.parserReason(e.getOriginalMessage());
     String field = currentName();
     if (field != null) {
       problem += " (in '" + (field.length() > 64 ? field.substring(0, 64) + "…" : field) + "')";
@@ -533,23 +511,6 @@ public final class ChangeSetReader implements AutoCloseable {
     } catch (IOException | RuntimeException unknown) {
       return null;
     }
-  }
-
-  /** {@code line L, column C (byte B)}, as far as the parser knows. */
-  private static String where(JsonLocation at) {
-    String where = "line " + at.getLineNr() + ", column " + at.getColumnNr();
-    long offset = at.getByteOffset() >= 0 ? at.getByteOffset() : at.getCharOffset();
-    return offset >= 0 ? where + " (byte " + offset + ")" : where;
-  }
-
-  /** Jackson's reason without the source and start-marker locations it appends. */
-  private static String parserReason(String message) {
-    String reason = message == null ? "unreadable" : message;
-    for (String tail : new String[] {" (start marker at", "\n at [Source", " at [Source"}) {
-      int cut = reason.indexOf(tail);
-      reason = cut < 0 ? reason : reason.substring(0, cut);
-    }
-    return reason.strip();
   }
 
   @Override
