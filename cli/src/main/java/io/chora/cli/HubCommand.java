@@ -87,6 +87,15 @@ final class HubCommand implements Callable<Integer> {
   int maxFrameBytes;
 
   @Option(
+      names = "--max-connection-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "" + HubConfig.DEFAULT_MAX_CONNECTION_BYTES,
+      description =
+          "most heap one connection may hold: message, outbound queue and clock (default:"
+              + " ${DEFAULT-VALUE})")
+  long maxConnectionBytes;
+
+  @Option(
       names = "--pushes-per-second",
       paramLabel = "N",
       defaultValue = "" + HubConfig.DEFAULT_PUSHES_PER_SECOND,
@@ -188,6 +197,11 @@ final class HubCommand implements Callable<Integer> {
               .withHost(host)
               .withPort(port)
               .withMaxFrameBytes(maxFrameBytes)
+              // the default budget grows with a larger frame; a budget given is checked as given
+              .withMaxConnectionBytes(
+                  maxConnectionBytes == HubConfig.DEFAULT_MAX_CONNECTION_BYTES
+                      ? Math.max(maxConnectionBytes, maxFrameBytes)
+                      : maxConnectionBytes)
               .withPushesPerSecond(pushesPerSecond);
       if (storeUrl != null) {
         config = config.withStore(storeUrl);

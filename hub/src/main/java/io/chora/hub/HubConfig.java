@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  * @param helloTimeout a connection that has not said hello this long after connecting is closed
  * @param outboundQueueBytes how much a connection may have waiting to be sent before it is closed
  *     as too slow (it reconnects and catches up from the log)
+ * @param maxConnectionBytes the most heap one connection may hold at once (default 64 MiB): the
+ *     message being read, what waits in its outbound queue, and the clock the hub keeps of it
+ *     (estimated at {@value ConnectionBudget#ENTRY_BYTES} bytes plus the site id's length per
+ *     site). A connection that would hold more is closed with 1009; at least {@code maxFrameBytes}
  * @param keystore a PKCS#12 or JKS keystore to serve {@code wss://}, or null for {@code ws://}
  * @param keystorePassword the keystore's password, or null
  * @param store where the logs are kept when not in {@code dataDir}: a PostgreSQL database that
@@ -42,6 +46,7 @@ public record HubConfig(
     Duration idleTimeout,
     Duration helloTimeout,
     long outboundQueueBytes,
+    long maxConnectionBytes,
     Path keystore,
     String keystorePassword,
     StoreUrl store) {
@@ -59,6 +64,9 @@ public record HubConfig(
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
   public static final long DEFAULT_OUTBOUND_QUEUE_BYTES = 32L * 1024 * 1024;
+
+  /** A whole frame, a full outbound queue and a clock of 10,000 long site ids fit, with room. */
+  public static final long DEFAULT_MAX_CONNECTION_BYTES = 64L * 1024 * 1024;
 
   public HubConfig {
     Objects.requireNonNull(host, "host");
@@ -91,6 +99,13 @@ public record HubConfig(
     }
     if (outboundQueueBytes < 1024) {
       throw new IllegalArgumentException("outboundQueueBytes must be at least 1024");
+    }
+    if (maxConnectionBytes < maxFrameBytes) {
+      throw new IllegalArgumentException(
+          "maxConnectionBytes must be at least maxFrameBytes ("
+              + maxFrameBytes
+              + "): "
+              + maxConnectionBytes);
     }
     if (keystore != null && keystorePassword == null) {
       throw new IllegalArgumentException("a keystore needs its password");
@@ -133,6 +148,7 @@ public record HubConfig(
         DEFAULT_IDLE_TIMEOUT,
         DEFAULT_HELLO_TIMEOUT,
         DEFAULT_OUTBOUND_QUEUE_BYTES,
+        DEFAULT_MAX_CONNECTION_BYTES,
         null,
         null,
         null);
@@ -149,6 +165,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
@@ -165,11 +182,13 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
   }
 
+  /** Also raises {@link #maxConnectionBytes} to the frame limit when it was below. */
   public HubConfig withMaxFrameBytes(int maxFrameBytes) {
     return new HubConfig(
         host,
@@ -181,6 +200,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        Math.max(maxConnectionBytes, maxFrameBytes),
         keystore,
         keystorePassword,
         store);
@@ -197,6 +217,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
@@ -213,6 +234,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
@@ -229,6 +251,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
@@ -245,6 +268,24 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
+        keystore,
+        keystorePassword,
+        store);
+  }
+
+  public HubConfig withMaxConnectionBytes(long maxConnectionBytes) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
@@ -262,6 +303,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
@@ -279,6 +321,7 @@ public record HubConfig(
         idleTimeout,
         helloTimeout,
         outboundQueueBytes,
+        maxConnectionBytes,
         keystore,
         keystorePassword,
         store);
@@ -310,6 +353,8 @@ public record HubConfig(
         + helloTimeout
         + ", outboundQueueBytes="
         + outboundQueueBytes
+        + ", maxConnectionBytes="
+        + maxConnectionBytes
         + ", keystore="
         + keystore
         + ", store="

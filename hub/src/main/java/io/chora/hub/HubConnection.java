@@ -30,6 +30,7 @@ final class HubConnection {
   private final ClientMessages messages;
   private final Outbox outbox;
   private final PushRateLimit pushRate;
+  private final ConnectionBudget budget;
   private final long connectedAt;
   private final Map<String, Long> held = new ConcurrentHashMap<>();
   private volatile String site; // null until hello
@@ -53,11 +54,15 @@ final class HubConnection {
     this.credential = credential;
     this.workspace = workspace;
     this.messages = messages;
+    Outbox[] box = new Outbox[1];
+    this.budget = new ConnectionBudget(config, () -> box[0] == null ? 0 : box[0].queuedBytes());
     this.outbox =
         new Outbox(
             session,
-            config.outboundQueueBytes(),
+            () -> budget.queueRoom(config.outboundQueueBytes()),
             () -> close(TRY_AGAIN_LATER, "too slow: outbound queue full, reconnect"));
+    box[0] = outbox;
+    session.setMaxTextMessageSize(budget.nextMessageRoom());
     long now = System.nanoTime();
     this.pushRate = new PushRateLimit(config.pushesPerSecond(), now);
     this.connectedAt = now;
@@ -70,11 +75,24 @@ final class HubConnection {
     if (closeRequestedAt != 0) {
       return;
     }
+    String tooBig = budget.overBy(text.length());
+    if (tooBig != null) {
+      close(ProtocolViolation.MESSAGE_TOO_BIG, tooBig);
+      return;
+    }
     try {
       handle(messages.parse(text));
     } catch (ProtocolViolation violation) {
       close(violation.code(), violation.getMessage());
+      return;
     }
+    String over = budget.overBy(0);
+    if (over != null) {
+      close(ProtocolViolation.MESSAGE_TOO_BIG, over);
+      return;
+    }
+    // Jetty refuses (1009) a next message that the budget has no room for, as it assembles it
+    session.setMaxTextMessageSize(budget.nextMessageRoom());
   }
 
   void onBinary() {
@@ -99,6 +117,11 @@ final class HubConnection {
       String bound = workspace.bindingRefusal(credential, hello);
       if (bound != null) {
         throw new ProtocolViolation(bound);
+      }
+      budget.clockAdded(hello.clock()); // before the hub takes it: refused, it holds nothing
+      String over = budget.overBy(0);
+      if (over != null) {
+        throw new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG, over);
       }
       held.putAll(hello.clock());
       site = hello.site();
@@ -160,7 +183,7 @@ final class HubConnection {
    * the client now holds it. {@link #flush} after the last of a run.
    */
   void sendEnvelope(Envelope envelope, ByteBuffer frame) {
-    held.merge(envelope.origin(), envelope.last(), Math::max);
+    hold(envelope);
     outbox.sendBatched(frame);
   }
 
@@ -169,8 +192,17 @@ final class HubConnection {
    * log (also one by another hub instance's envelopes) never sends it back.
    */
   void acked(Envelope envelope) {
-    held.merge(envelope.origin(), envelope.last(), Math::max);
+    hold(envelope);
     send(Frames.ack(envelope.origin(), envelope.last()));
+  }
+
+  /** The client now holds the envelope; a site new to its clock counts against its budget. */
+  private void hold(Envelope envelope) {
+    if (held.putIfAbsent(envelope.origin(), envelope.last()) == null) {
+      budget.siteAdded(envelope.origin());
+    } else {
+      held.merge(envelope.origin(), envelope.last(), Math::max);
+    }
   }
 
   void flush() {

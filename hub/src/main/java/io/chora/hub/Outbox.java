@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
@@ -28,13 +29,14 @@ final class Outbox {
   static final long LOW_WATER_BYTES = 256 * 1024;
 
   private final CoreSession session;
-  private final long limitBytes;
+  private final LongSupplier limitBytes;
   private final Runnable onOverflow;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final AtomicReference<Runnable> drainedAction = new AtomicReference<>();
   private volatile boolean shut;
 
-  Outbox(Session session, long limitBytes, Runnable onOverflow) {
+  /** {@code limitBytes}: read at each send, as the connection's budget leaves room. */
+  Outbox(Session session, LongSupplier limitBytes, Runnable onOverflow) {
     this.session = ((WebSocketSession) session).getCoreSession();
     this.limitBytes = limitBytes;
     this.onOverflow = onOverflow;
@@ -71,7 +73,7 @@ final class Outbox {
     }
     int size = payload.remaining();
     long queued = pendingBytes.addAndGet(size);
-    if (queued > limitBytes && queued > size) { // one frame alone always fits
+    if (queued > limitBytes.getAsLong() && queued > size) { // one frame alone always fits
       pendingBytes.addAndGet(-size);
       shut = true;
       onOverflow.run();
@@ -85,6 +87,11 @@ final class Outbox {
       return false;
     }
     return true;
+  }
+
+  /** What waits to be written, in bytes. */
+  long queuedBytes() {
+    return pendingBytes.get();
   }
 
   /** Runs {@code action} once the queue is down to {@link #LOW_WATER_BYTES} (now, if it is). */

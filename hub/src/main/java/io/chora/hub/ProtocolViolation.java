@@ -11,6 +11,9 @@ final class ProtocolViolation extends Exception {
   /** A binary frame: the protocol is JSON text only (RFC 6455 "unsupported data"). */
   static final int UNSUPPORTED_DATA = 1003;
 
+  /** More than the connection may hold (RFC 6455 "message too big"). */
+  static final int MESSAGE_TOO_BIG = 1009;
+
   private final int code;
 
   ProtocolViolation(String reason) {

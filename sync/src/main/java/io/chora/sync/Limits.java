@@ -2,6 +2,7 @@ package io.chora.sync;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The bounds every number and clock from the network must keep (docs/protocol.md, "Bounds"). They
@@ -35,6 +36,14 @@ public final class Limits {
    */
   public static final long CAUSAL_LENGTH_SLACK = 1L << 32;
 
+  /**
+   * What any site id from the network may be: 1-128 letters, digits, {@code . _ : @ -} (java mode's
+   * own are stricter, native mode's are {@code HEX@crsqlite}); no control characters or NUL,
+   * nothing that delimits a clock's text form. The hub checks the same ({@code
+   * io.chora.hub.Clocks}).
+   */
+  public static final Pattern SITE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
   /** Where the count of a transaction's history saturates: keeps the bound below overflow. */
   private static final long HISTORY_CAP = 1L << 60;
 
@@ -61,15 +70,40 @@ public final class Limits {
     return CAUSAL_LENGTH_SLACK + 2 * Math.min(HISTORY_CAP, known);
   }
 
+  /** The problem with a site id that stood in {@code field}, or null when it is one. */
+  public static String siteProblem(String site, String field) {
+    if (site != null && SITE.matcher(site).matches()) {
+      return null;
+    }
+    return field
+        + " site id is not 1-128 of A-Z a-z 0-9 . _ : @ -: "
+        + (site == null ? "none" : printable(site));
+  }
+
+  /** {@code text} quoted for a message, control characters escaped, at most 140 characters. */
+  public static String printable(String text) {
+    StringBuilder out = new StringBuilder("'");
+    for (int i = 0; i < text.length() && i < 140; i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return out.append(text.length() > 140 ? "…' (" + text.length() + " characters)" : "'")
+        .toString();
+  }
+
   /**
-   * The problem with {@code clock} (the set's field {@code field}), or null: too many entries, or a
-   * value beyond {@link #MAX_SEQ}.
+   * The problem with {@code clock} (the set's field {@code field}), or null: too many entries, a
+   * site id outside {@link #SITE}, or a value beyond {@link #MAX_SEQ}.
    */
   public static String clockProblem(VectorClock clock, String field) {
     if (clock.entries().size() > MAX_CLOCK_ENTRIES) {
       return field + " has " + clock.entries().size() + " entries, more than " + MAX_CLOCK_ENTRIES;
     }
     for (Map.Entry<String, Long> e : clock.entries().entrySet()) {
+      String site = siteProblem(e.getKey(), field);
+      if (site != null) {
+        return site;
+      }
       if (e.getValue() > MAX_SEQ) {
         return field + " value for '" + e.getKey() + "' is beyond " + MAX_SEQ + ": " + e.getValue();
       }

@@ -46,8 +46,13 @@ final class ModePair implements AutoCloseable {
   final ChangeSet valid;
 
   ModePair(SyncMode mode, Path dir) throws SQLException {
+    this(mode, dir, "", "");
+  }
+
+  /** With more options for a ({@code aOptions}) and b, such as chora.sign: {@code k=v&k=v}. */
+  ModePair(SyncMode mode, Path dir, String aOptions, String bOptions) throws SQLException {
     this.mode = mode;
-    a = mode.open(dir, "a", "journal_mode=MEMORY", "synchronous=OFF");
+    a = mode.open(dir, "a", "journal_mode=MEMORY", "synchronous=OFF" + and(aOptions));
     b =
         mode.open(
             dir,
@@ -55,7 +60,7 @@ final class ModePair implements AutoCloseable {
             "journal_mode=DELETE",
             "synchronous=OFF",
             "chora.maxValueBytes=100",
-            "chora.tables=note,typed,pair");
+            "chora.tables=note,typed,pair" + and(bOptions));
     file = dir.resolve("b.db");
     exec(a, SCHEMA);
     exec(b, SCHEMA);
@@ -71,6 +76,10 @@ final class ModePair implements AutoCloseable {
         "DELETE FROM note WHERE id = 9");
     valid = sender().changesSince(receiver().clock());
     assertThat(valid.transactions()).hasSize(5);
+  }
+
+  private static String and(String options) {
+    return options.isEmpty() ? "" : "&" + options;
   }
 
   ChoraConnection sender() throws SQLException {

@@ -196,7 +196,7 @@ final class NativeConnection extends ReplicaConnection {
   protected ApplyResult applyStream(InputStream wire) throws SQLException {
     return inWriteTransaction(
         () -> {
-          try (ChangeSetReader reader = new ChangeSetReader(wire)) {
+          try (ChangeSetReader reader = new ChangeSetReader(wire, maxValueBytes)) {
             ApplyResult result = applier().apply(reader);
             remember(reader.site(), reader.clock(), 0, result.changes(), 0);
             return result;

@@ -35,9 +35,9 @@ final class NativeSetCheck {
 
   /** Checks the header and starts the checks of one set. */
   Pass begin(String sender, VectorClock senderClock) throws SQLException {
+    SetBounds.header(sender, senderClock);
     requireNative(sender);
     NativeSites.parse(sender);
-    SetBounds.header(senderClock);
     for (String site : senderClock.entries().keySet()) {
       requireNative(site);
       NativeSites.parse(site);

@@ -464,18 +464,24 @@ final class HubClient {
           recordSoon();
         }
         case "peerClock" -> {
-          heardPeers.merge(m.text("site"), m.clock("clock"), VectorClock::merge);
-          diverged(digests.heard(m.text("site"), m.clock("clock"), m.optionalText("digest")));
+          heardPeers.merge(m.site("site"), m.clock("clock"), VectorClock::merge);
+          diverged(digests.heard(m.site("site"), m.clock("clock"), m.optionalText("digest")));
           recordSoon();
         }
-        case "ack" -> acked(m.text("origin"), m.number("last"));
+        case "ack" -> acked(m.site("origin"), m.seq("last"));
         case "nack" -> nacked(m.text("reason"));
         case "ping" -> send(HubProtocol.ping("pong", m.number("nonce")));
         case "pong" -> {}
         default -> LOG.log(System.Logger.Level.DEBUG, "chora hub: ignored {0}", m.type());
       }
     } catch (IllegalArgumentException e) {
-      failed(Trouble.LOCAL, "the hub sent a message this client cannot read: " + e.getMessage());
+      // nothing of the message was taken: the work this replica has not pushed stays pending
+      failed(
+          Trouble.LOCAL,
+          "the hub at "
+              + address.endpoint()
+              + " sent a message this client refuses: "
+              + e.getMessage());
     } catch (SQLException e) {
       failed(Trouble.LOCAL, "applying changes from the hub failed: " + e.getMessage());
     }
@@ -604,6 +610,18 @@ final class HubClient {
   }
 
   private void acked(String origin, long last) throws SQLException {
+    long holds = own.clock().get(origin);
+    if ((origin.equals(site) || former.contains(origin)) && last > holds) {
+      // taken, it would mark transactions this replica has not written yet as pushed: lost
+      throw new IllegalArgumentException(
+          "ack: 'last' "
+              + last
+              + " of "
+              + origin
+              + " is more than this replica holds of it ("
+              + holds
+              + ")");
+    }
     hubClock = hubClock.with(origin, Math.max(hubClock.get(origin), last));
     if (origin.equals(site)) {
       acknowledged = hubClock.get(site);

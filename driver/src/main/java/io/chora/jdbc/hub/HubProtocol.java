@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.chora.sync.Limits;
 import io.chora.sync.VectorClock;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -163,32 +164,65 @@ final class HubProtocol {
     long number(String name) {
       Object v = fields.get(name);
       if (!(v instanceof Long n)) {
-        throw new IllegalArgumentException("message lacks number field '" + name + "'");
+        throw new IllegalArgumentException(
+            type() + " lacks number field '" + name + "' (or it is beyond 64 bits)");
       }
       return n;
     }
 
+    /** A seq field: 0 to {@link Limits#MAX_SEQ}, as the hub checks the clients' (protocol.md). */
+    long seq(String name) {
+      long seq = number(name);
+      if (seq < 0 || seq > Limits.MAX_SEQ) {
+        throw new IllegalArgumentException(
+            type() + ": '" + name + "' " + seq + " is beyond the bounds 0.." + Limits.MAX_SEQ);
+      }
+      return seq;
+    }
+
+    /** A site id field, as {@link Limits#SITE} bounds them. */
+    String site(String name) {
+      String site = text(name);
+      String problem = Limits.siteProblem(site, type() + ": '" + name + "'");
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      return site;
+    }
+
+    /** A clock field, within the bounds of {@link Limits#clockProblem}. */
     VectorClock clock(String name) {
       Object v = fields.get(name);
       if (!(v instanceof VectorClock c)) {
-        throw new IllegalArgumentException("message lacks clock field '" + name + "'");
+        throw new IllegalArgumentException(type() + " lacks clock field '" + name + "'");
+      }
+      String problem = Limits.clockProblem(c, type() + ": '" + name + "'");
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
       }
       return c;
     }
 
+    /** An envelope's fields, each within its bounds: {@code 1 <= first <= last <= 2^53 - 1}. */
     Envelope envelope() {
-      return new Envelope(
-          text("origin"),
-          number("first"),
-          number("last"),
-          clock("deps"),
-          text("payload"),
-          java.util.List.of());
+      String origin = site("origin");
+      long first = seq("first");
+      long last = seq("last");
+      if (first < 1 || first > last) {
+        throw new IllegalArgumentException(
+            "envelope: 'first' " + first + " and 'last' " + last + " are not 1 <= first <= last");
+      }
+      return new Envelope(origin, first, last, clock("deps"), text("payload"), java.util.List.of());
     }
   }
 
+  /**
+   * A message from the hub, read as strictly as the hub reads the clients' (docs/protocol.md): a
+   * key twice is refused, not last-wins; the accessors check each field's bounds.
+   */
   static Message read(String text) {
     try (JsonParser p = JSON.createParser(text)) {
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       expect(p.nextToken(), JsonToken.START_OBJECT);
       Map<String, Object> fields = new HashMap<>();
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -198,7 +232,8 @@ final class HubProtocol {
             name,
             switch (value) {
               case VALUE_STRING -> p.getText();
-              case VALUE_NUMBER_INT -> p.getLongValue();
+              case VALUE_NUMBER_INT ->
+                  p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? null : p.getLongValue();
               case START_OBJECT -> readClock(p);
               default -> {
                 p.skipChildren();
@@ -216,10 +251,21 @@ final class HubProtocol {
     Map<String, Long> entries = new TreeMap<>();
     for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
       String site = p.currentName();
+      if (entries.size() >= Limits.MAX_CLOCK_ENTRIES) { // refused before it fills memory
+        throw new IOException(
+            "'" + site + "': a clock of more than " + Limits.MAX_CLOCK_ENTRIES + " entries");
+      }
       expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT);
+      if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        throw new IOException("clock value for '" + site + "' is beyond 64 bits");
+      }
       entries.put(site, p.getLongValue());
     }
-    return VectorClock.of(entries);
+    try {
+      return VectorClock.of(entries);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("a clock: " + e.getMessage(), e);
+    }
   }
 
   private static void expect(JsonToken actual, JsonToken expected) throws IOException {

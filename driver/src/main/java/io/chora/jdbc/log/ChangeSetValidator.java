@@ -43,6 +43,7 @@ final class ChangeSetValidator {
 
   /** Starts checking a set that arrives one transaction at a time. */
   Pass begin(String sender, VectorClock senderClock, VectorClock clock) throws SQLException {
+    SetBounds.header(sender, senderClock);
     if (SiteIds.isNative(sender)) {
       throw Refusals.otherMode(sender, true);
     }
@@ -50,7 +51,6 @@ final class ChangeSetValidator {
     if (senderClock == null) {
       throw refuse("the sender's clock is missing");
     }
-    SetBounds.header(senderClock);
     for (String clockSite : senderClock.entries().keySet()) {
       site(clockSite, "clock");
     }

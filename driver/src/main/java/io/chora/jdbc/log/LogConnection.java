@@ -391,7 +391,7 @@ public final class LogConnection extends ReplicaConnection {
   protected ApplyResult applyStream(InputStream wire) throws SQLException {
     return inWriteTransaction(
         () -> {
-          try (ChangeSetReader reader = new ChangeSetReader(wire)) {
+          try (ChangeSetReader reader = new ChangeSetReader(wire, maxValueBytes)) {
             ApplyResult result =
                 new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(reader);
             giveUpSharedKeyBlocks();

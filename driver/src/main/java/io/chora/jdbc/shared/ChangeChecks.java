@@ -105,7 +105,8 @@ public final class ChangeChecks {
 
   private static final Set<String> ROWID_NAMES = Set.of("rowid", "oid", "_rowid_");
 
-  private static void name(String name, String what) throws SQLException {
+  /** A table or column name from the network: not empty, not too long, no control characters. */
+  static void name(String name, String what) throws SQLException {
     if (name.isEmpty()
         || name.length() > MAX_NAME_LENGTH
         || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

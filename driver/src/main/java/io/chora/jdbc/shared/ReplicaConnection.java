@@ -114,6 +114,7 @@ public abstract class ReplicaConnection extends SqliteConnection implements Chor
     if (wire == null) {
       throw Refusals.missing("apply", "a stream to read the change set from");
     }
+    wire = EncryptedInput.refuseEncrypted(wire);
     if (signatures == null) {
       return applyStream(wire);
     }

@@ -17,13 +17,17 @@ import java.sql.SQLException;
 public final class SetBounds {
   private long now = -1;
 
-  /** The set's header clock. */
-  public static void header(VectorClock senderClock) throws SQLException {
-    clock(senderClock, "the sender's clock");
+  /** The set's header: the sender's site id and clock. */
+  public static void header(String sender, VectorClock senderClock) throws SQLException {
+    site(sender, "sender");
+    if (senderClock != null) {
+      clock(senderClock, "the sender's clock");
+    }
   }
 
   /** One transaction, at this replica's wall clock ({@link WallClock}). */
   public void transaction(Transaction tx) throws SQLException {
+    site(tx.dot().site(), "transaction " + tx.dot().seq() + ":");
     if (tx.dot().seq() > Limits.MAX_SEQ) {
       throw Refusals.changeSet(
           "transaction " + tx.dot() + ": seq is beyond the maximum " + Limits.MAX_SEQ);
@@ -48,6 +52,7 @@ public final class SetBounds {
     clock(tx.deps(), "transaction " + tx.dot() + ": deps");
     long maxCl = Limits.maxCausalLength(tx);
     for (Change change : tx.changes()) {
+      names(tx, change);
       if (change.causalLength() > maxCl) {
         throw Refusals.changeSet(
             "transaction "
@@ -62,6 +67,9 @@ public final class SetBounds {
                 + (maxCl - Limits.CAUSAL_LENGTH_SLACK) / 2
                 + " transactions");
       }
+      if (change.life() != null) {
+        site(change.life().site(), "transaction " + tx.dot() + ": the life of a change's");
+      }
       if (change.life() != null && change.life().seq() > Limits.MAX_SEQ) {
         throw Refusals.changeSet(
             "transaction "
@@ -71,6 +79,24 @@ public final class SetBounds {
                 + " has a seq beyond the maximum "
                 + Limits.MAX_SEQ);
       }
+    }
+  }
+
+  /** The table and column names of a change, as {@link ChangeChecks#name} bounds them. */
+  private static void names(Transaction tx, Change change) throws SQLException {
+    ChangeChecks.name(change.table(), "table (transaction " + tx.dot() + ")");
+    for (String column : change.values().keySet()) {
+      ChangeChecks.name(column, "column of " + Limits.printable(change.table()));
+    }
+    for (String column : change.adds().keySet()) {
+      ChangeChecks.name(column, "column of " + Limits.printable(change.table()));
+    }
+  }
+
+  private static void site(String site, String field) throws SQLException {
+    String problem = Limits.siteProblem(site, field);
+    if (problem != null) {
+      throw Refusals.changeSet(problem);
     }
   }
 

@@ -158,7 +158,7 @@ class UntrustedChangeSetObjectsTest {
         bad(
             "dependency site with '='",
             s -> transaction(s, NOTE_INSERT, tx -> retag(tx, tx.dot(), Map.of("a", 1L, "c=1", 1L))),
-            "dependency site id"),
+            "deps site id"),
         bad(
             "halfway: a later transaction breaks NOT NULL",
             value(NOTE_UPDATE, "title", null),

@@ -78,7 +78,7 @@ class UntrustedChangeSetTest {
         bad(
             "version as text",
             j -> edit(j, "\"version\":3", "\"version\":\"3\""),
-            "expected an integer version"),
+            "'version' must be an integer"),
         bad(
             "wrong format name",
             j -> edit(j, "\"chora.changeset\"", "\"chora.snapshot\""),
@@ -90,7 +90,7 @@ class UntrustedChangeSetTest {
         bad(
             "empty sender site",
             j -> edit(j, "\"site\":\"a\",\"clock\"", "\"site\":\"\",\"clock\""),
-            "needs site and clock"),
+            "the header's 'site' is empty"),
         bad(
             "sender site with a space",
             j -> edit(j, "\"site\":\"a\",\"clock\"", "\"site\":\"a b\",\"clock\""),
@@ -110,7 +110,7 @@ class UntrustedChangeSetTest {
         bad(
             "dependency site with '='",
             j -> edit(j, "\"deps\":{\"a\":1}", "\"deps\":{\"a\":1,\"c=d\":1}"),
-            "dependency site id"),
+            "deps site id"),
         bad("seq 0", j -> edit(j, SEQ_2, "\"site\":\"a\",\"seq\":0"), "seq starts at 1"),
         bad("negative dependency", j -> edit(j, "{\"a\":1}", "{\"a\":-1}"), "negative counter"),
         bad("depends on itself", j -> edit(j, "{\"a\":1}", "{\"a\":2}"), "depend on itself"),
