@@ -478,10 +478,7 @@ final class HubClient {
       // nothing of the message was taken: the work this replica has not pushed stays pending
       failed(
           Trouble.LOCAL,
-          "the hub at "
-              + address.endpoint()
-              + " sent a message this client refuses: "
-              + e.getMessage());
+          "the hub at " + endpoint() + " sent a message this client refuses: " + e.getMessage());
     } catch (SQLException e) {
       failed(Trouble.LOCAL, "applying changes from the hub failed: " + e.getMessage());
     }
