@@ -145,7 +145,16 @@ final class ThreadScenarios {
                 ? "one per statement and transaction, one per batch entry"
                 : n == statements + batched
                     ? "one per statement and transaction, one per batch"
-                    : commits.get()));
+                    : commits.get()
+                        + " (statements "
+                        + statements
+                        + ", batches "
+                        + batched
+                        + " of "
+                        + entries
+                        + " entries, transactions "
+                        + committed
+                        + ")"));
     r.note(
         "rollbacks: "
             + (rollbacks.get() == rolledBack ? "one per rolled-back transaction" : rollbacks));
