@@ -300,7 +300,8 @@ final class CaptureSession implements StatementFunnel {
             afterTableDdl();
             rememberUserChanges(kind);
           } catch (SQLException | RuntimeException | Error e) {
-            if (kind.changesTables() || isBusy(e) || refusedAsPrepared) {
+            // (a batch's earlier entries ran even when the failing one was refused as prepared)
+            if (kind.changesTables() || isBusy(e) || (refusedAsPrepared && sql != null)) {
               // under sqlite-jdbc a DDL refused as it is prepared, and a write that never got the
               // lock, end no transaction: the listeners hear nothing of the wrapper's rollback
               rollbackUnheard(e);

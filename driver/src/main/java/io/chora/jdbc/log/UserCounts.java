@@ -3,6 +3,7 @@ package io.chora.jdbc.log;
 import io.chora.jdbc.seam.SqlAction;
 import io.chora.jdbc.seam.SteppedStatement;
 import java.sql.SQLException;
+import org.sqlite.SQLiteException;
 
 /**
  * The counts sqlite-jdbc gives the application, kept by one connection's {@link CaptureSession}
@@ -137,9 +138,15 @@ final class UserCounts {
    * changes()} to what it kept of the statement's rows (none, unless it failed with FAIL
    * semantics), except for a statement it refused as it was prepared, which leaves the count of the
    * write before: such errors are SQLITE_ERROR, and only the text, prepared again, tells them apart
-   * from a function's error while it ran. A failure path only.
+   * from a function's error while it ran. So does one sqlite-jdbc refused before running it (a
+   * plain SQLException without SQLite's code). A failure path only.
    */
   boolean failed(String sql, SQLException e) throws SQLException {
+    if (sql != null && !(e instanceof SQLiteException) && e.getErrorCode() == 0) {
+      // sqlite-jdbc refused the statement before SQLite ran it (executeQuery of an INSERT); not
+      // a batch, whose error carries code 0 too after its earlier entries ran
+      return true;
+    }
     if (sql != null && (e.getErrorCode() & 0xff) == SQLITE_ERROR && !conn.prepares(sql)) {
       return true;
     }

@@ -43,6 +43,8 @@ public final class SqlClassifier {
       case "RELEASE" -> SqlKind.RELEASE;
       case "ROLLBACK" -> isRollbackTo(sql) ? SqlKind.ROLLBACK_TO : SqlKind.ROLLBACK;
       case "PRAGMA", "ATTACH", "DETACH", "VACUUM", "ANALYZE", "REINDEX" -> SqlKind.OTHER;
+      // no statement (an empty string, a comment): SQLite runs nothing, so neither does chora
+      case "" -> SqlTokens.isBlank(sql) ? SqlKind.OTHER : cachedParse(sql, first);
       default -> cachedParse(sql, first);
     };
   }

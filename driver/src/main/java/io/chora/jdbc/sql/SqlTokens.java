@@ -78,6 +78,13 @@ final class SqlTokens {
     return new SqlTokens(sql).nextWord();
   }
 
+  /** Whether {@code sql} holds nothing but spaces and comments: no statement at all. */
+  static boolean isBlank(String sql) {
+    SqlTokens tokens = new SqlTokens(sql);
+    tokens.skipSpaceAndComments();
+    return tokens.pos == sql.length();
+  }
+
   /**
    * Splits a script on top-level semicolons (outside quotes, identifiers and comments), dropping
    * empty statements. One statement gives a list of one.

@@ -14,15 +14,15 @@ final class KnownDeviations {
 
   record Deviation(String reason, List<String> diff) {}
 
+  private static final Deviation BATCH_COMMITS =
+      new Deviation(
+          "java mode runs an autocommit batch as one transaction: one commit, sqlite-jdbc one per entry (known-limits.md#listeners-and-counts)",
+          List.of(
+              "+ commits: one per statement and transaction, one per batch",
+              "- commits: one per statement and transaction, one per batch entry"));
+
   static final Map<String, Deviation> ALL =
       Map.ofEntries(
-          Map.entry(
-              "prepared/prepared executeQuery of a write",
-              new Deviation(
-                  "a prepared INSERT refused by executeQuery before it ran leaves chora's changes() at the count of chora's own statements around it",
-                  List.of(
-                      "+ end: total_changes() 0, changes() 1",
-                      "- end: total_changes() 0, changes() 0"))),
           Map.entry(
               "listener/autocommit statement batch",
               new Deviation(
@@ -33,13 +33,8 @@ final class KnownDeviations {
               new Deviation(
                   "java mode runs an autocommit batch as one transaction: one commit event, sqlite-jdbc one per entry (known-limits.md#listeners-and-counts)",
                   List.of("+ event commit", "- event commit"))),
-          Map.entry(
-              "threads/16 threads, writes, reads and batches",
-              new Deviation(
-                  "java mode runs an autocommit batch as one transaction: one commit, sqlite-jdbc one per entry (known-limits.md#listeners-and-counts)",
-                  List.of(
-                      "+ commits: one per statement, one per batch",
-                      "- commits: one per statement, one per batch entry"))),
+          Map.entry("threads/16 threads, writes, reads and batches", BATCH_COMMITS),
+          Map.entry("threads/24 threads, writes, reads, batches and transactions", BATCH_COMMITS),
           Map.entry(
               "listener/delete of every row",
               new Deviation(
@@ -64,20 +59,6 @@ final class KnownDeviations {
                   List.of(
                       "+ end: total_changes() 5, changes() 2",
                       "- end: total_changes() 11, changes() 2"))),
-          Map.entry(
-              "error/empty statement",
-              new Deviation(
-                  "an empty prepared statement runs through chora's write path, which leaves changes() at 0",
-                  List.of(
-                      "+ end: total_changes() 3, changes() 0",
-                      "- end: total_changes() 3, changes() 3"))),
-          Map.entry(
-              "error/comment only",
-              new Deviation(
-                  "a prepared statement of a comment only runs through chora's write path, which leaves changes() at 0",
-                  List.of(
-                      "+ end: total_changes() 3, changes() 0",
-                      "- end: total_changes() 3, changes() 3"))),
           Map.entry(
               "error/foreign key refused",
               new Deviation(
