@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param keystorePassword the keystore's password, or null
  * @param store where the logs are kept when not in {@code dataDir}: a PostgreSQL database that
  *     several hub instances share ({@link PgDatabase}), or null for the embedded SQLite files
+ * @param snapshots when the hub asks members for snapshots and compacts its logs ({@link
+ *     SnapshotPolicy})
  */
 public record HubConfig(
     String host,
@@ -44,7 +46,8 @@ public record HubConfig(
     long outboundQueueBytes,
     Path keystore,
     String keystorePassword,
-    StoreUrl store) {
+    StoreUrl store,
+    SnapshotPolicy snapshots) {
 
   /** What the protocol allows as a workspace name (it is also the log's file name). */
   public static final Pattern WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -65,6 +68,7 @@ public record HubConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(helloTimeout, "helloTimeout");
+    Objects.requireNonNull(snapshots, "snapshots");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535: " + port);
     }
@@ -135,7 +139,8 @@ public record HubConfig(
         DEFAULT_OUTBOUND_QUEUE_BYTES,
         null,
         null,
-        null);
+        null,
+        SnapshotPolicy.DEFAULT);
   }
 
   public HubConfig withHost(String host) {
@@ -151,7 +156,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withPort(int port) {
@@ -167,7 +173,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withMaxFrameBytes(int maxFrameBytes) {
@@ -183,7 +190,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withPushesPerSecond(int pushesPerSecond) {
@@ -199,7 +207,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withIdleTimeout(Duration idleTimeout) {
@@ -215,7 +224,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withHelloTimeout(Duration helloTimeout) {
@@ -231,7 +241,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withOutboundQueueBytes(long outboundQueueBytes) {
@@ -247,7 +258,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   /** Serve {@code wss://} with the key and certificate in {@code keystore}. */
@@ -264,7 +276,8 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   /** Keep the logs in PostgreSQL at {@code store} instead of SQLite files in the data directory. */
@@ -281,7 +294,28 @@ public record HubConfig(
         outboundQueueBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
+  }
+
+  /**
+   * Snapshots and compaction as {@code snapshots} says instead of {@link SnapshotPolicy#DEFAULT}.
+   */
+  public HubConfig withSnapshots(SnapshotPolicy snapshots) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        keystore,
+        keystorePassword,
+        store,
+        snapshots);
   }
 
   /** Whether clients connect with {@code wss://}. */
@@ -314,6 +348,8 @@ public record HubConfig(
         + keystore
         + ", store="
         + (store == null ? "sqlite" : store)
+        + ", snapshots="
+        + snapshots
         + "]";
   }
 }
