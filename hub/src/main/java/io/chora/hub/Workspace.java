@@ -365,9 +365,13 @@ final class Workspace implements AutoCloseable {
         () -> {
           Map<String, Long> hubClock;
           long lastId;
-          synchronized (this) {
-            hubClock = new HashMap<>(clock);
-            lastId = lastArrivalId;
+          // the uploader may have its ack before the clock took the envelope: the relay after
+          // a commit (under publishing) must have run
+          synchronized (publishing) {
+            synchronized (this) {
+              hubClock = new HashMap<>(clock);
+              lastId = lastArrivalId;
+            }
           }
           String refusal;
           try {

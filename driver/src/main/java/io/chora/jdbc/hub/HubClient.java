@@ -71,6 +71,7 @@ final class HubClient {
   private final HubAddress address;
   private final PayloadCipher cipher;
   private final SetSignatures signatures; // chora.sign, or null
+  private final HubSnapshots snapshots;
   private final Opener opener;
   private final ScheduledExecutorService worker;
   private final ExecutorService callbacks;
@@ -96,6 +97,7 @@ final class HubClient {
   // what the hub relayed of other replicas' clocks, not yet written to the file
   private final Map<String, VectorClock> heardPeers = new TreeMap<>();
   private boolean hubSaysPeerClocks; // the hub relays clocks (hubs before it would refuse one)
+  private boolean snapshotWanted; // the hub asked for a snapshot, not yet sent on this connection
   private VectorClock toldClock; // the clock this client last told the hub
   private boolean tellScheduled;
   private boolean recordScheduled;
@@ -140,6 +142,7 @@ final class HubClient {
     this.address = address;
     this.cipher = address.cipher();
     this.signatures = address.signatures();
+    this.snapshots = new HubSnapshots(cipher, signatures);
     this.opener = opener;
     String name = "chora-hub-client-" + address.database().getFileName();
     this.worker =
@@ -430,9 +433,23 @@ final class HubClient {
       switch (m.type()) {
         case "welcome" -> welcome(m);
         case "envelope" -> received(m.envelope());
+        case "snapshot" -> startFrom(m);
+        case "snapshotWanted" -> {
+          snapshotWanted = true;
+          uploadSnapshotIfWanted();
+        }
+        case "snapshotStored" -> {
+          if (m.optionalText("refused") != null) {
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "chora hub: the hub refused this replica's snapshot: {0}",
+                m.optionalText("refused"));
+          }
+        }
         case "caughtUp" -> {
           hubClock = hubClock.merge(m.clock("hubClock"));
           caughtUp = true;
+          uploadSnapshotIfWanted();
           tellClockSoon();
           recordSoon();
         }
@@ -461,6 +478,7 @@ final class HubClient {
     }
     hubClock = m.clock("hubClock");
     hubSaysPeerClocks = m.fields().containsKey("peerClocks");
+    snapshotWanted = false;
     toldClock = null;
     connected = true;
     failures = 0;
@@ -469,6 +487,52 @@ final class HubClient {
     recovered("connected to the hub at " + address.endpoint());
     quarantine.forgetWhatTheHubLacks(hubClock);
     pushIfNeeded();
+  }
+
+  /**
+   * A new replica starts from the hub's snapshot instead of the history before it; envelopes after
+   * it follow. One that cannot be opened or applied stops the catch-up: nothing partial is kept.
+   */
+  private void startFrom(Message m) throws SQLException {
+    lastExchange = Instant.now();
+    ChangeSet set;
+    try {
+      set = snapshots.open(m);
+      own.apply(set);
+    } catch (java.io.IOException | IllegalArgumentException | SQLException e) {
+      failed(
+          Trouble.LOCAL,
+          "cannot start from the hub's snapshot of " + m.text("site") + ": " + e.getMessage());
+      return;
+    }
+    tell(m.text("site"), set);
+    tellClockSoon();
+  }
+
+  /**
+   * Uploads this replica's state if the hub asked and the hub holds all of this replica's own
+   * transactions (a snapshot may cover only what the hub holds).
+   */
+  private void uploadSnapshotIfWanted() throws SQLException {
+    if (!snapshotWanted || !connected || !caughtUp || inFlight != null || own == null) {
+      return;
+    }
+    for (Map.Entry<String, Long> held : own.clock().entries().entrySet()) {
+      if (held.getValue() > hubClock.get(held.getKey())) {
+        return; // pushes still to go: tried again once they are acked
+      }
+    }
+    snapshotWanted = false;
+    String upload = snapshots.upload(own, site, MAX_ENVELOPE_BYTES * 4 / 3 + 1024);
+    if (upload == null) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "chora hub: {0}: the hub asked for a snapshot, but this replica's state is over the"
+              + " hub's frame limit; new replicas catch up from the history",
+          address.database());
+      return;
+    }
+    send(upload);
   }
 
   private void received(Envelope e) throws SQLException {
@@ -592,6 +656,7 @@ final class HubClient {
       }
     }
     pushIfNeeded();
+    uploadSnapshotIfWanted();
   }
 
   private void nacked(String reason) {
@@ -839,8 +904,16 @@ final class HubClient {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  /** What to run when the hub refused this file as a fork (its reasons start with "fork:"). */
+  /**
+   * What to run when the hub refused this file as a fork (its reasons start with "fork:") or as a
+   * replica away past its retention ("re-bootstrap:").
+   */
   private String forkHint(String reason) {
+    if (reason != null && reason.startsWith("re-bootstrap:")) {
+      return "; open a new, empty database file with this chora.hub (it starts from the hub's"
+          + " snapshot) or chora clone an up-to-date replica; transactions of this file the hub"
+          + " lacks stay only here (docs/hub.md#snapshots-and-compaction)";
+    }
     return reason == null || !reason.startsWith("fork:")
         ? ""
         : "; keep both histories: chora repair-fork "
