@@ -59,6 +59,8 @@ final class HubClient {
   private static final long RECORD_DELAY_MS = 1000;
   // held envelopes are tried again this often from the database, and soon after a schema change
   private static final long RETRY_HELD_NANOS = 60_000_000_000L;
+  // a busy writer commits between reading its clock and exporting: tried again at most this often
+  private static final long SNAPSHOT_RETRY_NANOS = 1_000_000_000L;
 
   /** Opens the client's own connection to the database, without a hub. */
   @FunctionalInterface
@@ -98,6 +100,7 @@ final class HubClient {
   private final Map<String, VectorClock> heardPeers = new TreeMap<>();
   private boolean hubSaysPeerClocks; // the hub relays clocks (hubs before it would refuse one)
   private boolean snapshotWanted; // the hub asked for a snapshot, not yet sent on this connection
+  private long snapshotTriedAt = System.nanoTime() - SNAPSHOT_RETRY_NANOS;
   private VectorClock toldClock; // the clock this client last told the hub
   private boolean tellScheduled;
   private boolean recordScheduled;
@@ -517,14 +520,16 @@ final class HubClient {
     if (!snapshotWanted || !connected || !caughtUp || inFlight != null || own == null) {
       return;
     }
-    for (Map.Entry<String, Long> held : own.clock().entries().entrySet()) {
-      if (held.getValue() > hubClock.get(held.getKey())) {
-        return; // pushes still to go: tried again once they are acked
-      }
+    if (!hubHolds(own.clock()) || System.nanoTime() - snapshotTriedAt < SNAPSHOT_RETRY_NANOS) {
+      return; // pushes still to go: tried again once they are acked
+    }
+    snapshotTriedAt = System.nanoTime();
+    HubSnapshots.Upload upload = snapshots.upload(own, site, MAX_ENVELOPE_BYTES * 4 / 3 + 1024);
+    if (!hubHolds(upload.clock())) {
+      return; // a commit landed meanwhile: the hub would refuse it
     }
     snapshotWanted = false;
-    String upload = snapshots.upload(own, site, MAX_ENVELOPE_BYTES * 4 / 3 + 1024);
-    if (upload == null) {
+    if (upload.message() == null) {
       LOG.log(
           System.Logger.Level.INFO,
           "chora hub: {0}: the hub asked for a snapshot, but this replica's state is over the"
@@ -532,7 +537,17 @@ final class HubClient {
           address.database());
       return;
     }
-    send(upload);
+    send(upload.message());
+  }
+
+  /** Whether the hub holds everything {@code clock} does, as far as this client heard. */
+  private boolean hubHolds(VectorClock clock) {
+    for (Map.Entry<String, Long> held : clock.entries().entrySet()) {
+      if (held.getValue() > hubClock.get(held.getKey())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void received(Envelope e) throws SQLException {

@@ -23,8 +23,11 @@ final class HubSnapshots {
     this.signatures = signatures;
   }
 
-  /** The upload of {@code own}'s state, or null if it would not fit in {@code maxChars}. */
-  String upload(ChoraConnection own, String site, int maxChars) throws SQLException {
+  /** An upload: the clock it covers and the message, null if it would not fit. */
+  record Upload(VectorClock clock, String message) {}
+
+  /** The upload of {@code own}'s state; its message is null if over {@code maxChars}. */
+  Upload upload(ChoraConnection own, String site, int maxChars) throws SQLException {
     ChangeSet set = own.changesSince(new VectorClock());
     String json = set.toJson();
     if (signatures != null) {
@@ -36,7 +39,7 @@ final class HubSnapshots {
     } catch (IOException e) {
       throw new SQLException("cannot encrypt a snapshot for the hub: " + e.getMessage(), e);
     }
-    return message.length() > maxChars ? null : message;
+    return new Upload(set.clock(), message.length() > maxChars ? null : message);
   }
 
   /**
