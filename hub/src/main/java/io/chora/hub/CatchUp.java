@@ -41,6 +41,11 @@ final class CatchUp implements Runnable {
     }
     try {
       if (readUpTo < 0) {
+        Bootstrap.Plan plan = workspace.startCatchUp(connection, hubClockAtHello);
+        if (plan.way() == Bootstrap.Way.REFUSE) {
+          connection.close(ProtocolViolation.POLICY, plan.refusal());
+          return;
+        }
         Map<String, Long> clientClock = new HashMap<>(connection.heldClock());
         long start = workspace.store().catchUpStart(clientClock, hubClockAtHello);
         readUpTo = start < 0 ? lastIdAtHello : start;

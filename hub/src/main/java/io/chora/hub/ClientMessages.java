@@ -21,6 +21,9 @@ import java.util.Map;
 final class ClientMessages {
   static final int PROTOCOL_VERSION = 1;
 
+  /** The minor revision this hub speaks: 1 adds snapshots (docs/protocol.md#snapshots). */
+  static final int PROTOCOL_MINOR = 1;
+
   private final ObjectMapper mapper;
 
   /**
@@ -63,6 +66,10 @@ final class ClientMessages {
         return new ClientMessage.Pong();
       case "clock":
         return new ClientMessage.Clock(clock(message, "clock"), digest(message));
+      case "snapshot":
+        String payload = string(message, "payload");
+        checkBase64(payload);
+        return new ClientMessage.Snapshot(clock(message, "clock"), payload);
       default:
         throw new ProtocolViolation("unknown type " + Reasons.quote(type));
     }
@@ -75,7 +82,16 @@ final class ClientMessages {
           "unsupported version " + version + ", this hub speaks " + PROTOCOL_VERSION);
     }
     return new ClientMessage.Hello(
-        site(message, "site"), clock(message, "clock"), former(message), heads(message));
+        site(message, "site"),
+        clock(message, "clock"),
+        former(message),
+        heads(message),
+        minor(message) >= 1);
+  }
+
+  /** The optional {@code minor}: the protocol revision the client speaks, 0 if absent. */
+  private static long minor(JsonNode message) throws ProtocolViolation {
+    return message.get("minor") == null ? 0 : integer(message, "minor");
   }
 
   /** The optional {@code former} array: at most {@value #MAX_FORMER} distinct valid site ids. */

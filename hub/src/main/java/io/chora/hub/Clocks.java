@@ -29,6 +29,12 @@ final class Clocks {
     return held != null && held >= last;
   }
 
+  /** Whether {@code clock} holds everything {@code other} does. */
+  static boolean coversAll(Map<String, Long> clock, Map<String, Long> other) {
+    return other.entrySet().stream()
+        .allMatch(e -> clock.getOrDefault(e.getKey(), 0L) >= e.getValue());
+  }
+
   static boolean isValidSite(String site) {
     return SITE.matcher(site).matches();
   }

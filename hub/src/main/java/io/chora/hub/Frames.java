@@ -13,7 +13,8 @@ final class Frames {
 
   static String welcome(Map<String, Long> hubClock) {
     StringBuilder json = new StringBuilder(64).append("{\"type\":\"welcome\",\"version\":");
-    json.append(ClientMessages.PROTOCOL_VERSION).append(",\"peerClocks\":1,\"hubClock\":");
+    json.append(ClientMessages.PROTOCOL_VERSION).append(",\"minor\":");
+    json.append(ClientMessages.PROTOCOL_MINOR).append(",\"peerClocks\":1,\"hubClock\":");
     return appendClock(json, hubClock).append('}').toString();
   }
 
@@ -55,6 +56,30 @@ final class Frames {
     json.append(",\"deps\":").append(envelope.depsJson());
     json.append(",\"payload\":\"").append(envelope.payload()).append("\"}");
     return json.toString();
+  }
+
+  /** A member's snapshot for a client that starts from it (protocol 1.1). */
+  static String snapshot(LogStore.Snapshot snapshot) {
+    StringBuilder json = new StringBuilder(snapshot.payload().length() + 128);
+    json.append("{\"type\":\"snapshot\",\"site\":");
+    appendString(json, snapshot.site()).append(",\"clock\":");
+    appendClock(json, snapshot.clock());
+    return json.append(",\"payload\":\"").append(snapshot.payload()).append("\"}").toString();
+  }
+
+  /** Asks a member to upload a snapshot (protocol 1.1). */
+  static String snapshotWanted() {
+    return "{\"type\":\"snapshotWanted\"}";
+  }
+
+  /** Answers a snapshot upload: stored, or refused with why. */
+  static String snapshotStored(Map<String, Long> clock, String refusal) {
+    StringBuilder json = new StringBuilder(64).append("{\"type\":\"snapshotStored\",\"clock\":");
+    appendClock(json, clock);
+    if (refusal != null) {
+      appendString(json.append(",\"refused\":"), refusal);
+    }
+    return json.append('}').toString();
   }
 
   static String ping(String nonceJson) {

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * @param keystorePassword the keystore's password, or null
  * @param store where the logs are kept when not in {@code dataDir}: a PostgreSQL database that
  *     several hub instances share ({@link PgDatabase}), or null for the embedded SQLite files
+ * @param snapshots when the hub asks members for snapshots and compacts its logs ({@link
+ *     SnapshotPolicy})
  */
 public record HubConfig(
     String host,
@@ -49,7 +51,8 @@ public record HubConfig(
     long maxConnectionBytes,
     Path keystore,
     String keystorePassword,
-    StoreUrl store) {
+    StoreUrl store,
+    SnapshotPolicy snapshots) {
 
   /** What the protocol allows as a workspace name (it is also the log's file name). */
   public static final Pattern WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -73,6 +76,7 @@ public record HubConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(helloTimeout, "helloTimeout");
+    Objects.requireNonNull(snapshots, "snapshots");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535: " + port);
     }
@@ -151,7 +155,8 @@ public record HubConfig(
         DEFAULT_MAX_CONNECTION_BYTES,
         null,
         null,
-        null);
+        null,
+        SnapshotPolicy.DEFAULT);
   }
 
   public HubConfig withHost(String host) {
@@ -168,7 +173,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withPort(int port) {
@@ -185,7 +191,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   /** Also raises {@link #maxConnectionBytes} to the frame limit when it was below. */
@@ -203,7 +210,8 @@ public record HubConfig(
         Math.max(maxConnectionBytes, maxFrameBytes),
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withPushesPerSecond(int pushesPerSecond) {
@@ -220,7 +228,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withIdleTimeout(Duration idleTimeout) {
@@ -237,7 +246,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withHelloTimeout(Duration helloTimeout) {
@@ -254,7 +264,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withOutboundQueueBytes(long outboundQueueBytes) {
@@ -271,7 +282,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   public HubConfig withMaxConnectionBytes(long maxConnectionBytes) {
@@ -288,7 +300,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   /** Serve {@code wss://} with the key and certificate in {@code keystore}. */
@@ -306,7 +319,8 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
   }
 
   /** Keep the logs in PostgreSQL at {@code store} instead of SQLite files in the data directory. */
@@ -324,7 +338,29 @@ public record HubConfig(
         maxConnectionBytes,
         keystore,
         keystorePassword,
-        store);
+        store,
+        snapshots);
+  }
+
+  /**
+   * Snapshots and compaction as {@code snapshots} says instead of {@link SnapshotPolicy#DEFAULT}.
+   */
+  public HubConfig withSnapshots(SnapshotPolicy snapshots) {
+    return new HubConfig(
+        host,
+        port,
+        dataDir,
+        tokens,
+        maxFrameBytes,
+        pushesPerSecond,
+        idleTimeout,
+        helloTimeout,
+        outboundQueueBytes,
+        maxConnectionBytes,
+        keystore,
+        keystorePassword,
+        store,
+        snapshots);
   }
 
   /** Whether clients connect with {@code wss://}. */
@@ -359,6 +395,8 @@ public record HubConfig(
         + keystore
         + ", store="
         + (store == null ? "sqlite" : store)
+        + ", snapshots="
+        + snapshots
         + "]";
   }
 }

@@ -34,6 +34,7 @@ final class HubConnection {
   private final long connectedAt;
   private final Map<String, Long> held = new ConcurrentHashMap<>();
   private volatile String site; // null until hello
+  private volatile boolean takesSnapshots; // the hello said protocol 1.1
 
   /** Sites this client's replica wrote as before (a copied file goes on under a new site). */
   private java.util.Set<String> former = java.util.Set.of();
@@ -126,6 +127,7 @@ final class HubConnection {
       held.putAll(hello.clock());
       site = hello.site();
       former = hello.former();
+      takesSnapshots = hello.snapshots();
       workspace.hello(this);
     } else if (message instanceof ClientMessage.Push push) {
       if (site == null) {
@@ -153,6 +155,14 @@ final class HubConnection {
       if (!workspace.peerClock(this, site, clock.clock(), clock.digest())) {
         throw new ProtocolViolation("clocks said hold more than " + Clocks.MAX_ENTRIES + " sites");
       }
+    } else if (message instanceof ClientMessage.Snapshot snapshot) {
+      if (site == null || !takesSnapshots) {
+        throw new ProtocolViolation("snapshot before a hello of protocol 1.1");
+      }
+      if (!pushRate.tryAcquire(System.nanoTime())) {
+        throw new ProtocolViolation("rate limit");
+      }
+      workspace.snapshotUploaded(this, snapshot);
     } else if (message instanceof ClientMessage.Ping ping) {
       send(Frames.pong(ping.nonceJson()));
     }
@@ -167,6 +177,17 @@ final class HubConnection {
   /** The client's site, once it said hello. */
   String site() {
     return site;
+  }
+
+  /** Whether the client's hello said protocol 1.1: it may be sent snapshots and asked for one. */
+  boolean takesSnapshots() {
+    return takesSnapshots;
+  }
+
+  /** Sends the snapshot the client starts from; it then holds {@code clock}. */
+  void sendSnapshot(Map<String, Long> clock, String frame) {
+    clock.forEach((origin, seq) -> held.merge(origin, seq, Math::max));
+    outbox.send(frame);
   }
 
   /** Whether the client holds {@code origin}'s transactions up to {@code last}. */

@@ -103,7 +103,7 @@ public final class HubServer implements AutoCloseable {
     Workspaces workspaces;
     try {
       stores = openStores(config);
-      workspaces = new Workspaces(stores, storeWork);
+      workspaces = new Workspaces(stores, storeWork, config.snapshots());
     } catch (SQLException e) {
       sweeper.shutdownNow();
       tokenPoll.shutdownNow();
@@ -141,6 +141,12 @@ public final class HubServer implements AutoCloseable {
       long sweepMillis = Math.max(50, Math.min(1000, config.idleTimeout().toMillis() / 4));
       sweeper.scheduleWithFixedDelay(
           endpoint::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+      Workspaces open = workspaces;
+      sweeper.scheduleWithFixedDelay(
+          () -> open.all().forEach(Workspace::sweepSnapshots),
+          sweepMillis,
+          sweepMillis,
+          TimeUnit.MILLISECONDS);
       tokenPoll.scheduleWithFixedDelay(
           endpoint::closeRevoked, TOKEN_POLL_MILLIS, TOKEN_POLL_MILLIS, TimeUnit.MILLISECONDS);
       return new HubServer(

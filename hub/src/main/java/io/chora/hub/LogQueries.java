@@ -37,7 +37,7 @@ final class LogQueries {
   }
 
   /** Prepares {@code sql} whose {@code WHERE} is followed by {@code %s}, the scope bound first. */
-  private PreparedStatement prepare(Connection db, String sql) throws SQLException {
+  PreparedStatement prepare(Connection db, String sql) throws SQLException {
     PreparedStatement ps = db.prepareStatement(String.format(sql, scope));
     if (workspace != null) {
       ps.setString(1, workspace);
@@ -46,7 +46,7 @@ final class LogQueries {
   }
 
   /** Index of the first parameter after the scope's. */
-  private int first() {
+  int first() {
     return workspace == null ? 1 : 2;
   }
 

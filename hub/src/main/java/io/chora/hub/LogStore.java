@@ -84,6 +84,45 @@ interface LogStore extends AutoCloseable {
    */
   Page readAfter(long afterId, Holds holds, int maxRows, long maxBytes) throws SQLException;
 
+  /**
+   * A member's snapshot of the workspace (opaque, like a payload) and the clock it covers.
+   *
+   * @param site the member that uploaded it (a signed snapshot is signed for it)
+   * @param atArrivalId the log's newest arrival id when it was stored
+   */
+  record Snapshot(
+      String site, Map<String, Long> clock, String payload, long atArrivalId, long storedAt) {}
+
+  /** What a member said it holds, and when it was last heard of (epoch millis). */
+  record Member(Map<String, Long> clock, long seenAt) {
+    Member merge(Member other) {
+      Map<String, Long> merged = new java.util.HashMap<>(clock);
+      other.clock.forEach((site, seq) -> merged.merge(site, seq, Math::max));
+      return new Member(merged, Math.max(seenAt, other.seenAt));
+    }
+  }
+
+  /** Stores {@code snapshot} as the workspace's latest, durably, replacing the one before. */
+  void putSnapshot(Snapshot snapshot) throws SQLException;
+
+  /** The latest snapshot, with its payload only if {@code withPayload}; null if none. */
+  Snapshot latestSnapshot(boolean withPayload) throws SQLException;
+
+  /** The highest seq removed by compaction, per origin. */
+  Map<String, Long> compactedClock() throws SQLException;
+
+  /** Records what members said they hold ({@link Member#merge}d with what was stored). */
+  void recordMembers(Map<String, Member> heard) throws SQLException;
+
+  /**
+   * Removes the envelopes covered by the latest snapshot and by every member heard of since {@code
+   * activeSince} (epoch millis), once members have been tracked for longer than that; the newest
+   * envelope stays.
+   *
+   * @return how many envelopes were removed
+   */
+  int compact(long activeSince, long now) throws SQLException;
+
   /** The space the log takes, for metrics. */
   long sizeBytes();
 

@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class PgSchema {
   static final String SCHEMA = "chora_hub";
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** The advisory lock key the upgrade holds: "chor" "ahub" in ASCII. */
   private static final long UPGRADE_LOCK = 0x63686f7261687562L;
@@ -47,6 +47,9 @@ final class PgSchema {
       }
       if (version < 2) {
         createVersion2(st);
+      }
+      if (version < 3) {
+        createVersion3(st);
       }
       db.commit();
     } catch (SQLException | RuntimeException e) {
@@ -99,5 +102,28 @@ final class PgSchema {
             + s
             + "device_token(workspace, name) WHERE revoked_at IS NULL");
     st.execute("INSERT INTO " + s + "schema_version(version) VALUES (2)");
+  }
+
+  /** Version 3: snapshots and compaction ({@link SnapshotRows}), per workspace. */
+  private static void createVersion3(Statement st) throws SQLException {
+    String s = SCHEMA + ".";
+    st.execute(
+        "CREATE TABLE "
+            + s
+            + "snapshot(ws text NOT NULL, site text NOT NULL, clock text NOT NULL,"
+            + " payload text NOT NULL, at_id bigint NOT NULL, stored_at bigint NOT NULL)");
+    st.execute("CREATE INDEX snapshot_by_ws ON " + s + "snapshot(ws, at_id)");
+    st.execute(
+        "CREATE TABLE "
+            + s
+            + "compacted(ws text NOT NULL, origin text NOT NULL, last bigint NOT NULL,"
+            + " PRIMARY KEY (ws, origin))");
+    st.execute(
+        "CREATE TABLE "
+            + s
+            + "member(ws text NOT NULL, site text NOT NULL, clock text NOT NULL,"
+            + " seen_at bigint NOT NULL, PRIMARY KEY (ws, site))");
+    st.execute("CREATE TABLE " + s + "tracking(ws text PRIMARY KEY, since bigint NOT NULL)");
+    st.execute("INSERT INTO " + s + "schema_version(version) VALUES (3)");
   }
 }

@@ -25,12 +25,14 @@ final class PgStore implements LogStore {
   private final DataSource pool;
   private final PgNotifier notifier;
   private final LogQueries queries;
+  private final SnapshotRows snapshots;
 
   PgStore(String workspace, DataSource pool, PgNotifier notifier) {
     this.workspace = workspace;
     this.pool = pool;
     this.notifier = notifier;
     this.queries = LogQueries.scopedTo(workspace);
+    this.snapshots = SnapshotRows.scopedTo(workspace);
   }
 
   @Override
@@ -140,6 +142,63 @@ final class PgStore implements LogStore {
       ps.setString(1, PgNotifier.CHANNEL);
       ps.setString(2, workspace);
       ps.execute();
+    }
+  }
+
+  @Override
+  public void putSnapshot(Snapshot snapshot) throws SQLException {
+    locked(db -> snapshots.put(db, snapshot));
+  }
+
+  @Override
+  public Snapshot latestSnapshot(boolean withPayload) throws SQLException {
+    try (Connection db = pool.getConnection()) {
+      return snapshots.latest(db, withPayload);
+    }
+  }
+
+  @Override
+  public Map<String, Long> compactedClock() throws SQLException {
+    try (Connection db = pool.getConnection()) {
+      return snapshots.compacted(db);
+    }
+  }
+
+  @Override
+  public void recordMembers(Map<String, Member> heard) throws SQLException {
+    locked(db -> snapshots.record(db, heard));
+  }
+
+  @Override
+  public int compact(long activeSince, long now) throws SQLException {
+    int[] removed = new int[1];
+    locked(db -> removed[0] = Compaction.run(snapshots, db, activeSince, now));
+    return removed[0];
+  }
+
+  private interface Work {
+    void run(Connection db) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction holding the workspace's row, as appends do: a compaction
+   * then never removes what a commit of another instance is deciding against.
+   */
+  private void locked(Work work) throws SQLException {
+    try (Connection db = pool.getConnection()) {
+      db.setAutoCommit(false);
+      try {
+        lockWorkspace(db);
+        work.run(db);
+        db.commit();
+      } catch (SQLException | RuntimeException e) {
+        try {
+          db.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      }
     }
   }
 

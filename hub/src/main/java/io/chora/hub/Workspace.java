@@ -40,6 +40,8 @@ final class Workspace implements AutoCloseable {
   private final RateMeter storedRate = new RateMeter();
   private final PushCounters counters = new PushCounters();
   private final SiteBindings bindings;
+  private final WorkspaceSnapshots snapshots;
+  private final AtomicBoolean sweeping = new AtomicBoolean();
 
   private final Map<String, Long> clock;
   private long lastArrivalId;
@@ -53,7 +55,8 @@ final class Workspace implements AutoCloseable {
   private final ConcurrentLinkedQueue<PendingPush> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writerScheduled = new AtomicBoolean();
 
-  Workspace(String name, LogStore store, Executor storeWork) throws SQLException {
+  Workspace(String name, LogStore store, Executor storeWork, SnapshotPolicy policy)
+      throws SQLException {
     this.name = name;
     this.store = store;
     this.storeWork = storeWork;
@@ -61,6 +64,7 @@ final class Workspace implements AutoCloseable {
     this.lastArrivalId = store.lastArrivalId();
     this.storedCount = store.count();
     this.bindings = new SiteBindings(store.loadBindings());
+    this.snapshots = new WorkspaceSnapshots(name, store, policy);
     store.onStoredElsewhere(() -> execute(this::pullStored));
   }
 
@@ -83,7 +87,6 @@ final class Workspace implements AutoCloseable {
     }
   }
 
-  /** Answers a hello: the welcome now, then the client's catch-up on the store threads. */
   /** Whether the log holds {@code origin}'s transaction {@code seq} with another nonce. */
   boolean differsAt(String origin, long seq, long nonce) {
     try {
@@ -103,6 +106,7 @@ final class Workspace implements AutoCloseable {
     return bindings.helloRefusal(credential, hello.site(), hello.former(), hello.clock(), hubClock);
   }
 
+  /** Answers a hello: the welcome now, then the client's catch-up on the store threads. */
   void hello(HubConnection connection) {
     Map<String, Long> hubClock;
     long lastId;
@@ -125,6 +129,7 @@ final class Workspace implements AutoCloseable {
     if (readUpTo < lastArrivalId) {
       return false;
     }
+    snapshots.maybeAsk(java.util.List.of(connection), lastArrivalId);
     if (!connection.isClosed()) { // closed: disconnected() already ran, so do not add it back
       connection.send(Frames.caughtUp(new HashMap<>(clock)));
       peerClocks.forEach(
@@ -154,6 +159,7 @@ final class Workspace implements AutoCloseable {
       return false;
     }
     peerClocks.put(site, Map.copyOf(merged));
+    snapshots.heard(site, held);
     // a digest tells what the tables hold at the clock said: relayed only with that very clock
     if (digest != null && merged.equals(held)) {
       peerDigests.put(site, digest);
@@ -250,6 +256,12 @@ final class Workspace implements AutoCloseable {
     }
     relay(admitted, arrivalIds);
     storedRate.record(admitted.size(), System.currentTimeMillis());
+    synchronized (this) { // asks a client that just pushed first: it surely is a member
+      List<HubConnection> candidates = new ArrayList<>();
+      admitted.forEach(push -> candidates.add(push.from()));
+      candidates.addAll(live);
+      snapshots.maybeAsk(candidates, lastArrivalId);
+    }
   }
 
   private static List<Credential> creds(List<PendingPush> batch) {
@@ -347,6 +359,60 @@ final class Workspace implements AutoCloseable {
   void awaitWriterIdle(long deadlineNanos) throws InterruptedException {
     while ((writerScheduled.get() || !pending.isEmpty()) && System.nanoTime() < deadlineNanos) {
       Thread.sleep(5);
+    }
+  }
+
+  /**
+   * Plans a client's catch-up ({@link WorkspaceSnapshots#startCatchUp}), on a store thread.
+   *
+   * @param hubClock what the hub held at the hello
+   */
+  Bootstrap.Plan startCatchUp(HubConnection connection, Map<String, Long> hubClock)
+      throws SQLException {
+    return snapshots.startCatchUp(connection, hubClock, storedCount());
+  }
+
+  /** A member's snapshot upload, stored on a store thread and answered. */
+  void snapshotUploaded(HubConnection from, ClientMessage.Snapshot snapshot) {
+    execute(
+        () -> {
+          Map<String, Long> hubClock;
+          long lastId;
+          // the uploader may have its ack before the clock took the envelope: the relay after
+          // a commit (under publishing) must have run
+          synchronized (publishing) {
+            synchronized (this) {
+              hubClock = new HashMap<>(clock);
+              lastId = lastArrivalId;
+            }
+          }
+          String refusal;
+          try {
+            refusal = snapshots.upload(from, snapshot, hubClock, lastId);
+          } catch (SQLException e) {
+            LOG.error("workspace {}: could not store a snapshot", name, e);
+            refusal = "the hub could not store it";
+          }
+          from.send(Frames.snapshotStored(snapshot.clock(), refusal));
+        });
+  }
+
+  /** Stores what members said and compacts, when due, on a store thread (never two at once). */
+  void sweepSnapshots() {
+    if (sweeping.compareAndSet(false, true)) {
+      execute(
+          () -> {
+            try {
+              int removed = snapshots.sweep(connected);
+              if (removed > 0) {
+                synchronized (this) {
+                  storedCount -= removed;
+                }
+              }
+            } finally {
+              sweeping.set(false);
+            }
+          });
     }
   }
 

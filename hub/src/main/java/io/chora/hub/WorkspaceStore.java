@@ -23,8 +23,9 @@ import org.sqlite.SQLiteConfig;
  * run beside the writer. The default store: one hub, one machine.
  */
 final class WorkspaceStore implements LogStore {
-  private static final int SCHEMA_VERSION = 1;
+  private static final int SCHEMA_VERSION = 2;
   private static final LogQueries QUERIES = LogQueries.unscoped();
+  private static final SnapshotRows SNAPSHOTS = SnapshotRows.unscoped();
 
   private final Path file;
   private final Connection writer;
@@ -94,7 +95,69 @@ final class WorkspaceStore implements LogStore {
           "CREATE TABLE IF NOT EXISTS clock(origin TEXT PRIMARY KEY, last INTEGER NOT NULL)"
               + " WITHOUT ROWID");
       BindingTable.create(statement);
+      createSnapshotTables(statement);
       statement.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+    }
+  }
+
+  /** Version 2: snapshots and compaction ({@link SnapshotRows}). */
+  private static void createSnapshotTables(Statement statement) throws SQLException {
+    statement.executeUpdate(
+        "CREATE TABLE IF NOT EXISTS snapshot(site TEXT NOT NULL, clock TEXT NOT NULL,"
+            + " payload TEXT NOT NULL, at_id INTEGER NOT NULL, stored_at INTEGER NOT NULL)");
+    statement.executeUpdate(
+        "CREATE TABLE IF NOT EXISTS compacted(origin TEXT PRIMARY KEY, last INTEGER NOT NULL)");
+    statement.executeUpdate(
+        "CREATE TABLE IF NOT EXISTS member(site TEXT PRIMARY KEY, clock TEXT NOT NULL,"
+            + " seen_at INTEGER NOT NULL)");
+    statement.executeUpdate("CREATE TABLE IF NOT EXISTS tracking(since INTEGER NOT NULL)");
+  }
+
+  @Override
+  public void putSnapshot(Snapshot snapshot) throws SQLException {
+    inWriter(db -> SNAPSHOTS.put(db, snapshot));
+  }
+
+  @Override
+  public Snapshot latestSnapshot(boolean withPayload) throws SQLException {
+    synchronized (reader) {
+      return SNAPSHOTS.latest(reader, withPayload);
+    }
+  }
+
+  @Override
+  public Map<String, Long> compactedClock() throws SQLException {
+    synchronized (reader) {
+      return SNAPSHOTS.compacted(reader);
+    }
+  }
+
+  @Override
+  public void recordMembers(Map<String, Member> heard) throws SQLException {
+    inWriter(db -> SNAPSHOTS.record(db, heard));
+  }
+
+  @Override
+  public int compact(long activeSince, long now) throws SQLException {
+    int[] removed = new int[1];
+    inWriter(db -> removed[0] = Compaction.run(SNAPSHOTS, db, activeSince, now));
+    return removed[0];
+  }
+
+  private interface Work {
+    void run(Connection db) throws SQLException;
+  }
+
+  /** Runs {@code work} in one durable transaction on the writer, beside the appends. */
+  private void inWriter(Work work) throws SQLException {
+    synchronized (writer) {
+      try {
+        work.run(writer);
+        writer.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(e);
+        throw e;
+      }
     }
   }
 
@@ -144,6 +207,12 @@ final class WorkspaceStore implements LogStore {
    */
   @Override
   public long[] append(Decider decider) throws SQLException {
+    synchronized (writer) {
+      return appendLocked(decider);
+    }
+  }
+
+  private long[] appendLocked(Decider decider) throws SQLException {
     try {
       Decided decided = decider.decide(QUERIES.committedOn(writer));
       long[] ids = decided.envelopes().isEmpty() ? new long[0] : insert(decided.envelopes());

@@ -23,11 +23,13 @@ final class Workspaces implements AutoCloseable {
 
   private final LogStores stores;
   private final Executor storeWork;
+  private final SnapshotPolicy snapshots;
   private final Map<String, Workspace> open = new ConcurrentHashMap<>();
 
-  Workspaces(LogStores stores, Executor storeWork) {
+  Workspaces(LogStores stores, Executor storeWork, SnapshotPolicy snapshots) {
     this.stores = stores;
     this.storeWork = storeWork;
+    this.snapshots = snapshots;
   }
 
   /** Whether the store answers, for {@code /health}: null if so, else why not. */
@@ -54,7 +56,7 @@ final class Workspaces implements AutoCloseable {
     if (workspace == null) {
       LogStore store = stores.open(name);
       try {
-        workspace = new Workspace(name, store, storeWork);
+        workspace = new Workspace(name, store, storeWork, snapshots);
       } catch (SQLException e) {
         store.close();
         throw e;

@@ -5,6 +5,7 @@ import static io.chora.hub.TestHubs.TEAM_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chora.hub.testing.PgCluster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,11 +61,12 @@ class PgSchemaTest {
     exec(
         database,
         "DROP TABLE chora_hub.device_token",
+        "DROP TABLE chora_hub.snapshot, chora_hub.compacted, chora_hub.member, chora_hub.tracking",
         "DELETE FROM chora_hub.schema_version WHERE version > 1");
     assertThat(versions(database)).containsExactly(1);
 
     try (HubServer hub = start(database)) {
-      assertThat(versions(database)).containsExactly(1, 2);
+      assertThat(versions(database)).containsExactly(1, 2, 3);
       TestClient reader = TestClient.connect(hub.url(), TEAM, TEAM_TOKEN);
       assertThat(reader.join("fB", Map.of()))
           .extracting(e -> e.path("payload").asText())
@@ -75,6 +77,35 @@ class PgSchemaTest {
       phone.join("fP", Map.of());
       assertThat(phone.pushAndAwait("fP", 1, 1, Map.of()).path("type").asText()).isEqualTo("ack");
       phone.close();
+    }
+  }
+
+  @Test
+  void aVersion2StoreIsUpgradedInPlaceKeepingItsLogAndTakesSnapshots() throws Exception {
+    String database = PgCluster.shared().newDatabase();
+    try (HubServer hub = start(database)) {
+      TestClient laptop = TestClient.connect(hub.url(), TEAM, TEAM_TOKEN);
+      laptop.join("fA", Map.of());
+      laptop.pushAndAwait("fA", 1, 1, Map.of());
+      laptop.close();
+    }
+    // what a hub of version 2 left: no snapshot tables yet
+    exec(
+        database,
+        "DROP TABLE chora_hub.snapshot, chora_hub.compacted, chora_hub.member, chora_hub.tracking",
+        "DELETE FROM chora_hub.schema_version WHERE version > 2");
+    assertThat(versions(database)).containsExactly(1, 2);
+
+    try (HubServer hub = start(database)) {
+      assertThat(versions(database)).containsExactly(1, 2, 3);
+      TestClient reader = TestClient.connect(hub.url(), TEAM, TEAM_TOKEN);
+      reader.send("{\"type\":\"hello\",\"version\":1,\"minor\":1,\"site\":\"fB\",\"clock\":{}}");
+      reader.untilCaughtUpAfterWelcome();
+      reader.send("{\"type\":\"snapshot\",\"clock\":{\"fA\":1},\"payload\":\"c25hcA==\"}");
+      JsonNode stored = reader.next();
+      assertThat(stored.path("type").asText()).isEqualTo("snapshotStored");
+      assertThat(stored.has("refused")).as(stored.toString()).isFalse();
+      reader.close();
     }
   }
 

@@ -125,6 +125,12 @@ final class TestClient implements AutoCloseable {
     return untilCaughtUp();
   }
 
+  /** The welcome (checked) and the catch-up after it, for a hello the test sent itself. */
+  List<JsonNode> untilCaughtUpAfterWelcome() {
+    assertThat(next().path("type").asText()).isEqualTo("welcome");
+    return untilCaughtUp();
+  }
+
   List<JsonNode> untilCaughtUp() {
     List<JsonNode> envelopes = new ArrayList<>();
     for (JsonNode message = next(); ; message = next()) {

@@ -24,10 +24,23 @@ final class HubFixture implements AutoCloseable {
   final Path dir;
   HubServer hub;
   private final List<Connection> open = new ArrayList<>();
+  private java.util.function.UnaryOperator<HubConfig> configure = config -> config;
 
   HubFixture(Path dir) throws IOException {
     this.dir = dir;
     start(0);
+  }
+
+  /** A hub whose config {@code configure} changes, also when it is started again. */
+  HubFixture(Path dir, java.util.function.UnaryOperator<HubConfig> configure) throws IOException {
+    this.dir = dir;
+    this.configure = configure;
+    start(0);
+  }
+
+  /** From now on the hub starts with {@code configure} (call {@link #start} again). */
+  void reconfigure(java.util.function.UnaryOperator<HubConfig> configure) {
+    this.configure = configure;
   }
 
   void start(int port) throws IOException {
@@ -35,7 +48,7 @@ final class HubFixture implements AutoCloseable {
   }
 
   HubConfig hubConfig() {
-    return HubConfig.of(dir.resolve("hub"), Map.of(WORKSPACE, TOKEN));
+    return configure.apply(HubConfig.of(dir.resolve("hub"), Map.of(WORKSPACE, TOKEN)));
   }
 
   /** The hub's stored log of the workspace. */

@@ -57,6 +57,8 @@ final class HubClient {
   private static final long RECORD_DELAY_MS = 1000;
   // held envelopes are tried again this often from the database, and soon after a schema change
   private static final long RETRY_HELD_NANOS = 60_000_000_000L;
+  // a busy writer commits between reading its clock and exporting: tried again at most this often
+  private static final long SNAPSHOT_RETRY_NANOS = 1_000_000_000L;
 
   /** Opens the client's own connection to the database, without a hub. */
   @FunctionalInterface
@@ -70,6 +72,7 @@ final class HubClient {
   private final Reconnects reconnects; // which endpoint, when
   private final PayloadCipher cipher;
   private final SetSignatures signatures; // chora.sign, or null
+  private final HubSnapshots snapshots;
   private final Opener opener;
   private final ScheduledExecutorService worker;
   private final ExecutorService callbacks;
@@ -95,6 +98,8 @@ final class HubClient {
   // what the hub relayed of other replicas' clocks, not yet written to the file
   private final Map<String, VectorClock> heardPeers = new TreeMap<>();
   private boolean hubSaysPeerClocks; // the hub relays clocks (hubs before it would refuse one)
+  private boolean snapshotWanted; // the hub asked for a snapshot, not yet sent on this connection
+  private long snapshotTriedAt = System.nanoTime() - SNAPSHOT_RETRY_NANOS;
   private VectorClock toldClock; // the clock this client last told the hub
   private boolean tellScheduled;
   private boolean recordScheduled;
@@ -141,6 +146,7 @@ final class HubClient {
     this.reconnects = new Reconnects(address.endpoints());
     this.cipher = address.cipher();
     this.signatures = address.signatures();
+    this.snapshots = new HubSnapshots(cipher, signatures);
     this.opener = opener;
     String name = "chora-hub-client-" + address.database().getFileName();
     this.worker =
@@ -457,9 +463,23 @@ final class HubClient {
       switch (m.type()) {
         case "welcome" -> welcome(m);
         case "envelope" -> received(m.envelope());
+        case "snapshot" -> startFrom(m);
+        case "snapshotWanted" -> {
+          snapshotWanted = true;
+          uploadSnapshotIfWanted();
+        }
+        case "snapshotStored" -> {
+          if (m.optionalText("refused") != null) {
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "chora hub: the hub refused this replica's snapshot: {0}",
+                m.optionalText("refused"));
+          }
+        }
         case "caughtUp" -> {
           hubClock = hubClock.merge(m.clock("hubClock"));
           caughtUp = true;
+          uploadSnapshotIfWanted();
           tellClockSoon();
           recordSoon();
         }
@@ -491,6 +511,7 @@ final class HubClient {
     }
     hubClock = m.clock("hubClock");
     hubSaysPeerClocks = m.fields().containsKey("peerClocks");
+    snapshotWanted = false;
     toldClock = null;
     connected = true;
     reconnects.welcomed();
@@ -499,6 +520,64 @@ final class HubClient {
     recovered("connected to the hub at " + endpoint());
     quarantine.forgetWhatTheHubLacks(hubClock);
     pushIfNeeded();
+  }
+
+  /**
+   * A new replica starts from the hub's snapshot instead of the history before it; envelopes after
+   * it follow. One that cannot be opened or applied stops the catch-up: nothing partial is kept.
+   */
+  private void startFrom(Message m) throws SQLException {
+    lastExchange = Instant.now();
+    ChangeSet set;
+    try {
+      set = snapshots.open(m);
+      own.apply(set);
+    } catch (java.io.IOException | IllegalArgumentException | SQLException e) {
+      failed(
+          Trouble.LOCAL,
+          "cannot start from the hub's snapshot of " + m.text("site") + ": " + e.getMessage());
+      return;
+    }
+    tell(m.text("site"), set);
+    tellClockSoon();
+  }
+
+  /**
+   * Uploads this replica's state if the hub asked and the hub holds all of this replica's own
+   * transactions (a snapshot may cover only what the hub holds).
+   */
+  private void uploadSnapshotIfWanted() throws SQLException {
+    if (!snapshotWanted || !connected || !caughtUp || inFlight != null || own == null) {
+      return;
+    }
+    if (!hubHolds(own.clock()) || System.nanoTime() - snapshotTriedAt < SNAPSHOT_RETRY_NANOS) {
+      return; // pushes still to go: tried again once they are acked
+    }
+    snapshotTriedAt = System.nanoTime();
+    HubSnapshots.Upload upload = snapshots.upload(own, site, MAX_ENVELOPE_BYTES * 4 / 3 + 1024);
+    if (!hubHolds(upload.clock())) {
+      return; // a commit landed meanwhile: the hub would refuse it
+    }
+    snapshotWanted = false;
+    if (upload.message() == null) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "chora hub: {0}: the hub asked for a snapshot, but this replica's state is over the"
+              + " hub's frame limit; new replicas catch up from the history",
+          address.database());
+      return;
+    }
+    send(upload.message());
+  }
+
+  /** Whether the hub holds everything {@code clock} does, as far as this client heard. */
+  private boolean hubHolds(VectorClock clock) {
+    for (Map.Entry<String, Long> held : clock.entries().entrySet()) {
+      if (held.getValue() > hubClock.get(held.getKey())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void received(Envelope e) throws SQLException {
@@ -634,6 +713,7 @@ final class HubClient {
       }
     }
     pushIfNeeded();
+    uploadSnapshotIfWanted();
   }
 
   private void nacked(String reason) {
@@ -883,8 +963,16 @@ final class HubClient {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  /** What to run when the hub refused this file as a fork (its reasons start with "fork:"). */
+  /**
+   * What to run when the hub refused this file as a fork (its reasons start with "fork:") or as a
+   * replica away past its retention ("re-bootstrap:").
+   */
   private String forkHint(String reason) {
+    if (reason != null && reason.startsWith("re-bootstrap:")) {
+      return "; open a new, empty database file with this chora.hub (it starts from the hub's"
+          + " snapshot) or chora clone an up-to-date replica; transactions of this file the hub"
+          + " lacks stay only here (docs/hub.md#snapshots-and-compaction)";
+    }
     return reason == null || !reason.startsWith("fork:")
         ? ""
         : "; keep both histories: chora repair-fork "

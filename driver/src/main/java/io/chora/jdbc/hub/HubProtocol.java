@@ -20,6 +20,10 @@ import java.util.TreeMap;
  */
 final class HubProtocol {
   static final int VERSION = 1;
+
+  /** The minor revision this client speaks: 1 takes and makes snapshots (docs/protocol.md). */
+  static final int MINOR = 1;
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private HubProtocol() {}
@@ -50,6 +54,7 @@ final class HubProtocol {
         g -> {
           g.writeStringField("type", "hello");
           g.writeNumberField("version", VERSION);
+          g.writeNumberField("minor", MINOR);
           g.writeStringField("site", site);
           writeClock(g, "clock", clock);
           if (!former.isEmpty()) {
@@ -69,6 +74,16 @@ final class HubProtocol {
             }
             g.writeEndObject();
           }
+        });
+  }
+
+  /** This replica's whole state at {@code clock}, sealed (protocol 1.1). */
+  static String snapshot(VectorClock clock, String payload) {
+    return write(
+        g -> {
+          g.writeStringField("type", "snapshot");
+          writeClock(g, "clock", clock);
+          g.writeStringField("payload", payload);
         });
   }
 

@@ -90,6 +90,11 @@ public final class SetSignatures {
     return "hub " + origin + " " + first + ".." + last;
   }
 
+  /** The context of a snapshot's signature: the member that made it (docs/hub.md). */
+  public static String snapshot(String site) {
+    return "snapshot " + site;
+  }
+
   static String file(String site) {
     return "file " + site;
   }
