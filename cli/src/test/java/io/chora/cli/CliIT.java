@@ -878,6 +878,39 @@ class CliIT {
   }
 
   /**
+   * Capture is current after what chora itself did to a file (the demo's replicas, which joined a
+   * hub; DDL through jdbc:chora:), and only a schema changed behind chora is reported as waiting
+   * for the next open. Doctor once compared its stamp with the bare schema version and said so of
+   * every replica.
+   */
+  @Test
+  void doctorCallsCaptureCurrentUnlessTheSchemaChangedBehindChora() throws Exception {
+    Path demo = dir.resolve("demo");
+    ok("demo", "--dir", demo.toString());
+    String current = "capture     ok  1 synced table, triggers in place\n";
+    for (String replica : List.of("laptop.db", "phone.db")) {
+      assertThat(ok("doctor", demo.resolve(replica).toString()).out()).contains(current);
+    }
+    Path db =
+        replica(
+            "laptop",
+            "CREATE INDEX note_title ON note(title)",
+            "ALTER TABLE note ADD COLUMN body TEXT",
+            "INSERT INTO note VALUES (1, 'one', 'x')");
+    assertThat(ok("doctor", db.toString()).out()).contains(current);
+
+    try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = plain.createStatement()) {
+      st.execute("CREATE INDEX note_body ON note(body)");
+    }
+    assertThat(ok("doctor", db.toString()).out())
+        .contains("capture     ok  1 synced table, triggers in place; not yet rebuilt for the")
+        .contains("the next open through jdbc:chora: does that");
+    replica("laptop"); // an open through chora rebuilds them
+    assertThat(ok("doctor", db.toString()).out()).contains(current);
+  }
+
+  /**
    * A hub process on an ephemeral port of 127.0.0.1, read up to its listening line (and the two
    * lines after it that a {@code --new-token} prints); destroy it after.
    */
