@@ -68,6 +68,7 @@ public final class Chora implements Runnable {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(new Failures());
+    cli.setParameterExceptionHandler(new UsageErrors());
     return cli.execute(args);
   }
 

@@ -339,7 +339,16 @@ class CliIT {
     assertThat(noArgs.err()).contains("Missing required parameter: 'DB'").contains("Usage:");
     Run unknown = chora("stauts", "x.db");
     assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
-    assertThat(unknown.err()).contains("Did you mean: chora status");
+    assertThat(unknown.err())
+        .startsWith("chora: there is no command 'stauts'\nDid you mean: chora status");
+    // a command chora does not have: the ones it has, not picocli's "Unmatched arguments"
+    Run init = chora("init", "x.db");
+    assertThat(init.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(init.err())
+        .startsWith("chora: there is no command 'init'\n  the commands: clone, conflicts, demo,")
+        .endsWith(" --help says what each argument means\n")
+        .doesNotContain("Unmatched");
+    assertThat(init.err().lines()).hasSizeLessThan(6); // not the whole usage page after it
 
     Run help = ok("--help");
     assertThat(help.out()).contains("sync").contains("conflicts").contains("Exit codes");
