@@ -59,6 +59,7 @@ public final class Chora implements Runnable {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "chora: %4$s: %5$s%6$s%n");
     }
+    LibraryLogs.quiet();
     System.exit(run(args, System.out, System.err));
   }
 

@@ -139,7 +139,6 @@ final class HubCommand implements Callable<Integer> {
       tokens.add(new WorkspaceToken(workspace, HubConfig.randomToken()));
     }
     HubConfig config = config();
-    quietServerLogs();
     Runnable newTokensSaid =
         () -> {
           for (String workspace : newTokens) {
@@ -159,7 +158,11 @@ final class HubCommand implements Callable<Integer> {
 
   private HubConfig config() throws java.io.IOException {
     if (port == null || data == null) {
-      throw usage("a hub needs --port PORT and --data DIR");
+      throw usage(
+          "a hub needs --port PORT and --data DIR"
+              + (store != null && data == null
+                  ? " (with --store it keeps only its lock there)"
+                  : ""));
     }
     StoreUrl storeUrl;
     try {
@@ -200,24 +203,5 @@ final class HubCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
-  }
-
-  /**
-   * Jetty and Javalin log their start-up at info; a hub on a terminal should say one line, and a
-   * failed start only chora's (Javalin's own error with CHORA_DEBUG=1). Set before their loggers
-   * exist, and only where the user has not chosen otherwise.
-   */
-  private static void quietServerLogs() {
-    System.setProperty(
-        "org.slf4j.simpleLogger.log.io.javalin.Javalin",
-        System.getProperty(
-            "org.slf4j.simpleLogger.log.io.javalin.Javalin",
-            System.getenv("CHORA_DEBUG") == null ? "off" : "warn"));
-    System.setProperty(
-        "org.slf4j.simpleLogger.log.org.eclipse.jetty",
-        System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn"));
-    System.setProperty(
-        "org.slf4j.simpleLogger.log.io.javalin",
-        System.getProperty("org.slf4j.simpleLogger.log.io.javalin", "warn"));
   }
 }

@@ -810,6 +810,70 @@ class CliIT {
     }
   }
 
+  /**
+   * A hub whose PostgreSQL store cannot be used says why in chora's words, with what to do, and
+   * nothing of HikariCP or pgjdbc unless CHORA_DEBUG=1 asks for it.
+   */
+  @Test
+  void aHubWhoseStoreCannotBeUsedSaysWhyAndWhatToDo() throws Exception {
+    String data = dir.resolve("hub").toString();
+    String token = "team=team-token-0123456789";
+    int closed;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = free.getLocalPort(); // nothing listens there once it is closed
+    }
+    String down = "jdbc:postgresql://127.0.0.1:" + closed + "/chora?user=chora";
+    Run refused = chora("hub", "--port", "0", "--data", data, "--token", token, "--store", down);
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err())
+        .isEqualTo(
+            "chora hub: cannot open the store "
+                + down
+                + ": nothing answers at 127.0.0.1:"
+                + closed
+                + "\n  is PostgreSQL running there, and are the URL's host and port right?\n");
+    Run debug =
+        ChoraProcess.withEnv(
+            java.util.Map.of("CHORA_DEBUG", "1"),
+            "hub",
+            "--port",
+            "0",
+            "--data",
+            data,
+            "--token",
+            token,
+            "--store",
+            down);
+    assertThat(debug.err()).contains("org.postgresql.util.PSQLException").contains("HikariPool");
+
+    String cluster = io.chora.hub.testing.PgCluster.shared().url("nosuchdb");
+    Run noDatabase =
+        chora("hub", "--port", "0", "--data", data, "--token", token, "--store", cluster);
+    assertThat(noDatabase.exit()).as(noDatabase.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(noDatabase.err())
+        .contains(": PostgreSQL at 127.0.0.1:")
+        .contains(" has no database nosuchdb\n  create it (createdb -h 127.0.0.1 -p ")
+        .doesNotContain("Hikari")
+        .doesNotContain("Exception");
+    Run tokens = chora("hub", "token", "list", "--store", down);
+    assertThat(tokens.exit()).as(tokens.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(tokens.err())
+        .startsWith("chora hub token list: cannot read the device tokens in " + down)
+        .contains("nothing answers at");
+
+    // a URL that is not PostgreSQL's: the one line that matters, the synopsis, where the rest is
+    Run notPostgres =
+        chora("hub", "--port", "0", "--data", data, "--token", token, "--store", "jdbc:mysql://x");
+    assertThat(notPostgres.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(notPostgres.err())
+        .startsWith("chora hub: a hub store is jdbc:postgresql://HOST:PORT/DATABASE")
+        .contains("\nUsage: chora hub [-hV]")
+        .endsWith(" hub --help says what each argument means\n")
+        .doesNotContain("--pushes-per-second=N  "); // not the whole option list
+  }
+
   @Test
   void hubPurgeRemovesAnOriginsEnvelopesOnlyWithTheHubStopped() throws Exception {
     Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
