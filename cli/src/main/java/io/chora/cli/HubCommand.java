@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     name = "hub",
     description = {
       "Run a hub that replicas sync through in real time, until Ctrl-C or SIGTERM.",
-      "An app joins a workspace with chora.hub=ws://HOST:PORT/WORKSPACE and"
-          + " chora.hub.token=TOKEN in its jdbc:chora: URL.",
+      "An app joins a workspace with these in its jdbc:chora: URL:",
+      "chora.hub=ws://HOST:PORT/WORKSPACE and chora.hub.token=TOKEN.",
       "Every change the hub acknowledged is on disk.",
       "Per-device tokens: chora hub token add|revoke|list; envelopes no replica can apply:"
           + " chora hub purge."
@@ -97,7 +97,7 @@ final class HubCommand implements Callable<Integer> {
       names = "--store",
       paramLabel = "JDBC_URL",
       description =
-          "keep the logs in PostgreSQL, jdbc:postgresql://HOST:PORT/DATABASE?user=USER, shared by"
+          "keep the logs in PostgreSQL,%njdbc:postgresql://HOST:PORT/DATABASE?user=USER, shared by"
               + " every hub instance given the same URL; the password from "
               + StoreUrl.PASSWORD_ENV
               + " (default: one SQLite file per workspace in --data)")

@@ -27,7 +27,7 @@ final class SyncCommand implements Callable<Integer> {
   @Parameters(
       index = "1",
       paramLabel = "DB_B",
-      description = "the other replica's SQLite file, or a hub: ws://HOST:PORT/WORKSPACE")
+      description = "the other replica's SQLite file, or a hub:%nws://HOST:PORT/WORKSPACE")
   String target;
 
   private Path b;
