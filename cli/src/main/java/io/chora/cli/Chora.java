@@ -55,10 +55,7 @@ public final class Chora implements Runnable {
   }
 
   public static void main(String[] args) {
-    // the driver's warnings (e.g. a hub that refuses the token) as one line each on stderr
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", "chora: %4$s: %5$s%6$s%n");
-    }
+    LogLines.install();
     LibraryLogs.quiet();
     System.exit(run(args, System.out, System.err));
   }

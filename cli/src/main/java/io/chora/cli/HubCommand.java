@@ -152,6 +152,12 @@ final class HubCommand implements Callable<Integer> {
     } catch (BindException e) {
       throw new CliException(
           ExitCode.FAILED, e.getMessage(), "choose another with --port (0 picks a free one)");
+    } catch (io.chora.hub.HubRunning e) {
+      throw new CliException(
+          ExitCode.FAILED,
+          e.getMessage(),
+          "one hub runs on a data directory: stop that one first, or give this one another"
+              + " --data DIR");
     }
     return ExitCode.OK;
   }

@@ -874,6 +874,53 @@ class CliIT {
         .doesNotContain("--pushes-per-second=N  "); // not the whole option list
   }
 
+  /** The mistakes of a first sync through a hub, each answered in chora's words with a fix. */
+  @Test
+  void syncMistakesAndASecondHubOnOneDirectorySayWhatToDo() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'a')");
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    Run noFile = chora("sync", a.toString(), "ws://127.0.0.1:1/team", "--token-file", "nope.tok");
+    assertThat(noFile.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(noFile.err())
+        .isEqualTo(
+            "chora sync: there is no token file nope.tok\n"
+                + "  --token-file names a file holding the workspace's token\n");
+    Run http = chora("sync", a.toString(), "http://127.0.0.1:1/team");
+    assertThat(http.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(http.err())
+        .startsWith("chora sync: not a replica file nor a hub address: http://127.0.0.1:1/team\n")
+        .contains("ws://HOST:PORT/WORKSPACE");
+    int closed;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = free.getLocalPort();
+    }
+    String nowhere = "ws://127.0.0.1:" + closed + "/team";
+    Run down = chora("sync", a.toString(), nowhere, "--token-file", token.toString());
+    assertThat(down.exit()).as(down.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(down.err())
+        .contains(": nothing answers there (connection refused)\n")
+        .contains("is the hub running at " + nowhere)
+        .doesNotContain("Exception");
+
+    // the driver's own warning, once prefixed: a copied replica takes a new site id
+    Path copy = Files.copy(a, dir.resolve("copy.db"));
+    Run copied = ok("sync", copy.toString(), replica("phone").toString());
+    assertThat(copied.err())
+        .startsWith("chora: warning: " + copy.toAbsolutePath() + " is a copy")
+        .doesNotContain("chora: warning: chora:");
+
+    Path data = dir.resolve("hub");
+    try (HubProcess hub = HubProcess.start(data)) {
+      Run second = chora("hub", "--port", "0", "--data", data.toString(), "--new-token", "x");
+      assertThat(second.exit()).as(second.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(second.err())
+          .startsWith("chora hub: a hub is running on " + data.toAbsolutePath())
+          .contains("\n  one hub runs on a data directory: stop that one first, or give this one")
+          .contains("another --data DIR\n");
+    }
+  }
+
   @Test
   void hubPurgeRemovesAnOriginsEnvelopesOnlyWithTheHubStopped() throws Exception {
     Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
