@@ -54,7 +54,10 @@ final class SyncCommand implements Callable<Integer> {
     hubOptions.refuseWithoutHub();
     b = Path.of(target);
     if (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b)) {
-      throw new CliException(ExitCode.USAGE, a + " and " + b + " are the same file");
+      throw new CliException(
+          ExitCode.USAGE,
+          a + " and " + b + " are the same file",
+          "give two replicas' files, or a file and a hub (ws://HOST:PORT/WORKSPACE)");
     }
     PrintWriter err = spec.commandLine().getErr();
     try (ChoraConnection first = Replicas.open(a);

@@ -310,7 +310,19 @@ class CliIT {
         .contains("(byte " + cut.getBytes(StandardCharsets.UTF_8).length + ")")
         .contains("truncated file")
         .doesNotContain("Source")
-        .doesNotContain("REDACTED");
+        .doesNotContain("REDACTED")
+        .endsWith(
+            "\n  nothing was imported; give a whole file written by chora export (export it"
+                + " again if it was cut short or edited)\n");
+    // not JSON at all: chora's words, not Jackson's list of the tokens it expected
+    Path text = Files.writeString(dir.resolve("notes.txt"), "garbage\n");
+    Run notJson = chora("import", b.toString(), text.toString());
+    assertThat(notJson.exit()).as(notJson.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(notJson.err())
+        .startsWith(
+            "chora import: change set refused: malformed change set: not valid JSON at line 1,"
+                + " column 1 (byte 0): 'garbage' is not a JSON value\n")
+        .doesNotContain("was expecting");
     assertThat(ok("status", b.toString(), "--json").out()).contains("\"clock\" : { }");
 
     Run missing = chora("import", b.toString(), dir.resolve("nope.json").toString());
@@ -333,6 +345,7 @@ class CliIT {
     assertThat(notSqlite.err()).contains("is not an SQLite database");
     Run sameFile = chora("sync", text.toString(), text.toString());
     assertThat(sameFile.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(sameFile.err()).contains("are the same file\n  give two replicas' files, or a file");
 
     Run noArgs = chora("status");
     assertThat(noArgs.exit()).isEqualTo(ExitCode.USAGE);

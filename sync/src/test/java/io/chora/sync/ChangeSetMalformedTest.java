@@ -44,7 +44,7 @@ class ChangeSetMalformedTest {
   static Stream<Arguments> malformed() {
     String hdr = "'format':'chora.changeset','version':1";
     return Stream.of(
-        arguments("not JSON", "hello", "Unrecognized token 'hello'"),
+        arguments("not JSON", "hello", "'hello' is not a JSON value"),
         arguments("empty input", "", "expected a change set object, found end of input"),
         arguments("a JSON array", "[]", "expected a change set object, found START_ARRAY"),
         arguments("truncated header", VALID.substring(0, 30), "cut short at line 1"),
@@ -226,7 +226,7 @@ class ChangeSetMalformedTest {
         arguments("boolean value", withValue("true"), "expected a value, found VALUE_TRUE"),
         arguments("array value", withValue("[1]"), "expected a value, found START_ARRAY"),
         arguments("trailing object", VALID + "{}", "trailing content after the change set"),
-        arguments("trailing garbage", VALID + " garbage", "Unrecognized token 'garbage'"),
+        arguments("trailing garbage", VALID + " garbage", "'garbage' is not a JSON value"),
         arguments(
             "field after transactions",
             json(HEADER + "],'extra':'b'}"),
