@@ -55,10 +55,8 @@ public final class Chora implements Runnable {
   }
 
   public static void main(String[] args) {
-    // the driver's warnings (e.g. a hub that refuses the token) as one line each on stderr
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", "chora: %4$s: %5$s%6$s%n");
-    }
+    LogLines.install();
+    LibraryLogs.quiet();
     System.exit(run(args, System.out, System.err));
   }
 
@@ -68,6 +66,7 @@ public final class Chora implements Runnable {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(new Failures());
+    cli.setParameterExceptionHandler(new UsageErrors());
     return cli.execute(args);
   }
 

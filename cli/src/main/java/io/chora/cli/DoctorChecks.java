@@ -51,10 +51,12 @@ final class DoctorChecks {
   }
 
   /**
-   * Capture: every synced table has its three triggers, and the schema is the one chora last saw. A
-   * trigger dropped by hand means writes made since were not recorded.
+   * Capture: every synced table has its three triggers, and the driver finds them current ({@code
+   * current}, from {@link io.chora.jdbc.ChoraConnection#captureCurrent}; null when the replica
+   * could not be opened, which a later check reports). A trigger dropped by hand means writes made
+   * since were not recorded.
    */
-  static Check capture(Connection plain) throws SQLException {
+  static Check capture(Connection plain, Boolean current) throws SQLException {
     List<String> missing = new ArrayList<>();
     int tables = 0;
     try (Statement st = plain.createStatement();
@@ -76,9 +78,6 @@ final class DoctorChecks {
         }
       }
     }
-    String stamped = meta(plain, "schema_version");
-    boolean moved =
-        stamped == null || !stamped.equals(lines(plain, "PRAGMA schema_version").get(0));
     if (!missing.isEmpty()) {
       return new Check(
           "capture",
@@ -95,9 +94,9 @@ final class DoctorChecks {
             + " synced "
             + (tables == 1 ? "table" : "tables")
             + ", triggers in place"
-            + (moved
-                ? "; the schema changed since chora last opened the file (chora checks its"
-                    + " triggers at the next open)"
+            + (Boolean.FALSE.equals(current)
+                ? "; not yet rebuilt for the schema as it is now (another program changed it, or"
+                    + " an older chora made them): the next open through jdbc:chora: does that"
                 : ""),
         null);
   }

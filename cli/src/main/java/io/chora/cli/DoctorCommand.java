@@ -71,13 +71,24 @@ final class DoctorCommand implements Callable<Integer> {
         return report(checks);
       }
       checks.add(DoctorChecks.site(plain));
-      checks.add(DoctorChecks.capture(plain));
+      checks.add(DoctorChecks.capture(plain, captureCurrent()));
     }
     checks.addAll(replicaState());
     if (hub != null) {
       checks.add(DoctorChecks.hub(hub, HubSync.token(tokenFile)));
     }
     return report(checks);
+  }
+
+  /**
+   * The driver's own answer whether its triggers are current; null when it cannot open the file.
+   */
+  private Boolean captureCurrent() {
+    try (ChoraConnection replica = Replicas.read(db)) {
+      return replica.captureCurrent();
+    } catch (CliException | SQLException cannot) {
+      return null; // replicaState() reports it
+    }
   }
 
   /** What the driver tells of the replica, read-only; a file it cannot open so is a check too. */

@@ -21,6 +21,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
       code = cli.exitCode();
       message = cli.getMessage();
       hint = cli.hint();
+    } else if (e instanceof io.chora.hub.StoreUnreachable store) {
+      message = store.getMessage();
+      hint = store.hint();
     } else if (e instanceof SQLException sql) {
       message = sql.getMessage();
     } else if (e instanceof IOException || e instanceof UncheckedIOException) {

@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     name = "hub",
     description = {
       "Run a hub that replicas sync through in real time, until Ctrl-C or SIGTERM.",
-      "An app joins a workspace with chora.hub=ws://HOST:PORT/WORKSPACE and"
-          + " chora.hub.token=TOKEN in its jdbc:chora: URL.",
+      "An app joins a workspace with these in its jdbc:chora: URL:",
+      "chora.hub=ws://HOST:PORT/WORKSPACE and chora.hub.token=TOKEN.",
       "Every change the hub acknowledged is on disk.",
       "Per-device tokens: chora hub token add|revoke|list; envelopes no replica can apply:"
           + " chora hub purge."
@@ -106,7 +106,7 @@ final class HubCommand implements Callable<Integer> {
       names = "--store",
       paramLabel = "JDBC_URL",
       description =
-          "keep the logs in PostgreSQL, jdbc:postgresql://HOST:PORT/DATABASE?user=USER, shared by"
+          "keep the logs in PostgreSQL,%njdbc:postgresql://HOST:PORT/DATABASE?user=USER, shared by"
               + " every hub instance given the same URL; the password from "
               + StoreUrl.PASSWORD_ENV
               + " (default: one SQLite file per workspace in --data)")
@@ -148,7 +148,6 @@ final class HubCommand implements Callable<Integer> {
       tokens.add(new WorkspaceToken(workspace, HubConfig.randomToken()));
     }
     HubConfig config = config();
-    quietServerLogs();
     Runnable newTokensSaid =
         () -> {
           for (String workspace : newTokens) {
@@ -162,13 +161,23 @@ final class HubCommand implements Callable<Integer> {
     } catch (BindException e) {
       throw new CliException(
           ExitCode.FAILED, e.getMessage(), "choose another with --port (0 picks a free one)");
+    } catch (io.chora.hub.HubRunning e) {
+      throw new CliException(
+          ExitCode.FAILED,
+          e.getMessage(),
+          "one hub runs on a data directory: stop that one first, or give this one another"
+              + " --data DIR");
     }
     return ExitCode.OK;
   }
 
   private HubConfig config() throws java.io.IOException {
     if (port == null || data == null) {
-      throw usage("a hub needs --port PORT and --data DIR");
+      throw usage(
+          "a hub needs --port PORT and --data DIR"
+              + (store != null && data == null
+                  ? " (with --store it keeps only its lock there)"
+                  : ""));
     }
     StoreUrl storeUrl;
     try {
@@ -214,24 +223,5 @@ final class HubCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
-  }
-
-  /**
-   * Jetty and Javalin log their start-up at info; a hub on a terminal should say one line, and a
-   * failed start only chora's (Javalin's own error with CHORA_DEBUG=1). Set before their loggers
-   * exist, and only where the user has not chosen otherwise.
-   */
-  private static void quietServerLogs() {
-    System.setProperty(
-        "org.slf4j.simpleLogger.log.io.javalin.Javalin",
-        System.getProperty(
-            "org.slf4j.simpleLogger.log.io.javalin.Javalin",
-            System.getenv("CHORA_DEBUG") == null ? "off" : "warn"));
-    System.setProperty(
-        "org.slf4j.simpleLogger.log.org.eclipse.jetty",
-        System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn"));
-    System.setProperty(
-        "org.slf4j.simpleLogger.log.io.javalin",
-        System.getProperty("org.slf4j.simpleLogger.log.io.javalin", "warn"));
   }
 }

@@ -70,6 +70,8 @@ final class HubPurgeCommand implements Callable<Integer> {
               : LogPurge.purge(store, workspace, origin, from, withDependents);
     } catch (LogPurge.Refused refused) {
       throw new CliException(ExitCode.FAILED, refused.getMessage(), "nothing was removed");
+    } catch (io.chora.hub.StoreUnreachable unreachable) {
+      throw unreachable; // Failures tells it with its hint
     } catch (java.io.IOException busy) {
       throw new CliException(
           ExitCode.FAILED, busy.getMessage(), "stop the hub, purge, then start it again");

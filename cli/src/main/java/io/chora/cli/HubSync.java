@@ -29,8 +29,22 @@ final class HubSync {
 
   private HubSync() {}
 
+  /**
+   * Whether {@code target} names a hub rather than a file; an address of another scheme ({@code
+   * http://}, {@code jdbc:}) is refused here, not looked for as a file called so.
+   */
   static boolean isHub(String target) {
-    return target.startsWith("ws://") || target.startsWith("wss://");
+    if (target.startsWith("ws://") || target.startsWith("wss://")) {
+      return true;
+    }
+    if (target.matches("[A-Za-z][A-Za-z0-9+.-]*:.*") && !Files.exists(Path.of(target))) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "not a replica file nor a hub address: " + target,
+          "give a hub as ws://HOST:PORT/WORKSPACE (or wss://), the URL chora.hub takes, or the"
+              + " path of a replica's SQLite file");
+    }
+    return false;
   }
 
   static int run(
@@ -161,7 +175,9 @@ final class HubSync {
     } catch (IOException e) {
       throw new CliException(
           ExitCode.USAGE,
-          "cannot read the token file " + file + ": " + e.getMessage(),
+          e instanceof java.nio.file.NoSuchFileException
+              ? "there is no token file " + file
+              : "cannot read the token file " + file + ": " + e.getMessage(),
           "--token-file names a file holding the workspace's token");
     }
     if (token.isEmpty()) {

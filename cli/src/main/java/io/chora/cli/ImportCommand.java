@@ -77,11 +77,23 @@ final class ImportCommand implements Callable<Integer> {
     }
     try (ChoraConnection replica = Replicas.open(db, Signing.options(signingKey, members))) {
       Identity[] keys = identity == null ? null : Keys.identities(identity);
-      ApplyResult result =
-          source == null
-              ? replica.apply(opened(new BufferedInputStream(System.in, 1 << 16), keys))
-              : Transfers.apply(
-                  replica, source, "import", progress, spec.commandLine().getErr(), keys);
+      ApplyResult result;
+      try {
+        result =
+            source == null
+                ? replica.apply(opened(new BufferedInputStream(System.in, 1 << 16), keys))
+                : Transfers.apply(
+                    replica, source, "import", progress, spec.commandLine().getErr(), keys);
+      } catch (java.sql.SQLException e) {
+        if (!malformed(e)) {
+          throw e;
+        }
+        throw new CliException(
+            ExitCode.FAILED,
+            e.getMessage().replaceFirst("^chora: ", ""),
+            "nothing was imported; give a whole file written by chora export (export it again if"
+                + " it was cut short or edited)");
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -100,6 +112,16 @@ final class ImportCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCode.OK;
+  }
+
+  /** Whether the input was no change set at all (or one cut short), not a set refused on merit. */
+  private static boolean malformed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.chora.sync.ChangeSetFormatException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The change set's bytes: decrypted when the input is an age file, which then needs a key. */

@@ -37,7 +37,7 @@ final class RepairForkCommand implements Callable<Integer> {
       names = "--against",
       required = true,
       paramLabel = "OTHER",
-      description = "the other side: a replica's SQLite file, or a hub ws://HOST:PORT/WORKSPACE")
+      description = "the other side: a replica's SQLite file, or a hub:%nws://HOST:PORT/WORKSPACE")
   String against;
 
   @Option(

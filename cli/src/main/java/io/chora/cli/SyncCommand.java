@@ -27,7 +27,7 @@ final class SyncCommand implements Callable<Integer> {
   @Parameters(
       index = "1",
       paramLabel = "DB_B",
-      description = "the other replica's SQLite file, or a hub: ws://HOST:PORT/WORKSPACE")
+      description = "the other replica's SQLite file, or a hub:%nws://HOST:PORT/WORKSPACE")
   String target;
 
   private Path b;
@@ -54,7 +54,10 @@ final class SyncCommand implements Callable<Integer> {
     hubOptions.refuseWithoutHub();
     b = Path.of(target);
     if (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b)) {
-      throw new CliException(ExitCode.USAGE, a + " and " + b + " are the same file");
+      throw new CliException(
+          ExitCode.USAGE,
+          a + " and " + b + " are the same file",
+          "give two replicas' files, or a file and a hub (ws://HOST:PORT/WORKSPACE)");
     }
     PrintWriter err = spec.commandLine().getErr();
     try (ChoraConnection first = Replicas.open(a);

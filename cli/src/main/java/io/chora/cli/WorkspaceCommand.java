@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "workspace",
-    description =
-        "Manage a workspace's members, the file an app names in its URL (chora.recipients):"
-            + " changes leave a device encrypted to the members listed, and replicas take only"
-            + " changes signed by a listed signing key.",
+    description = {
+      "Manage a workspace's members (chora.recipients in an app's URL).",
+      "Changes leave a device encrypted to the members listed, and replicas take only changes"
+          + " signed by a listed signing key."
+    },
     subcommands = {
       WorkspaceCommand.Add.class,
       WorkspaceCommand.Remove.class,

@@ -28,6 +28,11 @@ final class ChoraProcess {
 
   /** Runs {@code java -jar chora.jar ARGS}, feeding {@code stdin} when given. */
   static Run chora(byte[] stdin, String... args) throws IOException, InterruptedException {
+    return run(jar(args), stdin);
+  }
+
+  /** {@code java -jar chora.jar ARGS} as a command line. */
+  private static List<String> jar(String... args) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: these tests run after `package`");
     }
@@ -36,18 +41,28 @@ final class ChoraProcess {
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
-    return run(command, stdin);
+    return command;
+  }
+
+  /** {@link #chora(String...)} with these variables added to the environment. */
+  static Run withEnv(java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    return run(jar(args), null, env);
   }
 
   static Run run(List<String> command, byte[] stdin) throws IOException, InterruptedException {
+    return run(command, stdin, java.util.Map.of());
+  }
+
+  private static Run run(List<String> command, byte[] stdin, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("chora-out", ".txt");
     Path err = Files.createTempFile("chora-err", ".txt");
     try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
       try (var in = p.getOutputStream()) {
         if (stdin != null) {
           in.write(stdin);

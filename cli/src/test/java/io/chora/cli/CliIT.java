@@ -310,7 +310,19 @@ class CliIT {
         .contains("(byte " + cut.getBytes(StandardCharsets.UTF_8).length + ")")
         .contains("truncated file")
         .doesNotContain("Source")
-        .doesNotContain("REDACTED");
+        .doesNotContain("REDACTED")
+        .endsWith(
+            "\n  nothing was imported; give a whole file written by chora export (export it"
+                + " again if it was cut short or edited)\n");
+    // not JSON at all: chora's words, not Jackson's list of the tokens it expected
+    Path text = Files.writeString(dir.resolve("notes.txt"), "garbage\n");
+    Run notJson = chora("import", b.toString(), text.toString());
+    assertThat(notJson.exit()).as(notJson.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(notJson.err())
+        .startsWith(
+            "chora import: change set refused: malformed change set: not valid JSON at line 1,"
+                + " column 1 (byte 0): 'garbage' is not a JSON value\n")
+        .doesNotContain("was expecting");
     assertThat(ok("status", b.toString(), "--json").out()).contains("\"clock\" : { }");
 
     Run missing = chora("import", b.toString(), dir.resolve("nope.json").toString());
@@ -333,13 +345,23 @@ class CliIT {
     assertThat(notSqlite.err()).contains("is not an SQLite database");
     Run sameFile = chora("sync", text.toString(), text.toString());
     assertThat(sameFile.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(sameFile.err()).contains("are the same file\n  give two replicas' files, or a file");
 
     Run noArgs = chora("status");
     assertThat(noArgs.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(noArgs.err()).contains("Missing required parameter: 'DB'").contains("Usage:");
     Run unknown = chora("stauts", "x.db");
     assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
-    assertThat(unknown.err()).contains("Did you mean: chora status");
+    assertThat(unknown.err())
+        .startsWith("chora: there is no command 'stauts'\nDid you mean: chora status");
+    // a command chora does not have: the ones it has, not picocli's "Unmatched arguments"
+    Run init = chora("init", "x.db");
+    assertThat(init.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(init.err())
+        .startsWith("chora: there is no command 'init'\n  the commands: clone, conflicts, demo,")
+        .endsWith(" --help says what each argument means\n")
+        .doesNotContain("Unmatched");
+    assertThat(init.err().lines()).hasSizeLessThan(6); // not the whole usage page after it
 
     Run help = ok("--help");
     assertThat(help.out()).contains("sync").contains("conflicts").contains("Exit codes");
@@ -801,6 +823,117 @@ class CliIT {
     }
   }
 
+  /**
+   * A hub whose PostgreSQL store cannot be used says why in chora's words, with what to do, and
+   * nothing of HikariCP or pgjdbc unless CHORA_DEBUG=1 asks for it.
+   */
+  @Test
+  void aHubWhoseStoreCannotBeUsedSaysWhyAndWhatToDo() throws Exception {
+    String data = dir.resolve("hub").toString();
+    String token = "team=team-token-0123456789";
+    int closed;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = free.getLocalPort(); // nothing listens there once it is closed
+    }
+    String down = "jdbc:postgresql://127.0.0.1:" + closed + "/chora?user=chora";
+    Run refused = chora("hub", "--port", "0", "--data", data, "--token", token, "--store", down);
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err())
+        .isEqualTo(
+            "chora hub: cannot open the store "
+                + down
+                + ": nothing answers at 127.0.0.1:"
+                + closed
+                + "\n  is PostgreSQL running there, and are the URL's host and port right?\n");
+    Run debug =
+        ChoraProcess.withEnv(
+            java.util.Map.of("CHORA_DEBUG", "1"),
+            "hub",
+            "--port",
+            "0",
+            "--data",
+            data,
+            "--token",
+            token,
+            "--store",
+            down);
+    assertThat(debug.err()).contains("org.postgresql.util.PSQLException").contains("HikariPool");
+
+    String cluster = io.chora.hub.testing.PgCluster.shared().url("nosuchdb");
+    Run noDatabase =
+        chora("hub", "--port", "0", "--data", data, "--token", token, "--store", cluster);
+    assertThat(noDatabase.exit()).as(noDatabase.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(noDatabase.err())
+        .contains(": PostgreSQL at 127.0.0.1:")
+        .contains(" has no database nosuchdb\n  create it (createdb -h 127.0.0.1 -p ")
+        .doesNotContain("Hikari")
+        .doesNotContain("Exception");
+    Run tokens = chora("hub", "token", "list", "--store", down);
+    assertThat(tokens.exit()).as(tokens.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(tokens.err())
+        .startsWith("chora hub token list: cannot read the device tokens in " + down)
+        .contains("nothing answers at");
+
+    // a URL that is not PostgreSQL's: the one line that matters, the synopsis, where the rest is
+    Run notPostgres =
+        chora("hub", "--port", "0", "--data", data, "--token", token, "--store", "jdbc:mysql://x");
+    assertThat(notPostgres.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(notPostgres.err())
+        .startsWith("chora hub: a hub store is jdbc:postgresql://HOST:PORT/DATABASE")
+        .contains("\nUsage: chora hub [-hV]")
+        .endsWith(" hub --help says what each argument means\n")
+        .doesNotContain("--pushes-per-second=N  "); // not the whole option list
+  }
+
+  /** The mistakes of a first sync through a hub, each answered in chora's words with a fix. */
+  @Test
+  void syncMistakesAndASecondHubOnOneDirectorySayWhatToDo() throws Exception {
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'a')");
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    Run noFile = chora("sync", a.toString(), "ws://127.0.0.1:1/team", "--token-file", "nope.tok");
+    assertThat(noFile.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(noFile.err())
+        .isEqualTo(
+            "chora sync: there is no token file nope.tok\n"
+                + "  --token-file names a file holding the workspace's token\n");
+    Run http = chora("sync", a.toString(), "http://127.0.0.1:1/team");
+    assertThat(http.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(http.err())
+        .startsWith("chora sync: not a replica file nor a hub address: http://127.0.0.1:1/team\n")
+        .contains("ws://HOST:PORT/WORKSPACE");
+    int closed;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = free.getLocalPort();
+    }
+    String nowhere = "ws://127.0.0.1:" + closed + "/team";
+    Run down = chora("sync", a.toString(), nowhere, "--token-file", token.toString());
+    assertThat(down.exit()).as(down.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(down.err())
+        .contains(": nothing answers there (connection refused)\n")
+        .contains("is the hub running at " + nowhere)
+        .doesNotContain("Exception");
+
+    // the driver's own warning, once prefixed: a copied replica takes a new site id
+    Path copy = Files.copy(a, dir.resolve("copy.db"));
+    Run copied = ok("sync", copy.toString(), replica("phone").toString());
+    assertThat(copied.err())
+        .startsWith("chora: warning: " + copy.toAbsolutePath() + " is a copy")
+        .doesNotContain("chora: warning: chora:");
+
+    Path data = dir.resolve("hub");
+    try (HubProcess hub = HubProcess.start(data)) {
+      Run second = chora("hub", "--port", "0", "--data", data.toString(), "--new-token", "x");
+      assertThat(second.exit()).as(second.toString()).isEqualTo(ExitCode.FAILED);
+      assertThat(second.err())
+          .startsWith("chora hub: a hub is running on " + data.toAbsolutePath())
+          .contains("\n  one hub runs on a data directory: stop that one first, or give this one")
+          .contains("another --data DIR\n");
+    }
+  }
+
   @Test
   void hubPurgeRemovesAnOriginsEnvelopesOnlyWithTheHubStopped() throws Exception {
     Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
@@ -875,6 +1008,39 @@ class CliIT {
     assertThat(capture.get("found").asText()).isEqualTo("triggers missing on note (chora_1_upd)");
     assertThat(capture.get("fix").asText()).contains("were not recorded and will not sync");
     assertThat(rows(db)).containsExactly("1|behind chora"); // doctor only looks
+  }
+
+  /**
+   * Capture is current after what chora itself did to a file (the demo's replicas, which joined a
+   * hub; DDL through jdbc:chora:), and only a schema changed behind chora is reported as waiting
+   * for the next open. Doctor once compared its stamp with the bare schema version and said so of
+   * every replica.
+   */
+  @Test
+  void doctorCallsCaptureCurrentUnlessTheSchemaChangedBehindChora() throws Exception {
+    Path demo = dir.resolve("demo");
+    ok("demo", "--dir", demo.toString());
+    String current = "capture     ok  1 synced table, triggers in place\n";
+    for (String replica : List.of("laptop.db", "phone.db")) {
+      assertThat(ok("doctor", demo.resolve(replica).toString()).out()).contains(current);
+    }
+    Path db =
+        replica(
+            "laptop",
+            "CREATE INDEX note_title ON note(title)",
+            "ALTER TABLE note ADD COLUMN body TEXT",
+            "INSERT INTO note VALUES (1, 'one', 'x')");
+    assertThat(ok("doctor", db.toString()).out()).contains(current);
+
+    try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = plain.createStatement()) {
+      st.execute("CREATE INDEX note_body ON note(body)");
+    }
+    assertThat(ok("doctor", db.toString()).out())
+        .contains("capture     ok  1 synced table, triggers in place; not yet rebuilt for the")
+        .contains("the next open through jdbc:chora: does that");
+    replica("laptop"); // an open through chora rebuilds them
+    assertThat(ok("doctor", db.toString()).out()).contains(current);
   }
 
   /**

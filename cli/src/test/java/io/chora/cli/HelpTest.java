@@ -46,8 +46,43 @@ class HelpTest {
       for (String line : specs.get(name).usageMessage().description()) {
         soft.assertThat(line.strip()).as("%s: %s", name, line).containsPattern("[.:)]$");
       }
+      // a name to type (chora.hub.token=TOKEN, ws://HOST:PORT/WORKSPACE) stays on one line:
+      // picocli breaks lines after '.', ':' and '/' too, which cuts such names in two
+      String unindented = help.replaceAll("\n +", "\n");
+      for (String word : names(specs.get(name))) {
+        for (int cut = 1; cut < word.length(); cut++) {
+          String split = word.substring(0, cut) + "\n" + word.substring(cut);
+          soft.assertThat(unindented).as("%s --help cuts %s", name, word).doesNotContain(split);
+        }
+      }
     }
     soft.assertAll();
+  }
+
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[^\\s(`']*[A-Za-z0-9][.:/=][^\\s)`',;]*[A-Za-z0-9>…]");
+
+  /** The words in a command's own texts that are names or addresses (they hold . : / or =). */
+  private static List<String> names(CommandSpec spec) {
+    List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+    spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+    spec.positionalParameters().forEach(p -> texts.addAll(List.of(p.description())));
+    for (CommandLine sub : spec.subcommands().values()) {
+      String[] first = sub.getCommandSpec().usageMessage().description();
+      if (first.length > 0) {
+        texts.add(first[0]); // as the list of commands shows it
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (String text : texts) {
+      java.util.regex.Matcher m = NAME.matcher(text);
+      while (m.find()) {
+        if (!m.group().contains("${")) { // picocli fills those in
+          names.add(m.group());
+        }
+      }
+    }
+    return names;
   }
 
   private static void collect(

@@ -31,6 +31,15 @@ public interface ChoraConnection extends Connection {
   long logSize() throws SQLException;
 
   /**
+   * Whether capture is current: its triggers were made for the schema as it is now, in the form
+   * this driver makes them. False after another program changed the schema (a migration, a CREATE
+   * INDEX through the sqlite3 shell) or when an older chora made the triggers; the next read-write
+   * open through {@code jdbc:chora:} rebuilds them. Always true in native mode, where cr-sqlite
+   * keeps its own.
+   */
+  boolean captureCurrent() throws SQLException;
+
+  /**
    * The committed transactions that a peer with clock {@code peer} lacks, with the current values
    * of the rows they changed. An empty clock asks for everything.
    */

@@ -24,7 +24,7 @@ final class HubLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** Takes the lock, or says which hub holds it. */
+  /** Takes the lock, or says which hub holds it ({@link HubRunning}). */
   static HubLock take(Path dataDir) throws IOException {
     Path file = dataDir.resolve(FILE);
     FileChannel channel =
@@ -40,7 +40,7 @@ final class HubLock implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new IOException(
+      throw new HubRunning(
           "a hub is running on " + dataDir.toAbsolutePath() + " (it holds " + file + ")");
     }
     return new HubLock(channel, lock);

@@ -108,7 +108,10 @@ public final class HubServer implements AutoCloseable {
       sweeper.shutdownNow();
       tokenPoll.shutdownNow();
       storeWork.shutdownNow();
-      throw new IOException("cannot open the store " + config.store() + ": " + e.getMessage(), e);
+      throw config.store() == null
+          ? new IOException(
+              "cannot open the logs in " + config.dataDir() + ": " + e.getMessage(), e)
+          : StoreUnreachable.of("open the store", config.store(), e);
     }
     DeviceTokens devices = new DeviceTokens(stores);
     HubLock lock = null;

@@ -128,9 +128,11 @@ public final class HubTokens {
   }
 
   private static IOException cannot(String what, Path dataDir, StoreUrl store, SQLException e) {
-    String where =
-        store == null ? TokenFile.path(dataDir).toString() : "the device tokens in " + store;
-    return new IOException("cannot " + what + " " + where + ": " + e.getMessage(), e);
+    if (store != null) {
+      return StoreUnreachable.of(what + " the device tokens in", store, e);
+    }
+    return new IOException(
+        "cannot " + what + " " + TokenFile.path(dataDir) + ": " + e.getMessage(), e);
   }
 
   private static void check(String workspace, String name) {

@@ -69,14 +69,20 @@ public final class LogPurge {
    */
   public static Result purge(
       StoreUrl store, String workspace, String origin, long from, boolean withDependents)
-      throws SQLException, Refused {
+      throws IOException, SQLException, Refused {
     checkName(workspace);
     Properties props = new Properties();
     if (store.password() != null) {
       props.setProperty("password", store.password());
     }
     props.setProperty("currentSchema", PgSchema.SCHEMA);
-    try (Connection db = DriverManager.getConnection(store.url(), props)) {
+    Connection opened;
+    try {
+      opened = DriverManager.getConnection(store.url(), props);
+    } catch (SQLException e) {
+      throw StoreUnreachable.of("purge", store, e);
+    }
+    try (Connection db = opened) {
       db.setAutoCommit(false);
       try (Statement st = db.createStatement();
           ResultSet alone =

@@ -49,6 +49,8 @@ final class ReadErrors {
   /** Jackson's reason without the source and start-marker locations it appends. */
   static String parserReason(String message) {
     String reason = message == null ? "unreadable" : message;
+    // "Unrecognized token 'x': was expecting (JSON String, Number, ...)": Jackson's list of tokens
+    reason = reason.replaceFirst("^Unrecognized token ('[^']*').*", "$1 is not a JSON value");
     for (String tail : new String[] {" (start marker at", "\n at [Source", " at [Source"}) {
       int cut = reason.indexOf(tail);
       reason = cut < 0 ? reason : reason.substring(0, cut);

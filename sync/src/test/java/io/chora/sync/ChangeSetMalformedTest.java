@@ -44,7 +44,7 @@ class ChangeSetMalformedTest {
   static Stream<Arguments> malformed() {
     String hdr = "'format':'chora.changeset','version':1";
     return Stream.of(
-        arguments("not JSON", "hello", "Unrecognized token 'hello'"),
+        arguments("not JSON", "hello", "'hello' is not a JSON value"),
         arguments("empty input", "", "expected a change set object, found end of input"),
         arguments("a JSON array", "[]", "expected a change set object, found an array"),
         arguments("truncated header", VALID.substring(0, 30), "cut short at line 1"),
@@ -232,7 +232,7 @@ class ChangeSetMalformedTest {
             withValue("[1]"),
             "the value of 'v' must be a value (null, a number, a string or a tagged object), found an array"),
         arguments("trailing object", VALID + "{}", "trailing content after the change set"),
-        arguments("trailing garbage", VALID + " garbage", "Unrecognized token 'garbage'"),
+        arguments("trailing garbage", VALID + " garbage", "'garbage' is not a JSON value"),
         arguments(
             "field after transactions",
             json(HEADER + "],'extra':'b'}"),

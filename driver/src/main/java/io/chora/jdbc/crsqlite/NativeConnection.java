@@ -145,6 +145,11 @@ final class NativeConnection extends ReplicaConnection {
   }
 
   @Override
+  public boolean captureCurrent() {
+    return true; // cr-sqlite keeps its CRRs' bookkeeping itself
+  }
+
+  @Override
   protected ChangeSet readChanges(VectorClock peer) throws SQLException {
     return inTransaction(
         "BEGIN",

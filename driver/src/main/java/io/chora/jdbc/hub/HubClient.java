@@ -1105,6 +1105,12 @@ final class HubClient {
           + status
           + (status == 401 ? " (wrong chora.hub.token, or no such workspace on the hub)" : "");
     }
+    if (t instanceof java.net.ConnectException) { // its message is null or the OS's errno text
+      return "nothing answers there (connection refused)";
+    }
+    if (t instanceof java.net.http.HttpConnectTimeoutException) {
+      return "no answer in time (is the address right, and not blocked?)";
+    }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

@@ -341,6 +341,12 @@ public final class LogConnection extends ReplicaConnection {
     return requireCapture().internal(() -> new ChangeLog(this, site()).rowChanges());
   }
 
+  /** The test each open makes to decide whether the triggers need rebuilding (TriggerSync). */
+  @Override
+  public boolean captureCurrent() throws SQLException {
+    return requireCapture().internal(() -> TriggerSync.isCurrent(this, null));
+  }
+
   @Override
   protected ChangeSet readChanges(VectorClock peer) throws SQLException {
     VectorClock mine = clock();

@@ -61,7 +61,7 @@ class UntrustedChangeSetTest {
   static Stream<Arguments> badWireSets() {
     String longSite = "s".repeat(65);
     return Stream.of(
-        bad("not JSON at all", j -> "please apply my changes", "Unrecognized token 'please'"),
+        bad("not JSON at all", j -> "please apply my changes", "'please' is not a JSON value"),
         bad("empty input", j -> "", "found end of input"),
         bad(
             "malformed JSON: missing colon",

@@ -2,6 +2,7 @@ package io.chora.examples.notes;
 
 import io.chora.spring.boot.ChoraSync;
 import io.chora.sync.SyncResult;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
@@ -39,10 +42,22 @@ public class NotesApplication {
     return db.queryForList("SELECT id, title FROM note ORDER BY id");
   }
 
-  @PostMapping("/notes")
+  /**
+   * The new note's id, as SQLite generated it: chora gives each replica keys of its own, so the
+   * newest note is not the one with the highest id.
+   */
+  @PostMapping(path = "/notes", consumes = "text/plain")
   Map<String, Object> add(@RequestBody String title) {
-    db.update("INSERT INTO note(title) VALUES (?)", title);
-    return Map.of("id", db.queryForObject("SELECT max(id) FROM note", Long.class));
+    KeyHolder key = new GeneratedKeyHolder();
+    db.update(
+        c -> {
+          PreparedStatement insert =
+              c.prepareStatement("INSERT INTO note(title) VALUES (?)", new String[] {"id"});
+          insert.setString(1, title);
+          return insert;
+        },
+        key);
+    return Map.of("id", key.getKey().longValue());
   }
 
   /** Syncs with another replica's file, e.g. {@code POST /sync?peer=phone.db}. */
