@@ -29,6 +29,10 @@ final class TriggerSync {
       Pattern.compile("chora_([0-9]+)_(ins|del|upd|bins|bupd)");
 
   /** chora's own tables; a user table may still be called chora_something. */
+  // a column an update trigger chora made compares: OLD."name" IS NOT NEW."name" (TriggerBuilder)
+  private static final Pattern COMPARED_COLUMN =
+      Pattern.compile("OLD\\.\"((?:[^\"]|\"\")*)\" IS NOT NEW\\.");
+
   private static final Set<String> OWN_TABLES =
       java.util.stream.Stream.concat(
               CaptureSchema.OBJECTS.stream(),
@@ -102,6 +106,8 @@ final class TriggerSync {
         }
         if (!wasTracked) {
           st.execute(builder.adoptExisting()); // rows written before tracking began
+        } else {
+          logColumnsAddedBehind(conn, info, id, existing.get(TriggerBuilder.prefix(id) + "upd"));
         }
       }
       wanted.putAll(sql);
@@ -115,6 +121,69 @@ final class TriggerSync {
     }
     stampSchemaVersion(conn);
     return tracked;
+  }
+
+  /**
+   * Another program added columns to a tracked table ({@code ALTER TABLE ... ADD COLUMN}, which
+   * appends) and may have written them before chora saw the schema: the update trigger it fired was
+   * made for the old columns and did not record those writes. Each row whose new column holds
+   * something other than the column's default is logged as an update of that column, so the value
+   * syncs as this replica's write (the open's own commit) instead of differing silently from every
+   * replica that never saw it. Columns the old trigger named are left to what it recorded.
+   */
+  private static void logColumnsAddedBehind(
+      Connection conn, TableInfo info, long id, String oldUpdateTrigger) throws SQLException {
+    if (oldUpdateTrigger == null) {
+      return;
+    }
+    List<String> columns = info.columns();
+    Set<String> known = new java.util.HashSet<>();
+    Matcher named = COMPARED_COLUMN.matcher(oldUpdateTrigger);
+    while (named.find()) {
+      known.add(named.group(1).replace("\"\"", "\""));
+    }
+    if (known.isEmpty() || !columns.containsAll(known)) {
+      return; // a column renamed or dropped, or a trigger of another form: nothing was appended
+    }
+    List<String> added = columns.stream().filter(c -> !known.contains(c)).toList();
+    for (String column : added) {
+      String dflt = defaultOf(conn, info.name(), column);
+      try (Statement st = conn.createStatement()) {
+        st.execute(
+            "INSERT INTO chora_log(tbl, op, pk, cols) SELECT "
+                + id
+                + ", "
+                + LogOp.UPDATE
+                + ", "
+                + TriggerBuilder.keyOf(info, "")
+                + ", "
+                + TriggerBuilder.maskOf(columns, List.of(column))
+                + " FROM "
+                + Sql.id(info.name())
+                + " WHERE "
+                + Sql.id(column)
+                + " IS NOT ("
+                + (dflt == null ? "NULL" : dflt)
+                + ") COLLATE BINARY AND "
+                + info.keyColumns().stream()
+                    .map(c -> Sql.id(c) + " IS NOT NULL")
+                    .collect(java.util.stream.Collectors.joining(" AND ")));
+      }
+    }
+  }
+
+  /** The default expression a column was declared with (SQL text), or null. */
+  private static String defaultOf(Connection conn, String table, String column)
+      throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA main.table_info(" + Sql.id(table) + ")")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals(column)) {
+          return rs.getString("dflt_value");
+        }
+      }
+    }
+    return null;
   }
 
   /** Records that the triggers match the schema as it is now (see {@link #isCurrent}). */
