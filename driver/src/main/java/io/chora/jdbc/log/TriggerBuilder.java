@@ -1,9 +1,13 @@
 package io.chora.jdbc.log;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -62,9 +66,38 @@ final class TriggerBuilder {
         + " FROM "
         + Sql.id(table.name())
         + " WHERE "
-        + table.keyColumns().stream()
-            .map(c -> Sql.id(c) + " IS NOT NULL")
-            .collect(Collectors.joining(" AND ")); // a row without a key cannot be synced
+        + keyPresent();
+  }
+
+  /**
+   * Every row whose {@code column} holds something other than {@code defaultSql} (its declared
+   * default, SQL text, or null), logged as an update of that column: used for a column another
+   * program added and wrote while the triggers did not know it ({@link TriggerSync}).
+   */
+  String logWrittenSinceAdded(String column, String defaultSql) {
+    return "INSERT INTO chora_log(tbl, op, pk, cols) SELECT "
+        + id
+        + ", "
+        + LogOp.UPDATE
+        + ", "
+        + key("")
+        + ", "
+        + maskOf(table.columns(), List.of(column))
+        + " FROM "
+        + Sql.id(table.name())
+        + " WHERE "
+        + Sql.id(column)
+        + " IS NOT ("
+        + (defaultSql == null ? "NULL" : defaultSql)
+        + ") COLLATE BINARY AND "
+        + keyPresent();
+  }
+
+  /** A row without a key cannot be synced. */
+  private String keyPresent() {
+    return table.keyColumns().stream()
+        .map(c -> Sql.id(c) + " IS NOT NULL")
+        .collect(Collectors.joining(" AND "));
   }
 
   /**
@@ -187,6 +220,20 @@ final class TriggerBuilder {
                     + v
                     + ") END")
         .collect(Collectors.joining("||','||"));
+  }
+
+  // how changed() spells a column's comparison: OLD."name" IS NOT NEW."name"
+  private static final Pattern COMPARED_COLUMN =
+      Pattern.compile("OLD\\.\"((?:[^\"]|\"\")*)\" IS NOT NEW\\.");
+
+  /** The columns an update trigger made by this class compares (see {@link #changed}). */
+  static Set<String> comparedColumns(String updateTrigger) {
+    Set<String> columns = new HashSet<>();
+    Matcher named = COMPARED_COLUMN.matcher(updateTrigger);
+    while (named.find()) {
+      columns.add(named.group(1).replace("\"\"", "\""));
+    }
+    return columns;
   }
 
   /**

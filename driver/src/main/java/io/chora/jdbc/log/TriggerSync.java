@@ -29,10 +29,6 @@ final class TriggerSync {
       Pattern.compile("chora_([0-9]+)_(ins|del|upd|bins|bupd)");
 
   /** chora's own tables; a user table may still be called chora_something. */
-  // a column an update trigger chora made compares: OLD."name" IS NOT NEW."name" (TriggerBuilder)
-  private static final Pattern COMPARED_COLUMN =
-      Pattern.compile("OLD\\.\"((?:[^\"]|\"\")*)\" IS NOT NEW\\.");
-
   private static final Set<String> OWN_TABLES =
       java.util.stream.Stream.concat(
               CaptureSchema.OBJECTS.stream(),
@@ -107,7 +103,8 @@ final class TriggerSync {
         if (!wasTracked) {
           st.execute(builder.adoptExisting()); // rows written before tracking began
         } else {
-          logColumnsAddedBehind(conn, info, id, existing.get(TriggerBuilder.prefix(id) + "upd"));
+          logColumnsAddedBehind(
+              conn, info, builder, existing.get(TriggerBuilder.prefix(id) + "upd"));
         }
       }
       wanted.putAll(sql);
@@ -132,42 +129,20 @@ final class TriggerSync {
    * replica that never saw it. Columns the old trigger named are left to what it recorded.
    */
   private static void logColumnsAddedBehind(
-      Connection conn, TableInfo info, long id, String oldUpdateTrigger) throws SQLException {
+      Connection conn, TableInfo info, TriggerBuilder builder, String oldUpdateTrigger)
+      throws SQLException {
     if (oldUpdateTrigger == null) {
       return;
     }
     List<String> columns = info.columns();
-    Set<String> known = new java.util.HashSet<>();
-    Matcher named = COMPARED_COLUMN.matcher(oldUpdateTrigger);
-    while (named.find()) {
-      known.add(named.group(1).replace("\"\"", "\""));
-    }
+    Set<String> known = TriggerBuilder.comparedColumns(oldUpdateTrigger);
     if (known.isEmpty() || !columns.containsAll(known)) {
       return; // a column renamed or dropped, or a trigger of another form: nothing was appended
     }
     List<String> added = columns.stream().filter(c -> !known.contains(c)).toList();
-    for (String column : added) {
-      String dflt = defaultOf(conn, info.name(), column);
-      try (Statement st = conn.createStatement()) {
-        st.execute(
-            "INSERT INTO chora_log(tbl, op, pk, cols) SELECT "
-                + id
-                + ", "
-                + LogOp.UPDATE
-                + ", "
-                + TriggerBuilder.keyOf(info, "")
-                + ", "
-                + TriggerBuilder.maskOf(columns, List.of(column))
-                + " FROM "
-                + Sql.id(info.name())
-                + " WHERE "
-                + Sql.id(column)
-                + " IS NOT ("
-                + (dflt == null ? "NULL" : dflt)
-                + ") COLLATE BINARY AND "
-                + info.keyColumns().stream()
-                    .map(c -> Sql.id(c) + " IS NOT NULL")
-                    .collect(java.util.stream.Collectors.joining(" AND ")));
+    try (Statement st = conn.createStatement()) {
+      for (String column : added) {
+        st.execute(builder.logWrittenSinceAdded(column, defaultOf(conn, info.name(), column)));
       }
     }
   }
