@@ -7,6 +7,7 @@ import io.chora.jdbc.testing.Db;
 import io.chora.sync.VectorClock;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -100,6 +101,29 @@ class ListenerTest {
         .containsExactly(
             List.of("INSERT t", "commit", "INSERT t", "commit"),
             List.of("INSERT t", "INSERT t", "commit"));
+  }
+
+  /**
+   * The first generated key of a table claims a block of keys, a write to chora's own table. In a
+   * batch it is taken when the batch runs, inside its one transaction: taken at {@code addBatch} in
+   * autocommit mode, the claim committed on its own and the listener heard a commit the application
+   * never made.
+   */
+  @Test
+  void anAutocommitBatchOfGeneratedKeysCommitsOnce() throws SQLException {
+    try (Connection c = Db.chora(dir, "c.db")) {
+      exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT)");
+      Heard heard = listen(c, true);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO t(name) VALUES (?)")) {
+        ps.setString(1, "x");
+        ps.addBatch();
+        ps.setString(1, "y");
+        ps.addBatch();
+        ps.executeBatch();
+      }
+      assertThat(heard.events).containsExactly("INSERT t", "INSERT t", "commit");
+      assertThat(Db.scalar(c, "SELECT count(DISTINCT id) FROM t WHERE id >= 1024")).isEqualTo(2);
+    }
   }
 
   /**

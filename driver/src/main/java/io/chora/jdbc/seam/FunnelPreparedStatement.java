@@ -109,13 +109,6 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
     return kind == SqlKind.WRITE ? count : funnel.changes(count);
   }
 
-  /** Each batch row takes its key when it is added: the batch then runs as sqlite-jdbc runs it. */
-  @Override
-  public void addBatch() throws SQLException {
-    bindKey();
-    super.addBatch();
-  }
-
   /** The application's parameters: the key parameter chora binds is not one of them. */
   @Override
   public int getParameterCount() throws SQLException {
@@ -124,7 +117,29 @@ final class FunnelPreparedStatement extends JDBC4PreparedStatement {
 
   @Override
   public long[] executeLargeBatch() throws SQLException {
-    return funnel.run(kind, text, super::executeLargeBatch, this);
+    return funnel.run(
+        kind,
+        text,
+        () -> {
+          bindBatchKeys();
+          return super.executeLargeBatch();
+        },
+        this);
+  }
+
+  /**
+   * Each batch row takes its key when the batch runs, inside the funnel's transaction, not when it
+   * is added: a key may claim a new block of keys (a write to chora's own table), and at {@code
+   * addBatch} in autocommit mode that write would commit on its own, a commit the application never
+   * made (a commit listener heard it). Rows are laid out {@code paramCount} values apart in
+   * sqlite-jdbc's {@code batch} array, in the order they were added.
+   */
+  private void bindBatchKeys() throws SQLException {
+    if (keyParameter > 0) {
+      for (int row = 0; row < batchQueryCount; row++) {
+        batch[row * paramCount + keyParameter - 1] = keys.nextKey();
+      }
+    }
   }
 
   @Override

@@ -139,15 +139,6 @@ final class ThreadScenarios {
     // transaction once; an autocommit batch is one transaction in java mode (KnownDeviations),
     // one per entry on sqlite-jdbc
     int n = commits.get() - committed;
-    if (r.isChora() && n == statements + batched + 1) {
-      // the one extra commit event a chora listener rarely hears when batches, lock-free reads and
-      // transactions interleave (known-limits.md, "hear one commit more"; cause open): printed so
-      // a run shows it, taken as the documented deviation so the suite stays deterministic; a
-      // missing commit, a shared transaction or a second extra event still fail
-      System.out.println(
-          "ThreadScenarios: one extra commit event heard (known limit), seed " + seed);
-      n--;
-    }
     r.note(
         "commits: "
             + (n == statements + entries
