@@ -508,6 +508,9 @@ final class CaptureSession implements StatementFunnel {
   private <T> T counted(SqlKind kind, String sql, SqlAction<T> action) throws SQLException {
     SqlAction<T> run =
         kind == SqlKind.WRITE || kind == SqlKind.SCRIPT ? () -> failing(sql, action) : action;
+    if (sql != null) {
+      UndeclaredIncrements.check(sql, label, counting.declared(), conn::tracks);
+    }
     if (!counting.any() || sql == null) {
       return counts.totalled(run, sql == null);
     }

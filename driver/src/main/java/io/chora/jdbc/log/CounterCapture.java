@@ -68,6 +68,11 @@ final class CounterCapture {
     return !declared.isEmpty();
   }
 
+  /** The declared counters, {@code table.column} in lower case. */
+  Set<String> declared() {
+    return declared;
+  }
+
   /** Registers the function the TEMP triggers ask; before {@link #install}. */
   void register(Connection conn) throws SQLException {
     Function.create(

@@ -313,6 +313,16 @@ public final class LogConnection extends ReplicaConnection {
     return requireCapture().internal(() -> new ChangeLog(this, site()).clock());
   }
 
+  /** Whether {@code table} (any case) is tracked: its writes are captured and sync. */
+  boolean tracks(String table) throws SQLException {
+    for (TableInfo info : tracked.get(this).values()) {
+      if (info.name().equalsIgnoreCase(table)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public List<String> trackedTables() throws SQLException {
     return requireCapture()
