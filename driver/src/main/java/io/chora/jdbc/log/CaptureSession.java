@@ -509,7 +509,8 @@ final class CaptureSession implements StatementFunnel {
     SqlAction<T> run =
         kind == SqlKind.WRITE || kind == SqlKind.SCRIPT ? () -> failing(sql, action) : action;
     if (sql != null) {
-      UndeclaredIncrements.check(sql, label, counting.declared(), conn::tracks);
+      UndeclaredIncrements.check(
+          sql, label, counting.declared(), table -> internal(() -> conn.tracks(table)));
     }
     if (!counting.any() || sql == null) {
       return counts.totalled(run, sql == null);
