@@ -505,7 +505,7 @@ final class ChangeApplier {
       if (filling && (incoming != local || current == null)) {
         return 0; // cells of a life that ended here since (or of a row gone): nothing to fill
       }
-      SameKeyRule.Outcome sameKey = rule.decide(tx, table, stored, change, life, () -> current);
+      SameKeyRule.Outcome sameKey = rule.decide(tx, id, table, stored, change, life, () -> current);
       switch (sameKey.decision()) {
         case KEEP_LOCAL:
           return sameKey.opened();

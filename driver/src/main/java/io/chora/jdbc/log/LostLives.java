@@ -160,6 +160,29 @@ final class LostLives implements AutoCloseable {
   }
 
   /**
+   * Whether this replica's log holds a delete of {@code life} under the key: its own (the fold
+   * names the life a local delete ended, {@link #nameDeleted}), or one received (logged with the
+   * life it names). A replica that held that row ended it, so nothing of it is lost, as a delete
+   * wins over a concurrent edit of any row. One scan of the log: only for an edit of a losing life
+   * that has no entry here.
+   */
+  boolean ended(long tableId, Object storedKey, Dot life) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM chora_log WHERE op = "
+                + LogOp.DELETE
+                + " AND tbl = ? AND pk = ? AND site = ? AND seq = ?)")) {
+      ps.setLong(1, tableId);
+      ps.setObject(2, storedKey);
+      ps.setString(3, life.site());
+      ps.setLong(4, life.seq());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    }
+  }
+
+  /**
    * The dependencies of the transaction that began {@code life}, from its commit marker; those of
    * {@code fallback} when this replica does not have it (one scan of the log: only when another
    * replica's later generation ends a live row).

@@ -57,6 +57,7 @@ final class SameKeyRule {
 
   Outcome decide(
       Transaction tx,
+      long tableId,
       TableInfo table,
       Object stored,
       Change change,
@@ -88,7 +89,7 @@ final class SameKeyRule {
       if (beats(incoming, mine)) {
         return new Outcome(Decision.TAKE_INCOMING, recordLocal(table, stored, local, current));
       }
-      return new Outcome(Decision.KEEP_LOCAL, recordIncoming(tx, table, stored, change));
+      return new Outcome(Decision.KEEP_LOCAL, recordIncoming(tx, tableId, table, stored, change));
     }
     if (theirs > ours) {
       // a later generation ends the row; one whose creator never saw it is a record lost, not
@@ -101,7 +102,7 @@ final class SameKeyRule {
     // an earlier generation: a row this replica never had (its transaction is new here), created
     // without knowing the later one that holds the key now
     return change.kind() == ChangeKind.INSERT
-        ? new Outcome(Decision.KEEP_LOCAL, recordIncoming(tx, table, stored, change))
+        ? new Outcome(Decision.KEEP_LOCAL, recordIncoming(tx, tableId, table, stored, change))
         : CELLS;
   }
 
@@ -129,10 +130,16 @@ final class SameKeyRule {
     return lives.record(table, stored, local.life(), hlc, local.cl(), row) ? 1 : 0;
   }
 
-  private int recordIncoming(Transaction tx, TableInfo table, Object stored, Change change)
+  private int recordIncoming(
+      Transaction tx, long tableId, TableInfo table, Object stored, Change change)
       throws SQLException {
     if (change.kind() == ChangeKind.DELETE) {
       return 0; // a losing row its own replica deleted: nothing is lost
+    }
+    if (change.kind() == ChangeKind.UPDATE && lives.ended(tableId, stored, change.life())) {
+      // an edit made concurrently with that delete, which reached this replica first: arriving
+      // before it, the edit would have opened an entry the delete closes, so it opens none now
+      return 0;
     }
     Map<String, Object> row = new LinkedHashMap<>(change.values());
     row.put(table.keyColumns().get(0), change.key().get(0));

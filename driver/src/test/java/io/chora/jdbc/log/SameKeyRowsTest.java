@@ -191,6 +191,45 @@ class SameKeyRowsTest {
   }
 
   /**
+   * Convergence seed 6338, reduced: a deletes its own row while b, which holds it, edits it, and c
+   * created a row under the same key that wins it. A row its own replica deleted is not lost (a
+   * delete wins over a concurrent edit, as for any row): no replica may list it, whatever order the
+   * delete, the edit and c's row reach it in. Each order is played into a fresh replica d, then the
+   * three writers sync with each other as the suite's seed did (c takes a's delete before b's
+   * edit).
+   */
+  @Test
+  void aLosingRowItsReplicaDeletedWhileAnotherEditedItIsListedNowhereInAnyOrder() throws Exception {
+    int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    for (int n = 0; n < orders.length; n++) {
+      try (Connection a = replica("a" + n);
+          Connection b = replica("b" + n);
+          Connection c = replica("c" + n);
+          Connection d = replica("d" + n)) {
+        exec(a, "INSERT INTO note VALUES (2, 'a', 'from a')");
+        chora(a).syncWith(chora(b)); // b holds a's row
+        exec(b, "UPDATE note SET body = 'edited by b' WHERE id = 2");
+        exec(a, "DELETE FROM note WHERE id = 2"); // not knowing b's edit
+        exec(c, "INSERT INTO note VALUES (2, 'c', 'from c')"); // c's site id is the greater
+        List<Connection> sources = List.of(a, b, c);
+        for (int i : orders[n]) {
+          ChoraConnection from = chora(sources.get(i));
+          chora(d).apply(from.changesSince(chora(d).clock()));
+        }
+        chora(c).syncWith(chora(a)); // c: a's delete, then (below) b's edit
+        chora(c).syncWith(chora(b));
+        chora(a).syncWith(chora(b));
+        chora(a).syncWith(chora(c));
+        for (Connection r : List.of(a, b, c, d)) {
+          String who = chora(r).siteId() + " (order " + n + ")";
+          assertThat(notes(r)).as(who).containsExactly("2|c|from c");
+          assertThat(ledger(r)).as(who).isEmpty();
+        }
+      }
+    }
+  }
+
+  /**
    * SameKeyRandomTest seed 155, reduced: b's row lost key 5 to c's on a and c; c's row was then
    * deleted on a and key 5 re-used there. A replica that only ever held b's row must still list it
    * as lost, not take the new row as having ended it (a knew b's row only as a lost one).
