@@ -43,6 +43,7 @@ final class RepairForkCommand implements Callable<Integer> {
   @Option(
       names = "--site",
       paramLabel = "NAME",
+      converter = SiteIdConverter.class,
       description = "the new site's id (default: SITE.fork.<hex>, named after the branch)")
   String site;
 
