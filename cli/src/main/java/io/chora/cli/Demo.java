@@ -198,10 +198,10 @@ final class Demo {
     ChangeSet changes = chora.changesSince(new VectorClock());
     out.println(
         "  captured "
-            + changes.size()
-            + " row changes in "
-            + changes.transactions().size()
-            + " transactions, clock "
+            + Output.count(changes.size(), "row change")
+            + " in "
+            + Output.count(changes.transactions().size(), "transaction")
+            + ", clock "
             + chora.clock()
             + "\n  (each transaction: its dot, site:seq, at its time by the hybrid logical clock)");
     for (Transaction tx : changes.transactions()) {
@@ -223,7 +223,7 @@ final class Demo {
                 rs.getLong(1),
                 Output.pad(rs.getString(2), 28),
                 rs.getObject(3) == null ? "" : "★" + rs.getObject(3),
-                rs.getLong(4) == 0 ? "" : rs.getLong(4) + " views"));
+                rs.getLong(4) == 0 ? "" : Output.count(rs.getLong(4), "view")));
       }
       out.println("  " + name + ":" + rows);
     }

@@ -90,9 +90,7 @@ final class DoctorChecks {
     return new Check(
         "capture",
         true,
-        tables
-            + " synced "
-            + (tables == 1 ? "table" : "tables")
+        Output.count(tables, "synced table")
             + ", triggers in place"
             + (Boolean.FALSE.equals(current)
                 ? "; not yet rebuilt for the schema as it is now (another program changed it, or"

@@ -134,13 +134,12 @@ final class HubSync {
         Output.json(out, result);
       } else {
         out.printf(
-            "Synced %s through %s: received %d %s; the hub holds all %d of %s's%n",
+            "Synced %s through %s: received %s; the hub holds all of %s's, %s%n",
             db.getFileName(),
             hub,
-            received,
-            received == 1 ? "transaction" : "transactions",
-            after.get(site),
-            site);
+            Output.count(received, "transaction"),
+            site,
+            Output.count(after.get(site), "transaction"));
         out.println("  clock " + after);
         out.flush();
       }
@@ -165,7 +164,8 @@ final class HubSync {
     }
     return !s.caughtUp()
         ? "connected, still receiving"
-        : s.pendingTransactions() + " of this replica's transactions not yet acknowledged";
+        : Output.count(s.pendingTransactions(), "transaction")
+            + " of this replica's not yet acknowledged";
   }
 
   static String token(Path file) {

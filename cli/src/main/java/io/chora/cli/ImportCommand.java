@@ -105,8 +105,11 @@ final class ImportCommand implements Callable<Integer> {
         Output.json(out, m);
       } else {
         out.printf(
-            "applied %d transactions, skipped %d already here (%d row changes read), %d conflicts%n",
-            result.applied(), result.skipped(), result.changes(), result.conflicts());
+            "applied %s, skipped %d already here (%s read), %s%n",
+            Output.count(result.applied(), "transaction"),
+            result.skipped(),
+            Output.count(result.changes(), "row change"),
+            Output.count(result.conflicts(), "conflict"));
         out.println("clock now " + replica.clock());
       }
       out.flush();

@@ -119,10 +119,7 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   private static String moved(int changes, int transactions) {
-    return changes
-        + " row changes in "
-        + transactions
-        + (transactions == 1 ? " transaction" : " transactions");
+    return Output.count(changes, "row change") + " in " + Output.count(transactions, "transaction");
   }
 
   private static Map<String, Object> replica(Path file, ChoraConnection replica, int conflicts)

@@ -124,7 +124,7 @@ class CliIT {
         .contains("3 row changes")
         .contains("none open")
         .containsPattern("held aside +nothing")
-        .containsPattern("phone +\\{laptop=2\\} +1 transactions");
+        .containsPattern("phone +\\{laptop=2\\} +1 transaction +20");
 
     String statusJson = ok("status", a.toString(), "--json").out();
     assertThat(statusJson).endsWith("}\n"); // a final newline: the prompt after it starts afresh
@@ -173,7 +173,7 @@ class CliIT {
     Run run = ok("sync", a.toString(), b.toString());
     assertThat(run.out())
         .contains("Sent: 1, Received: 1")
-        .contains("laptop.db -> phone.db  1 row changes in 1 transaction")
+        .contains("laptop.db -> phone.db  1 row change in 1 transaction\n")
         .contains("both at {laptop=1, phone=1}");
     assertThat(rows(a)).containsExactly("1|from laptop", "2|from phone").isEqualTo(rows(b));
 
@@ -266,11 +266,11 @@ class CliIT {
 
     Path file = dir.resolve("changes.json");
     Run export = ok("export", a.toString(), "--since", "laptop=1,phone=0", "-o", file.toString());
-    assertThat(export.err()).contains("exported 1 transactions from laptop");
+    assertThat(export.err()).contains("exported 1 transaction from laptop");
     assertThat(ChangeSet.fromJson(Files.readString(file)).transactions()).hasSize(1);
 
     assertThat(ok("import", b.toString(), file.toString()).out())
-        .contains("applied 1 transactions, skipped 0");
+        .contains("applied 1 transaction, skipped 0 already here (1 row change read), 0 conflicts");
     assertThat(ok("import", b.toString(), file.toString()).out())
         .contains("applied 0 transactions, skipped 1 already here");
     assertThat(rows(b)).isEqualTo(rows(a));
@@ -657,7 +657,7 @@ class CliIT {
       Run first = ok("sync", a.toString(), team, "--token-file", token.toString());
       assertThat(first.out())
           .contains("Synced laptop.db through " + team + ": received 0 transactions")
-          .contains("the hub holds all 1 of laptop's");
+          .contains("the hub holds all of laptop's, 1 transaction\n");
       Run second = ok("sync", b.toString(), team, "--token-file", token.toString(), "--json");
       JsonNode json = JSON.readTree(second.out());
       assertThat(json.get("transactionsReceived").asLong()).isEqualTo(1);
