@@ -102,6 +102,11 @@ public final class Chora implements Runnable {
     }
   }
 
+  /** {@code args} after {@link #launcher()}: a command line for a hint to copy. */
+  static String command(String args) {
+    return launcher() + " " + args;
+  }
+
   /** The version from the jar's manifest (the build's project version). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override

@@ -38,7 +38,9 @@ final class DoctorChecks {
             ? "ok (PRAGMA quick_check)"
             : String.join("; ", found.subList(0, Math.min(5, found.size()))),
         "the file is damaged: restore it from a backup, or make this replica anew from a healthy"
-            + " one (chora clone GOOD NEW) and let the app use the new file");
+            + " one ("
+            + Chora.command("clone GOOD NEW")
+            + ") and let the app use the new file");
   }
 
   static Check site(Connection plain) throws SQLException {
@@ -47,7 +49,9 @@ final class DoctorChecks {
         "site",
         site != null,
         site == null ? "no site id" : "writes as '" + site + "'",
-        "open it through jdbc:chora: once (your app, or chora sync) to give it one");
+        "open it through jdbc:chora: once (your app, or "
+            + Chora.command("sync")
+            + ") to give it one");
   }
 
   /**
@@ -84,8 +88,11 @@ final class DoctorChecks {
           false,
           "triggers missing on " + String.join(", ", missing),
           "writes to these tables since the triggers went were not recorded and will not sync:"
-              + " open the file through jdbc:chora: (your app, or chora sync) and chora makes them"
-              + " again; then compare with a peer (chora sync) to see whether rows differ");
+              + " open the file through jdbc:chora: (your app, or "
+              + Chora.command("sync")
+              + ") and chora makes them again; then compare with a peer ("
+              + Chora.command("sync")
+              + ") to see whether rows differ");
     }
     return new Check(
         "capture",
@@ -147,7 +154,9 @@ final class DoctorChecks {
             + (why instanceof java.net.ConnectException
                 ? "nothing answers there (connection refused)"
                 : why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage()),
-        "is the hub running (chora hub --port PORT --data DIR …) and the address right?");
+        "is the hub running ("
+            + Chora.command("hub --port PORT --data DIR …")
+            + ") and the address right?");
   }
 
   private static boolean hasPrimaryKey(Connection plain, String table) throws SQLException {

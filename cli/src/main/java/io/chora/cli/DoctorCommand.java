@@ -102,7 +102,9 @@ final class DoctorCommand implements Callable<Integer> {
               held.isEmpty(),
               HeldBack.describe(held),
               "they apply by themselves once this replica can; an envelope no replica can read is"
-                  + " removed on the hub with chora hub purge (docs/quarantine.md)"));
+                  + " removed on the hub with "
+                  + Chora.command("hub purge")
+                  + " (docs/quarantine.md)"));
       Map<String, String> diverged = replica.divergences();
       checks.add(
           new Check(
@@ -110,14 +112,17 @@ final class DoctorCommand implements Callable<Integer> {
               diverged.isEmpty(),
               diverged.isEmpty() ? "none found" : String.valueOf(diverged),
               "keep copies of both files and report it; write the right value through chora, or"
-                  + " make this replica anew from a good one with chora clone"
+                  + " make this replica anew from a good one with "
+                  + Chora.command("clone")
                   + " (docs/merge-rules.md#divergence)"));
       int conflicts = replica.conflicts().size();
       checks.add(
           new Check(
               "conflicts",
               true,
-              conflicts == 0 ? "none open" : conflicts + " open (chora conflicts " + db + ")",
+              conflicts == 0
+                  ? "none open"
+                  : conflicts + " open (" + Chora.command("conflicts ") + db + ")",
               null));
     } catch (CliException cannot) {
       checks.add(new Check("state", false, cannot.getMessage(), cannot.hint()));

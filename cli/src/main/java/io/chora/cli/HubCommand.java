@@ -189,7 +189,9 @@ final class HubCommand implements Callable<Integer> {
         && HubTokens.list(data, storeUrl).stream().allMatch(t -> t.revoked() != null)) {
       throw usage(
           "a hub needs a workspace: --token WORKSPACE=TOKEN, or --new-token WORKSPACE to have"
-              + " one made, or device tokens (chora hub token add)");
+              + " one made, or device tokens ("
+              + Chora.command("hub token add")
+              + ")");
     }
     Map<String, String> byWorkspace = new LinkedHashMap<>();
     for (WorkspaceToken token : tokens) {

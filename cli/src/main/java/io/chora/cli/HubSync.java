@@ -81,7 +81,8 @@ final class HubSync {
               status.lastError().contains("401")
                   ? "check the token file and the workspace in " + hub + "; nothing was synced"
                   : status.lastError().contains("fork:")
-                      ? "nothing was synced; keep both histories with chora repair-fork "
+                      ? "nothing was synced; keep both histories with "
+                          + Chora.command("repair-fork ")
                           + db
                           + " --against "
                           + hub
@@ -112,7 +113,7 @@ final class HubSync {
             ExitCode.FAILED,
             "synced what could be applied, but this replica holds back "
                 + HeldBack.describe(status.quarantined()),
-            "chora status "
+            Chora.command("status ")
                 + db
                 + " lists them; they apply by themselves once this replica can (docs/quarantine.md)");
       }

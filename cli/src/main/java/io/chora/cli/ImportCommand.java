@@ -73,7 +73,7 @@ final class ImportCommand implements Callable<Integer> {
       throw new CliException(
           ExitCode.USAGE,
           "no change file at " + file,
-          "write one with: chora export OTHER_DB --since CLOCK -o " + file);
+          "write one with: " + Chora.command("export OTHER_DB --since CLOCK -o ") + file);
     }
     try (ChoraConnection replica = Replicas.open(db, Signing.options(signingKey, members))) {
       Identity[] keys = identity == null ? null : Keys.identities(identity);
@@ -91,7 +91,9 @@ final class ImportCommand implements Callable<Integer> {
         throw new CliException(
             ExitCode.FAILED,
             e.getMessage().replaceFirst("^chora: ", ""),
-            "nothing was imported; give a whole file written by chora export (export it again if"
+            "nothing was imported; give a whole file written by "
+                + Chora.command("export")
+                + " (export it again if"
                 + " it was cut short or edited)");
       }
       PrintWriter out = spec.commandLine().getOut();

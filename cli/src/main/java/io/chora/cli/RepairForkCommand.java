@@ -110,8 +110,11 @@ final class RepairForkCommand implements Callable<Integer> {
       out.printf("  %s now writes as '%s' (was '%s')%n", db.getFileName(), now, before);
     }
     out.printf(
-        "  next: chora sync %s %s%s%n",
-        db, against, HubSync.isHub(against) ? " --token-file " + hubOptions.tokenFile : "");
+        "  next: %s %s %s%s%n",
+        Chora.command("sync"),
+        db,
+        against,
+        HubSync.isHub(against) ? " --token-file " + hubOptions.tokenFile : "");
     out.flush();
   }
 

@@ -172,7 +172,7 @@ final class StatusCommand implements Callable<Integer> {
                 "conflicts",
                 conflicts == 0
                     ? "none open"
-                    : conflicts + " open (see: chora conflicts " + db + ")"),
+                    : conflicts + " open (see: " + Chora.command("conflicts ") + db + ")"),
             List.of("held aside", heldAside((Map<?, ?>) status.get("heldAside"))),
             List.of("held back", HeldBack.describe(held)),
             List.of("divergence", divergence((Map<?, ?>) status.get("divergences"))),

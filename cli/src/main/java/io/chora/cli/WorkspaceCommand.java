@@ -102,7 +102,7 @@ final class WorkspaceCommand {
         throw new CliException(
             ExitCode.USAGE,
             "not a signing key: '" + text + "' (" + e.getMessage() + ")",
-            "a signing key is the chorasign1… key that chora keygen prints");
+            "a signing key is the chorasign1… key that " + Chora.command("keygen") + " prints");
       }
     }
   }

@@ -312,7 +312,7 @@ class CliIT {
         .doesNotContain("Source")
         .doesNotContain("REDACTED")
         .endsWith(
-            "\n  nothing was imported; give a whole file written by chora export (export it"
+            "\n  nothing was imported; give a whole file written by java -jar target/chora.jar export (export it"
                 + " again if it was cut short or edited)\n");
     // not JSON at all: chora's words, not Jackson's list of the tokens it expected
     Path text = Files.writeString(dir.resolve("notes.txt"), "garbage\n");
@@ -353,7 +353,8 @@ class CliIT {
     Run unknown = chora("stauts", "x.db");
     assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(unknown.err())
-        .startsWith("chora: there is no command 'stauts'\nDid you mean: chora status");
+        .startsWith(
+            "chora: there is no command 'stauts'\n  did you mean: java -jar target/chora.jar status");
     // a command chora does not have: the ones it has, not picocli's "Unmatched arguments"
     Run init = chora("init", "x.db");
     assertThat(init.exit()).isEqualTo(ExitCode.USAGE);
@@ -470,7 +471,7 @@ class CliIT {
     assertThat(pending.exit()).as(pending.toString()).isEqualTo(ExitCode.NOT_A_REPLICA);
     assertThat(pending.err())
         .startsWith("chora status: " + a + " has writes chora has not taken in yet")
-        .contains("chora import, chora sync")
+        .contains("(java -jar target/chora.jar import, java -jar target/chora.jar sync)")
         .doesNotContain("capture is off"); // the driver's own warning: chora's words suffice
     assertThat(sha256(a)).isEqualTo(written);
     // so the app's own first open still chooses the site id
