@@ -79,6 +79,9 @@ class CliIT {
         // its hints run as typed: here the jar, as java -jar runs it
         .contains(
             "\n  java -jar target/chora.jar status " + dir.resolve("demo").resolve("laptop.db"));
+    // no line ends in spaces (a note without stars or views padded its row out to them)
+    assertThat(run.out().lines().filter(l -> l.endsWith(" ") || l.endsWith("\t")).toList())
+        .isEmpty();
     List<String> rows = run.out().lines().filter(l -> l.contains("★2.5")).toList();
     assertThat(rows).anyMatch(l -> l.contains("日本語 ✓")).hasSizeGreaterThan(3);
     for (String row : rows) { // aligned as a terminal shows them: wide characters take two columns
