@@ -43,12 +43,29 @@ final class DoctorChecks {
             + ") and let the app use the new file");
   }
 
-  static Check site(Connection plain) throws SQLException {
+  /**
+   * The site the file writes as; for a copy ({@code copy}, from the driver: copied, restored or
+   * moved to another disk), the replica it is a copy of and what its next writing open does. A copy
+   * is no problem: it never writes under the original's name.
+   */
+  static Check site(Connection plain, Boolean copy) throws SQLException {
     String site = meta(plain, "site");
+    String found =
+        site == null
+            ? "no site id"
+            : Boolean.TRUE.equals(copy)
+                ? "a copy of replica '"
+                    + site
+                    + "' (copied, restored or moved to another disk): it takes a new site id at"
+                    + " its next writing open, keeping all history (a move of the only file keeps"
+                    + " the name when opened with chora.site="
+                    + site
+                    + ")"
+                : "writes as '" + site + "'";
     return new Check(
         "site",
         site != null,
-        site == null ? "no site id" : "writes as '" + site + "'",
+        found,
         "open it through jdbc:chora: once (your app, or "
             + Chora.command("sync")
             + ") to give it one");

@@ -70,8 +70,9 @@ final class DoctorCommand implements Callable<Integer> {
                 "open it once through jdbc:chora:" + file + "?chora.site=NAME, as your app will"));
         return report(checks);
       }
-      checks.add(DoctorChecks.site(plain));
-      checks.add(DoctorChecks.capture(plain, captureCurrent()));
+      Answers driver = driverAnswers();
+      checks.add(DoctorChecks.site(plain, driver.copy()));
+      checks.add(DoctorChecks.capture(plain, driver.captureCurrent()));
     }
     checks.addAll(replicaState());
     if (hub != null) {
@@ -80,14 +81,18 @@ final class DoctorCommand implements Callable<Integer> {
     return report(checks);
   }
 
+  /** What the driver says of the file, each null when it cannot open it read-only. */
+  private record Answers(Boolean captureCurrent, Boolean copy) {}
+
   /**
-   * The driver's own answer whether its triggers are current; null when it cannot open the file.
+   * The driver's own answers whether its triggers are current and whether the file is a copy of the
+   * replica it names ({@link ChoraConnection#isCopy}).
    */
-  private Boolean captureCurrent() {
+  private Answers driverAnswers() {
     try (ChoraConnection replica = Replicas.read(db)) {
-      return replica.captureCurrent();
+      return new Answers(replica.captureCurrent(), replica.isCopy());
     } catch (CliException | SQLException cannot) {
-      return null; // replicaState() reports it
+      return new Answers(null, null); // replicaState() reports it
     }
   }
 
