@@ -833,7 +833,6 @@ class CliIT {
    */
   @Test
   void aHubWhoseStoreCannotBeUsedSaysWhyAndWhatToDo() throws Exception {
-    String data = dir.resolve("hub").toString();
     String token = "team=team-token-0123456789";
     int closed;
     try (java.net.ServerSocket free =
@@ -841,7 +840,7 @@ class CliIT {
       closed = free.getLocalPort(); // nothing listens there once it is closed
     }
     String down = "jdbc:postgresql://127.0.0.1:" + closed + "/chora?user=chora";
-    Run refused = chora("hub", "--port", "0", "--data", data, "--token", token, "--store", down);
+    Run refused = chora("hub", "--port", "0", "--token", token, "--store", down);
     assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
     assertThat(refused.out()).isEmpty();
     assertThat(refused.err())
@@ -857,8 +856,6 @@ class CliIT {
             "hub",
             "--port",
             "0",
-            "--data",
-            data,
             "--token",
             token,
             "--store",
@@ -866,8 +863,7 @@ class CliIT {
     assertThat(debug.err()).contains("org.postgresql.util.PSQLException").contains("HikariPool");
 
     String cluster = io.chora.hub.testing.PgCluster.shared().url("nosuchdb");
-    Run noDatabase =
-        chora("hub", "--port", "0", "--data", data, "--token", token, "--store", cluster);
+    Run noDatabase = chora("hub", "--port", "0", "--token", token, "--store", cluster);
     assertThat(noDatabase.exit()).as(noDatabase.toString()).isEqualTo(ExitCode.FAILED);
     assertThat(noDatabase.err())
         .contains(": PostgreSQL at 127.0.0.1:")
@@ -881,14 +877,56 @@ class CliIT {
         .contains("nothing answers at");
 
     // a URL that is not PostgreSQL's: the one line that matters, the synopsis, where the rest is
-    Run notPostgres =
-        chora("hub", "--port", "0", "--data", data, "--token", token, "--store", "jdbc:mysql://x");
+    Run notPostgres = chora("hub", "--port", "0", "--token", token, "--store", "jdbc:mysql://x");
     assertThat(notPostgres.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(notPostgres.err())
         .startsWith("chora hub: a hub store is jdbc:postgresql://HOST:PORT/DATABASE")
         .contains("\nUsage: chora hub [-hV]")
         .endsWith(" hub --help says what each argument means\n")
         .doesNotContain("--pushes-per-second=N  "); // not the whole option list
+  }
+
+  /**
+   * A hub on a PostgreSQL store keeps everything there: it takes no --data and writes nothing where
+   * it runs (it required --data for a lock file no instance on a shared store needs). --data with
+   * --store is refused: they are two stores.
+   */
+  @Test
+  void aHubOnAPostgreSqlStoreNeedsNoDataDirectory() throws Exception {
+    String store = io.chora.hub.testing.PgCluster.shared().newDatabase();
+    Path a = replica("laptop", "INSERT INTO note VALUES (1, 'from laptop')");
+    Path b = replica("phone");
+    Path token = Files.writeString(dir.resolve("team.token"), "team-token-0123456789\n");
+    Path where = Files.createDirectory(dir.resolve("where-the-hub-runs"));
+    try (HubProcess hub =
+        HubProcess.in(where, "--token", "team=team-token-0123456789", "--store", store)) {
+      String team = hub.endpoint() + "/team";
+      ok("sync", a.toString(), team, "--token-file", token.toString());
+      assertThat(ok("sync", b.toString(), team, "--token-file", token.toString()).out())
+          .contains("received 1 transaction;");
+    }
+    assertThat(rows(b)).containsExactly("1|from laptop");
+    assertThat(where).isEmptyDirectory();
+
+    Path data = dir.resolve("data");
+    Run both =
+        chora(
+            "hub",
+            "--port",
+            "0",
+            "--data",
+            data.toString(),
+            "--token",
+            "team=team-token-0123456789",
+            "--store",
+            store);
+    assertThat(both.exit()).as(both.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(both.err())
+        .startsWith("chora hub: --data and --store name two different stores: give --data DIR");
+    Run tokens = chora("hub", "token", "list", "--data", data.toString(), "--store", store);
+    assertThat(tokens.exit()).as(tokens.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(tokens.err()).contains("--data and --store name two different stores");
+    assertThat(data).doesNotExist();
   }
 
   /** The mistakes of a first sync through a hub, each answered in chora's words with a fix. */
@@ -1058,6 +1096,13 @@ class CliIT {
     }
 
     static HubProcess start(Path data, String... workspaces) throws Exception {
+      List<String> args = new ArrayList<>(List.of("--data", data.toString()));
+      args.addAll(List.of(workspaces));
+      return in(Path.of("").toAbsolutePath(), args.toArray(String[]::new));
+    }
+
+    /** {@code chora hub --port 0 ARGS} run in the folder {@code cwd}. */
+    static HubProcess in(Path cwd, String... args) throws Exception {
       List<String> command =
           new ArrayList<>(
               List.of(
@@ -1066,11 +1111,10 @@ class CliIT {
                   ChoraProcess.JAR.toString(),
                   "hub",
                   "--port",
-                  "0",
-                  "--data",
-                  data.toString()));
-      command.addAll(List.of(workspaces));
-      Process hub = new ProcessBuilder(command).redirectErrorStream(true).start();
+                  "0"));
+      command.addAll(List.of(args));
+      Process hub =
+          new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
       var lines =
           new java.io.BufferedReader(
               new java.io.InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
