@@ -103,7 +103,11 @@ final class HubSync {
                   + " s ("
                   + describe(status)
                   + ")",
-              "what arrived is kept, whole transactions; run it again to sync the rest");
+              status.connected() && String.valueOf(status.lastError()).contains("deps missing:")
+                  ? "the hub stores a transaction only after those it depends on, and a replica"
+                      + " pushes only its own: sync the replicas of the sites named through this"
+                      + " hub too, then run this again; what arrived is kept"
+                  : "what arrived is kept, whole transactions; run it again to sync the rest");
         }
         Thread.sleep(20);
         status = replica.hubStatus();
@@ -163,10 +167,13 @@ final class HubSync {
     if (!s.connected()) {
       return "not connected" + (s.lastError() == null ? "" : ": " + s.lastError());
     }
-    return !s.caughtUp()
-        ? "connected, still receiving"
-        : Output.count(s.pendingTransactions(), "transaction")
+    if (!s.caughtUp()) {
+      return "connected, still receiving";
+    }
+    String waiting =
+        Output.count(s.pendingTransactions(), "transaction")
             + " of this replica's not yet acknowledged";
+    return s.lastError() == null ? waiting : waiting + ": " + s.lastError();
   }
 
   static String token(Path file) {

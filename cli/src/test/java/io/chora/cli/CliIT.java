@@ -967,6 +967,23 @@ class CliIT {
 
     Path data = dir.resolve("hub");
     try (HubProcess hub = HubProcess.start(data)) {
+      // the phone holds laptop:1 (from the pairwise sync) and writes after it: the hub stores the
+      // phone's write only once it holds laptop:1, which only laptop's replica pushes
+      Path phone = replica("phone", "INSERT INTO note VALUES (9, 'after laptop:1')");
+      Run waiting =
+          chora(
+              "sync",
+              phone.toString(),
+              hub.endpoint() + "/team",
+              "--token-file",
+              token.toString(),
+              "--timeout",
+              "15");
+      assertThat(waiting.exit()).as(waiting.toString()).isEqualTo(ExitCode.TIMED_OUT);
+      assertThat(waiting.err())
+          .contains("(1 transaction of this replica's not yet acknowledged: ")
+          .contains("deps missing: laptop")
+          .contains("sync the replicas of the sites named through this hub too");
       Run second = chora("hub", "--port", "0", "--data", data.toString(), "--new-token", "x");
       assertThat(second.exit()).as(second.toString()).isEqualTo(ExitCode.FAILED);
       assertThat(second.err())
