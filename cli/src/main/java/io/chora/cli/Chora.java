@@ -42,7 +42,8 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 done, 1 the operation failed (nothing changed), 2 bad arguments,",
       "3 a database file is missing or not an SQLite database, 4 an SQLite file that",
-      "is not a chora replica yet (commands that only look never make one)."
+      "is not a chora replica yet (commands that only look never make one), 5 a sync",
+      "through a hub did not finish in time (what arrived is kept: run it again)."
     })
 public final class Chora implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -37,7 +37,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
                 + String.join(", ", cmd.getSubcommands().keySet().stream().sorted().toList()));
       }
     } else {
-      err.println(name + ": " + e.getMessage());
+      err.println(name + ": " + inWords(e.getMessage()));
       UnmatchedArgumentException.printSuggestions(e, err);
     }
     CommandLine.Help help = cmd.getHelp();
@@ -48,6 +48,13 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             + " says what each argument means");
     err.flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Picocli's message without its Java type names ("'abc' is not a long"). */
+  static String inWords(String message) {
+    return message == null
+        ? null
+        : message.replaceAll("' is not an? (int|long|short|integer)\\b", "' is not a whole number");
   }
 
   /** The first unmatched word, when it stands where a command that has subcommands takes one. */
