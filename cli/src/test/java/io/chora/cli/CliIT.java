@@ -330,7 +330,9 @@ class CliIT {
 
     Run missing = chora("import", b.toString(), dir.resolve("nope.json").toString());
     assertThat(missing.exit()).isEqualTo(ExitCode.USAGE);
-    assertThat(missing.err()).contains("no change file at").contains("chora export");
+    assertThat(missing.err())
+        .contains("no change file at")
+        .contains("write one with: java -jar target/chora.jar export OTHER_DB");
   }
 
   @Test
@@ -567,7 +569,7 @@ class CliIT {
     assertThat(notAKey.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(notAKey.err())
         .startsWith("chora workspace add: not an age recipient: 'age1nope'")
-        .contains("chora keygen");
+        .contains("the age1… line that java -jar target/chora.jar keygen");
 
     // chora -> age: an encrypted export opens with the stock age tool, binary and armored
     Path a = replica("laptop", "INSERT INTO note VALUES (1, 'sealed')");
