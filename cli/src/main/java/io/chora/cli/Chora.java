@@ -42,7 +42,8 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 done, 1 the operation failed (nothing changed), 2 bad arguments,",
       "3 a database file is missing or not an SQLite database, 4 an SQLite file that",
-      "is not a chora replica yet (commands that only look never make one)."
+      "is not a chora replica yet (commands that only look never make one), 5 a sync",
+      "through a hub did not finish in time (what arrived is kept: run it again)."
     })
 public final class Chora implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -100,6 +101,11 @@ public final class Chora implements Runnable {
     } catch (java.net.URISyntaxException | RuntimeException e) {
       return "chora";
     }
+  }
+
+  /** {@code args} after {@link #launcher()}: a command line for a hint to copy. */
+  static String command(String args) {
+    return launcher() + " " + args;
   }
 
   /** The version from the jar's manifest (the build's project version). */

@@ -30,6 +30,7 @@ final class CloneCommand implements Callable<Integer> {
   @Option(
       names = "--site",
       paramLabel = "NAME",
+      converter = SiteIdConverter.class,
       description = "the clone's site id (default: a random one)")
   String site;
 

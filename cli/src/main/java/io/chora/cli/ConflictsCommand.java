@@ -87,7 +87,7 @@ final class ConflictsCommand implements Callable<Integer> {
         Output.table(
             out, List.of("ID", "KIND", "ROW", "COLUMN", "KEPT", "LOST", "LOST WRITTEN"), rows);
         out.println();
-        out.println("restore a lost value: chora conflicts " + db + " --restore ID");
+        out.println("restore a lost value: " + Chora.command("conflicts ") + db + " --restore ID");
       }
       out.flush();
     }
@@ -97,7 +97,9 @@ final class ConflictsCommand implements Callable<Integer> {
   private static void requireOpen(ChoraConnection replica, long id) throws Exception {
     if (replica.conflicts().stream().noneMatch(c -> c.id() == id)) {
       throw new CliException(
-          ExitCode.FAILED, "no open conflict " + id, "list the open ones with: chora conflicts DB");
+          ExitCode.FAILED,
+          "no open conflict " + id,
+          "list the open ones with: " + Chora.command("conflicts DB"));
     }
   }
 

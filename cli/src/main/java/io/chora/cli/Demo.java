@@ -198,10 +198,10 @@ final class Demo {
     ChangeSet changes = chora.changesSince(new VectorClock());
     out.println(
         "  captured "
-            + changes.size()
-            + " row changes in "
-            + changes.transactions().size()
-            + " transactions, clock "
+            + Output.count(changes.size(), "row change")
+            + " in "
+            + Output.count(changes.transactions().size(), "transaction")
+            + ", clock "
             + chora.clock()
             + "\n  (each transaction: its dot, site:seq, at its time by the hybrid logical clock)");
     for (Transaction tx : changes.transactions()) {
@@ -217,13 +217,14 @@ final class Demo {
         ResultSet rs = st.executeQuery("SELECT id, title, stars, views FROM note ORDER BY id")) {
       StringBuilder rows = new StringBuilder();
       while (rs.next()) {
-        rows.append(
+        String row =
             String.format(
                 "%n    %10d  %s %-6s %s",
                 rs.getLong(1),
                 Output.pad(rs.getString(2), 28),
                 rs.getObject(3) == null ? "" : "★" + rs.getObject(3),
-                rs.getLong(4) == 0 ? "" : rs.getLong(4) + " views"));
+                rs.getLong(4) == 0 ? "" : Output.count(rs.getLong(4), "view"));
+        rows.append(row.stripTrailing()); // a row without stars or views ends at its title
       }
       out.println("  " + name + ":" + rows);
     }

@@ -36,11 +36,10 @@ final class DemoCommand implements Callable<Integer> {
     Demo.run(where, out);
     LiveDemo.run(where, out);
     out.println();
-    String chora = Chora.launcher();
     out.println("The replicas stay in " + where + "; look into them with:");
-    out.println("  " + chora + " status " + where.resolve("laptop.db"));
-    out.println("  " + chora + " log " + where.resolve("phone.db") + " --table note");
-    out.println("  " + chora + " conflicts " + where.resolve("laptop.db"));
+    out.println("  " + Chora.command("status ") + where.resolve("laptop.db"));
+    out.println("  " + Chora.command("log ") + where.resolve("phone.db") + " --table note");
+    out.println("  " + Chora.command("conflicts ") + where.resolve("laptop.db"));
     out.flush();
     return ExitCode.OK;
   }

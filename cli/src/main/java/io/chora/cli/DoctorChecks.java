@@ -38,16 +38,37 @@ final class DoctorChecks {
             ? "ok (PRAGMA quick_check)"
             : String.join("; ", found.subList(0, Math.min(5, found.size()))),
         "the file is damaged: restore it from a backup, or make this replica anew from a healthy"
-            + " one (chora clone GOOD NEW) and let the app use the new file");
+            + " one ("
+            + Chora.command("clone GOOD NEW")
+            + ") and let the app use the new file");
   }
 
-  static Check site(Connection plain) throws SQLException {
+  /**
+   * The site the file writes as; for a copy ({@code copy}, from the driver: copied, restored or
+   * moved to another disk), the replica it is a copy of and what its next writing open does. A copy
+   * is no problem: it never writes under the original's name.
+   */
+  static Check site(Connection plain, Boolean copy) throws SQLException {
     String site = meta(plain, "site");
+    String found =
+        site == null
+            ? "no site id"
+            : Boolean.TRUE.equals(copy)
+                ? "a copy of replica '"
+                    + site
+                    + "' (copied, restored or moved to another disk): it takes a new site id at"
+                    + " its next writing open, keeping all history (a move of the only file keeps"
+                    + " the name when opened with chora.site="
+                    + site
+                    + ")"
+                : "writes as '" + site + "'";
     return new Check(
         "site",
         site != null,
-        site == null ? "no site id" : "writes as '" + site + "'",
-        "open it through jdbc:chora: once (your app, or chora sync) to give it one");
+        found,
+        "open it through jdbc:chora: once (your app, or "
+            + Chora.command("sync")
+            + ") to give it one");
   }
 
   /**
@@ -84,15 +105,16 @@ final class DoctorChecks {
           false,
           "triggers missing on " + String.join(", ", missing),
           "writes to these tables since the triggers went were not recorded and will not sync:"
-              + " open the file through jdbc:chora: (your app, or chora sync) and chora makes them"
-              + " again; then compare with a peer (chora sync) to see whether rows differ");
+              + " open the file through jdbc:chora: (your app, or "
+              + Chora.command("sync")
+              + ") and chora makes them again; then compare with a peer ("
+              + Chora.command("sync")
+              + ") to see whether rows differ");
     }
     return new Check(
         "capture",
         true,
-        tables
-            + " synced "
-            + (tables == 1 ? "table" : "tables")
+        Output.count(tables, "synced table")
             + ", triggers in place"
             + (Boolean.FALSE.equals(current)
                 ? "; not yet rebuilt for the schema as it is now (another program changed it, or"
@@ -149,7 +171,9 @@ final class DoctorChecks {
             + (why instanceof java.net.ConnectException
                 ? "nothing answers there (connection refused)"
                 : why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage()),
-        "is the hub running (chora hub --port PORT --data DIR …) and the address right?");
+        "is the hub running ("
+            + Chora.command("hub --port PORT --data DIR …")
+            + ") and the address right?");
   }
 
   private static boolean hasPrimaryKey(Connection plain, String table) throws SQLException {

@@ -70,8 +70,9 @@ final class DoctorCommand implements Callable<Integer> {
                 "open it once through jdbc:chora:" + file + "?chora.site=NAME, as your app will"));
         return report(checks);
       }
-      checks.add(DoctorChecks.site(plain));
-      checks.add(DoctorChecks.capture(plain, captureCurrent()));
+      Answers driver = driverAnswers();
+      checks.add(DoctorChecks.site(plain, driver.copy()));
+      checks.add(DoctorChecks.capture(plain, driver.captureCurrent()));
     }
     checks.addAll(replicaState());
     if (hub != null) {
@@ -80,14 +81,18 @@ final class DoctorCommand implements Callable<Integer> {
     return report(checks);
   }
 
+  /** What the driver says of the file, each null when it cannot open it read-only. */
+  private record Answers(Boolean captureCurrent, Boolean copy) {}
+
   /**
-   * The driver's own answer whether its triggers are current; null when it cannot open the file.
+   * The driver's own answers whether its triggers are current and whether the file is a copy of the
+   * replica it names ({@link ChoraConnection#isCopy}).
    */
-  private Boolean captureCurrent() {
+  private Answers driverAnswers() {
     try (ChoraConnection replica = Replicas.read(db)) {
-      return replica.captureCurrent();
+      return new Answers(replica.captureCurrent(), replica.isCopy());
     } catch (CliException | SQLException cannot) {
-      return null; // replicaState() reports it
+      return new Answers(null, null); // replicaState() reports it
     }
   }
 
@@ -102,7 +107,9 @@ final class DoctorCommand implements Callable<Integer> {
               held.isEmpty(),
               HeldBack.describe(held),
               "they apply by themselves once this replica can; an envelope no replica can read is"
-                  + " removed on the hub with chora hub purge (docs/quarantine.md)"));
+                  + " removed on the hub with "
+                  + Chora.command("hub purge")
+                  + " (docs/quarantine.md)"));
       Map<String, String> diverged = replica.divergences();
       checks.add(
           new Check(
@@ -110,14 +117,17 @@ final class DoctorCommand implements Callable<Integer> {
               diverged.isEmpty(),
               diverged.isEmpty() ? "none found" : String.valueOf(diverged),
               "keep copies of both files and report it; write the right value through chora, or"
-                  + " make this replica anew from a good one with chora clone"
+                  + " make this replica anew from a good one with "
+                  + Chora.command("clone")
                   + " (docs/merge-rules.md#divergence)"));
       int conflicts = replica.conflicts().size();
       checks.add(
           new Check(
               "conflicts",
               true,
-              conflicts == 0 ? "none open" : conflicts + " open (chora conflicts " + db + ")",
+              conflicts == 0
+                  ? "none open"
+                  : conflicts + " open (" + Chora.command("conflicts ") + db + ")",
               null));
     } catch (CliException cannot) {
       checks.add(new Check("state", false, cannot.getMessage(), cannot.hint()));

@@ -103,11 +103,11 @@ final class ExportCommand implements Callable<Integer> {
           .getErr()
           .println(
               "exported "
-                  + transactions
-                  + " transactions from "
+                  + Output.count(transactions, "transaction")
+                  + " from "
                   + replica.siteId()
                   + (signingKey == null ? "" : ", signed")
-                  + (to.isEmpty() ? "" : ", encrypted to " + to.size() + " recipient(s)"));
+                  + (to.isEmpty() ? "" : ", encrypted to " + Output.count(to.size(), "recipient")));
     }
     return ExitCode.OK;
   }

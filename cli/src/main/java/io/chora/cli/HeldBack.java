@@ -18,8 +18,7 @@ final class HeldBack {
         failed.add(q.name() + ": " + q.reason());
       }
     }
-    return held.size()
-        + (held.size() == 1 ? " envelope" : " envelopes")
+    return Output.count(held.size(), "envelope")
         + " from the hub, "
         + (held.size() - failed.size())
         + " of them waiting for one that cannot be applied: "

@@ -40,7 +40,9 @@ final class HubCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      description = "where each workspace's log is kept (WORKSPACE.db, created on first use)")
+      description =
+          "where each workspace's log is kept (WORKSPACE.db, created on first use); not with"
+              + " --store")
   Path data;
 
   @Option(
@@ -109,7 +111,7 @@ final class HubCommand implements Callable<Integer> {
           "keep the logs in PostgreSQL,%njdbc:postgresql://HOST:PORT/DATABASE?user=USER, shared by"
               + " every hub instance given the same URL; the password from "
               + StoreUrl.PASSWORD_ENV
-              + " (default: one SQLite file per workspace in --data)")
+              + "; the hub then needs no --data (default: one SQLite file per workspace in --data)")
   String store;
 
   @Spec CommandSpec spec;
@@ -172,12 +174,11 @@ final class HubCommand implements Callable<Integer> {
   }
 
   private HubConfig config() throws java.io.IOException {
-    if (port == null || data == null) {
-      throw usage(
-          "a hub needs --port PORT and --data DIR"
-              + (store != null && data == null
-                  ? " (with --store it keeps only its lock there)"
-                  : ""));
+    if (port == null || (data == null && store == null)) {
+      throw usage("a hub needs --port PORT and --data DIR (or --store JDBC_URL for PostgreSQL)");
+    }
+    if (data != null && store != null) {
+      throw usage(HubStoreOption.BOTH);
     }
     StoreUrl storeUrl;
     try {
@@ -189,7 +190,9 @@ final class HubCommand implements Callable<Integer> {
         && HubTokens.list(data, storeUrl).stream().allMatch(t -> t.revoked() != null)) {
       throw usage(
           "a hub needs a workspace: --token WORKSPACE=TOKEN, or --new-token WORKSPACE to have"
-              + " one made, or device tokens (chora hub token add)");
+              + " one made, or device tokens ("
+              + Chora.command("hub token add")
+              + ")");
     }
     Map<String, String> byWorkspace = new LinkedHashMap<>();
     for (WorkspaceToken token : tokens) {
@@ -202,7 +205,7 @@ final class HubCommand implements Callable<Integer> {
     }
     try {
       HubConfig config =
-          HubConfig.of(data, byWorkspace)
+          (storeUrl == null ? HubConfig.of(data, byWorkspace) : HubConfig.of(storeUrl, byWorkspace))
               .withHost(host)
               .withPort(port)
               .withMaxFrameBytes(maxFrameBytes)
@@ -212,9 +215,6 @@ final class HubCommand implements Callable<Integer> {
                       ? Math.max(maxConnectionBytes, maxFrameBytes)
                       : maxConnectionBytes)
               .withPushesPerSecond(pushesPerSecond);
-      if (storeUrl != null) {
-        config = config.withStore(storeUrl);
-      }
       return keystore == null ? config : config.withKeystore(keystore, keystorePassword);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());

@@ -86,8 +86,7 @@ final class HubPurgeCommand implements Callable<Integer> {
     } else {
       out.println(
           "Removed "
-              + result.removed().size()
-              + (result.removed().size() == 1 ? " envelope" : " envelopes")
+              + Output.count(result.removed().size(), "envelope")
               + " from workspace "
               + workspace
               + ": "

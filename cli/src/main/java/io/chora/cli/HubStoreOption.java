@@ -9,6 +9,11 @@ import picocli.CommandLine.Option;
  * default SQLite store) or its PostgreSQL store, which every instance on it shares.
  */
 final class HubStoreOption {
+  /** Why --data and --store together are refused: each names the whole store, not a part. */
+  static final String BOTH =
+      "--data and --store name two different stores: give --data DIR (SQLite files in DIR) or"
+          + " --store JDBC_URL (PostgreSQL, which keeps everything: no local directory)";
+
   @Option(
       names = "--data",
       paramLabel = "DIR",
@@ -26,6 +31,9 @@ final class HubStoreOption {
 
   /** The store's URL, or null for the data directory's SQLite files. */
   StoreUrl store() {
+    if (store != null && data != null) {
+      throw new CliException(ExitCode.USAGE, BOTH);
+    }
     if (store == null) {
       if (data == null) {
         throw new CliException(

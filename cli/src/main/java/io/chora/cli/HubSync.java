@@ -81,7 +81,8 @@ final class HubSync {
               status.lastError().contains("401")
                   ? "check the token file and the workspace in " + hub + "; nothing was synced"
                   : status.lastError().contains("fork:")
-                      ? "nothing was synced; keep both histories with chora repair-fork "
+                      ? "nothing was synced; keep both histories with "
+                          + Chora.command("repair-fork ")
                           + db
                           + " --against "
                           + hub
@@ -102,7 +103,11 @@ final class HubSync {
                   + " s ("
                   + describe(status)
                   + ")",
-              "what arrived is kept, whole transactions; run it again to sync the rest");
+              status.connected() && String.valueOf(status.lastError()).contains("deps missing:")
+                  ? "the hub stores a transaction only after those it depends on, and a replica"
+                      + " pushes only its own: sync the replicas of the sites named through this"
+                      + " hub too, then run this again; what arrived is kept"
+                  : "what arrived is kept, whole transactions; run it again to sync the rest");
         }
         Thread.sleep(20);
         status = replica.hubStatus();
@@ -112,7 +117,7 @@ final class HubSync {
             ExitCode.FAILED,
             "synced what could be applied, but this replica holds back "
                 + HeldBack.describe(status.quarantined()),
-            "chora status "
+            Chora.command("status ")
                 + db
                 + " lists them; they apply by themselves once this replica can (docs/quarantine.md)");
       }
@@ -134,13 +139,12 @@ final class HubSync {
         Output.json(out, result);
       } else {
         out.printf(
-            "Synced %s through %s: received %d %s; the hub holds all %d of %s's%n",
+            "Synced %s through %s: received %s; the hub holds all of %s's, %s%n",
             db.getFileName(),
             hub,
-            received,
-            received == 1 ? "transaction" : "transactions",
-            after.get(site),
-            site);
+            Output.count(received, "transaction"),
+            site,
+            Output.count(after.get(site), "transaction"));
         out.println("  clock " + after);
         out.flush();
       }
@@ -163,9 +167,13 @@ final class HubSync {
     if (!s.connected()) {
       return "not connected" + (s.lastError() == null ? "" : ": " + s.lastError());
     }
-    return !s.caughtUp()
-        ? "connected, still receiving"
-        : s.pendingTransactions() + " of this replica's transactions not yet acknowledged";
+    if (!s.caughtUp()) {
+      return "connected, still receiving";
+    }
+    String waiting =
+        Output.count(s.pendingTransactions(), "transaction")
+            + " of this replica's not yet acknowledged";
+    return s.lastError() == null ? waiting : waiting + ": " + s.lastError();
   }
 
   static String token(Path file) {

@@ -76,7 +76,9 @@ final class HubTokenCommand implements Runnable {
         throw new CliException(
             ExitCode.USAGE,
             e.getMessage(),
-            e.getMessage().contains("already") ? "revoke it first: chora hub token revoke" : null);
+            e.getMessage().contains("already")
+                ? "revoke it first: " + Chora.command("hub token revoke")
+                : null);
       }
       PrintWriter err = spec.commandLine().getErr();
       if (output == null) {
@@ -129,7 +131,7 @@ final class HubTokenCommand implements Runnable {
         throw new CliException(
             ExitCode.FAILED,
             "workspace " + workspace + " has no active token named " + name,
-            "see chora hub token list " + data.given());
+            "see " + Chora.command("hub token list ") + data.given());
       }
       spec.commandLine().getErr().println("revoked token " + name + " of workspace " + workspace);
       return ExitCode.OK;

@@ -73,7 +73,7 @@ final class ImportCommand implements Callable<Integer> {
       throw new CliException(
           ExitCode.USAGE,
           "no change file at " + file,
-          "write one with: chora export OTHER_DB --since CLOCK -o " + file);
+          "write one with: " + Chora.command("export OTHER_DB --since CLOCK -o ") + file);
     }
     try (ChoraConnection replica = Replicas.open(db, Signing.options(signingKey, members))) {
       Identity[] keys = identity == null ? null : Keys.identities(identity);
@@ -91,7 +91,9 @@ final class ImportCommand implements Callable<Integer> {
         throw new CliException(
             ExitCode.FAILED,
             e.getMessage().replaceFirst("^chora: ", ""),
-            "nothing was imported; give a whole file written by chora export (export it again if"
+            "nothing was imported; give a whole file written by "
+                + Chora.command("export")
+                + " (export it again if"
                 + " it was cut short or edited)");
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -105,8 +107,11 @@ final class ImportCommand implements Callable<Integer> {
         Output.json(out, m);
       } else {
         out.printf(
-            "applied %d transactions, skipped %d already here (%d row changes read), %d conflicts%n",
-            result.applied(), result.skipped(), result.changes(), result.conflicts());
+            "applied %s, skipped %d already here (%s read), %s%n",
+            Output.count(result.applied(), "transaction"),
+            result.skipped(),
+            Output.count(result.changes(), "row change"),
+            Output.count(result.conflicts(), "conflict"));
         out.println("clock now " + replica.clock());
       }
       out.flush();

@@ -24,7 +24,9 @@ final class Keys {
         throw new CliException(
             ExitCode.USAGE,
             "not an age recipient: '" + text + "' (" + e.getMessage() + ")",
-            "a public key is the age1… line that chora keygen (or age-keygen) prints");
+            "a public key is the age1… line that "
+                + Chora.command("keygen")
+                + " (or age-keygen) prints");
       }
     }
     if (file != null) {
@@ -43,7 +45,9 @@ final class Keys {
   static Identity[] identities(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new CliException(
-          ExitCode.USAGE, "no identity file at " + file, "make one with: chora keygen -o " + file);
+          ExitCode.USAGE,
+          "no identity file at " + file,
+          "make one with: " + Chora.command("keygen -o ") + file);
     }
     try {
       return IdentityFile.read(file).toArray(new Identity[0]);

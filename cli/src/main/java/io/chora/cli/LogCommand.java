@@ -116,8 +116,7 @@ final class LogCommand implements Callable<Integer> {
               + "  "
               + Hlc.format(tx.hlc())
               + "  "
-              + tx.changes().size()
-              + (tx.changes().size() == 1 ? " change" : " changes"));
+              + Output.count(tx.changes().size(), "change"));
       for (Change change : tx.changes()) {
         out.println("    " + change);
       }

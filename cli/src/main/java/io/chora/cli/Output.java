@@ -14,6 +14,14 @@ final class Output {
 
   private Output() {}
 
+  /**
+   * {@code n} and the noun, singular for one and plural (an added s) otherwise: "1 transaction", "2
+   * transactions", "0 row changes". Every count the CLI prints goes through here.
+   */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** {@code value} (maps, lists, records of plain values) as one JSON document. */
   static void json(PrintWriter out, Object value) {
     try {

@@ -43,6 +43,7 @@ final class RepairForkCommand implements Callable<Integer> {
   @Option(
       names = "--site",
       paramLabel = "NAME",
+      converter = SiteIdConverter.class,
       description = "the new site's id (default: SITE.fork.<hex>, named after the branch)")
   String site;
 
@@ -109,8 +110,11 @@ final class RepairForkCommand implements Callable<Integer> {
       out.printf("  %s now writes as '%s' (was '%s')%n", db.getFileName(), now, before);
     }
     out.printf(
-        "  next: chora sync %s %s%s%n",
-        db, against, HubSync.isHub(against) ? " --token-file " + hubOptions.tokenFile : "");
+        "  next: %s %s %s%s%n",
+        Chora.command("sync"),
+        db,
+        against,
+        HubSync.isHub(against) ? " --token-file " + hubOptions.tokenFile : "");
     out.flush();
   }
 

@@ -78,7 +78,11 @@ final class Replicas {
           db
               + " has writes chora has not taken in yet (another program wrote to it or changed"
               + " its schema since chora last opened it), and looking never writes",
-          "let a writing command take them in (chora import, chora sync) or open it through"
+          "let a writing command take them in ("
+              + Chora.command("import")
+              + ", "
+              + Chora.command("sync")
+              + ") or open it through"
               + " your app's jdbc:chora: URL, then look again");
     }
     return replica;
@@ -111,8 +115,11 @@ final class Replicas {
         db + " is not a chora replica yet: a command that only looks does not make it one",
         "make it one by opening it once through jdbc:chora:"
             + db.toAbsolutePath()
-            + "?chora.site=NAME (as your app will), or by a command that writes (chora import,"
-            + " chora sync), which gives it a random site id");
+            + "?chora.site=NAME (as your app will), or by a command that writes ("
+            + Chora.command("import")
+            + ", "
+            + Chora.command("sync")
+            + "), which gives it a random site id");
   }
 
   static void check(Path db) {

@@ -19,7 +19,7 @@ final class Signing {
         throw new CliException(
             ExitCode.USAGE,
             "--members needs --sign, this device's signing key",
-            "make one with: chora keygen --signing-only -o KEY_FILE");
+            "make one with: " + Chora.command("keygen --signing-only -o KEY_FILE"));
       }
       return options;
     }
@@ -27,7 +27,7 @@ final class Signing {
       throw new CliException(
           ExitCode.USAGE,
           "no signing key at " + signingKey,
-          "make one with: chora keygen --signing-only -o " + signingKey);
+          "make one with: " + Chora.command("keygen --signing-only -o ") + signingKey);
     }
     options.setProperty("chora.sign", signingKey.toString());
     if (members != null) {

@@ -165,12 +165,14 @@ final class StatusCommand implements Callable<Integer> {
                 tables.isEmpty()
                     ? "none tracked (tables need a primary key)"
                     : tables.size() + " tracked: " + String.join(", ", asStrings(tables))),
-            List.of("log", status.get("logRowChanges") + " row changes"),
+            List.of(
+                "log",
+                Output.count(((Number) status.get("logRowChanges")).longValue(), "row change")),
             List.of(
                 "conflicts",
                 conflicts == 0
                     ? "none open"
-                    : conflicts + " open (see: chora conflicts " + db + ")"),
+                    : conflicts + " open (see: " + Chora.command("conflicts ") + db + ")"),
             List.of("held aside", heldAside((Map<?, ?>) status.get("heldAside"))),
             List.of("held back", HeldBack.describe(held)),
             List.of("divergence", divergence((Map<?, ?>) status.get("divergences"))),
@@ -183,7 +185,7 @@ final class StatusCommand implements Callable<Integer> {
             List.of(
                 String.valueOf(h.get("endpoint")),
                 String.valueOf(h.get("state")),
-                h.get("lacks") + " transactions",
+                Output.count(((Number) h.get("lacks")).longValue(), "transaction"),
                 String.valueOf(h.get("at"))));
       }
       Output.table(out, List.of("HUB", "STATE (AS THE APP LAST SAW IT)", "LACKS", "AT"), rows);
@@ -196,7 +198,7 @@ final class StatusCommand implements Callable<Integer> {
             List.of(
                 String.valueOf(p.get("site")),
                 String.valueOf(p.get("clock")),
-                p.get("lacks") + " transactions",
+                Output.count(((Number) p.get("lacks")).longValue(), "transaction"),
                 p.get("lastExchange") == null ? "-" : String.valueOf(p.get("lastExchange"))));
       }
       Output.table(out, List.of("PEER", "LAST KNOWN CLOCK", "LACKS", "LAST EXCHANGE"), rows);

@@ -105,8 +105,12 @@ final class SyncCommand implements Callable<Integer> {
                 : "  clocks: " + clock + " and " + second.clock());
         if (conflictsA + conflictsB > 0) {
           out.printf(
-              "conflicts the merge resolved: %d in %s, %d in %s (see: chora conflicts DB)%n",
-              conflictsA, a.getFileName(), conflictsB, b.getFileName());
+              "conflicts the merge resolved: %d in %s, %d in %s (see: %s)%n",
+              conflictsA,
+              a.getFileName(),
+              conflictsB,
+              b.getFileName(),
+              Chora.command("conflicts DB"));
         }
         out.flush();
       }
@@ -119,10 +123,7 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   private static String moved(int changes, int transactions) {
-    return changes
-        + " row changes in "
-        + transactions
-        + (transactions == 1 ? " transaction" : " transactions");
+    return Output.count(changes, "row change") + " in " + Output.count(transactions, "transaction");
   }
 
   private static Map<String, Object> replica(Path file, ChoraConnection replica, int conflicts)

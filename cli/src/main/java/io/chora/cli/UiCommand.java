@@ -51,6 +51,11 @@ final class UiCommand implements Callable<Integer> {
       ui = ConflictUi.start("jdbc:chora:" + db.toAbsolutePath(), options);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage());
+    } catch (io.javalin.util.JavalinBindException e) { // Javalin's words named its own class
+      throw new CliException(
+          ExitCode.FAILED,
+          "port " + port + " is in use",
+          "choose another with --port, or leave it out for a free one");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -20,24 +20,41 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     String unknown = unknownCommand(e);
     if (unknown != null) {
       err.println(name + ": there is no command '" + unknown + "'");
-      if (!UnmatchedArgumentException.printSuggestions(e, err)) {
+      List<String> similar = ((UnmatchedArgumentException) e).getSuggestions();
+      if (!similar.isEmpty()) { // picocli's own said "hub token?" for chora hub, as no one types it
+        String parent = name.substring("chora".length()).strip();
+        err.println(
+            "  did you mean: "
+                + String.join(
+                    " or ",
+                    similar.stream()
+                        .map(s -> Chora.command(parent.isEmpty() ? s : parent + " " + s))
+                        .toList())
+                + "?");
+      } else {
         err.println(
             "  the commands: "
                 + String.join(", ", cmd.getSubcommands().keySet().stream().sorted().toList()));
       }
     } else {
-      err.println(name + ": " + e.getMessage());
+      err.println(name + ": " + inWords(e.getMessage()));
       UnmatchedArgumentException.printSuggestions(e, err);
     }
     CommandLine.Help help = cmd.getHelp();
     err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
     err.println(
         "  "
-            + Chora.launcher()
-            + name.substring("chora".length())
-            + " --help says what each argument means");
+            + Chora.command((name.substring("chora".length()) + " --help").strip())
+            + " says what each argument means");
     err.flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Picocli's message without its Java type names ("'abc' is not a long"). */
+  static String inWords(String message) {
+    return message == null
+        ? null
+        : message.replaceAll("' is not an? (int|long|short|integer)\\b", "' is not a whole number");
   }
 
   /** The first unmatched word, when it stands where a command that has subcommands takes one. */

@@ -85,8 +85,8 @@ final class WorkspaceCommand {
           (at >= 0 ? "set the signing key of " : "added ")
               + shown(member)
               + " ("
-              + members.size()
-              + " members)");
+              + Output.count(members.size(), "member")
+              + ")");
       if (member.signingKey() == null) {
         out.println(
             "note: without its signing key (chorasign1…), replicas that check signatures"
@@ -102,7 +102,7 @@ final class WorkspaceCommand {
         throw new CliException(
             ExitCode.USAGE,
             "not a signing key: '" + text + "' (" + e.getMessage() + ")",
-            "a signing key is the chorasign1… key that chora keygen prints");
+            "a signing key is the chorasign1… key that " + Chora.command("keygen") + " prints");
       }
     }
   }
@@ -135,7 +135,7 @@ final class WorkspaceCommand {
       MembersFile.write(file, members);
       spec.commandLine()
           .getOut()
-          .println("removed " + member + " (" + members.size() + " members left)");
+          .println("removed " + member + " (" + Output.count(members.size(), "member") + " left)");
       return ExitCode.OK;
     }
   }

@@ -40,6 +40,16 @@ public interface ChoraConnection extends Connection {
   boolean captureCurrent() throws SQLException;
 
   /**
+   * Whether this file is a copy of the replica whose site id it holds: copied, restored from a
+   * backup or moved to another file system (chora remembers the identity of the file it writes
+   * from). The copy's next read-write open gives it a new site id, keeping all history, unless
+   * {@code chora.site} names the stored one; until then {@link #siteId()} is the original's. A
+   * read-only open changes nothing, so only there can this be true. Always false in native mode and
+   * for a database without a file.
+   */
+  boolean isCopy() throws SQLException;
+
+  /**
    * The committed transactions that a peer with clock {@code peer} lacks, with the current values
    * of the rows they changed. An empty clock asks for everything.
    */

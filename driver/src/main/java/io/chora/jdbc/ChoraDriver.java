@@ -4,6 +4,7 @@ import io.chora.jdbc.crsqlite.NativeMode;
 import io.chora.jdbc.log.LogConnection;
 import io.chora.jdbc.shared.ChoraOptions;
 import io.chora.jdbc.shared.ReplicaConnection;
+import io.chora.jdbc.shared.SiteIds;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -32,6 +33,20 @@ public final class ChoraDriver implements Driver {
       return null; // JDBC: another driver's URL
     }
     return open(url, info);
+  }
+
+  /**
+   * What a site id one chooses ({@code chora.site}, a clone's or a repaired fork's new name) may
+   * be, in words for a tool's message: {@value}.
+   */
+  public static final String SITE_ID_RULE = SiteIds.RULE;
+
+  /**
+   * Whether {@code site} may be chosen as a site id ({@link #SITE_ID_RULE}), so that a tool can say
+   * which of its arguments is wrong before it opens anything.
+   */
+  public static boolean isValidSiteId(String site) {
+    return SiteIds.isJavaSite(site);
   }
 
   /** Opens a chora connection; unlike {@link #connect}, a foreign URL is an error. */

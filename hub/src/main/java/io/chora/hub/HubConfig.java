@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  *
  * @param host the address to bind (default {@code 127.0.0.1}: only this machine)
  * @param port the port, 0 for a free one ({@link HubServer#port()} tells which)
- * @param dataDir where each workspace's log lives, one SQLite file per workspace
+ * @param dataDir where each workspace's log lives, one SQLite file per workspace, and the hub's
+ *     lock ({@code hub.lock}, one hub per directory); may be null with a {@code store}, which keeps
+ *     everything (logs, device tokens) and needs nothing on local disk
  * @param tokens the shared bearer token of each workspace (at least {@value #MIN_TOKEN_LENGTH}
  *     characters), for trusted setups: everyone holding it may write as any site bound to it.
  *     Workspaces with device tokens ({@link HubTokens}) exist too; may be empty if all do
@@ -73,7 +75,9 @@ public record HubConfig(
 
   public HubConfig {
     Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(dataDir, "dataDir");
+    if (dataDir == null && store == null) {
+      throw new NullPointerException("dataDir: a hub keeps its logs there, or in a store");
+    }
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(helloTimeout, "helloTimeout");
     Objects.requireNonNull(snapshots, "snapshots");
@@ -340,6 +344,31 @@ public record HubConfig(
         keystorePassword,
         store,
         snapshots);
+  }
+
+  /**
+   * A hub whose logs and device tokens are all in the PostgreSQL {@code store}: no data directory,
+   * no lock file (instances on one store are meant to run side by side). Defaults as {@link
+   * #of(Path, Map)}.
+   */
+  public static HubConfig of(StoreUrl store, Map<String, String> tokens) {
+    Objects.requireNonNull(store, "store");
+    HubConfig defaults = of(Path.of("."), tokens);
+    return new HubConfig(
+        defaults.host,
+        defaults.port,
+        null,
+        defaults.tokens,
+        defaults.maxFrameBytes,
+        defaults.pushesPerSecond,
+        defaults.idleTimeout,
+        defaults.helloTimeout,
+        defaults.outboundQueueBytes,
+        defaults.maxConnectionBytes,
+        null,
+        null,
+        store,
+        defaults.snapshots);
   }
 
   /**

@@ -90,7 +90,9 @@ public final class HubServer implements AutoCloseable {
    * @throws BindException if the port is in use (or cannot be bound for another reason)
    */
   public static HubServer start(HubConfig config) throws IOException {
-    Files.createDirectories(config.dataDir());
+    if (config.dataDir() != null) {
+      Files.createDirectories(config.dataDir());
+    }
     ExecutorService storeWork =
         Executors.newFixedThreadPool(STORE_THREADS, daemonThreads("chora-hub-store"));
     ScheduledExecutorService sweeper =
@@ -140,7 +142,9 @@ public final class HubServer implements AutoCloseable {
               });
       app.start();
       started = app;
-      lock = HubLock.take(config.dataDir()); // after the bind: a busy port is said as such
+      // after the bind: a busy port is said as such. Without a data directory (a PostgreSQL store)
+      // there is none to guard: instances on one store run side by side by design
+      lock = config.dataDir() == null ? null : HubLock.take(config.dataDir());
       long sweepMillis = Math.max(50, Math.min(1000, config.idleTimeout().toMillis() / 4));
       sweeper.scheduleWithFixedDelay(
           endpoint::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -344,7 +348,9 @@ public final class HubServer implements AutoCloseable {
       workspaces.close();
       devices.close();
       try {
-        lock.close();
+        if (lock != null) {
+          lock.close();
+        }
       } catch (IOException e) {
         // the process's end releases it anyway
       }

@@ -18,6 +18,19 @@ class StoreUrlTest {
     assertThat(url.toString()).doesNotContain("s3cret");
   }
 
+  /** With a store the hub keeps nothing on local disk (CliIT runs one so); without, it must. */
+  @Test
+  void aConfigOnAStoreNeedsNoDataDirectoryAndOneWithoutAStoreDoes() {
+    StoreUrl url = new StoreUrl("jdbc:postgresql://db:5432/hub?user=hub", null);
+    HubConfig onStore = HubConfig.of(url, Map.of("team", "team-token-0123456789"));
+    assertThat(onStore.dataDir()).isNull();
+    assertThat(onStore.store()).isEqualTo(url);
+    assertThat(onStore.tokens()).containsKey("team");
+    assertThatThrownBy(() -> onStore.withStore(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("dataDir");
+  }
+
   @Test
   void anythingButPostgresqlIsRefusedClearly() {
     assertThatThrownBy(() -> new StoreUrl("jdbc:mysql://db/hub?password=x", null))

@@ -150,6 +150,11 @@ final class NativeConnection extends ReplicaConnection {
   }
 
   @Override
+  public boolean isCopy() {
+    return false; // native mode does not remember the file it writes from (cloneTo is java only)
+  }
+
+  @Override
   protected ChangeSet readChanges(VectorClock peer) throws SQLException {
     return inTransaction(
         "BEGIN",

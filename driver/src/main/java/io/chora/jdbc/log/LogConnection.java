@@ -358,6 +358,11 @@ public final class LogConnection extends ReplicaConnection {
   }
 
   @Override
+  public boolean isCopy() throws SQLException {
+    return requireCapture().internal(() -> SiteIdentity.isCopy(this));
+  }
+
+  @Override
   protected ChangeSet readChanges(VectorClock peer) throws SQLException {
     VectorClock mine = clock();
     if (mine.isCoveredBy(peer) && !pendingLogRows()) {

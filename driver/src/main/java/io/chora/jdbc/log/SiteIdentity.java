@@ -64,9 +64,9 @@ final class SiteIdentity {
           stored,
           site);
     } else {
-      String known = CaptureSchema.meta(conn, FILE);
+      boolean copy = copied(file, CaptureSchema.meta(conn, FILE));
       site = stored;
-      if (file != null && known != null && !file.equals(known) && requested != null) {
+      if (copy && requested != null) {
         LOG.log(
             System.Logger.Level.WARNING,
             "chora: {0} is a copy or a moved file of replica ''{1}'' and chora.site keeps that"
@@ -74,7 +74,7 @@ final class SiteIdentity {
                 + " fork (leave chora.site out, or name a new site, to write as a new replica)",
             label,
             stored);
-      } else if (file != null && known != null && !file.equals(known)) {
+      } else if (copy) {
         site = switchTo(conn, stored, UUID.randomUUID().toString());
         LOG.log(
             System.Logger.Level.WARNING,
@@ -90,6 +90,19 @@ final class SiteIdentity {
       CaptureSchema.setMeta(conn, FILE, file);
     }
     return site;
+  }
+
+  /**
+   * Whether the file is a copy (or a restored backup, or moved across file systems) of the replica
+   * whose site it stores: its key differs from the one stored when it last wrote. {@link #decide}
+   * gives such a file a fresh site at its next writing open.
+   */
+  static boolean isCopy(Connection conn) throws SQLException {
+    return copied(current(conn), CaptureSchema.meta(conn, FILE));
+  }
+
+  private static boolean copied(String file, String known) {
+    return file != null && known != null && !file.equals(known);
   }
 
   /**

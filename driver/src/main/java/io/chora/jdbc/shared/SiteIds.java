@@ -14,6 +14,9 @@ public final class SiteIds {
 
   private static final Pattern JAVA_SITE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
+  /** {@link #isJavaSite} in words, for messages that say what a site id may be. */
+  public static final String RULE = "1-64 characters of letters, digits, '.', '_', ':' or '-'";
+
   private SiteIds() {}
 
   public static boolean isNative(String site) {
@@ -28,10 +31,7 @@ public final class SiteIds {
   /** A site id the user asked for ({@code chora.site}, a clone's name), or null; else an error. */
   public static String checkOption(String site) throws SQLException {
     if (site != null && !isJavaSite(site)) {
-      throw new SQLException(
-          "chora.site must be 1-64 characters of letters, digits, '.', '_', ':' or '-': '"
-              + site
-              + "'");
+      throw new SQLException("chora.site must be " + RULE + ": '" + site + "'");
     }
     return site;
   }

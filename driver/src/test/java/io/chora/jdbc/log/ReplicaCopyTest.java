@@ -119,6 +119,26 @@ class ReplicaCopyTest {
     }
   }
 
+  /** isCopy tells a read-only look (chora doctor) what the next writing open will do. */
+  @Test
+  void aCopyOpenedReadOnlyIsACopyUntilItsFirstWritingOpen() throws Exception {
+    try (Connection a = Db.chora(dir, "a.db", "chora.site=hostA")) {
+      exec(a, "CREATE TABLE note(id TEXT PRIMARY KEY)", "INSERT INTO note VALUES ('1')");
+      assertThat(chora(a).isCopy()).isFalse();
+    }
+    Files.copy(dir.resolve("a.db"), dir.resolve("c.db"));
+    try (Connection a = Db.chora(dir, "a.db", "open_mode=1");
+        Connection c = Db.chora(dir, "c.db", "open_mode=1")) {
+      assertThat(chora(a).isCopy()).isFalse();
+      assertThat(chora(c).isCopy()).isTrue();
+      assertThat(chora(c).siteId()).isEqualTo("hostA");
+    }
+    try (Connection c = Db.chora(dir, "c.db")) {
+      assertThat(chora(c).isCopy()).isFalse();
+      assertThat(chora(c).siteId()).isNotEqualTo("hostA");
+    }
+  }
+
   @Test
   void aMovedReplicaKeepsItsSite() throws IOException, SQLException {
     try (Connection a = Db.chora(dir, "a.db", "chora.site=hostA")) {
