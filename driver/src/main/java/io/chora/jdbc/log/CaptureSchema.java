@@ -59,6 +59,7 @@ final class CaptureSchema {
           "chora_rows",
           "chora_cells",
           "chora_conflicts",
+          OpenConflicts.INDEX,
           "chora_conflict_rows",
           "chora_key_blocks",
           SetAside.TABLE,
@@ -199,6 +200,14 @@ final class CaptureSchema {
       if (!hasKind) {
         st.execute("ALTER TABLE chora_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'CELL'");
       }
+      // the live cell conflicts by cell (OpenConflicts looks a cell up at each merged write:
+      // without it every lookup scanned the whole ledger, quadratic under churn); partial, so
+      // that superseded entries cost it nothing
+      st.execute(
+          "CREATE INDEX IF NOT EXISTS "
+              + OpenConflicts.INDEX
+              + " ON chora_conflicts(tbl, pk, col) WHERE "
+              + OpenConflicts.LIVE);
       // made before rows had lives (SameKeyRule): their lives are taken from their dots
       if (!hasLives(st)) {
         st.execute("ALTER TABLE chora_rows ADD COLUMN life_site TEXT");
