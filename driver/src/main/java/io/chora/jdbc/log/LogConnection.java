@@ -615,6 +615,11 @@ public final class LogConnection extends ReplicaConnection {
     return Cloning.cloneTo(this, target, site, () -> inWriteTransaction(() -> null));
   }
 
+  @Override
+  public long compact() throws SQLException {
+    return inWriteTransaction(() -> Compaction.run(this, tracked.get(this)));
+  }
+
   /**
    * A table made after setup changes the schema version that tells an open whether its triggers are
    * current: restamped, or the next open (a read-only one too) would think the schema moved.
