@@ -617,7 +617,28 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   public long compact() throws SQLException {
-    return inWriteTransaction(() -> Compaction.run(this, tracked.get(this)));
+    return inWriteTransaction(
+        () -> {
+          if (!hasLiveConflictIndex()) { // a file an older chora set up: made now, stamped as ours
+            boolean current = TriggerSync.isCurrent(this, null);
+            try (Statement st = plainStatement()) {
+              CaptureSchema.createLiveConflictIndex(st);
+            }
+            if (current) {
+              TriggerSync.stampSchemaVersion(this);
+            }
+          }
+          return Compaction.run(this, tracked.get(this));
+        });
+  }
+
+  private boolean hasLiveConflictIndex() throws SQLException {
+    try (Statement st = plainStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT 1 FROM main.sqlite_schema WHERE name = '" + OpenConflicts.INDEX + "'")) {
+      return rs.next();
+    }
   }
 
   /**

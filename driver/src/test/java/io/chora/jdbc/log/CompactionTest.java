@@ -45,6 +45,33 @@ class CompactionTest {
     assertThat(removed).as("rows compaction removed over the tries").isPositive();
   }
 
+  /**
+   * A file an older chora set up has no index of live conflicts: it is still set up (a read-only
+   * open keeps capture's reads), and a writing open or {@code compact()} makes the index.
+   */
+  @Test
+  void aFileWithoutTheLiveConflictIndexStaysSetUpAndGetsIt() throws Exception {
+    try (Connection a = Db.chora(dir, "old.db", "chora.site=hostA")) {
+      exec(a, SCHEMA);
+      exec(a, "INSERT INTO item(id, name, qty) VALUES (1, 'one', 1)");
+    }
+    try (Connection plain = Db.sqlite(dir, "old.db")) {
+      exec(plain, "DROP INDEX " + OpenConflicts.INDEX);
+    }
+    String index = "SELECT count(*) FROM sqlite_schema WHERE name = '" + OpenConflicts.INDEX + "'";
+    try (Connection ro = Db.chora(dir, "old.db", "open_mode=1")) {
+      assertThat(Db.of(ro).clock().get("hostA")).isEqualTo(1);
+      assertThat(Db.of(ro).conflicts()).isEmpty(); // capture is on: the ledger reads
+    }
+    try (Connection a = Db.chora(dir, "old.db")) {
+      Db.of(a).compact(); // the writing open may already have made it (the schema changed)
+      assertThat(Db.scalar(a, index)).isEqualTo(1);
+    }
+    try (Connection ro = Db.chora(dir, "old.db", "open_mode=1")) {
+      assertThat(Db.of(ro).conflicts()).isEmpty();
+    }
+  }
+
   private static long oneTry(Path dir, long seed) throws Exception {
     Random random = new Random(seed);
     List<VectorClock> clocks = new ArrayList<>(List.of(new VectorClock()));
