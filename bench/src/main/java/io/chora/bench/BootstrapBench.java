@@ -37,8 +37,13 @@ import java.util.Map;
 public final class BootstrapBench {
   private static final int PER_TX = 10_000;
 
-  /** The cases to run (all by default; a profile wants one): java, crsqlite, raw, copy. */
-  private static List<String> cases = List.of(BenchDb.JAVA, BenchDb.CRSQLITE, "raw", "copy");
+  /**
+   * The cases to run (all by default; a profile wants one): java, crsqlite, raw, copy, clone (java
+   * mode's {@code cloneTo} of the java source: the snapshot bootstrap), plain (a {@code VACUUM
+   * INTO} of a plain SQLite file holding the same rows without chora's tables).
+   */
+  private static List<String> cases =
+      List.of(BenchDb.JAVA, BenchDb.CRSQLITE, "raw", "copy", "clone", "plain");
 
   private BootstrapBench() {}
 
@@ -67,7 +72,11 @@ public final class BootstrapBench {
       Path javaSource = dir.resolve("java-source.db");
       Path nativeSource = dir.resolve("native-source.db");
       Path rawSource = dir.resolve("raw-source.db");
+      Path plainSource = dir.resolve("plain-source.db");
       write(BenchDb.JAVA, javaSource, rows);
+      if (cases.contains("plain")) {
+        write(BenchDb.SQLITE, plainSource, rows);
+      }
       if (cases.contains(BenchDb.CRSQLITE)) {
         write(BenchDb.CRSQLITE, nativeSource, rows);
       }
@@ -83,7 +92,13 @@ public final class BootstrapBench {
         }
         Path work = Files.createDirectory(dir.resolve("round" + (round + 1)));
         if (cases.contains("copy")) {
-          copy(javaSource, work, ms);
+          copy(javaSource, work, "VACUUM INTO copy", ms);
+        }
+        if (cases.contains("clone")) {
+          cloneOf(javaSource, work, ms);
+        }
+        if (cases.contains("plain")) {
+          copy(plainSource, work, "plain VACUUM INTO", ms);
         }
         if (cases.contains(BenchDb.JAVA)) {
           chora(BenchDb.JAVA, javaSource, work, ms);
@@ -111,14 +126,38 @@ public final class BootstrapBench {
     }
   }
 
-  /** The physical reference: a plain SQLite copy of the java source, everything in it. */
-  private static void copy(Path source, Path work, Map<String, List<Double>> ms)
+  /**
+   * The physical reference: a plain SQLite copy of the java source, everything in it (or of the
+   * plain source: the user's rows alone).
+   */
+  private static void copy(Path source, Path work, String phase, Map<String, List<Double>> ms)
       throws SQLException {
     try (Connection conn = BenchDb.connect(BenchDb.SQLITE, source, null);
         Statement st = conn.createStatement()) {
       long t0 = System.nanoTime();
-      st.execute("VACUUM INTO '" + work.resolve("copy.db") + "'");
-      add(ms, "VACUUM INTO copy", t0, System.nanoTime());
+      st.execute("VACUUM INTO '" + work.resolve(phase.replace(' ', '-') + ".db") + "'");
+      add(ms, phase, t0, System.nanoTime());
+    }
+  }
+
+  /**
+   * The snapshot bootstrap: {@code cloneTo} of the java source, until the clone is open under its
+   * own site and ready (what {@code chora clone} waits for). Fails if the clone's rows differ.
+   */
+  private static void cloneOf(Path template, Path work, Map<String, List<Double>> ms)
+      throws Exception {
+    Path source = work.resolve("clone-source.db");
+    Files.copy(template, source);
+    Path clone = work.resolve("clone.db");
+    try (Connection from = BenchDb.connect(BenchDb.JAVA, source, "source")) {
+      long t0 = System.nanoTime();
+      from.unwrap(ChoraConnection.class).cloneTo(clone, "clone");
+      add(ms, "java cloneTo", t0, System.nanoTime());
+      try (Connection to = BenchDb.connect(BenchDb.JAVA, clone, "clone")) {
+        if (!BenchDb.checksum(from).equals(BenchDb.checksum(to))) {
+          throw new IllegalStateException("the clone's rows differ from its source's");
+        }
+      }
     }
   }
 

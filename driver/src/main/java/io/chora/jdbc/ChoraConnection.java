@@ -154,6 +154,18 @@ public interface ChoraConnection extends Connection {
   String cloneTo(java.nio.file.Path target, String site) throws SQLException;
 
   /**
+   * Removes what of chora's own bookkeeping no peer can need any more, whatever its clock: cell
+   * conflicts closed as superseded, and logged updates that a change set would no longer tell
+   * (their row life ended before the current one began, or, for keys that are not rowids, later
+   * writes won every cell they wrote). Every transaction stays (a peer's clock needs each dot), and
+   * so do inserts, deletes, open conflicts and everything a peer may still be sent: the replica
+   * syncs with any peer as before. Tombstones are not removed (see docs/replicas.md#compaction).
+   * Returns the number of rows removed; SQLite reuses their pages (a {@code VACUUM} shrinks the
+   * file). Java mode only.
+   */
+  long compact() throws SQLException;
+
+  /**
    * Repairs a fork with {@code other}: two files that wrote as one site (a copy opened with the
    * original's chora.site, a backup copied over the file, one chora.site on two machines) hold
    * different transactions under the same dots, and sync refuses them by name. This replica's

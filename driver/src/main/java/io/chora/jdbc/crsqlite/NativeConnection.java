@@ -294,6 +294,13 @@ final class NativeConnection extends ReplicaConnection {
             + " an empty file with the same tables and syncWith this one");
   }
 
+  @Override
+  public long compact() throws SQLException {
+    throw new SQLFeatureNotSupportedException(
+        "chora (crsqlite mode) does not compact: cr-sqlite keeps its own clock tables and"
+            + " tombstones");
+  }
+
   /** Native mode keeps no hub record: its schema is cr-sqlite's to track. */
   @Override
   public void rememberHub(

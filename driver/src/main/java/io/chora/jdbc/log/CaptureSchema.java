@@ -199,6 +199,12 @@ final class CaptureSchema {
       if (!hasKind) {
         st.execute("ALTER TABLE chora_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'CELL'");
       }
+      // the live cell conflicts by cell (OpenConflicts looks a cell up at each merged write:
+      // without it every lookup scanned the whole ledger, quadratic under churn); partial, so
+      // that superseded entries cost it nothing. Not one of OBJECTS: a file an older chora made is
+      // still ready without it (a read-only open must not find it unset), and gets it at the next
+      // setup write or compact()
+      createLiveConflictIndex(st);
       // made before rows had lives (SameKeyRule): their lives are taken from their dots
       if (!hasLives(st)) {
         st.execute("ALTER TABLE chora_rows ADD COLUMN life_site TEXT");
@@ -209,6 +215,15 @@ final class CaptureSchema {
         st.execute("UPDATE chora_rows SET life_site = site, life_seq = seq WHERE cl % 2 = 1");
       }
     }
+  }
+
+  /** The partial index of live cell conflicts by cell, if missing. */
+  static void createLiveConflictIndex(Statement st) throws SQLException {
+    st.execute(
+        "CREATE INDEX IF NOT EXISTS "
+            + OpenConflicts.INDEX
+            + " ON chora_conflicts(tbl, pk, col) WHERE "
+            + OpenConflicts.LIVE);
   }
 
   /** Whether the merge state and the ledger have the columns of row lives. */

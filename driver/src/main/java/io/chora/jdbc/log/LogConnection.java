@@ -630,6 +630,32 @@ public final class LogConnection extends ReplicaConnection {
     return Cloning.cloneTo(this, target, site, () -> inWriteTransaction(() -> null));
   }
 
+  @Override
+  public long compact() throws SQLException {
+    return inWriteTransaction(
+        () -> {
+          if (!hasLiveConflictIndex()) { // a file an older chora set up: made now, stamped as ours
+            boolean current = TriggerSync.isCurrent(this, null);
+            try (Statement st = plainStatement()) {
+              CaptureSchema.createLiveConflictIndex(st);
+            }
+            if (current) {
+              TriggerSync.stampSchemaVersion(this);
+            }
+          }
+          return Compaction.run(this, tracked.get(this));
+        });
+  }
+
+  private boolean hasLiveConflictIndex() throws SQLException {
+    try (Statement st = plainStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT 1 FROM main.sqlite_schema WHERE name = '" + OpenConflicts.INDEX + "'")) {
+      return rs.next();
+    }
+  }
+
   /**
    * A table made after setup changes the schema version that tells an open whether its triggers are
    * current: restamped, or the next open (a read-only one too) would think the schema moved.

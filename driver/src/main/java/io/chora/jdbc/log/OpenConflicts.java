@@ -34,7 +34,10 @@ import java.util.Set;
  */
 final class OpenConflicts {
   /** The cell conflicts this class keeps: open ones, and unlisted ones of equal values. */
-  private static final String LIVE = "status IN ('OPEN', 'EQUAL') AND kind = 'CELL'";
+  static final String LIVE = "status IN ('OPEN', 'EQUAL') AND kind = 'CELL'";
+
+  /** The partial index of the live cell conflicts by cell ({@link CaptureSchema}). */
+  static final String INDEX = "chora_conflicts_live";
 
   private final Connection conn;
   private Set<String> cells; // open cell conflicts as table, key identity and column; lazily

@@ -10,7 +10,8 @@
  *       TrackedTables}, {@code TableInfo}, {@code KeyCodec}, {@code LogOp}, {@code UserCounts} (the
  *       counts sqlite-jdbc would give), {@code NextHlcFunction};
  *   <li><b>reading the log</b>: {@code ChangeLog} (clock, delta for a peer), {@code
- *       ChangeAssembler} (log rows folded into transactions), {@code RowReader};
+ *       ChangeAssembler} (log rows folded into transactions), {@code RowReader}, {@code Compaction}
+ *       (what of the log and ledger no set can need any more);
  *   <li><b>merge</b>: {@code ChangeApplier} (per-row causal length, per-cell last writer by {@link
  *       io.chora.sync.Stamp}), {@code ChangeSetValidator}, {@code MergeState} (versions of rows and
  *       cells), {@code ConstraintKeeper} and {@code Constraints} (UNIQUE and FOREIGN KEY rules),

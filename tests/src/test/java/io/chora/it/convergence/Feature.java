@@ -54,7 +54,13 @@ public enum Feature {
    * across replicas, while every other write of it resets the count; the {@link Model} sums them by
    * the same rule. Java mode's; cr-sqlite has no counters.
    */
-  COUNTERS;
+  COUNTERS,
+  /**
+   * Replicas {@code compact()} at random points (between writes and network steps, and before the
+   * end checks): what compaction removes must never change what any peer receives. Java mode's;
+   * native mode refuses to compact.
+   */
+  COMPACTION;
 
   /** Everything {@code mode} supports. */
   public static Set<Feature> of(SyncMode mode) {

@@ -105,9 +105,14 @@ final class Trial implements AutoCloseable {
       for (int k = 2 + rnd.nextInt(n + 2); k > 0; k--) { // 2 to n+3 network steps
         steps.add(-1);
       }
+      for (int k = features.contains(Feature.COMPACTION) ? rnd.nextInt(3) : 0; k > 0; k--) {
+        steps.add(-2); // a random replica compacts
+      }
       shuffle(steps);
       for (int step : steps) {
-        if (step < 0) {
+        if (step == -2) {
+          compact(rnd.nextInt(n));
+        } else if (step < 0) {
           network.step();
           recorder.forgetClocks();
         } else if (step % 8 == 0) {
@@ -125,7 +130,17 @@ final class Trial implements AutoCloseable {
         migrate(r);
       }
     }
+    if (features.contains(Feature.COMPACTION) && rnd.nextBoolean()) {
+      compact(rnd.nextInt(n)); // a compacted replica must still bring the others level
+    }
     new EndChecks(this).converge();
+  }
+
+  /** Replica {@code r} removes what it holds superseded ({@code ChoraConnection.compact}). */
+  private void compact(int r) throws SQLException {
+    long removed = replicas.chora(r).compact();
+    trace("-- r" + r + " compacts: " + removed + " rows removed");
+    stats.add("rows removed by compaction", removed);
   }
 
   private void unit(int r, int size) throws SQLException {
