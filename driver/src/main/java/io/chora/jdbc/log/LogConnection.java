@@ -371,8 +371,14 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   protected int writeChanges(VectorClock peer, OutputStream out) throws SQLException {
+    return writeChanges(peer, out, true);
+  }
+
+  /** {@code setBased} false: each row by its own look-ups, the reference for {@link SentRows}. */
+  int writeChanges(VectorClock peer, OutputStream out, boolean setBased) throws SQLException {
     return inReadTransaction(
-        () -> new ChangeLog(this, site()).writeChangesSince(peer, tracked.get(this), out));
+        () ->
+            new ChangeLog(this, site(), setBased).writeChangesSince(peer, tracked.get(this), out));
   }
 
   /**

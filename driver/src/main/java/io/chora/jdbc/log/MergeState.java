@@ -89,15 +89,24 @@ final class MergeState implements AutoCloseable {
       if (!rs.next()) {
         return null;
       }
-      long cl = rs.getLong(1);
-      Dot dot = new Dot(rs.getString(2), rs.getLong(3));
-      String lifeSite = rs.getString(5);
-      Dot life = lifeSite == null ? null : new Dot(lifeSite, rs.getLong(6));
-      if (life != null && Baseline.isBaseline(life.site())) {
-        life = null; // the shared baseline: the same key is the same entity, as for other keys
-      }
-      return new RowState(cl, dot, rs.getLong(4), life);
+      return rowState(
+          rs.getLong(1),
+          rs.getString(2),
+          rs.getLong(3),
+          rs.getLong(4),
+          rs.getString(5),
+          rs.getLong(6));
     }
+  }
+
+  /** A row state from the columns of {@code chora_rows}, as {@link #row} reads them. */
+  static RowState rowState(
+      long cl, String site, long seq, long hlc, String lifeSite, long lifeSeq) {
+    Dot life = lifeSite == null ? null : new Dot(lifeSite, lifeSeq);
+    if (life != null && Baseline.isBaseline(life.site())) {
+      life = null; // the shared baseline: the same key is the same entity, as for other keys
+    }
+    return new RowState(cl, new Dot(site, seq), hlc, life);
   }
 
   /** A row state that keeps the life it had (a delete, or a new state of the same life). */
