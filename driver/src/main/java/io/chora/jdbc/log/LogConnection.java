@@ -417,6 +417,11 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   protected ApplyResult applySet(ChangeSet changes, boolean record) throws SQLException {
+    return applySet(changes, record, true);
+  }
+
+  /** {@code shortcuts} false: no {@link FreshTables}, the reference the tests compare with. */
+  ApplyResult applySet(ChangeSet changes, boolean record, boolean shortcuts) throws SQLException {
     if (changes.isEmpty() && !pendingLogRows()) { // checked all the same, no write lock taken
       return requireCapture()
           .internal(() -> new ChangeApplier(this, site(), maxValueBytes, Map.of()).apply(changes));
@@ -424,7 +429,8 @@ public final class LogConnection extends ReplicaConnection {
     return inWriteTransaction(
         () -> {
           ApplyResult result =
-              new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(changes);
+              new ChangeApplier(this, site(), maxValueBytes, tracked.get(this), shortcuts)
+                  .apply(changes);
           giveUpSharedKeyBlocks();
           if (record) {
             remember(changes.site(), changes.clock(), 0, result.changes(), result.conflicts());

@@ -54,6 +54,9 @@ final class MergeState implements AutoCloseable {
 
   private Boolean readOnly; // lazily
 
+  /** Tables whose rows' states this state wrote alone since {@link #trackFresh}; null: none. */
+  private FreshTables fresh;
+
   MergeState(Connection conn) throws SQLException {
     this.conn = conn;
     this.openConflicts = new OpenConflicts(conn);
@@ -82,7 +85,18 @@ final class MergeState implements AutoCloseable {
     return counters;
   }
 
+  /**
+   * From now on, answers {@link #row} without a look-up for rowid tables that have no row state
+   * yet, as long as every write of row states goes through this object (an apply's merge).
+   */
+  void trackFresh(Map<Long, TableInfo> tables) throws SQLException {
+    fresh = FreshTables.of(conn, tables);
+  }
+
   RowState row(long table, Object key) throws SQLException {
+    if (fresh != null && fresh.absent(table, key)) {
+      return null;
+    }
     readRow.setLong(1, table);
     readRow.setObject(2, key);
     try (ResultSet rs = readRow.executeQuery()) {
@@ -116,6 +130,9 @@ final class MergeState implements AutoCloseable {
   }
 
   void putRow(long table, Object key, long cl, Dot dot, long hlc, Dot life) throws SQLException {
+    if (fresh != null) {
+      fresh.wrote(table, key);
+    }
     writeRow.setLong(1, table);
     writeRow.setObject(2, key);
     writeRow.setLong(3, cl);
@@ -301,6 +318,7 @@ final class MergeState implements AutoCloseable {
    * ({@link BulkFold}). Returns whether it did (tests compare both ways).
    */
   boolean fold(Map<Long, TableInfo> tables, RowExistence exists, boolean bulk) throws SQLException {
+    fresh = null; // a bulk fold writes row states past putRow
     long from = folded();
     CounterFold counting = CounterFold.start(conn, counters, tables);
     if (bulk && counting == null) {
