@@ -431,8 +431,13 @@ final class ChangeAssembler {
     return rowOf(change.table(), change.key());
   }
 
+  /** {@code table:[identity, ...]}, built without a stream: it runs twice per change sent. */
   private static String rowOf(String table, List<Object> key) {
-    return table + ":" + key.stream().map(KeyCodec::identity).toList();
+    StringBuilder row = new StringBuilder(table.length() + 16).append(table).append(":[");
+    for (int i = 0; i < key.size(); i++) {
+      row.append(i == 0 ? "" : ", ").append(KeyCodec.identity(key.get(i)));
+    }
+    return row.append(']').toString();
   }
 
   /**
