@@ -41,7 +41,20 @@ final class ChangeApplier {
   private final long maxValueBytes;
   private final Map<Long, TableInfo> tables;
 
+  private final boolean shortcuts;
+
   ChangeApplier(Connection conn, String site, long maxValueBytes, Map<Long, TableInfo> tables) {
+    this(conn, site, maxValueBytes, tables, true);
+  }
+
+  /** {@code shortcuts} false: every row state looked up ({@link FreshTables} not used). */
+  ChangeApplier(
+      Connection conn,
+      String site,
+      long maxValueBytes,
+      Map<Long, TableInfo> tables,
+      boolean shortcuts) {
+    this.shortcuts = shortcuts;
     this.conn = conn;
     this.tables = tables;
     this.site = site;
@@ -131,6 +144,9 @@ final class ChangeApplier {
                     "INSERT INTO chora_log(tbl, op, pk, cols, site, seq) VALUES (?, ?, ?, ?, ?,"
                         + " ?)"))) {
       m.state.fold(tables, m.rows::exists);
+      if (shortcuts) {
+        m.state.trackFresh(tables); // from here on, row states are written by m.state alone
+      }
       long maxHlc = 0;
       for (Transaction tx = source.next(); tx != null; tx = source.next()) {
         if (pass != null) {

@@ -35,6 +35,9 @@ final class ChangeAssembler {
   private final Set<Long> defaultsOnly;
   private final Map<Long, Map<String, Long>> columnsAdded;
 
+  /** The transaction's rows read set-based; null: every row by its own look-ups. */
+  private final SentRows sentRows;
+
   ChangeAssembler(
       java.sql.Connection conn,
       String site,
@@ -44,8 +47,10 @@ final class ChangeAssembler {
       OpenConflicts ledger,
       LostLives lost,
       SetAside aside,
-      Renames.OldNames oldNames)
+      Renames.OldNames oldNames,
+      SentRows sentRows)
       throws SQLException {
+    this.sentRows = sentRows;
     this.tables = tables;
     this.rows = rows;
     this.state = state;
@@ -62,6 +67,9 @@ final class ChangeAssembler {
 
   /** One logged transaction as it goes on the wire. */
   Transaction assemble(LoggedTx tx) throws SQLException {
+    if (sentRows != null) {
+      sentRows.read(tx);
+    }
     List<Change> changes = new ArrayList<>();
     Set<String> sent = new HashSet<>();
     for (LoggedRow row : tx.rows()) {
@@ -233,7 +241,10 @@ final class ChangeAssembler {
     if (table == null) {
       return null; // the table was dropped or is no longer tracked
     }
-    MergeState.RowState life = state.row(row.table(), row.key());
+    MergeState.RowState life =
+        sentRows != null && sentRows.has(row)
+            ? sentRows.state(row)
+            : state.row(row.table(), row.key());
     if (life == null) {
       return null;
     }
@@ -269,7 +280,7 @@ final class ChangeAssembler {
           if (!sent.add(rowId + ":insert")) {
             return null;
           }
-          Map<String, Object> current = rows.read(row.table(), table, key);
+          Map<String, Object> current = current(row, table, key);
           if (current == null) {
             return null;
           }
@@ -373,7 +384,7 @@ final class ChangeAssembler {
     if (columns.isEmpty() && lostCells.isEmpty()) {
       return null;
     }
-    Map<String, Object> current = rows.read(row.table(), table, key);
+    Map<String, Object> current = current(row, table, key);
     if (current == null) {
       return null;
     }
@@ -386,6 +397,14 @@ final class ChangeAssembler {
         life.cl(),
         current,
         table.rowidKey() ? life.life() : null);
+  }
+
+  /** The logged row's current values ({@link RowReader#read}); null when it is gone. */
+  private Map<String, Object> current(LoggedRow row, TableInfo table, List<Object> key)
+      throws SQLException {
+    return sentRows != null && sentRows.has(row)
+        ? sentRows.values(row)
+        : rows.read(row.table(), table, key);
   }
 
   /** An insert carries the whole row: updates of that row in the same transaction add nothing. */
@@ -412,8 +431,13 @@ final class ChangeAssembler {
     return rowOf(change.table(), change.key());
   }
 
+  /** {@code table:[identity, ...]}, built without a stream: it runs twice per change sent. */
   private static String rowOf(String table, List<Object> key) {
-    return table + ":" + key.stream().map(KeyCodec::identity).toList();
+    StringBuilder row = new StringBuilder(table.length() + 16).append(table).append(":[");
+    for (int i = 0; i < key.size(); i++) {
+      row.append(i == 0 ? "" : ", ").append(KeyCodec.identity(key.get(i)));
+    }
+    return row.append(']').toString();
   }
 
   /**

@@ -27,10 +27,20 @@ import java.util.Map;
 final class ChangeLog {
   private final Connection conn;
   private final String site;
+  private final boolean setBased;
 
   ChangeLog(Connection conn, String site) {
+    this(conn, site, true);
+  }
+
+  /**
+   * {@code setBased}: read a transaction's rows in one statement per table ({@link SentRows});
+   * false reads each row by its own look-ups, the reference the tests compare that with.
+   */
+  ChangeLog(Connection conn, String site, boolean setBased) {
     this.conn = conn;
     this.site = site;
+    this.setBased = setBased;
   }
 
   /** The highest committed seq per site: the latest local marker, and the remote heads. */
@@ -142,6 +152,7 @@ final class ChangeLog {
         MergeState state = new MergeState(conn);
         LostLives lost = new LostLives(conn);
         SetAside aside = new SetAside(conn);
+        SentRows sent = new SentRows(conn, tables);
         PreparedStatement ps =
             conn.prepareStatement(
                 "SELECT id, tbl, op, pk, cols, site, seq, hlc, deps, nonce FROM chora_log WHERE id > ?"
@@ -156,7 +167,8 @@ final class ChangeLog {
               new OpenConflicts(conn),
               lost,
               aside,
-              new Renames.OldNames(conn, tables));
+              new Renames.OldNames(conn, tables),
+              setBased ? sent : null);
       ps.setLong(1, start);
       Map<Long, Map.Entry<Dot, Long>> named =
           conn.isReadOnly() ? ReadOnlyReads.namedDeletes(conn) : Map.of();

@@ -386,8 +386,14 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   protected int writeChanges(VectorClock peer, OutputStream out) throws SQLException {
+    return writeChanges(peer, out, true);
+  }
+
+  /** {@code setBased} false: each row by its own look-ups, the reference for {@link SentRows}. */
+  int writeChanges(VectorClock peer, OutputStream out, boolean setBased) throws SQLException {
     return inReadTransaction(
-        () -> new ChangeLog(this, site()).writeChangesSince(peer, tracked.get(this), out));
+        () ->
+            new ChangeLog(this, site(), setBased).writeChangesSince(peer, tracked.get(this), out));
   }
 
   /**
@@ -426,6 +432,11 @@ public final class LogConnection extends ReplicaConnection {
 
   @Override
   protected ApplyResult applySet(ChangeSet changes, boolean record) throws SQLException {
+    return applySet(changes, record, true);
+  }
+
+  /** {@code shortcuts} false: no {@link FreshTables}, the reference the tests compare with. */
+  ApplyResult applySet(ChangeSet changes, boolean record, boolean shortcuts) throws SQLException {
     if (changes.isEmpty() && !pendingLogRows()) { // checked all the same, no write lock taken
       return requireCapture()
           .internal(() -> new ChangeApplier(this, site(), maxValueBytes, Map.of()).apply(changes));
@@ -433,7 +444,8 @@ public final class LogConnection extends ReplicaConnection {
     return inWriteTransaction(
         () -> {
           ApplyResult result =
-              new ChangeApplier(this, site(), maxValueBytes, tracked.get(this)).apply(changes);
+              new ChangeApplier(this, site(), maxValueBytes, tracked.get(this), shortcuts)
+                  .apply(changes);
           giveUpSharedKeyBlocks();
           if (record) {
             remember(changes.site(), changes.clock(), 0, result.changes(), result.conflicts());

@@ -54,6 +54,9 @@ final class MergeState implements AutoCloseable {
 
   private Boolean readOnly; // lazily
 
+  /** Tables whose rows' states this state wrote alone since {@link #trackFresh}; null: none. */
+  private FreshTables fresh;
+
   MergeState(Connection conn) throws SQLException {
     this.conn = conn;
     this.openConflicts = new OpenConflicts(conn);
@@ -82,22 +85,42 @@ final class MergeState implements AutoCloseable {
     return counters;
   }
 
+  /**
+   * From now on, answers {@link #row} without a look-up for rowid tables that have no row state
+   * yet, as long as every write of row states goes through this object (an apply's merge).
+   */
+  void trackFresh(Map<Long, TableInfo> tables) throws SQLException {
+    fresh = FreshTables.of(conn, tables);
+  }
+
   RowState row(long table, Object key) throws SQLException {
+    if (fresh != null && fresh.absent(table, key)) {
+      return null;
+    }
     readRow.setLong(1, table);
     readRow.setObject(2, key);
     try (ResultSet rs = readRow.executeQuery()) {
       if (!rs.next()) {
         return null;
       }
-      long cl = rs.getLong(1);
-      Dot dot = new Dot(rs.getString(2), rs.getLong(3));
-      String lifeSite = rs.getString(5);
-      Dot life = lifeSite == null ? null : new Dot(lifeSite, rs.getLong(6));
-      if (life != null && Baseline.isBaseline(life.site())) {
-        life = null; // the shared baseline: the same key is the same entity, as for other keys
-      }
-      return new RowState(cl, dot, rs.getLong(4), life);
+      return rowState(
+          rs.getLong(1),
+          rs.getString(2),
+          rs.getLong(3),
+          rs.getLong(4),
+          rs.getString(5),
+          rs.getLong(6));
     }
+  }
+
+  /** A row state from the columns of {@code chora_rows}, as {@link #row} reads them. */
+  static RowState rowState(
+      long cl, String site, long seq, long hlc, String lifeSite, long lifeSeq) {
+    Dot life = lifeSite == null ? null : new Dot(lifeSite, lifeSeq);
+    if (life != null && Baseline.isBaseline(life.site())) {
+      life = null; // the shared baseline: the same key is the same entity, as for other keys
+    }
+    return new RowState(cl, new Dot(site, seq), hlc, life);
   }
 
   /** A row state that keeps the life it had (a delete, or a new state of the same life). */
@@ -107,6 +130,9 @@ final class MergeState implements AutoCloseable {
   }
 
   void putRow(long table, Object key, long cl, Dot dot, long hlc, Dot life) throws SQLException {
+    if (fresh != null) {
+      fresh.wrote(table, key);
+    }
     writeRow.setLong(1, table);
     writeRow.setObject(2, key);
     writeRow.setLong(3, cl);
@@ -292,6 +318,7 @@ final class MergeState implements AutoCloseable {
    * ({@link BulkFold}). Returns whether it did (tests compare both ways).
    */
   boolean fold(Map<Long, TableInfo> tables, RowExistence exists, boolean bulk) throws SQLException {
+    fresh = null; // a bulk fold writes row states past putRow
     long from = folded();
     CounterFold counting = CounterFold.start(conn, counters, tables);
     if (bulk && counting == null) {

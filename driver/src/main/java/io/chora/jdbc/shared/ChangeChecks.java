@@ -107,9 +107,7 @@ public final class ChangeChecks {
 
   /** A table or column name from the network: not empty, not too long, no control characters. */
   static void name(String name, String what) throws SQLException {
-    if (name.isEmpty()
-        || name.length() > MAX_NAME_LENGTH
-        || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+    if (!fineName(name)) {
       throw Refusals.changeSet(
           "a change names a "
               + what
@@ -117,6 +115,20 @@ public final class ChangeChecks {
               + MAX_NAME_LENGTH
               + " characters or holds control characters");
     }
+  }
+
+  /** Whether {@link #name} lets {@code name} pass: callers build its message only if not. */
+  static boolean fineName(String name) {
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One value for {@code column}, which the caller has found in {@code table}. */

@@ -67,7 +67,7 @@ public final class SetBounds {
                 + (maxCl - Limits.CAUSAL_LENGTH_SLACK) / 2
                 + " transactions");
       }
-      if (change.life() != null) {
+      if (change.life() != null && Limits.siteProblem(change.life().site(), "") != null) {
         site(change.life().site(), "transaction " + tx.dot() + ": the life of a change's");
       }
       if (change.life() != null && change.life().seq() > Limits.MAX_SEQ) {
@@ -84,12 +84,19 @@ public final class SetBounds {
 
   /** The table and column names of a change, as {@link ChangeChecks#name} bounds them. */
   private static void names(Transaction tx, Change change) throws SQLException {
-    ChangeChecks.name(change.table(), "table (transaction " + tx.dot() + ")");
+    // the texts of the refusals are built only for a name that is refused: per cell they cost
+    if (!ChangeChecks.fineName(change.table())) {
+      ChangeChecks.name(change.table(), "table (transaction " + tx.dot() + ")");
+    }
     for (String column : change.values().keySet()) {
-      ChangeChecks.name(column, "column of " + Limits.printable(change.table()));
+      if (!ChangeChecks.fineName(column)) {
+        ChangeChecks.name(column, "column of " + Limits.printable(change.table()));
+      }
     }
     for (String column : change.adds().keySet()) {
-      ChangeChecks.name(column, "column of " + Limits.printable(change.table()));
+      if (!ChangeChecks.fineName(column)) {
+        ChangeChecks.name(column, "column of " + Limits.printable(change.table()));
+      }
     }
   }
 
