@@ -13,17 +13,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A bare protocol client for the hub benchmarks, on the JDK's WebSocket: says hello, counts the
  * envelopes it receives, and, if it pushes, keeps one push in flight as the driver does (the next
- * goes out when the ack comes back). Messages are recognised by their prefix, which is how the hub
- * writes them, so the count costs the benchmark no JSON parsing.
+ * goes out when the ack comes back), or up to {@code window} pushes in flight (the hub decides a
+ * connection's pushes in the order they arrive, so each may follow the one before it unacked:
+ * docs/protocol.md). Messages are recognised by their prefix, which is how the hub writes them, so
+ * the count costs the benchmark no JSON parsing.
  */
 final class HubBenchClient implements WebSocket.Listener {
   private static final String ENVELOPE = "{\"type\":\"envelope\"";
   private static final String ACK = "{\"type\":\"ack\"";
   private static final String CAUGHT_UP = "{\"type\":\"caughtUp\"";
+  private static final String NACK = "{\"type\":\"nack\"";
 
   private final String site;
   private final String payload; // null: this client only receives
   private final int transactionsPerEnvelope;
+  private final int window;
   private final AtomicLong received;
   private final AtomicLong acked;
   private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -43,6 +47,18 @@ final class HubBenchClient implements WebSocket.Listener {
       int transactionsPerEnvelope,
       AtomicLong received,
       AtomicLong acked) {
+    this(site, payload, transactionsPerEnvelope, 1, received, acked);
+  }
+
+  /** {@code window}: pushes this client keeps in flight before it waits for an ack. */
+  HubBenchClient(
+      String site,
+      String payload,
+      int transactionsPerEnvelope,
+      int window,
+      AtomicLong received,
+      AtomicLong acked) {
+    this.window = window;
     this.site = site;
     this.payload = payload;
     this.transactionsPerEnvelope = transactionsPerEnvelope;
@@ -67,10 +83,12 @@ final class HubBenchClient implements WebSocket.Listener {
     }
   }
 
-  /** Starts pushing: one envelope now, the next after each ack. */
+  /** Starts pushing: {@code window} envelopes now, the next after each ack. */
   void startPushing() {
     pushing = true;
-    pushNext();
+    for (int i = 0; i < window; i++) {
+      pushNext();
+    }
   }
 
   void stopPushing() {
@@ -91,7 +109,8 @@ final class HubBenchClient implements WebSocket.Listener {
             + ",\"deps\":{},\"payload\":\""
             + payload
             + "\"}";
-    // the JDK's WebSocket takes one send at a time: an ack can overtake the send's completion
+    // the JDK's WebSocket takes one send at a time: an ack can overtake the send's completion,
+    // and a window of pushes must go out one after another
     lastSend = lastSend.thenCompose(ws -> ws.sendText(push, true));
   }
 
@@ -119,6 +138,8 @@ final class HubBenchClient implements WebSocket.Listener {
       if (pushing) {
         pushNext(); // the ack is in: the previous send completed, so this one may go
       }
+    } else if (start.startsWith(NACK)) {
+      System.err.println(site + ": nacked: " + message); // the bench's seqs are contiguous
     } else if (start.startsWith(CAUGHT_UP)) {
       caughtUp.countDown();
     }
