@@ -3,6 +3,7 @@ package io.chora.bench;
 import io.chora.hub.HubConfig;
 import io.chora.hub.HubServer;
 import io.chora.hub.StoreUrl;
+import io.chora.hub.testing.PgCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -24,16 +25,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hub throughput and memory on loopback. {@code java -cp bench/target/benchmarks.jar
- * io.chora.bench.HubThroughput [clients] [pushers] [transactionsPerEnvelope] [seconds]} (defaults
- * 50, 50, 1 and 10); with {@code -Dchora.bench.store=jdbc:postgresql://…} the first part runs again
- * on that PostgreSQL store, in the same run:
+ * io.chora.bench.HubThroughput [clients] [pushers] [transactionsPerEnvelope] [seconds] [windows]}
+ * (defaults 50, 50, 1, 10 and 1); with {@code -Dchora.bench.store=jdbc:postgresql://…}, or {@code
+ * -Dchora.bench.store=start} for a throwaway PostgreSQL server of its own ({@link PgCluster}), the
+ * first part runs again on that PostgreSQL store, in the same run. {@code windows} is a comma list
+ * of how many pushes each pusher keeps in flight ({@code 1,4,16}): each is measured in turn.
  *
  * <ol>
  *   <li>{@code clients} protocol clients join one workspace; {@code pushers} of them push, each
- *       keeping one push in flight as the driver does, every envelope carrying {@code
- *       transactionsPerEnvelope} small transactions of about 300 bytes each (random, so
- *       incompressible). Everyone receives what the others push. Reported: envelopes and
- *       transactions stored per second (acknowledged, so fsync'd) and envelopes delivered per
+ *       keeping one push (as the driver does) or a window of pushes in flight, every envelope
+ *       carrying {@code transactionsPerEnvelope} small transactions of about 300 bytes each
+ *       (random, so incompressible). Everyone receives what the others push. Reported: envelopes
+ *       and transactions stored per second (acknowledged, so fsync'd) and envelopes delivered per
  *       second.
  *   <li>500 idle clients (in a child JVM, so their own objects are not counted) connect to a fresh
  *       hub; the hub's heap after a full GC, before and after, gives the memory per idle client.
@@ -46,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HubThroughput {
   static final String WORKSPACE = "bench";
   static final String TOKEN = "bench-token-0123456789";
-  private static final int TRANSACTION_BYTES = 300;
+  private static final int TRANSACTION_BYTES = Integer.getInteger("chora.bench.txBytes", 300);
   private static final int IDLE_CLIENTS = 500;
   private static final int WARM_UP_SECONDS = 3;
 
@@ -57,12 +60,33 @@ public final class HubThroughput {
     int pushers = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     int perEnvelope = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-    throughput(clients, pushers, perEnvelope, seconds, null);
-    StoreUrl store = pgStore();
-    if (store != null) { // the same run, the same clients: only the store differs
-      throughput(clients, pushers, perEnvelope, seconds, store);
+    int[] windows =
+        java.util.Arrays.stream((args.length > 4 ? args[4] : "1").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+    PgCluster cluster =
+        "start".equals(System.getProperty("chora.bench.store")) ? PgCluster.start() : null;
+    try {
+      StoreUrl store = cluster != null ? new StoreUrl(cluster.newDatabase(), null) : pgStore();
+      for (int window : windows) {
+        throughput(clients, pushers, perEnvelope, seconds, window, null);
+        if (store != null) { // the same run, the same clients: only the store differs
+          throughput(clients, pushers, perEnvelope, seconds, window, fresh(cluster, store));
+        }
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
     }
-    idleMemory();
+    if (!Boolean.getBoolean("chora.bench.skipIdle")) {
+      idleMemory();
+    }
+  }
+
+  /** Each run on an empty database of the throwaway server, so no run starts on another's log. */
+  private static StoreUrl fresh(PgCluster cluster, StoreUrl store) throws Exception {
+    return cluster == null ? store : new StoreUrl(cluster.newDatabase(), null);
   }
 
   /**
@@ -85,7 +109,8 @@ public final class HubThroughput {
   }
 
   private static void throughput(
-      int clients, int pushers, int perEnvelope, int seconds, StoreUrl store) throws Exception {
+      int clients, int pushers, int perEnvelope, int seconds, int window, StoreUrl store)
+      throws Exception {
     byte[] transactions = new byte[TRANSACTION_BYTES * perEnvelope];
     new Random(42).nextBytes(transactions);
     String payload = Base64.getEncoder().encodeToString(transactions);
@@ -97,7 +122,7 @@ public final class HubThroughput {
     try (HubServer hub = startHub("throughput", store)) {
       for (int i = 0; i < clients; i++) {
         HubBenchClient client =
-            new HubBenchClient("site-" + i, payload, perEnvelope, received, acked);
+            new HubBenchClient("site-" + i, payload, perEnvelope, window, received, acked);
         client.connect(http, hub.url(), WORKSPACE, TOKEN);
         all.add(client);
       }
@@ -114,11 +139,12 @@ public final class HubThroughput {
       long delivered = received.get() - receivedBefore;
       all.forEach(HubBenchClient::stopPushing);
       System.out.printf(
-          "hub throughput, %s store: %d clients, %d pushing (one push in flight each), %d"
+          "hub throughput, %s store: %d clients, %d pushing (%d push(es) in flight each), %d"
               + " transaction(s) of %d bytes per envelope (%d bytes of base64), %.0f s measured%n",
           store == null ? "SQLite" : "PostgreSQL",
           clients,
           pushers,
+          window,
           perEnvelope,
           TRANSACTION_BYTES,
           payload.length(),
