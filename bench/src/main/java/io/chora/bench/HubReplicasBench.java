@@ -5,12 +5,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -126,11 +121,13 @@ public final class HubReplicasBench {
           System.out.printf(
               "  %8d  %9d  %10d  %11d  %7d  %7d  %s  %30.1f%n",
               done,
-              count(log, "SELECT count(*) FROM envelope"),
-              count(log, "SELECT coalesce(sum(length(payload)), 0) FROM envelope") / 1024,
-              count(log, "SELECT coalesce(sum(length(payload)), 0) FROM snapshot") / 1024,
-              count(log, "SELECT count(*) FROM member"),
-              (Files.size(log) + sizeOr0(Path.of(log + "-wal"))) / 1024,
+              HubLogFile.count(log, "SELECT count(*) FROM envelope"),
+              HubLogFile.count(log, "SELECT coalesce(sum(length(payload)), 0) FROM envelope")
+                  / 1024,
+              HubLogFile.count(log, "SELECT coalesce(sum(length(payload)), 0) FROM snapshot")
+                  / 1024,
+              HubLogFile.count(log, "SELECT count(*) FROM member"),
+              HubLogFile.bytes(log) / 1024,
               heap,
               waveSeconds);
         }
@@ -177,23 +174,6 @@ public final class HubReplicasBench {
     }
     for (Future<?> one : running) {
       one.get();
-    }
-  }
-
-  private static long count(Path log, String sql) throws Exception {
-    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + log);
-        Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static long sizeOr0(Path file) {
-    try {
-      return Files.size(file);
-    } catch (java.io.IOException e) {
-      return 0;
     }
   }
 }

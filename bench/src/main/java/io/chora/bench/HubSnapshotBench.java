@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -68,10 +67,10 @@ public final class HubSnapshotBench {
             System.out.printf(
                 "  %7d  %9d  %13d  %14d  %14d%n",
                 i,
-                count(log, "SELECT count(*) FROM envelope"),
-                count(log, "SELECT coalesce(sum(length(payload)), 0) FROM envelope"),
-                count(log, "SELECT coalesce(sum(length(payload)), 0) FROM snapshot"),
-                Files.size(log) + sizeOr0(Path.of(log + "-wal")));
+                HubLogFile.count(log, "SELECT count(*) FROM envelope"),
+                HubLogFile.count(log, "SELECT coalesce(sum(length(payload)), 0) FROM envelope"),
+                HubLogFile.count(log, "SELECT coalesce(sum(length(payload)), 0) FROM snapshot"),
+                HubLogFile.bytes(log));
           }
         }
       }
@@ -89,7 +88,8 @@ public final class HubSnapshotBench {
         }
         System.out.printf(
             "  fresh replica caught up in %.0f ms (%d envelopes in the log)%n",
-            (System.nanoTime() - started) / 1e6, count(log, "SELECT count(*) FROM envelope"));
+            (System.nanoTime() - started) / 1e6,
+            HubLogFile.count(log, "SELECT count(*) FROM envelope"));
       }
     }
   }
@@ -110,23 +110,6 @@ public final class HubSnapshotBench {
     ChoraConnection chora = c.unwrap(ChoraConnection.class);
     for (int i = 0; i < 30_000 && chora.hubStatus().pendingTransactions() > 0; i++) {
       Thread.sleep(1);
-    }
-  }
-
-  private static long count(Path log, String sql) throws Exception {
-    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + log);
-        Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static long sizeOr0(Path file) {
-    try {
-      return Files.size(file);
-    } catch (java.io.IOException e) {
-      return 0;
     }
   }
 }
