@@ -55,6 +55,7 @@ final class StatusCommand implements Callable<Integer> {
       Map<String, Object> status = new LinkedHashMap<>();
       status.put("database", db.toAbsolutePath().toString());
       status.put("site", replica.siteId());
+      status.put("copy", replica.isCopy());
       status.put("clock", clock.entries());
       status.put("trackedTables", replica.trackedTables());
       status.put("logRowChanges", replica.logSize());
@@ -156,7 +157,14 @@ final class StatusCommand implements Callable<Integer> {
     int conflicts = (Integer) status.get("openConflicts");
     Output.table(
         out,
-        List.of("replica", String.valueOf(status.get("site"))),
+        List.of(
+            "replica",
+            Boolean.TRUE.equals(status.get("copy"))
+                ? "a copy of "
+                    + status.get("site")
+                    + " (it takes a new site id at its next writing"
+                    + " open, keeping all history)"
+                : String.valueOf(status.get("site"))),
         List.of(
             List.of("database", String.valueOf(status.get("database"))),
             List.of("clock", String.valueOf(status.get("clock"))),

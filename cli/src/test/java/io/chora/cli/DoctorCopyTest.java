@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code chora doctor} on a plain {@code cp} of a replica says it is a copy that takes a new site
- * id at its next writing open (it said "writes as 'laptop'", which the copy never does), and looks
- * only: the copy's bytes stay the same.
+ * {@code chora doctor} (and {@code status}) on a plain {@code cp} of a replica says it is a copy
+ * that takes a new site id at its next writing open (it said "writes as 'laptop'", which the copy
+ * never does), and looks only: the copy's bytes stay the same.
  */
 class DoctorCopyTest {
   @TempDir Path dir;
@@ -43,6 +43,11 @@ class DoctorCopyTest {
         .doesNotContain("writes as 'laptop'");
     Run json = chora("doctor", copy.toString(), "--json");
     assertThat(json.out()).contains("\"found\" : \"a copy of replica 'laptop'");
+    Run status = chora("status", copy.toString());
+    assertThat(status.out())
+        .containsPattern("replica +a copy of laptop \\(it takes a new site id at its next writing");
+    assertThat(chora("status", copy.toString(), "--json").out()).contains("\"copy\" : true");
+    assertThat(chora("status", laptop.toString()).out()).containsPattern("replica +laptop\n");
     assertThat(Files.readAllBytes(copy)).isEqualTo(before);
     assertThat(dir.resolve("copy.db-wal")).doesNotExist();
 
