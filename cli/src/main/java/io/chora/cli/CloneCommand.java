@@ -43,7 +43,7 @@ final class CloneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (Files.exists(target)) {
       throw new CliException(
-          ExitCode.FAILED,
+          ExitCode.USAGE,
           target + " exists",
           "give the path of a new file: a clone never overwrites one");
     }

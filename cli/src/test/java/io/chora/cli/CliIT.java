@@ -199,7 +199,7 @@ class CliIT {
     assertThat(quiet.get("b").get("site").asText()).isEqualTo("phone");
 
     Run exists = chora("clone", a.toString(), clone.toString());
-    assertThat(exists.exit()).isEqualTo(ExitCode.FAILED);
+    assertThat(exists.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(exists.err()).contains("exists").contains("never overwrites");
     Run sameSite =
         chora("clone", a.toString(), dir.resolve("p2.db").toString(), "--site", "laptop");
