@@ -12,8 +12,8 @@ import java.sql.Statement;
 /**
  * {@code cloneTo}: a new replica from a consistent snapshot of a live one. SQLite's {@code VACUUM
  * INTO} writes the snapshot (one read transaction, so concurrent writers neither block nor tear
- * it); opening the snapshot through chora then gives it its own site id, as for any copy ({@link
- * SiteIdentity}).
+ * it); opening the snapshot through chora under a new {@code chora.site} then gives it its own site
+ * id ({@link SiteIdentity}) without the warning a stray copy of the file gets.
  */
 final class Cloning {
   private Cloning() {}
@@ -48,7 +48,10 @@ final class Cloning {
           e.getErrorCode(),
           e);
     }
-    String url = "jdbc:chora:" + file + (site == null ? "" : "?chora.site=" + site);
+    // A clone is no copy that "may still write elsewhere": name its new site up front, so that
+    // opening it switches sites quietly instead of warning about the user's own clone.
+    String name = site != null ? site : java.util.UUID.randomUUID().toString();
+    String url = "jdbc:chora:" + file + "?chora.site=" + name;
     try (Connection clone = DriverManager.getConnection(url)) {
       return clone.unwrap(io.chora.jdbc.ChoraConnection.class).siteId();
     }
