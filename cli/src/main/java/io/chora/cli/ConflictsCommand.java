@@ -80,8 +80,8 @@ final class ConflictsCommand implements Callable<Integer> {
                   c.kind().name().toLowerCase(java.util.Locale.ROOT),
                   c.table() + c.key(),
                   c.column(),
-                  SqlValues.format(c.kept()) + " (" + c.keptDot() + ")",
-                  SqlValues.format(c.lost()) + " (" + c.lostDot() + ")",
+                  kept(c),
+                  lost(c),
                   when(c.lostHlc())));
         }
         Output.table(
@@ -92,6 +92,35 @@ final class ConflictsCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * A cell conflict names the kept value; a row that gave way under its key keeps no value of its
+   * own: the row now at the key, if any.
+   */
+  private static String kept(Conflict c) {
+    String by = c.keptDot() == null ? "" : " (" + c.keptDot() + ")";
+    if (c.kind() == Conflict.Kind.SAME_KEY) {
+      return (c.keptDot() == null ? "no row" : "the row now there") + by;
+    }
+    return SqlValues.format(c.kept()) + by;
+  }
+
+  /** The lost value, or for a row conflict the lost row's values (restore brings them back). */
+  private static String lost(Conflict c) {
+    String by = c.lostDot() == null ? "" : " (" + c.lostDot() + ")";
+    if (c.lost() == null && !c.lostRow().isEmpty()) {
+      StringBuilder row = new StringBuilder("{");
+      c.lostRow()
+          .forEach(
+              (column, value) ->
+                  row.append(row.length() > 1 ? ", " : "")
+                      .append(column)
+                      .append('=')
+                      .append(SqlValues.format(value)));
+      return row.append('}') + by;
+    }
+    return SqlValues.format(c.lost()) + by;
   }
 
   private static void requireOpen(ChoraConnection replica, long id) throws Exception {
