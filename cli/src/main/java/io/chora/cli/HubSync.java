@@ -78,7 +78,7 @@ final class HubSync {
           throw new CliException(
               ExitCode.FAILED,
               status.lastError(),
-              status.lastError().contains("401")
+              status.lastError().contains("HTTP 401")
                   ? "check the token file and the workspace in " + hub + "; nothing was synced"
                   : status.lastError().contains("fork:")
                       ? "nothing was synced; keep both histories with "
