@@ -367,6 +367,14 @@ final class HubClient {
     }
     awaitCommitThenPush(Integer.MAX_VALUE); // writes of other programs, seen by data_version
     tryHeldAgainIfDue();
+    try {
+      // the hub's wish may have met its last event inside the retry window (or while a commit was
+      // landing): no later ack or message would bring it back, so each tick looks again
+      uploadSnapshotIfWanted();
+    } catch (SQLException e) {
+      LOG.log(
+          System.Logger.Level.DEBUG, "chora hub: a snapshot upload failed: {0}", e.getMessage());
+    }
   }
 
   // ---- messages --------------------------------------------------------------------------
