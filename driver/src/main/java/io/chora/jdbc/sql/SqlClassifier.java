@@ -64,11 +64,29 @@ public final class SqlClassifier {
    * executeQuery}, {@code prepareStatement} or {@code addBatch}, which ignore the rest.
    */
   public static String firstStatement(String sql) {
-    if (sql == null || sql.indexOf(';') < 0) {
+    if (sql == null || oneStatement(sql)) {
       return sql;
     }
     List<String> all = SqlTokens.split(sql);
     return all.size() > 1 ? all.get(0) : sql;
+  }
+
+  /**
+   * Whether {@code sql} certainly holds one statement without tokenizing it: no {@code ;}, or a
+   * single one followed by blanks only (wherever it is, nothing can follow it). sqlite-jdbc's own
+   * {@code SELECT last_insert_rowid();} after each INSERT is such a text, on the per-row path.
+   */
+  private static boolean oneStatement(String sql) {
+    int semi = sql.indexOf(';');
+    if (semi < 0) {
+      return true;
+    }
+    for (int i = semi + 1; i < sql.length(); i++) {
+      if (!Character.isWhitespace(sql.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The kinds of each statement of a multi-statement string, in order. */
