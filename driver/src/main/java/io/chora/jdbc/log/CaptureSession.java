@@ -290,10 +290,9 @@ final class CaptureSession implements StatementFunnel {
     }
     return internal(
         () -> {
-          exec("BEGIN");
+          beginForWrite(kind, sql);
           T result;
           try {
-            lockForWrite(kind, sql);
             fillBefore(kind);
             beforeTableDdl(kind, sql);
             result = counted(kind, sql, action);
@@ -323,6 +322,10 @@ final class CaptureSession implements StatementFunnel {
               counts.commitPutOff();
               commitPending = true;
               finishPendingCommit();
+            } else if (counts.lastLogged() && !fillPending) {
+              // the statement appended to the log just now: the marker is due, no tail to read
+              statement(CaptureSchema.MARK_COMMIT).run();
+              exec("COMMIT");
             } else {
               beforeCommit();
               exec("COMMIT");
@@ -490,8 +493,7 @@ final class CaptureSession implements StatementFunnel {
    * statement to be refused with its own error. A script of reads only takes none.
    */
   private void lockForWrite(SqlKind kind, String sql) {
-    if (kind == SqlKind.SCRIPT
-        && SqlClassifier.SHARED.classifyScript(sql).stream().noneMatch(SqlKind::mayWrite)) {
+    if (!locksForWrite(kind, sql)) {
       return;
     }
     try {
@@ -499,6 +501,29 @@ final class CaptureSession implements StatementFunnel {
     } catch (SQLException refused) {
       // the statement itself meets the same refusal
     }
+  }
+
+  private static boolean locksForWrite(SqlKind kind, String sql) {
+    return kind != SqlKind.SCRIPT
+        || SqlClassifier.SHARED.classifyScript(sql).stream().anyMatch(SqlKind::mayWrite);
+  }
+
+  /**
+   * The wrapper transaction of an autocommit write, with the write lock as {@link #lockForWrite}
+   * takes it, in one statement: {@code BEGIN IMMEDIATE} waits through the busy handler as the write
+   * would. When SQLite refuses the lock (busy past the timeout, a read-only file), a deferred
+   * {@code BEGIN} leaves the refusal to the application's statement, with its own error.
+   */
+  private void beginForWrite(SqlKind kind, String sql) throws SQLException {
+    if (locksForWrite(kind, sql)) {
+      try {
+        exec("BEGIN IMMEDIATE");
+        return;
+      } catch (SQLException refused) {
+        // the statement itself meets the same refusal
+      }
+    }
+    exec("BEGIN");
   }
 
   /**

@@ -85,6 +85,7 @@ final class UserCounts {
     long total = conn.totalChanges();
     OwnRows before = ownRows();
     lastAdded = 0;
+    lastLogged = false;
     T result;
     try {
       result = action.run();
@@ -111,7 +112,19 @@ final class UserCounts {
   private void addUserRows(long total, OwnRows before, OwnRows after) throws SQLException {
     lastAdded = conn.totalChanges() - total - before.grownTo(after);
     userTotal += lastAdded;
+    lastLogged = after.log > before.log;
   }
+
+  /**
+   * Whether the last statement {@link #totalled} measured appended rows to the log (it then holds
+   * the write lock, and its transaction needs a commit marker): read from the measure it took
+   * anyway, so a commit after it needs no look at the log's tail.
+   */
+  boolean lastLogged() {
+    return lastLogged;
+  }
+
+  private boolean lastLogged;
 
   /** sqlite-jdbc's "query does not return ResultSet": the statement ran to its end. */
   private static boolean ran(SQLException e) {

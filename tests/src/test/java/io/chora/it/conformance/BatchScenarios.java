@@ -190,6 +190,17 @@ final class BatchScenarios {
               }
             })
         .add(
+            "empty prepared batch after a write",
+            r -> {
+              r.setup(T);
+              r.st().executeUpdate("INSERT INTO t(name) VALUES ('a'), ('b')");
+              try (PreparedStatement ps =
+                  r.conn.prepareStatement("UPDATE t SET n = ? WHERE id = ?")) {
+                r.note("empty", ps.executeBatch());
+              }
+              r.query("SELECT changes(), total_changes()"); // still the INSERT's 2
+            })
+        .add(
             "large batch in a transaction",
             r -> {
               r.setup(T);
