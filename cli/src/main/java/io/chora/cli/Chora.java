@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       SyncCommand.class,
       CloneCommand.class,
       RepairForkCommand.class,
+      CompactCommand.class,
       ConflictsCommand.class,
       ExportCommand.class,
       ImportCommand.class,

@@ -61,6 +61,9 @@ final class CaptureSession implements StatementFunnel {
   /** The open transaction changed tables while changes are kept aside: fill before it commits. */
   private boolean fillPending;
 
+  /** The increment texts {@link UndeclaredIncrements} already looked at on this connection. */
+  private final Set<String> incrementsSeen = new HashSet<>();
+
   /** The column rename the statement being run makes, its old name as the schema spells it. */
   private SqlClassifier.ColumnRename renaming;
 
@@ -535,7 +538,11 @@ final class CaptureSession implements StatementFunnel {
         kind == SqlKind.WRITE || kind == SqlKind.SCRIPT ? () -> failing(sql, action) : action;
     if (sql != null) {
       UndeclaredIncrements.check(
-          sql, label, counting.declared(), table -> internal(() -> conn.tracks(table)));
+          sql,
+          label,
+          counting.declared(),
+          table -> internal(() -> conn.tracks(table)),
+          incrementsSeen);
     }
     if (!counting.any() || sql == null) {
       return counts.totalled(run, sql == null);

@@ -20,6 +20,9 @@ final class UndeclaredIncrements {
   /** {@code file NUL table.column} already warned of. */
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
+  /** How many increment texts a connection remembers as looked at. */
+  static final int SEEN_LIMIT = 1024;
+
   private UndeclaredIncrements() {}
 
   /** Whether a table (as a statement names it) is tracked, so that its writes sync. */
@@ -29,15 +32,21 @@ final class UndeclaredIncrements {
 
   /**
    * {@code sql} is about to run on {@code file}, where {@code declared} are the counters. A cell is
-   * looked at once (warned of, or found in a table that does not sync), so a statement that runs
-   * again pays the lookup of its text only.
+   * looked at once (warned of, or found in a table that does not sync), and so is a text: {@code
+   * seen} (one connection's) holds the increment texts already looked at, so a statement that runs
+   * again pays two lookups of its text and builds nothing.
    */
-  static void check(String sql, String file, Set<String> declared, Tracked tracked)
+  static void check(
+      String sql, String file, Set<String> declared, Tracked tracked, Set<String> seen)
       throws SQLException {
     CountingUpdates.Counting counting = CountingUpdates.SHARED.of(sql);
-    if (!counting.any()) {
+    if (!counting.any() || seen.contains(sql)) {
       return;
     }
+    if (seen.size() >= SEEN_LIMIT) {
+      seen.clear(); // a crude bound: a text seen again is looked at once more, and warns no more
+    }
+    seen.add(sql);
     for (String column : counting.columns()) {
       String cell = (counting.table() + "." + column).toLowerCase(Locale.ROOT);
       if (!declared.contains(cell)
