@@ -364,7 +364,8 @@ class CliIT {
     Run init = chora("init", "x.db");
     assertThat(init.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(init.err())
-        .startsWith("chora: there is no command 'init'\n  the commands: clone, conflicts, demo,")
+        .startsWith(
+            "chora: there is no command 'init'\n  the commands: clone, compact, conflicts, demo,")
         .endsWith(" --help says what each argument means\n")
         .doesNotContain("Unmatched");
     assertThat(init.err().lines()).hasSizeLessThan(6); // not the whole usage page after it
