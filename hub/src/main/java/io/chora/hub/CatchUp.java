@@ -43,8 +43,14 @@ final class CatchUp implements Runnable {
       if (readUpTo < 0) {
         Bootstrap.Plan plan = workspace.startCatchUp(connection, hubClockAtHello);
         if (plan.way() == Bootstrap.Way.REFUSE) {
+          // before any welcome: a client that was welcomed would show itself connected and
+          // healthy until the close, though retrying can never mend this refusal
           connection.close(ProtocolViolation.POLICY, plan.refusal());
           return;
+        }
+        connection.send(Frames.welcome(hubClockAtHello));
+        if (plan.way() == Bootstrap.Way.SNAPSHOT) {
+          workspace.sendSnapshot(connection);
         }
         Map<String, Long> clientClock = new HashMap<>(connection.heldClock());
         long start = workspace.store().catchUpStart(clientClock, hubClockAtHello);

@@ -106,7 +106,10 @@ final class Workspace implements AutoCloseable {
     return bindings.helloRefusal(credential, hello.site(), hello.former(), hello.clock(), hubClock);
   }
 
-  /** Answers a hello: the welcome now, then the client's catch-up on the store threads. */
+  /**
+   * Answers a hello with the client's catch-up on the store threads, which starts with the welcome
+   * or a refusal ({@link CatchUp}).
+   */
   void hello(HubConnection connection) {
     Map<String, Long> hubClock;
     long lastId;
@@ -114,7 +117,6 @@ final class Workspace implements AutoCloseable {
       hubClock = new HashMap<>(clock);
       lastId = lastArrivalId;
     }
-    connection.send(Frames.welcome(hubClock));
     execute(new CatchUp(this, connection, hubClock, lastId));
   }
 
@@ -370,6 +372,11 @@ final class Workspace implements AutoCloseable {
   Bootstrap.Plan startCatchUp(HubConnection connection, Map<String, Long> hubClock)
       throws SQLException {
     return snapshots.startCatchUp(connection, hubClock, storedCount());
+  }
+
+  /** Sends the latest snapshot to a client planned to start from it. */
+  void sendSnapshot(HubConnection connection) throws SQLException {
+    snapshots.sendLatest(connection);
   }
 
   /** A member's snapshot upload, stored on a store thread and answered. */

@@ -78,11 +78,16 @@ final class WorkspaceSnapshots {
             latest == null ? null : latest.clock(),
             logSize,
             policy.every());
-    if (plan.way() == Bootstrap.Way.SNAPSHOT) {
-      LogStore.Snapshot snapshot = store.latestSnapshot(true);
-      connection.sendSnapshot(snapshot.clock(), Frames.snapshot(snapshot));
-    }
     return plan;
+  }
+
+  /**
+   * Sends the latest snapshot to a client whose plan is {@link Bootstrap.Way#SNAPSHOT}: one stored
+   * since the plan only covers more, since each one must cover its predecessor.
+   */
+  void sendLatest(HubConnection connection) throws SQLException {
+    LogStore.Snapshot snapshot = store.latestSnapshot(true);
+    connection.sendSnapshot(snapshot.clock(), Frames.snapshot(snapshot));
   }
 
   /**

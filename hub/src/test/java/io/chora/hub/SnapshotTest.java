@@ -50,13 +50,17 @@ class SnapshotTest {
 
   /** A hello of protocol 1.1; returns the welcome. */
   private static JsonNode hello11(TestClient client, String site, Map<String, Long> clock) {
-    ObjectNode hello = TestClient.JSON.createObjectNode().put("type", "hello").put("version", 1);
-    hello.put("minor", 1).put("site", site).set("clock", TestClient.JSON.valueToTree(clock));
-    client.send(hello.toString());
+    sayHello11(client, site, clock);
     JsonNode welcome = client.next();
     assertThat(welcome.path("type").asText()).isEqualTo("welcome");
     assertThat(welcome.path("minor").asInt()).isEqualTo(1);
     return welcome;
+  }
+
+  private static void sayHello11(TestClient client, String site, Map<String, Long> clock) {
+    ObjectNode hello = TestClient.JSON.createObjectNode().put("type", "hello").put("version", 1);
+    hello.put("minor", 1).put("site", site).set("clock", TestClient.JSON.valueToTree(clock));
+    client.send(hello.toString());
   }
 
   private static void upload(TestClient client, Map<String, Long> clock) {
@@ -143,11 +147,14 @@ class SnapshotTest {
     TestClient.Closed refused = null;
     for (int attempt = 0; attempt < 100 && refused == null; attempt++) {
       TestClient back = client();
-      hello11(back, "phone", Map.of("laptop", 1L));
+      sayHello11(back, "phone", Map.of("laptop", 1L));
       JsonNode first = back.poll(Duration.ofMillis(500));
       if (first == null || back.isClosed()) {
         refused = back.awaitClosed();
+        // a welcome would show the client connected and healthy until the close
+        assertThat(first).as("a refused hello is not welcomed first").isNull();
       } else {
+        assertThat(first.path("type").asText()).isEqualTo("welcome");
         back.close(); // caught up from history: compaction has not run yet; a connected phone
         Thread.sleep(50); // would stay active
       }
@@ -163,5 +170,6 @@ class SnapshotTest {
     TestClient old = client();
     old.hello("old", Map.of());
     assertThat(old.awaitClosed().reason()).startsWith("upgrade:");
+    assertThat(old.poll(Duration.ZERO)).as("no welcome before the refusal").isNull();
   }
 }

@@ -136,7 +136,12 @@ class HubSnapshotTest {
     await("desk caught up", () -> Db.of(desk).hubStatus().healthy() && sameRows(laptop, desk));
     assertThat(rows(desk, "SELECT * FROM note WHERE id = 1")).isEmpty();
     assertThat(rows(laptop, "SELECT * FROM note WHERE id = 1")).isEmpty();
-    assertThat(Db.of(back).hubStatus().refused()).isTrue();
+    for (int look = 0; look < 150; look++) { // across its retries, never welcomed, never healthy
+      HubStatus now = Db.of(back).hubStatus();
+      assertThat(now.refused()).as("still refused at look %d: %s", look, now).isTrue();
+      assertThat(now.healthy()).isFalse();
+      Thread.sleep(10);
+    }
   }
 
   @Test

@@ -322,11 +322,16 @@ final class HubClient {
   }
 
   private void failed(Trouble trouble, String problem, Reconnects.Cause cause) {
-    boolean news = !problem.equals(lastError) || connected;
-    lastError = problem;
-    refused = trouble == Trouble.REFUSED;
-    if (cause != Reconnects.Cause.RESTART) { // a restart is routine: warned of if it lasts
-      warn(trouble, problem);
+    // a refusal stands until a hub welcomes this client again: an attempt in between that fails
+    // on the way (a reset socket, a hub restarting) says nothing about what was refused
+    boolean refusalStands = refused && !connected && trouble != Trouble.REFUSED;
+    boolean news = !refusalStands && (!problem.equals(lastError) || connected);
+    if (!refusalStands) {
+      lastError = problem;
+      refused = trouble == Trouble.REFUSED;
+      if (cause != Reconnects.Cause.RESTART) { // a restart is routine: warned of if it lasts
+        warn(trouble, problem);
+      }
     }
     dropSocket();
     if (closed) {
