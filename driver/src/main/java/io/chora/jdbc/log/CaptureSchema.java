@@ -45,8 +45,10 @@ final class CaptureSchema {
     "CREATE TABLE IF NOT EXISTS chora_key_blocks(tbl INTEGER NOT NULL, lo INTEGER NOT NULL, site"
         + " TEXT, PRIMARY KEY (tbl, lo)) WITHOUT ROWID",
     // the rows a merge removed to keep a UNIQUE or FOREIGN KEY constraint, one line a column
+    // (hlc, site: the stamp of the write that set a lost row's value, LostLives#fill)
     "CREATE TABLE IF NOT EXISTS chora_conflict_rows(conflict INTEGER NOT NULL, col TEXT NOT NULL,"
-        + " value, PRIMARY KEY (conflict, col)) WITHOUT ROWID"
+        + " value, hlc INTEGER NOT NULL DEFAULT 0, site TEXT, PRIMARY KEY (conflict, col)) WITHOUT"
+        + " ROWID"
   };
 
   /** Every object chora keeps in the file; opening is a read when they all exist. */
@@ -214,6 +216,20 @@ final class CaptureSchema {
         // only one replica: another's insert names the older dot and is seen to follow it)
         st.execute("UPDATE chora_rows SET life_site = site, life_seq = seq WHERE cl % 2 = 1");
       }
+      // made before a lost row's values had stamps: the values it holds lose to any later write
+      if (!hasLostValueStamps(st)) {
+        st.execute("ALTER TABLE chora_conflict_rows ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0");
+        st.execute("ALTER TABLE chora_conflict_rows ADD COLUMN site TEXT");
+      }
+    }
+  }
+
+  private static boolean hasLostValueStamps(Statement st) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT count(*) FROM pragma_table_info('chora_conflict_rows') WHERE name IN ('hlc',"
+                + " 'site')")) {
+      return rs.next() && rs.getInt(1) == 2;
     }
   }
 
@@ -266,7 +282,7 @@ final class CaptureSchema {
       }
     }
     try (Statement st = conn.createStatement()) {
-      if (!hasLives(st)) {
+      if (!hasLives(st) || !hasLostValueStamps(st)) {
         return false;
       }
     }

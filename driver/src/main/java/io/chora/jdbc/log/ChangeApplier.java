@@ -285,7 +285,7 @@ final class ChangeApplier {
       keeper =
           new ConstraintKeeper(
               conn, tables, ids, state, rows, writer, ledger, new Dot(site, localHead[0] + 1));
-      rule = new SameKeyRule(lives);
+      rule = new SameKeyRule(lives, state);
       aside = new SetAside(conn);
       dropLogRows = conn.prepareStatement("DELETE FROM chora_log WHERE id > ?");
     }

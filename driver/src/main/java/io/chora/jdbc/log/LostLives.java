@@ -2,6 +2,7 @@ package io.chora.jdbc.log;
 
 import io.chora.sync.Conflict;
 import io.chora.sync.Dot;
+import io.chora.sync.Stamp;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.sql.Connection;
@@ -22,6 +23,12 @@ final class LostLives implements AutoCloseable {
   /** An entry: its id, whether it is open, the lost life's causal length, its row. */
   record Lost(long id, boolean open, long cl, Map<String, Object> row) {}
 
+  /** The stamp of the write that set each of a row's values. */
+  @FunctionalInterface
+  interface CellStamps {
+    Stamp of(String column) throws SQLException;
+  }
+
   private final Connection conn;
   private final PreparedStatement find;
   private final PreparedStatement rowOf;
@@ -40,9 +47,14 @@ final class LostLives implements AutoCloseable {
         conn.prepareStatement(
             "INSERT INTO chora_conflicts(tbl, pk, col, lost_site, lost_seq, lost_hlc, kept_hlc,"
                 + " kind, status, cl) VALUES (?, ?, ?, ?, ?, ?, 0, 'SAME_KEY', 'OPEN', ?)");
+    // a value replaces the entry's only if its write wins by the cells' rule (last writer by HLC,
+    // then site id): the same value on every replica whatever order the writes arrive in
     putCell =
         conn.prepareStatement(
-            "INSERT OR REPLACE INTO chora_conflict_rows(conflict, col, value) VALUES (?, ?, ?)");
+            "INSERT INTO chora_conflict_rows(conflict, col, value, hlc, site) VALUES (?, ?, ?, ?,"
+                + " ?) ON CONFLICT (conflict, col) DO UPDATE SET value = excluded.value, hlc ="
+                + " excluded.hlc, site = excluded.site WHERE excluded.hlc > hlc OR (excluded.hlc ="
+                + " hlc AND coalesce(excluded.site, '') > coalesce(site, ''))");
   }
 
   /**
@@ -103,12 +115,18 @@ final class LostLives implements AutoCloseable {
    * entry. Returns whether a new entry opened.
    */
   boolean record(
-      TableInfo table, Object storedKey, Dot life, long hlc, long cl, Map<String, Object> row)
+      TableInfo table,
+      Object storedKey,
+      Dot life,
+      long hlc,
+      long cl,
+      Map<String, Object> row,
+      CellStamps stamps)
       throws SQLException {
     Lost known = find(table.name(), storedKey, life);
     if (known != null) {
       if (known.open()) {
-        fill(known, row);
+        fill(known, row, stamps);
       }
       return false;
     }
@@ -127,7 +145,7 @@ final class LostLives implements AutoCloseable {
       rs.next();
       id = rs.getLong(1);
     }
-    fill(new Lost(id, true, cl, Map.of()), row);
+    fill(new Lost(id, true, cl, Map.of()), row, stamps);
     return true;
   }
 
@@ -212,12 +230,18 @@ final class LostLives implements AutoCloseable {
     }
   }
 
-  /** Later writes of a lost life: its columns take the values they wrote. */
-  void fill(Lost lost, Map<String, Object> values) throws SQLException {
+  /**
+   * Writes of a lost life: each column takes the value written unless the entry holds a later write
+   * of it (two replicas that held the lost row may have edited it concurrently).
+   */
+  void fill(Lost lost, Map<String, Object> values, CellStamps stamps) throws SQLException {
     for (Map.Entry<String, Object> e : values.entrySet()) {
+      Stamp stamp = stamps.of(e.getKey());
       putCell.setLong(1, lost.id());
       putCell.setString(2, e.getKey());
       putCell.setObject(3, e.getValue());
+      putCell.setLong(4, stamp.hlc());
+      putCell.setString(5, stamp.dot() == null ? null : stamp.dot().site());
       putCell.executeUpdate();
     }
   }

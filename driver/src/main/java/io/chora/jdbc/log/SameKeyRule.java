@@ -3,6 +3,7 @@ package io.chora.jdbc.log;
 import io.chora.sync.Change;
 import io.chora.sync.ChangeKind;
 import io.chora.sync.Dot;
+import io.chora.sync.Stamp;
 import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.sql.SQLException;
@@ -46,9 +47,11 @@ final class SameKeyRule {
   }
 
   private final LostLives lives;
+  private final MergeState state;
 
-  SameKeyRule(LostLives lives) {
+  SameKeyRule(LostLives lives, MergeState state) {
     this.lives = lives;
+    this.state = state;
   }
 
   LostLives lives() {
@@ -74,7 +77,8 @@ final class SameKeyRule {
         if (change.kind() == ChangeKind.DELETE) {
           lives.superseded(lost);
         } else {
-          lives.fill(lost, change.values());
+          Stamp written = Stamp.of(tx);
+          lives.fill(lost, change.values(), column -> written);
         }
       }
       return new Outcome(Decision.KEEP_LOCAL, 0);
@@ -87,7 +91,8 @@ final class SameKeyRule {
     long ours = generation(local.cl());
     if (theirs == ours) {
       if (beats(incoming, mine)) {
-        return new Outcome(Decision.TAKE_INCOMING, recordLocal(table, stored, local, current));
+        return new Outcome(
+            Decision.TAKE_INCOMING, recordLocal(tableId, table, stored, local, current));
       }
       return new Outcome(Decision.KEEP_LOCAL, recordIncoming(tx, tableId, table, stored, change));
     }
@@ -97,7 +102,8 @@ final class SameKeyRule {
       // life deleted since, and a deleter that knew this row only as a lost one did not end it)
       VectorClock creator = incoming.equals(tx.dot()) ? tx.deps() : lives.depsOf(incoming, tx);
       boolean unseen = creator.get(mine.site()) < mine.seq();
-      return new Outcome(Decision.CELLS, unseen ? recordLocal(table, stored, local, current) : 0);
+      return new Outcome(
+          Decision.CELLS, unseen ? recordLocal(tableId, table, stored, local, current) : 0);
     }
     // an earlier generation: a row this replica never had (its transaction is new here), created
     // without knowing the later one that holds the key now
@@ -117,7 +123,7 @@ final class SameKeyRule {
   }
 
   private int recordLocal(
-      TableInfo table, Object stored, MergeState.RowState local, CurrentRow current)
+      long tableId, TableInfo table, Object stored, MergeState.RowState local, CurrentRow current)
       throws SQLException {
     if (!local.alive()) {
       return 0; // deleted here by a replica that held it: nothing to keep
@@ -127,7 +133,16 @@ final class SameKeyRule {
       return 0;
     }
     long hlc = local.dot().equals(local.life()) ? local.hlc() : 0;
-    return lives.record(table, stored, local.life(), hlc, local.cl(), row) ? 1 : 0;
+    return lives.record(
+            table,
+            stored,
+            local.life(),
+            hlc,
+            local.cl(),
+            row,
+            column -> state.cell(tableId, stored, column, local))
+        ? 1
+        : 0;
   }
 
   private int recordIncoming(
@@ -144,6 +159,10 @@ final class SameKeyRule {
     Map<String, Object> row = new LinkedHashMap<>(change.values());
     row.put(table.keyColumns().get(0), change.key().get(0));
     long hlc = change.life().equals(tx.dot()) ? tx.hlc() : 0;
-    return lives.record(table, stored, change.life(), hlc, change.causalLength(), row) ? 1 : 0;
+    Stamp written = Stamp.of(tx);
+    return lives.record(
+            table, stored, change.life(), hlc, change.causalLength(), row, column -> written)
+        ? 1
+        : 0;
   }
 }
