@@ -3,16 +3,11 @@ package io.chora.jdbc.hub;
 import io.chora.jdbc.ChoraConnection;
 import io.chora.jdbc.HubStatus;
 import io.chora.jdbc.RemoteChangeListener;
-import io.chora.jdbc.RemoteChanges;
 import io.chora.jdbc.hub.HubProtocol.Envelope;
 import io.chora.jdbc.hub.HubProtocol.Message;
-import io.chora.jdbc.shared.Refusals;
 import io.chora.jdbc.shared.ReplicaConnection;
-import io.chora.jdbc.shared.SetSignatures;
 import io.chora.sync.ApplyResult;
-import io.chora.sync.Change;
 import io.chora.sync.ChangeSet;
-import io.chora.sync.Transaction;
 import io.chora.sync.VectorClock;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -21,13 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,17 +58,16 @@ final class HubClient {
     ChoraConnection open() throws SQLException;
   }
 
-  private record Registration(Object owner, RemoteChangeListener listener) {}
-
   private final HubAddress address;
   private final Reconnects reconnects; // which endpoint, when
   private final PayloadCipher cipher;
-  private final SetSignatures signatures; // chora.sign, or null
   private final HubSnapshots snapshots;
+  private final HubEnvelopes envelopes;
   private final Opener opener;
   private final ScheduledExecutorService worker;
   private final ExecutorService callbacks;
-  private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+  private final RemoteListeners listeners = new RemoteListeners();
+  private final TroubleLog troubles;
 
   // worker-thread state
   private HttpClient http;
@@ -110,8 +101,6 @@ final class HubClient {
   private long lastHeard;
   private long lastPing;
   private boolean closed;
-  // what was last logged as a WARNING, so a retry that meets the same trouble stays quiet
-  private Trouble warned;
   private int refusedPushes;
   // retries come after 20, 40, 80 … ms: about 2.3 s of refusals before a WARNING
   private static final int REFUSALS_BEFORE_WARNING = 8;
@@ -119,19 +108,6 @@ final class HubClient {
   private static final int POLICY_VIOLATION = 1008;
   private static final int GOING_AWAY = 1001;
   private static final int SERVICE_RESTART = 1012;
-
-  /**
-   * The kinds of trouble a user must hear of, each logged at WARNING once when it begins (not at
-   * every retry) and at INFO when it ends.
-   */
-  private enum Trouble {
-    REFUSED, // turned away: the upgrade refused (wrong token, no such workspace), a policy close
-    UNREACHABLE, // no connection, or it dropped or went silent
-    DROPPED, // the hub closed the connection
-    PUSH_REFUSED, // nacked pushes, again after a retry
-    TOO_LARGE, // the unsent transactions do not fit an envelope
-    LOCAL // this side: the database, an unreadable message, a failed apply
-  }
 
   // read by other threads for hubStatus()
   private volatile boolean connected;
@@ -145,9 +121,10 @@ final class HubClient {
     this.address = address;
     this.reconnects = new Reconnects(address.endpoints());
     this.cipher = address.cipher();
-    this.signatures = address.signatures();
-    this.snapshots = new HubSnapshots(cipher, signatures);
+    this.snapshots = new HubSnapshots(cipher, address.signatures());
+    this.envelopes = new HubEnvelopes(cipher, address.signatures());
     this.opener = opener;
+    this.troubles = new TroubleLog(address.database());
     String name = "chora-hub-client-" + address.database().getFileName();
     this.worker =
         Executors.newSingleThreadScheduledExecutor(
@@ -176,15 +153,15 @@ final class HubClient {
   }
 
   void addListener(Object owner, RemoteChangeListener listener) {
-    listeners.add(new Registration(owner, listener));
+    listeners.add(owner, listener);
   }
 
   void removeListener(RemoteChangeListener listener) {
-    listeners.removeIf(r -> r.listener() == listener);
+    listeners.remove(listener);
   }
 
   void removeListenersOf(Object owner) {
-    listeners.removeIf(r -> r.owner() == owner);
+    listeners.removeAllOf(owner);
   }
 
   /**
@@ -283,8 +260,11 @@ final class HubClient {
                         }
                       } else if (error != null) {
                         failed(
-                            trouble(error),
-                            "cannot reach the hub at " + endpoint() + ": " + cause(error));
+                            TroubleLog.kindOf(error),
+                            "cannot reach the hub at "
+                                + endpoint()
+                                + ": "
+                                + TroubleLog.describe(error));
                       } else {
                         opened(ws);
                       }
@@ -449,7 +429,7 @@ final class HubClient {
                       + " "
                       + reason
                       + ")"
-                      + forkHint(reason),
+                      + troubles.whatToRun(reason, endpoint()),
                   restart ? Reconnects.Cause.RESTART : Reconnects.Cause.ENDPOINT);
             }
           });
@@ -463,7 +443,10 @@ final class HubClient {
             if (attempt == generation) {
               failed(
                   Trouble.UNREACHABLE,
-                  "connection to the hub at " + endpoint() + " failed: " + cause(error));
+                  "connection to the hub at "
+                      + endpoint()
+                      + " failed: "
+                      + TroubleLog.describe(error));
             }
           });
     }
@@ -530,7 +513,7 @@ final class HubClient {
     reconnects.welcomed();
     lastError = null;
     refused = false;
-    recovered("connected to the hub at " + endpoint());
+    troubles.recovered("connected to the hub at " + endpoint());
     quarantine.forgetWhatTheHubLacks(hubClock);
     pushIfNeeded();
   }
@@ -551,7 +534,7 @@ final class HubClient {
           "cannot start from the hub's snapshot of " + m.text("site") + ": " + e.getMessage());
       return;
     }
-    tell(m.text("site"), set);
+    listeners.tell(m.text("site"), set);
     tellClockSoon();
   }
 
@@ -614,7 +597,7 @@ final class HubClient {
     ChangeSet set;
     ApplyResult result;
     try {
-      set = opened(e);
+      set = envelopes.open(e);
       result = own.apply(set);
     } catch (java.io.IOException | IllegalArgumentException unreadable) {
       held(e, "cannot read it: " + unreadable.getMessage());
@@ -631,31 +614,9 @@ final class HubClient {
     }
     quarantine.applied(e);
     if (result.applied() > 0) {
-      tell(e.origin(), set);
+      listeners.tell(e.origin(), set);
       tellClockSoon();
     }
-  }
-
-  /**
-   * The envelope's set: decrypted, and with chora.sign its signature checked for exactly this
-   * origin and range, once per envelope, before anything of it is applied.
-   */
-  private ChangeSet opened(Envelope e) throws java.io.IOException, SQLException {
-    String json = cipher.open(e.payload());
-    if (signatures == null) {
-      return ChangeSet.fromJson(json);
-    }
-    ChangeSet set =
-        ChangeSet.fromJson(
-            signatures.verify(json, SetSignatures.hub(e.origin(), e.first(), e.last())));
-    for (Transaction tx : set.transactions()) { // what was signed for the range is what it holds
-      long seq = tx.dot().seq();
-      if (!tx.dot().site().equals(e.origin()) || seq < e.first() || seq > e.last()) {
-        throw Refusals.changeSet(
-            "envelope " + e.origin() + " " + e.first() + ".." + e.last() + " holds " + tx.dot());
-      }
-    }
-    return set;
   }
 
   /** A digest comparison found a divergence: the status says so until the next connect. */
@@ -721,8 +682,8 @@ final class HubClient {
       inFlight = null;
       lastExchange = Instant.now();
       refusedPushes = 0;
-      if (warned == Trouble.PUSH_REFUSED || warned == Trouble.TOO_LARGE) {
-        recovered("the hub at " + endpoint() + " took this replica's pushes again");
+      if (troubles.warned() == Trouble.PUSH_REFUSED || troubles.warned() == Trouble.TOO_LARGE) {
+        troubles.recovered("the hub at " + endpoint() + " took this replica's pushes again");
       }
     }
     pushIfNeeded();
@@ -731,7 +692,7 @@ final class HubClient {
 
   private void nacked(String reason) {
     inFlight = null;
-    reason = reason + forkHint(reason);
+    reason = reason + troubles.whatToRun(reason, endpoint());
     lastError = "the hub refused a push: " + reason;
     // most nacks pass by themselves (the push came before its dependencies, which another
     // replica is pushing right now): loud only once refusals went on for a while
@@ -835,7 +796,7 @@ final class HubClient {
     if (set.isEmpty()) {
       return true;
     }
-    Envelope envelope = envelope(origin, set);
+    Envelope envelope = envelopes.seal(origin, set);
     String message = HubProtocol.push(envelope);
     if (message.length() > MAX_ENVELOPE_BYTES * 4 / 3 + 1024) {
       lastError =
@@ -849,43 +810,6 @@ final class HubClient {
     lastPush = System.nanoTime();
     send(message);
     return false;
-  }
-
-  /** The set's transactions of {@code origin} as one envelope, its clock narrowed to their deps. */
-  private Envelope envelope(String origin, ChangeSet set) throws SQLException {
-    long first = Long.MAX_VALUE;
-    long last = 0;
-    VectorClock deps = new VectorClock();
-    for (Transaction tx : set.transactions()) {
-      first = Math.min(first, tx.dot().seq());
-      last = Math.max(last, tx.dot().seq());
-      deps = deps.merge(tx.deps());
-    }
-    Map<String, Long> others = new TreeMap<>(deps.entries());
-    others.remove(origin);
-    VectorClock needs = VectorClock.of(others);
-    ChangeSet narrowed = new ChangeSet(origin, needs.with(origin, last), set.transactions());
-    try {
-      List<Long> nonces = new ArrayList<>();
-      for (Transaction tx : set.transactions()) {
-        nonces.add(tx.nonce());
-      }
-      return new Envelope(
-          origin,
-          first,
-          last,
-          needs,
-          cipher.seal(signed(narrowed.toJson(), origin, first, last)),
-          nonces.contains(0L) ? List.of() : nonces);
-    } catch (java.io.IOException e) {
-      throw new SQLException("cannot encrypt changes for the hub: " + e.getMessage(), e);
-    }
-  }
-
-  private String signed(String json, String origin, long first, long last) {
-    return signatures == null
-        ? json
-        : signatures.sign(json, SetSignatures.hub(origin, first, last));
   }
 
   // ---- what this replica and the hub know of each other ---------------------------------
@@ -976,82 +900,6 @@ final class HubClient {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  /**
-   * What to run when the hub refused this file as a fork (its reasons start with "fork:") or as a
-   * replica away past its retention ("re-bootstrap:").
-   */
-  private String forkHint(String reason) {
-    if (reason != null && reason.startsWith("re-bootstrap:")) {
-      return "; open a new, empty database file with this chora.hub (it starts from the hub's"
-          + " snapshot) or chora clone an up-to-date replica; transactions of this file the hub"
-          + " lacks stay only here (docs/hub.md#snapshots-and-compaction)";
-    }
-    return reason == null || !reason.startsWith("fork:")
-        ? ""
-        : "; keep both histories: chora repair-fork "
-            + address.database()
-            + " --against "
-            + endpoint()
-            + " --token-file F, then this file syncs again";
-  }
-
-  /** Logs {@code problem} at WARNING if it is a new kind of trouble, else at DEBUG. */
-  private void warn(Trouble trouble, String problem) {
-    if (closed) {
-      return;
-    }
-    if (trouble == warned) {
-      LOG.log(System.Logger.Level.DEBUG, "chora hub: {0}: {1}", address.database(), problem);
-      return;
-    }
-    warned = trouble;
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "chora hub: {0}: {1} (retrying; no more warnings until this changes)",
-        address.database(),
-        problem);
-  }
-
-  /** The trouble last warned of is over. */
-  private void recovered(String what) {
-    if (warned != null) {
-      warned = null;
-      LOG.log(System.Logger.Level.INFO, "chora hub: {0}: {1}", address.database(), what);
-    }
-  }
-
-  private static Trouble trouble(Throwable error) {
-    Throwable t = error;
-    while (t.getCause() != null
-        && (t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)) {
-      t = t.getCause();
-    }
-    return t instanceof java.net.http.WebSocketHandshakeException
-        ? Trouble.REFUSED
-        : Trouble.UNREACHABLE;
-  }
-
-  private void tell(String origin, ChangeSet set) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    Map<String, List<List<Object>>> keys = new LinkedHashMap<>();
-    for (Transaction tx : set.transactions()) {
-      for (Change change : tx.changes()) {
-        keys.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change.key());
-      }
-    }
-    RemoteChanges changes = new RemoteChanges(origin, keys);
-    for (Registration r : listeners) {
-      try {
-        r.listener().remoteChanges(changes);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "chora: a remote change listener failed", e);
-      }
-    }
-  }
-
   private void send(String text) {
     WebSocket ws = socket;
     if (ws == null) {
@@ -1070,7 +918,10 @@ final class HubClient {
                           if (socket == ws) {
                             failed(
                                 Trouble.UNREACHABLE,
-                                "sending to the hub at " + endpoint() + " failed: " + cause(error));
+                                "sending to the hub at "
+                                    + endpoint()
+                                    + " failed: "
+                                    + TroubleLog.describe(error));
                           }
                         });
                   }
@@ -1105,25 +956,10 @@ final class HubClient {
     };
   }
 
-  private static String cause(Throwable error) {
-    Throwable t = error;
-    while (t.getCause() != null
-        && (t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)) {
-      t = t.getCause();
+  /** A trouble is warned of unless this client is closing (its connection's end is no news). */
+  private void warn(Trouble trouble, String problem) {
+    if (!closed) {
+      troubles.warn(trouble, problem);
     }
-    if (t instanceof java.net.http.WebSocketHandshakeException refused) {
-      int status = refused.getResponse().statusCode();
-      return "the hub refused the connection with HTTP "
-          + status
-          + (status == 401 ? " (wrong chora.hub.token, or no such workspace on the hub)" : "");
-    }
-    if (t instanceof java.net.ConnectException) { // its message is null or the OS's errno text
-      return "nothing answers there (connection refused)";
-    }
-    if (t instanceof java.net.http.HttpConnectTimeoutException) {
-      return "no answer in time (is the address right, and not blocked?)";
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }
