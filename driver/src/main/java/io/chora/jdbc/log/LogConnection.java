@@ -391,6 +391,22 @@ public final class LogConnection extends ReplicaConnection {
 
   /** {@code setBased} false: each row by its own look-ups, the reference for {@link SentRows}. */
   int writeChanges(VectorClock peer, OutputStream out, boolean setBased) throws SQLException {
+    VectorClock mine = clock();
+    if (mine.isCoveredBy(peer) && !pendingLogRows()) {
+      // as readChanges: an empty set with the heads, no write lock, no fold
+      return requireCapture()
+          .internal(
+              () -> {
+                try {
+                  new io.chora.sync.ChangeSetWriter(
+                          out, site(), mine, ForkCheck.heads(this, mine, peer))
+                      .close();
+                } catch (IOException e) {
+                  throw Refusals.unwritable(e);
+                }
+                return 0;
+              });
+    }
     return inReadTransaction(
         () ->
             new ChangeLog(this, site(), setBased).writeChangesSince(peer, tracked.get(this), out));

@@ -241,6 +241,29 @@ class EdgeCaseTest {
     exec(c, "COMMIT");
   }
 
+  /**
+   * A peer that holds everything costs no write lock, as a set or streamed (chora sync, a hub
+   * catching up): another connection's open write transaction does not make it wait or fail.
+   */
+  @Test
+  void changesForAPeerThatHoldsEverythingTakeNoWriteLock() throws Exception {
+    exec(c, "INSERT INTO t VALUES (1, 'synced')");
+    VectorClock peer = Db.of(c).clock();
+    try (Connection writer = Db.chora(dir, "a.db")) {
+      exec(writer, "BEGIN IMMEDIATE", "INSERT INTO t VALUES (2, 'not committed')");
+      try (Connection reader = Db.chora(dir, "a.db", "busy_timeout=50")) {
+        assertThat(Db.of(reader).changesSince(peer).transactions()).isEmpty();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThat(Db.of(reader).changesSince(peer, out)).isZero();
+        io.chora.sync.ChangeSet streamed =
+            io.chora.sync.ChangeSet.readFrom(new java.io.ByteArrayInputStream(out.toByteArray()));
+        assertThat(streamed.transactions()).isEmpty();
+        assertThat(streamed.clock()).isEqualTo(peer);
+      }
+      exec(writer, "COMMIT");
+    }
+  }
+
   /** Found through Hibernate: a NULL key (allowed by SQLite off the rowid) broke sync for good. */
   @Test
   void aRowWithoutAKeyIsRefusedAndSyncGoesOn() throws Exception {
