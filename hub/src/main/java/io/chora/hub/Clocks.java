@@ -23,12 +23,6 @@ final class Clocks {
 
   private Clocks() {}
 
-  /** Whether {@code clock} already holds transactions up to {@code last} of {@code origin}. */
-  static boolean covers(Map<String, Long> clock, String origin, long last) {
-    Long held = clock.get(origin);
-    return held != null && held >= last;
-  }
-
   /** Whether {@code clock} holds everything {@code other} does. */
   static boolean coversAll(Map<String, Long> clock, Map<String, Long> other) {
     return other.entrySet().stream()

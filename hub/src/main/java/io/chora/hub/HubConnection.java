@@ -3,7 +3,6 @@ package io.chora.hub;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -32,7 +31,7 @@ final class HubConnection {
   private final PushRateLimit pushRate;
   private final ConnectionBudget budget;
   private final long connectedAt;
-  private final Map<String, Long> held = new ConcurrentHashMap<>();
+  private final HeldClock held;
   private volatile String site; // null until hello
   private volatile boolean takesSnapshots; // the hello said protocol 1.1
 
@@ -55,6 +54,7 @@ final class HubConnection {
     this.credential = credential;
     this.workspace = workspace;
     this.messages = messages;
+    this.held = new HeldClock(workspace::sharedClock);
     Outbox[] box = new Outbox[1];
     this.budget = new ConnectionBudget(config, () -> box[0] == null ? 0 : box[0].queuedBytes());
     this.outbox =
@@ -124,7 +124,7 @@ final class HubConnection {
       if (over != null) {
         throw new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG, over);
       }
-      held.putAll(hello.clock());
+      held.raiseAll(hello.clock());
       site = hello.site();
       former = hello.former();
       takesSnapshots = hello.snapshots();
@@ -186,17 +186,23 @@ final class HubConnection {
 
   /** Sends the snapshot the client starts from; it then holds {@code clock}. */
   void sendSnapshot(Map<String, Long> clock, String frame) {
-    clock.forEach((origin, seq) -> held.merge(origin, seq, Math::max));
+    held.raiseAll(clock);
     outbox.send(frame);
   }
 
   /** Whether the client holds {@code origin}'s transactions up to {@code last}. */
   boolean holds(String origin, long last) {
-    return Clocks.covers(held, origin, last);
+    return held.holds(origin, last);
   }
 
+  /** What the client holds, as a new map. */
   Map<String, Long> heldClock() {
-    return held;
+    return held.toMap();
+  }
+
+  /** How many clock entries this connection keeps of its own ({@link HeldClock}). */
+  int ownClockEntries() {
+    return held.ownEntries();
   }
 
   /**
@@ -219,10 +225,8 @@ final class HubConnection {
 
   /** The client now holds the envelope; a site new to its clock counts against its budget. */
   private void hold(Envelope envelope) {
-    if (held.putIfAbsent(envelope.origin(), envelope.last()) == null) {
+    if (held.raise(envelope.origin(), envelope.last())) {
       budget.siteAdded(envelope.origin());
-    } else {
-      held.merge(envelope.origin(), envelope.last(), Math::max);
     }
   }
 

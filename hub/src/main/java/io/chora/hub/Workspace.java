@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * twice.
  */
 final class Workspace implements AutoCloseable {
+  private static final long SHARED_CLOCK_NANOS = 1_000_000_000L;
+
   private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
 
   /** Most pushes committed together, bounding one transaction's size and a client's wait. */
@@ -44,6 +46,11 @@ final class Workspace implements AutoCloseable {
   private final AtomicBoolean sweeping = new AtomicBoolean();
 
   private final Map<String, Long> clock;
+  // the clock as of at most about a second ago, immutable: the base every connection's HeldClock
+  // shares, read without a lock (a HeldClock re-bases under its own lock, which a relay holding
+  // this monitor also takes)
+  private volatile Map<String, Long> sharedClock;
+  private long sharedClockAt; // under this
   private long lastArrivalId;
   private long storedCount;
   // written under the monitor; copy-on-write so a relay can run while a send closes a connection
@@ -61,6 +68,8 @@ final class Workspace implements AutoCloseable {
     this.store = store;
     this.storeWork = storeWork;
     this.clock = store.loadClock();
+    this.sharedClock = Map.copyOf(clock);
+    this.sharedClockAt = System.nanoTime();
     this.lastArrivalId = store.lastArrivalId();
     this.storedCount = store.count();
     this.bindings = new SiteBindings(store.loadBindings());
@@ -329,6 +338,11 @@ final class Workspace implements AutoCloseable {
     }
   }
 
+  /** The workspace's clock as of about a second ago, immutable ({@link HeldClock}). */
+  Map<String, Long> sharedClock() {
+    return sharedClock;
+  }
+
   /** Sends {@code envelopes} (committed, in log order) to the live clients that lack them. */
   private void publish(List<Envelope> envelopes, List<HubConnection> senders) {
     ByteBuffer[] frames = new ByteBuffer[envelopes.size()];
@@ -337,6 +351,11 @@ final class Workspace implements AutoCloseable {
       clock.merge(envelope.origin(), envelope.last(), Math::max);
       storedCount++;
       frames[i] = live.isEmpty() ? null : Outbox.encode(Frames.envelope(envelope));
+    }
+    long now = System.nanoTime();
+    if (now - sharedClockAt > SHARED_CLOCK_NANOS) {
+      sharedClock = Map.copyOf(clock);
+      sharedClockAt = now;
     }
     for (HubConnection receiver : live) {
       boolean sent = false;
