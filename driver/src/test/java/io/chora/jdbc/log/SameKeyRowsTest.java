@@ -57,6 +57,19 @@ class SameKeyRowsTest {
         .toList();
   }
 
+  /** Every order of three sources. */
+  private static final int[][] ORDERS = {
+    {0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}
+  };
+
+  /** Applies each source's changes into {@code to}, one source at a time, in {@code order}. */
+  private static void deliver(Connection to, List<Connection> sources, int[] order)
+      throws SQLException {
+    for (int i : order) {
+      chora(to).apply(chora(sources.get(i)).changesSince(chora(to).clock()));
+    }
+  }
+
   private static List<String> notes(Connection c) throws SQLException {
     return rows(c, "SELECT id, title, body FROM note ORDER BY id");
   }
@@ -200,8 +213,7 @@ class SameKeyRowsTest {
    */
   @Test
   void aLosingRowItsReplicaDeletedWhileAnotherEditedItIsListedNowhereInAnyOrder() throws Exception {
-    int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-    for (int n = 0; n < orders.length; n++) {
+    for (int n = 0; n < ORDERS.length; n++) {
       try (Connection a = replica("a" + n);
           Connection b = replica("b" + n);
           Connection c = replica("c" + n);
@@ -211,11 +223,7 @@ class SameKeyRowsTest {
         exec(b, "UPDATE note SET body = 'edited by b' WHERE id = 2");
         exec(a, "DELETE FROM note WHERE id = 2"); // not knowing b's edit
         exec(c, "INSERT INTO note VALUES (2, 'c', 'from c')"); // c's site id is the greater
-        List<Connection> sources = List.of(a, b, c);
-        for (int i : orders[n]) {
-          ChoraConnection from = chora(sources.get(i));
-          chora(d).apply(from.changesSince(chora(d).clock()));
-        }
+        deliver(d, List.of(a, b, c), ORDERS[n]);
         chora(c).syncWith(chora(a)); // c: a's delete, then (below) b's edit
         chora(c).syncWith(chora(b));
         chora(a).syncWith(chora(b));
@@ -236,8 +244,7 @@ class SameKeyRowsTest {
    */
   @Test
   void concurrentEditsOfALostRowFillItsEntryByLastWriterInAnyOrder() throws Exception {
-    int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-    for (int n = 0; n < orders.length; n++) {
+    for (int n = 0; n < ORDERS.length; n++) {
       try (Connection a = replica("a" + n);
           Connection b = replica("b" + n);
           Connection c = replica("c" + n);
@@ -248,11 +255,7 @@ class SameKeyRowsTest {
         exec(a, "UPDATE note SET body = 'by a' WHERE id = 5");
         Thread.sleep(2); // c's edit is the later one by the clock
         exec(c, "UPDATE note SET body = 'by c' WHERE id = 5");
-        List<Connection> sources = List.of(a, b, c);
-        for (int i : orders[n]) {
-          ChoraConnection from = chora(sources.get(i));
-          chora(d).apply(from.changesSince(chora(d).clock()));
-        }
+        deliver(d, List.of(a, b, c), ORDERS[n]);
         chora(a).syncWith(chora(b));
         chora(a).syncWith(chora(c));
         chora(b).syncWith(chora(c));
