@@ -112,6 +112,7 @@ public final class LogConnection extends ReplicaConnection {
       try {
         setUp = CaptureSchema.isReady(this);
         if (setUp
+            && CaptureSchema.hasLostValueStamps(this)
             && TriggerSync.isCurrent(this, options.tables)
             && SiteIdentity.holds(this, options.site)) {
           return CaptureSchema.meta(this, SiteIdentity.SITE);

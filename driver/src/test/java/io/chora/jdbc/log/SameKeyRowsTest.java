@@ -291,6 +291,14 @@ class SameKeyRowsTest {
         exec(old, "ALTER TABLE chora_conflict_rows DROP COLUMN hlc");
         exec(old, "ALTER TABLE chora_conflict_rows DROP COLUMN site");
       }
+      try (Connection readOnly = Db.chora(dir, "a.db", "open_mode=1")) { // reads, changes nothing
+        assertThat(chora(readOnly).siteId()).isEqualTo("a");
+        assertThat(sameKey(readOnly))
+            .singleElement()
+            .satisfies(k -> assertThat(k.lostRow()).containsEntry("body", "v1"));
+        assertThat(rows(readOnly, "SELECT name FROM pragma_table_info('chora_conflict_rows')"))
+            .containsExactly("conflict", "col", "value");
+      }
       try (Connection a = Db.chora(dir, "a.db", "chora.site=a")) {
         assertThat(
                 rows(a, "SELECT name FROM pragma_table_info('chora_conflict_rows') ORDER BY cid"))
